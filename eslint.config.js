@@ -1,0 +1,36 @@
+// Lint configuration: typescript-eslint's recommended rules plus the few we rely on.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import globals from 'globals'
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // protocol/ is pure: no I/O, no clock, no randomness it was not handed.
+    files: ['protocol/**/*.ts'],
+    ignores: ['protocol/**/*.test.ts', 'protocol/tools/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:child_process', 'node:os', 'libp2p', '@libp2p/*', 'level', 'classic-level'], message: 'protocol/ does no I/O' },
+          { group: ['../node/*', '../cli/*', '../adapters/*', '../../node/*', '../../cli/*', '../../adapters/*'], message: 'imports flow protocol <- node <- cli' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['eslint.config.js', 'vitest.config.ts'],
+    rules: { 'no-restricted-exports': 'off' },
+  },
+)

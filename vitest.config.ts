@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests live beside the code they test (*.test.ts). Real xmllint, real files, real processes.
+export default defineConfig({
+  test: {
+    include: ['{protocol,node,adapters,cli,test-network}/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+  },
+})
