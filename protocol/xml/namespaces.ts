@@ -1,0 +1,103 @@
+/**
+ * Namespace resolution for one element (Namespaces in XML 1.0, third edition). Names are
+ * compared by namespace URI and local name, so two prefixes for one URI are the same
+ * namespace, and one prefix can mean different URIs in different scopes. Scopes are Maps:
+ * prefixes are untrusted strings and must never become keys of a plain object.
+ */
+
+import { SisError } from '../errors.ts'
+import { splitQName } from './names.ts'
+import { excerpt, shorten } from './refuse.ts'
+import type { XmlAttribute, XmlName } from './types.ts'
+
+export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace'
+export const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/'
+
+/** Prefix ('' for the default namespace) to URI ('' for none). */
+export type NamespaceScope = ReadonlyMap<string, string>
+
+/** The scope outside the root: only `xml` is bound, as the Namespaces spec predeclares it. */
+export const ROOT_SCOPE: NamespaceScope = new Map([['xml', XML_NAMESPACE]])
+
+/** An attribute with its name as written and its value already normalized and decoded. */
+export interface RawAttribute {
+  readonly name: string
+  readonly value: string
+}
+
+export interface ResolvedElement {
+  readonly name: XmlName
+  readonly attributes: readonly XmlAttribute[]
+  /** Declarations made on this element only. */
+  readonly declarations: ReadonlyMap<string, string>
+  /** The scope for this element's children. */
+  readonly scope: NamespaceScope
+}
+
+/** Resolves the names of one element and its attributes in the scope of its parent. */
+export function resolveElement(tag: string, raw: readonly RawAttribute[], parent: NamespaceScope): ResolvedElement {
+  const declarations = new Map<string, string>()
+  for (const { name, value } of raw) {
+    if (name === 'xmlns') declarations.set('', checkDefault(value))
+    else if (name.startsWith('xmlns:')) declarations.set(checkBinding(name, value), value)
+  }
+  const scope = declarations.size === 0 ? parent : new Map([...parent, ...declarations])
+  const name = resolveName(tag, scope, 'element')
+  const attributes: XmlAttribute[] = []
+  const expanded = new Set<string>()
+  for (const { name: written, value } of raw) {
+    if (written === 'xmlns' || written.startsWith('xmlns:')) continue
+    const attribute = { ...resolveName(written, scope, 'attribute'), value }
+    // U+0000 cannot occur in a URI or a name that passed the prescan, so the key is unambiguous.
+    const key = `${attribute.ns}\u0000${attribute.local}`
+    if (expanded.has(key)) {
+      throw new SisError('XML_MALFORMED', `element <${shorten(tag)}> has two attributes named ${shorten(attribute.local)} in namespace ${excerpt(attribute.ns, 80)} (the same namespace under two prefixes)`, {
+        element: shorten(tag),
+        attribute: shorten(written),
+        ns: shorten(attribute.ns, 200),
+      })
+    }
+    expanded.add(key)
+    attributes.push(attribute)
+  }
+  return { name, attributes, declarations, scope }
+}
+
+function resolveName(written: string, scope: NamespaceScope, kind: 'element' | 'attribute'): XmlName {
+  const qname = splitQName(written)
+  if (qname === undefined) refuseNamespace(`the ${kind} name ${shorten(written)} is not a valid qualified name (at most one ':' between two non-empty parts)`, written)
+  const { prefix, local } = qname
+  if (prefix === 'xmlns') refuseNamespace(`the ${kind} name ${shorten(written)} uses the reserved prefix xmlns`, written)
+  if (prefix === '') {
+    // Unprefixed attributes are in no namespace; unprefixed elements take the default one.
+    return { ns: kind === 'element' ? (scope.get('') ?? '') : '', local, prefix }
+  }
+  const ns = scope.get(prefix)
+  if (ns === undefined || ns === '') refuseNamespace(`the prefix ${shorten(prefix)} of the ${kind} name ${shorten(written)} is not bound to a namespace`, written)
+  return { ns, local, prefix }
+}
+
+/** Checks `xmlns="uri"`; '' is allowed and means "no default namespace" from here down. */
+function checkDefault(uri: string): string {
+  if (uri === XML_NAMESPACE || uri === XMLNS_NAMESPACE) {
+    refuseNamespace(`the default namespace cannot be ${uri}`, 'xmlns')
+  }
+  return uri
+}
+
+/** Checks `xmlns:p="uri"` and returns p. */
+function checkBinding(attribute: string, uri: string): string {
+  const prefix = attribute.slice('xmlns:'.length)
+  if (prefix.length === 0 || prefix.includes(':')) refuseNamespace(`${shorten(attribute)} is not a valid namespace declaration`, attribute)
+  if (prefix === 'xmlns') refuseNamespace('the prefix xmlns cannot be declared', attribute)
+  if (prefix === 'xml' && uri !== XML_NAMESPACE) refuseNamespace(`the prefix xml cannot be bound to ${excerpt(uri, 80)} (only to ${XML_NAMESPACE})`, attribute)
+  if (prefix !== 'xml' && uri === XML_NAMESPACE) refuseNamespace(`only the prefix xml may be bound to ${XML_NAMESPACE}`, attribute)
+  if (uri === XMLNS_NAMESPACE) refuseNamespace(`no prefix may be bound to ${XMLNS_NAMESPACE}`, attribute)
+  // XML 1.0 namespaces cannot undeclare a prefix (only Namespaces 1.1 can).
+  if (uri === '') refuseNamespace(`${shorten(attribute)}="" tries to undeclare a prefix, which XML 1.0 does not allow`, attribute)
+  return prefix
+}
+
+function refuseNamespace(problem: string, name: string): never {
+  throw new SisError('XML_NAMESPACE', problem, { name: shorten(name) })
+}
