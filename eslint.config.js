@@ -19,7 +19,7 @@ export default tseslint.config(
   {
     // protocol/ is pure: no I/O, no clock, no randomness it was not handed.
     files: ['protocol/**/*.ts'],
-    ignores: ['protocol/**/*.test.ts', 'protocol/tools/**'],
+    ignores: ['protocol/**/*.test.ts', 'protocol/tools/**', 'protocol/testing/**', 'protocol/codes/generate.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

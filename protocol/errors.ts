@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   MSG_UNEXPECTED_ATTRIBUTE: 'an attribute appears that the schema does not allow',
   MSG_INVALID_VALUE: 'a value does not have the format the schema prescribes',
   MSG_HEADER_MISMATCH: 'the header does not agree with the message (type or root element)',
+  MSG_RULE_VIOLATION: 'a business rule of the message beyond its schema is broken (sequence numbers, masses, route)',
   // Code lists (protocol/codes): the value is well-formed but not in the list.
   CODE_UNKNOWN: 'the value is not in the code list',
   CODE_DEPRECATED: 'the value is deprecated or deleted in the code list',

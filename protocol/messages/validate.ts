@@ -1,0 +1,104 @@
+/**
+ * Validation of a message: structure (decode.ts), then values (the zod schema: formats and code
+ * lists), then the header against the message, then the cross-field rules of the catalogue.
+ * Every fault becomes a SisError whose details name the field (an element path), the value and,
+ * for code lists, the list.
+ */
+import type { z } from 'zod'
+import { SisError } from '../errors.ts'
+import type { ErrorCode } from '../errors.ts'
+import { parseXml } from '../xml/index.ts'
+import type { XmlLimits } from '../xml/index.ts'
+import { CATALOGUE, MESSAGE_TYPE_NAMES } from './catalogue/index.ts'
+import type { MessageTypeName } from './catalogue/index.ts'
+import { decodeChildren } from './decode.ts'
+import { SIS_NS } from './namespace.ts'
+import { messageSchema } from './schema.ts'
+import type { Message, TypedMessage } from './schema.ts'
+import { messageShape } from './shape.ts'
+
+export type CheckResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly errors: readonly SisError[] }
+
+function pathOf(type: string, path: readonly PropertyKey[]): string {
+  let out = type
+  for (const p of path) out += typeof p === 'number' ? `[${p + 1}]` : `/${String(p)}`
+  return out
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root
+  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined
+  return v
+}
+
+function issueToError(type: string, input: unknown, issue: z.core.$ZodIssue): SisError {
+  const params = (issue.code === 'custom' ? issue.params : undefined) as { sisCode?: ErrorCode; list?: string; listTitle?: string; status?: string; reason?: string } | undefined
+  const field = pathOf(type, issue.path)
+  const raw = valueAt(input, issue.path)
+  const value = typeof raw === 'string' ? raw : undefined
+  const shown = value === undefined ? '' : ` "${value.length > 80 ? value.slice(0, 80) + '…' : value}"`
+  if (params?.sisCode === 'CODE_UNKNOWN') return new SisError('CODE_UNKNOWN', `${field}:${shown} is not in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list })
+  if (params?.sisCode === 'CODE_DEPRECATED') return new SisError('CODE_DEPRECATED', `${field}:${shown} is ${params.status} in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list, status: params.status })
+  if (params?.sisCode === 'MRN_INVALID' || params?.sisCode === 'GRN_INVALID') return new SisError(params.sisCode, `${field}:${shown} is not a valid ${params.sisCode === 'MRN_INVALID' ? 'MRN' : 'GRN'} (${params.reason ?? ''})`, { field, value, reason: params.reason })
+  if (issue.code === 'invalid_type' && raw === undefined) return new SisError('MSG_MISSING_ELEMENT', `${field}: required element is missing`, { field })
+  const reason = params?.reason ?? (issue.code === 'invalid_value' ? `expected one of ${issue.values.map(String).join(', ')}` : issue.message)
+  return new SisError('MSG_INVALID_VALUE', `${field}:${shown} is not valid (${reason})`, { field, value, reason })
+}
+
+function documentIdOf(type: MessageTypeName, m: Record<string, unknown>): string | undefined {
+  const kind = CATALOGUE[type].documentKind
+  if (kind === 'transit') return (m.TransitOperation as { MRN: string }).MRN
+  if (kind === 'guarantee') return (m.Guarantee as { GRN: string }).GRN
+  return undefined
+}
+
+/** Checks a message object (from code or from the decoder) against schema, header and rules. */
+export function checkMessage<T extends MessageTypeName>(type: T, input: unknown): CheckResult<Message<T>> {
+  const parsed = messageSchema(type).safeParse(input)
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => issueToError(type, input, i)) }
+  const m = parsed.data as Record<string, unknown> & { Header: { messageType: string; documentId: string } }
+  const errors: SisError[] = []
+  if (m.Header.messageType !== type) {
+    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/messageType: "${m.Header.messageType}" does not match the root element ${type}`, { field: `${type}/Header/messageType`, value: m.Header.messageType }))
+  }
+  const docId = documentIdOf(type, m)
+  if (docId !== undefined && m.Header.documentId !== docId) {
+    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/documentId: "${m.Header.documentId}" is not the document's ${CATALOGUE[type].documentKind === 'transit' ? 'MRN' : 'GRN'} "${docId}"`, { field: `${type}/Header/documentId`, value: m.Header.documentId }))
+  }
+  const check = CATALOGUE[type].check as ((m: unknown) => { path: string; value?: string; reason: string }[]) | undefined
+  for (const v of check?.(m) ?? []) {
+    errors.push(new SisError('MSG_RULE_VIOLATION', `${type}/${v.path}:${v.value === undefined ? '' : ` "${v.value}"`} ${v.reason}`, { field: `${type}/${v.path}`, value: v.value, reason: v.reason }))
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, message: m as unknown as Message<T> }
+}
+
+function isMessageType(name: string): name is MessageTypeName {
+  return (MESSAGE_TYPE_NAMES as readonly string[]).includes(name)
+}
+
+/**
+ * Parses untrusted bytes and validates them as a message of the catalogue. Returns every value
+ * error found; structural and XML errors stop at the first.
+ */
+export function validateMessage(input: Uint8Array | string, limits?: Partial<XmlLimits>): CheckResult<TypedMessage> {
+  try {
+    const root = parseXml(input, limits)
+    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace "${root.ns}", expected "${SIS_NS}"`, { namespace: root.ns, element: root.local })
+    if (!isMessageType(root.local)) throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, { element: root.local })
+    const type = root.local
+    if (root.attributes.length > 0) throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
+    const plain = decodeChildren(root, messageShape(type), type)
+    const checked = checkMessage(type, plain)
+    return checked.ok ? { ok: true, message: { type, message: checked.message } as TypedMessage } : checked
+  } catch (e) {
+    if (e instanceof SisError) return { ok: false, errors: [e] }
+    throw e
+  }
+}
+
+/** Like validateMessage, but returns the message or throws the first SisError. */
+export function decodeMessage(input: Uint8Array | string, limits?: Partial<XmlLimits>): TypedMessage {
+  const result = validateMessage(input, limits)
+  if (!result.ok) throw result.errors[0]
+  return result.message
+}
