@@ -1,0 +1,97 @@
+/**
+ * The sis command as a user runs it: a real process on the pinned Node, real files, real xmllint.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { MESSAGE_TYPE_NAMES } from '../protocol/messages/index.ts'
+
+const root = join(import.meta.dirname, '..')
+const node = join(root, 'node_modules', '.bin', 'node')
+const dir = mkdtempSync(join(tmpdir(), 'sis-cli-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function sis(...args: string[]) {
+  const r = spawnSync(node, [join(root, 'cli', 'bin', 'sis.ts'), ...args], { encoding: 'utf8', timeout: 20_000 })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('sis message examples, sis schema export, sis message validate', () => {
+  const examples = join(dir, 'examples')
+  const xsd = join(dir, 'xsd')
+
+  it('writes one example per message type and every XSD', () => {
+    expect(sis('message', 'examples', '--out', examples).status).toBe(0)
+    expect(readdirSync(examples).sort()).toEqual(MESSAGE_TYPE_NAMES.map((t) => `${t}.xml`).sort())
+    const exported = sis('schema', 'export', '--out', xsd, '--json')
+    expect(exported.status).toBe(0)
+    expect(JSON.parse(exported.stdout).files).toEqual(expect.arrayContaining(['common.xsd', 'xml.xsd', 'DeclarationLodged.xsd']))
+  })
+
+  it.each(MESSAGE_TYPE_NAMES)('%s: valid under xmllint with the exported XSDs, and OK from sis message validate', (type) => {
+    const file = join(examples, `${type}.xml`)
+    const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', join(xsd, `${type}.xsd`), file], { encoding: 'utf8' })
+    expect(lint.status, lint.stderr).toBe(0)
+    const r = sis('message', 'validate', file)
+    expect(r.status).toBe(0)
+    expect(r.stdout.trim()).toBe(`OK ${type}`)
+  })
+
+  it('an invalid message exits 1 with the typed code; --json gives machines the details', () => {
+    const file = join(dir, 'bad.xml')
+    writeFileSync(file, readFileSync(join(examples, 'DeclarationLodged.xml'), 'utf8').replace('<currency>USD<', '<currency>XYZ<'))
+    const human = sis('message', 'validate', file)
+    expect(human.status).toBe(1)
+    expect(human.stdout).toContain('CODE_UNKNOWN')
+    const json = sis('message', 'validate', '--json', file)
+    expect(json.status).toBe(1)
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; errors: { code: string; details: Record<string, string> }[] }
+    expect(parsed.ok).toBe(false)
+    expect(parsed.errors[0]).toMatchObject({ code: 'CODE_UNKNOWN', details: { value: 'XYZ', list: 'iso-4217-alpha-3' } })
+  })
+
+  it('a missing file exits 3 with a hint; a usage error exits 2', () => {
+    const missing = sis('message', 'validate', join(dir, 'nope.xml'))
+    expect(missing.status).toBe(3)
+    expect(missing.stderr).toContain('no such file')
+    expect(sis('message', 'validate').status).toBe(2)
+  })
+
+  it('refuses hostile files quickly, with a typed code, without crashing', () => {
+    const cases: [string, string | Buffer, string][] = [
+      ['laughs.xml', '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><DeclarationLodged>&b;</DeclarationLodged>', 'XML_DOCTYPE_FORBIDDEN'],
+      ['deep.xml', '<a>'.repeat(100_000) + '</a>'.repeat(100_000), 'XML_TOO_DEEP'],
+      ['big.xml', Buffer.alloc(5 * 1024 * 1024, 0x20), 'XML_TOO_LARGE'],
+      ['empty.xml', '', 'XML_EMPTY'],
+      ['json.xml', '{"not": "xml"}', 'XML_MALFORMED'],
+    ]
+    for (const [name, content, code] of cases) {
+      const file = join(dir, name)
+      writeFileSync(file, content)
+      const started = Date.now()
+      const r = sis('message', 'validate', '--json', file)
+      expect(r.status, name).toBe(1)
+      expect((JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]?.code, name).toBe(code)
+      expect(Date.now() - started, name).toBeLessThan(5_000)
+    }
+  })
+
+  it('sis help shows examples for a command', () => {
+    const r = sis('help', 'message')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('validate')
+  })
+})
+
+describe('the main job (npm start) runs to completion off a terminal', () => {
+  it('builds, validates and prints a declaration, and refuses a hostile one', () => {
+    const r = spawnSync('npm', ['start', '--silent'], { cwd: root, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('OK DeclarationLodged')
+    expect(r.stdout).toMatch(/xmllint --schema DeclarationLodged.xsd: valid/)
+    expect(r.stdout).toContain('XML_DOCTYPE_FORBIDDEN')
+    expect(r.stdout).toContain('<DeclarationLodged xmlns="urn:carec:sis:message:1">')
+  })
+})

@@ -1,0 +1,41 @@
+/** `sis message ...`: validate a message file, write one example of every message type. */
+import type { Command } from 'commander'
+import { join } from 'node:path'
+import { validateMessage, encodeMessage, exampleMessage, MESSAGE_TYPE_NAMES } from '../../protocol/messages/index.ts'
+import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'
+import { readBounded, writeAll } from '../files.ts'
+import { EXIT, output } from '../output.ts'
+
+export function registerMessageCommands(program: Command): void {
+  const message = program.command('message').description('work with SIS XML messages')
+
+  message.command('validate')
+    .description('check that FILE is a valid SIS message: safe XML, schema, code lists and rules')
+    .argument('<file>', 'the XML message')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  sis message validate DeclarationLodged.xml\n  sis message validate --json incoming.xml | jq .errors[0].code\n\nExit status: 0 valid, 1 invalid (the error codes are printed), 3 the file cannot be read.')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const out = output(opts.json === true)
+      const bytes = await readBounded(file, DEFAULT_XML_LIMITS.maxBytes)
+      const result = validateMessage(bytes)
+      if (result.ok) {
+        out.result(`OK ${result.message.type}`, { ok: true, type: result.message.type, documentId: result.message.message.Header.documentId })
+        process.exitCode = EXIT.OK
+        return
+      }
+      const errors = result.errors.map((e) => e.toJSON())
+      out.result(errors.map((e) => `INVALID ${e.code}: ${e.message}`).join('\n'), { ok: false, errors })
+      process.exitCode = EXIT.INVALID
+    })
+
+  message.command('examples')
+    .description('write one valid example message per message type, named after the type')
+    .requiredOption('--out <dir>', 'folder to write into (created if missing)')
+    .option('--json', 'print the list of files as JSON')
+    .addHelpText('after', '\nExample:\n  sis message examples --out /tmp/examples && sis message validate /tmp/examples/DeclarationLodged.xml')
+    .action(async (opts: { out: string; json?: boolean }) => {
+      const files = new Map(MESSAGE_TYPE_NAMES.map((type) => [`${type}.xml`, encodeMessage(type, exampleMessage(type))]))
+      const written = await writeAll(opts.out, files)
+      output(opts.json === true).result(written.map((f) => join(opts.out, f)).join('\n'), { ok: true, files: written })
+    })
+}

@@ -1,0 +1,39 @@
+/**
+ * The sis program: commander wiring for every command. Only cli/ reads flags, files and the
+ * environment; commands hand typed values to protocol/ and node/.
+ */
+import { Command, CommanderError } from 'commander'
+import { registerMessageCommands } from './commands/message.ts'
+import { registerSchemaCommands } from './commands/schema.ts'
+import { registerDemoCommand } from './commands/demo.ts'
+import { CliError, EXIT, output } from './output.ts'
+
+export function buildProgram(): Command {
+  const program = new Command('sis')
+    .description('CAREC Single Information Space node: signed XML customs messages between federated national nodes')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run sis help <command> for its options and examples)')
+    .exitOverride()
+  registerMessageCommands(program)
+  registerSchemaCommands(program)
+  registerDemoCommand(program)
+  return program
+}
+
+/** Runs the program and returns the exit code (never calls process.exit, so tests can call it). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync([...argv])
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE
+    const json = argv.includes('--json')
+    if (e instanceof CliError) {
+      output(json).error(e, e.hint)
+      return e.exitCode
+    }
+    output(json).error(e)
+    return EXIT.INTERNAL
+  }
+}

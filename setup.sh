@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine for this project: the system tools the tests use
+# (xmllint from libxml2-utils) and the npm dependencies, including the pinned Node runtime
+# (the `node` package puts Node 24 in node_modules/.bin, which npm scripts run first).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${need[*]} with apt-get"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: npm is missing; install Node.js (any version >= 18) and npm first" >&2
+  exit 1
+fi
+
+npm ci --no-audit --no-fund
+echo "setup: done ($(node_modules/.bin/node --version), $(xmllint --version 2>&1 | head -1))"
