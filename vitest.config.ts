@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { SummaryReporter } from './test-network/summary-reporter.ts'
 
 // Tests live beside the code they test (*.test.ts). Real xmllint, real files, real processes.
 export default defineConfig({
@@ -6,5 +7,6 @@ export default defineConfig({
     include: ['{protocol,node,adapters,cli,test-network}/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
+    reporters: ['default', new SummaryReporter()],
   },
 })
