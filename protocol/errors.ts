@@ -40,6 +40,23 @@ export const ERROR_CODES = {
   CODE_DEPRECATED: 'the value is deprecated or deleted in the code list',
   MRN_INVALID: 'the MRN is not a valid NCTS master reference number',
   GRN_INVALID: 'the GRN is not a valid guarantee reference number',
+  // Keys and signatures (protocol/crypto, protocol/dsig).
+  KEY_INVALID: 'a key is malformed, non-canonical, of small order or of the wrong type',
+  SIG_MISSING: 'the message carries no signature',
+  SIG_MALFORMED: 'the signature does not follow the SIS XMLDSig profile (one enveloped signature over the whole root)',
+  SIG_ALGORITHM: 'the signature names an algorithm the profile does not allow',
+  SIG_DIGEST_MISMATCH: 'the digest of the signed content does not match: the message was changed',
+  SIG_INVALID: 'the Ed25519 signature does not verify with the pinned key',
+  SIG_UNKNOWN_KEY: 'the author key is not pinned in the membership, not valid at that time, or revoked',
+  MEMBERSHIP_INVALID: 'the membership document is malformed, unsigned or expired',
+  // The per-document log (protocol/log).
+  LOG_WRONG_DOCUMENT: 'the entry belongs to another document than the one it was offered for',
+  LOG_DUPLICATE: 'the entry is already held (a replay): nothing changes',
+  LOG_SEQUENCE: 'the entry does not continue its author\'s chain (sequence number or previous entry)',
+  LOG_EQUIVOCATION: 'the author signed two different entries with the same sequence number',
+  LOG_AUTHOR_FROZEN: 'the author is frozen on this document after an equivocation',
+  LOG_MISSING_DEPENDENCIES: 'the entry refers to entries not held yet; it waits until they arrive',
+  LOG_NOT_A_LOG_ENTRY: 'the message type is a directed message, not a log entry',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES
