@@ -23,10 +23,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['node:fs', 'node:fs/*', 'fs', 'node:net', 'node:http', 'node:child_process', 'node:os', 'libp2p', '@libp2p/*', 'level', 'classic-level'], message: 'protocol/ does no I/O' },
+          { group: ['node:fs', 'node:fs/*', 'fs', 'fs/*', 'node:net', 'net', 'node:http', 'http', 'node:https', 'https', 'node:http2', 'node:tls', 'node:dns', 'node:dgram', 'node:child_process', 'child_process', 'node:os', 'os', 'node:worker_threads', 'node:process', 'libp2p', '@libp2p/*', 'level', 'classic-level'], message: 'protocol/ does no I/O' },
           { group: ['../node/*', '../cli/*', '../adapters/*', '../../node/*', '../../cli/*', '../../adapters/*'], message: 'imports flow protocol <- node <- cli' },
         ],
       }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'protocol/ does no I/O' }, { name: 'process', message: 'protocol/ reads no environment' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'protocol/ takes the time it is handed' }, { object: 'Math', property: 'random', message: 'protocol/ takes the randomness it is handed' }],
     },
   },
   {

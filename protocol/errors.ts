@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   MSG_MISSING_ELEMENT: 'a required element is missing',
   MSG_DUPLICATE_ELEMENT: 'an element appears more often than the schema allows',
   MSG_ELEMENT_ORDER: 'elements are not in the order the schema prescribes',
-  MSG_MIXED_CONTENT: 'a value contains child elements, comments or processing instructions',
+  MSG_MIXED_CONTENT: 'a value contains child elements or comments',
   MSG_UNEXPECTED_TEXT: 'text appears where only child elements are allowed',
   MSG_UNEXPECTED_ATTRIBUTE: 'an attribute appears that the schema does not allow',
   MSG_INVALID_VALUE: 'a value does not have the format the schema prescribes',

@@ -17,7 +17,7 @@ const xmllint = new Xmllint()
 afterAll(() => xmllint[Symbol.dispose]())
 
 const NOT_IN_XSD = new Set(['CODE_UNKNOWN', 'CODE_DEPRECATED', 'MSG_RULE_VIOLATION', 'MSG_HEADER_MISMATCH', 'MRN_INVALID', 'GRN_INVALID'])
-const VALUES = ['', ' ', 'KZ', 'XX', '0', '00', '1', '0101.21', '1e5', '-1', '12.345', '2026-11-23', '2026-11-23T08:00:00Z', 'x'.repeat(600), '26CN652100000042J8', 'CNI00100', 'ru', 'Ä', 'A1', 'T1', ' 1']
+const VALUES = ['', ' ', 'KZ', 'XX', '0', '00', '1', '0101.21', '1e5', '-1', '12.345', '2026-11-23', '2026-11-23T08:00:00Z', 'x'.repeat(600), '26CN652100000042J8', 'CNI00100', 'ru', 'Ä', 'A1', 'T1', ' 1', 'a\u0085b', 'tab\there', 'line\nbreak', '\u00a0']
 const NAMES = ['Header', 'sequenceNumber', 'referenceNumber', 'country', 'GRN', 'MRN', 'name', 'Seal', 'Unknown', 'grossMass']
 
 const originals = new Map(MESSAGE_TYPE_NAMES.map((t) => [t, parseXml(encodeMessage(t, exampleMessage(t)))]))

@@ -9,6 +9,9 @@ import type { XmlElement } from '../xml/types.ts'
 import type { ComplexType, ElementType } from './shape.ts'
 import { SIS_NS, XML_NS } from './namespace.ts'
 
+/** XML's white space (S production): not JavaScript's trim(), which also strips U+00A0, U+3000... */
+const XML_WHITESPACE = /^[ \t\r\n]*$/
+
 type Plain = string | { [key: string]: Plain | Plain[] | undefined }
 
 function fail(code: 'MSG_WRONG_NAMESPACE' | 'MSG_UNEXPECTED_ELEMENT' | 'MSG_MISSING_ELEMENT' | 'MSG_DUPLICATE_ELEMENT' | 'MSG_ELEMENT_ORDER' | 'MSG_MIXED_CONTENT' | 'MSG_UNEXPECTED_TEXT' | 'MSG_UNEXPECTED_ATTRIBUTE', path: string, message: string, details: Record<string, string | number> = {}): never {
@@ -62,7 +65,7 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string)
   for (const node of el.children) {
     if (node.kind === 'comment') continue
     if (node.kind === 'text') {
-      if (node.value.trim() !== '') fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
+      if (!XML_WHITESPACE.test(node.value)) fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
       continue
     }
     if (node.ns !== SIS_NS) fail('MSG_WRONG_NAMESPACE', `${path}/${qname(node)}`, `element is in namespace "${node.ns}", expected "${SIS_NS}"`, { namespace: node.ns })

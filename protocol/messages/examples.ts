@@ -200,6 +200,12 @@ const EXAMPLES: { [T in MessageTypeName]: () => Message<T> } = {
     TransitOperation: { MRN, writeOffDate: '2026-11-26' },
     CustomsOfficeOfDeparture: atDeparture,
   }),
+  DisputeResolved: () => ({
+    Header: header('DisputeResolved', 'CN', 6, { at: '2026-11-27T09:00:00Z', parents: [entryId('CN-5'), entryId('UZ-2')], auth: [entryId('CN-5'), entryId('UZ-2')] }),
+    TransitOperation: transitOp,
+    CustomsOfficeOfDeparture: atDeparture,
+    Resolution: { outcome: 'arrival-stands', resolvedAt: '2026-11-27T09:00:00Z', justification: texts('The goods arrived in Tashkent; the invalidation was granted in error', 'Товары прибыли в Ташкент; аннулирование разрешено ошибочно', '货物已抵达塔什干；作废系错误批准') },
+  }),
   GuaranteeRegistered: () => ({
     Header: header('GuaranteeRegistered', 'CN', 1, { at: '2026-01-10T06:00:00Z', docId: GRN }),
     Guarantee: { GRN, guaranteeType: '1', referenceAmount: '250000.00', currency: 'USD', validFrom: '2026-01-10', validUntil: '2027-01-09' },

@@ -128,6 +128,26 @@ describe('values', () => {
   })
 })
 
+describe('what refusals print', () => {
+  it('quotes and bounds a peer\'s value, so a value cannot forge a log line (THREATS 29)', () => {
+    const forged = 'XX\n2026-11-23 INFO accepted everything ' + 'y'.repeat(5000)
+    const xml = declaration.replace('<countryOfDestination>UZ<', `<countryOfDestination>${forged}<`)
+    const errors = errorsOf(validateMessage(xml))
+    for (const e of errors) {
+      expect(e.message).not.toContain('\n')
+      expect(String(e.details.value ?? '').length).toBeLessThanOrEqual(65)
+    }
+  })
+
+  it('refuses C1 control characters in free text, as the XSD does', () => {
+    expectRefused(declaration.replace('Cotton yarn', 'Cotton\u0085yarn'), 'MSG_INVALID_VALUE', {}, 'refuses')
+  })
+
+  it('non-XML white space between elements is text, refused as the XSD does', () => {
+    expectRefused(declaration.replace('<Consignment>', '<Consignment>\u3000'), 'MSG_UNEXPECTED_TEXT', {}, 'refuses')
+  })
+})
+
 describe('header and rules', () => {
   it('the header must name the root type and the document of the body', () => {
     expectRefused(declaration.replace('<messageType>DeclarationLodged<', '<messageType>WrittenOff<'), 'MSG_HEADER_MISMATCH', {}, 'accepts')

@@ -60,6 +60,7 @@ type JsonSchema = {
   description?: string
   xsdBase?: string
   xml?: string
+  allOf?: unknown[]
   $defs?: Record<string, JsonSchema>
 }
 
@@ -109,6 +110,9 @@ export class ShapeCompiler {
       return { kind: 'complex', typeName, children, description: schema.description }
     }
     if (schema.type === 'string') {
+      // Two patterns on one string come out as allOf, which the XSD generator does not carry:
+      // write one pattern per type instead.
+      if (schema.allOf !== undefined) throw new Error(`one pattern per string type: ${JSON.stringify(schema).slice(0, 200)}`)
       return {
         kind: 'leaf', typeName, base: schema.xsdBase ?? 'xs:string', pattern: xsdPattern(schema.pattern),
         minLength: schema.minLength, maxLength: schema.maxLength, enumeration: schema.enum, description: schema.description,

@@ -31,12 +31,19 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v
 }
 
+const VALUE_LIMIT = 64
+
+function bounded(value: string): string {
+  return value.length > VALUE_LIMIT ? `${value.slice(0, VALUE_LIMIT)}…` : value
+}
+
 function issueToError(type: string, input: unknown, issue: z.core.$ZodIssue): SisError {
   const params = (issue.code === 'custom' ? issue.params : undefined) as { sisCode?: ErrorCode; list?: string; listTitle?: string; status?: string; reason?: string } | undefined
   const field = pathOf(type, issue.path)
   const raw = valueAt(input, issue.path)
-  const value = typeof raw === 'string' ? raw : undefined
-  const shown = value === undefined ? '' : ` "${value.length > 80 ? value.slice(0, 80) + '…' : value}"`
+  // Values from peers go into messages and logs quoted and bounded (THREATS 29: no log forgery).
+  const value = typeof raw === 'string' ? bounded(raw) : undefined
+  const shown = value === undefined ? '' : ` ${JSON.stringify(value)}`
   if (params?.sisCode === 'CODE_UNKNOWN') return new SisError('CODE_UNKNOWN', `${field}:${shown} is not in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list })
   if (params?.sisCode === 'CODE_DEPRECATED') return new SisError('CODE_DEPRECATED', `${field}:${shown} is ${params.status} in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list, status: params.status })
   if (params?.sisCode === 'MRN_INVALID' || params?.sisCode === 'GRN_INVALID') return new SisError(params.sisCode, `${field}:${shown} is not a valid ${params.sisCode === 'MRN_INVALID' ? 'MRN' : 'GRN'} (${params.reason ?? ''})`, { field, value, reason: params.reason })
@@ -59,15 +66,16 @@ export function checkMessage<T extends MessageTypeName>(type: T, input: unknown)
   const m = parsed.data as Record<string, unknown> & { Header: { messageType: string; documentId: string } }
   const errors: SisError[] = []
   if (m.Header.messageType !== type) {
-    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/messageType: "${m.Header.messageType}" does not match the root element ${type}`, { field: `${type}/Header/messageType`, value: m.Header.messageType }))
+    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/messageType: ${JSON.stringify(m.Header.messageType)} does not match the root element ${type}`, { field: `${type}/Header/messageType`, value: m.Header.messageType }))
   }
   const docId = documentIdOf(type, m)
   if (docId !== undefined && m.Header.documentId !== docId) {
-    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/documentId: "${m.Header.documentId}" is not the document's ${CATALOGUE[type].documentKind === 'transit' ? 'MRN' : 'GRN'} "${docId}"`, { field: `${type}/Header/documentId`, value: m.Header.documentId }))
+    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/documentId: ${JSON.stringify(m.Header.documentId)} is not the document's ${CATALOGUE[type].documentKind === 'transit' ? 'MRN' : 'GRN'} ${JSON.stringify(docId)}`, { field: `${type}/Header/documentId`, value: m.Header.documentId }))
   }
   const check = CATALOGUE[type].check as ((m: unknown) => { path: string; value?: string; reason: string }[]) | undefined
   for (const v of check?.(m) ?? []) {
-    errors.push(new SisError('MSG_RULE_VIOLATION', `${type}/${v.path}:${v.value === undefined ? '' : ` "${v.value}"`} ${v.reason}`, { field: `${type}/${v.path}`, value: v.value, reason: v.reason }))
+    const value = v.value === undefined ? undefined : bounded(v.value)
+    errors.push(new SisError('MSG_RULE_VIOLATION', `${type}/${v.path}:${value === undefined ? '' : ` ${JSON.stringify(value)}`} ${v.reason}`, { field: `${type}/${v.path}`, value, reason: v.reason }))
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, message: m as unknown as Message<T> }
 }

@@ -2,7 +2,7 @@
 import type { MessageDefinition } from './definition.ts'
 import type { MessageTypeName } from './names.ts'
 import { DeclarationAccepted, DeclarationAmended, DeclarationLodged, DeclarationRejected } from './declaration.ts'
-import { ArrivalAdvised, ArrivalNotified, BorderPassageRecorded, ControlResultsRecorded, DiversionRequested, IncidentRecorded, InvalidationDecided, InvalidationRequested, ReleasedForTransit, WrittenOff } from './lifecycle.ts'
+import { ArrivalAdvised, ArrivalNotified, BorderPassageRecorded, ControlResultsRecorded, DiversionRequested, IncidentRecorded, InvalidationDecided, InvalidationRequested, ReleasedForTransit, WrittenOff, DisputeResolved } from './lifecycle.ts'
 import { GuaranteeBalanceQuery, GuaranteeBalanceResponse, GuaranteeRegistered, GuaranteeReleased, GuaranteeReserved } from './guarantee.ts'
 import { FunctionalRejection } from './rejection.ts'
 
@@ -10,7 +10,7 @@ export const CATALOGUE = {
   DeclarationLodged, DeclarationAccepted, DeclarationRejected, DeclarationAmended,
   InvalidationRequested, InvalidationDecided, ReleasedForTransit, BorderPassageRecorded,
   IncidentRecorded, DiversionRequested, ArrivalNotified, ArrivalAdvised, ControlResultsRecorded,
-  WrittenOff, GuaranteeRegistered, GuaranteeReserved, GuaranteeReleased, GuaranteeBalanceQuery,
+  WrittenOff, DisputeResolved, GuaranteeRegistered, GuaranteeReserved, GuaranteeReleased, GuaranteeBalanceQuery,
   GuaranteeBalanceResponse, FunctionalRejection,
 } as const satisfies Record<MessageTypeName, MessageDefinition>
 

@@ -193,3 +193,19 @@ export const WrittenOff = defineMessage({
   },
   rules: ['Only after arrival and control results, and never while a dispute is open.'],
 })
+
+export const DisputeResolved = defineMessage({
+  type: 'DisputeResolved',
+  title: 'Dispute resolved',
+  purpose: 'The office of departure resolves a dispute between concurrent entries that both matter (an invalidation granted while the goods were recorded as arrived), so that write-off or guarantee release can proceed.',
+  sender: 'office of departure',
+  receivers: ['route offices', 'guarantee country'],
+  ncts: 'none (CAREC); the nearest is the NCTS enquiry procedure (IE140–IE144)',
+  documentKind: 'transit',
+  body: {
+    TransitOperation: TransitRef,
+    CustomsOfficeOfDeparture: c.CustomsOffice,
+    Resolution: z.object({ outcome: z.enum(['arrival-stands', 'invalidation-stands']), resolvedAt: t.DateTime, justification: c.MultiLangText }),
+  },
+  rules: ['Refers (authorityEntry) to the two conflicting entries.', 'Only while a dispute is open; it closes every open dispute of the transit.'],
+})

@@ -14,6 +14,7 @@ export const MESSAGE_TYPE_NAMES = [
   'ArrivalAdvised',
   'ControlResultsRecorded',
   'WrittenOff',
+  'DisputeResolved',
   'GuaranteeRegistered',
   'GuaranteeReserved',
   'GuaranteeReleased',

@@ -47,5 +47,5 @@ export const FunctionalRejection = defineMessage({
     FunctionalError: z.array(c.FunctionalError).min(1).max(999),
   },
   rules: ['Not a log entry: a directed answer. The documentId is the rejected message\'s, or "unknown".', 'Each FunctionalError carries an errorCode from the same list and an errorPointer (element path).'],
-  check: (m) => m.FunctionalError.flatMap((e, i) => e.errorCode in FUNCTIONAL_ERROR_CODES ? [] : [{ path: `FunctionalError[${i + 1}]/errorCode`, value: e.errorCode, reason: 'not in the functional error code list' }]),
+  check: (m) => m.FunctionalError.flatMap((e, i) => Object.hasOwn(FUNCTIONAL_ERROR_CODES, e.errorCode) ? [] : [{ path: `FunctionalError[${i + 1}]/errorCode`, value: e.errorCode, reason: 'not in the functional error code list' }]),
 })
