@@ -1,5 +1,6 @@
 /**
- * From fast-xml-parser's preserveOrder output to our XmlElement tree. The walk uses an explicit
+ * From fast-xml-parser's preserveOrder output to our XmlElement tree, for the oracle pipeline
+ * (oracle.ts) that tests compare parseXml with. The walk uses an explicit
  * stack, not recursion, so a caller who raises maxDepth cannot make it overflow the call stack.
  * The prescan has vetted every name, value and reference; the shape checks here guard against
  * fast-xml-parser changing its output format, and refuse rather than guess.

@@ -1,8 +1,11 @@
-// Never a crash: whatever fast-xml-parser throws or returns, parseXml answers with a SisError.
-// The library is replaced by a switchable stand-in; with the switch off it is the real one.
+// Never a crash: whatever fast-xml-parser throws or returns, the oracle pipeline (oracle.ts, the
+// fast-xml-parser path parseXml used to run) answers with a SisError. The library is replaced by
+// a switchable stand-in; with the switch off it is the real one. parseXml's own guard against
+// internal failures is tested in reader-failure.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SisError } from '../errors.ts'
 import { parseXml } from './index.ts'
+import { parseXmlWithFastXmlParser } from './oracle.ts'
 
 type Behaviour = ((text: string) => unknown) | undefined
 const fake = vi.hoisted(() => ({ parse: undefined as Behaviour, validate: undefined as Behaviour }))
@@ -29,7 +32,7 @@ vi.mock('fast-xml-parser', async (importOriginal) => {
 
 function refusal(): SisError {
   try {
-    parseXml('<a x="1">text</a>')
+    parseXmlWithFastXmlParser('<a x="1">text</a>')
   } catch (error) {
     if (error instanceof SisError) return error
     throw error
@@ -91,6 +94,14 @@ describe('unexpected behaviour of fast-xml-parser', () => {
   })
 
   it('works normally again once the library behaves', () => {
+    expect(parseXmlWithFastXmlParser('<a x="1">text</a>').children).toEqual([{ kind: 'text', value: 'text' }])
+  })
+
+  it('never reaches parseXml, which does not use fast-xml-parser', () => {
+    fake.parse = () => {
+      throw new Error('fast-xml-parser was called')
+    }
+    fake.validate = fake.parse
     expect(parseXml('<a x="1">text</a>').children).toEqual([{ kind: 'text', value: 'text' }])
   })
 })

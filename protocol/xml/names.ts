@@ -20,8 +20,8 @@ const NAME = new RegExp(`^[:${START}][:${MORE}]*$`, 'u')
 /** Names refused as element or attribute names, prefixes or local parts. */
 export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
-// The only Name characters that JavaScript's \s also matches. fast-xml-parser splits tags and
-// attributes at \s, so it reads <a id="1" x\u1680id="2"/> as id="2": a parser differential
+// The only Name characters that JavaScript's \s also matches. fast-xml-parser (and any tool
+// built on \s) splits tags and attributes at \s, so it reads <a id="1" x\u1680id="2"/> as id="2": a parser differential
 // that could smuggle values past checks. Names containing them are refused.
 const SPLITTING = /[\u1680\uFEFF]/
 
@@ -59,8 +59,13 @@ export function splitQName(name: string): QName | undefined {
   if (colon === -1) return { prefix: '', local: name }
   if (colon === 0 || colon === name.length - 1 || name.indexOf(':', colon + 1) !== -1) return undefined
   const local = name.slice(colon + 1)
-  // The local part must itself start like a name: 'p:-x' is a Name but not a QName.
-  if (!isXmlName(local)) return undefined
+  // The local part must itself start like a name: 'p:-x' is a Name but not a QName. The rest
+  // of it consists of name characters already, so for an ASCII start the first one decides.
+  const first = local.charCodeAt(0)
+  if (first < 0x80) {
+    const lower = first | 0x20 // folds A-Z onto a-z and nothing else onto a-z
+    if (!((lower >= 0x61 && lower <= 0x7a) || first === 0x5f)) return undefined
+  } else if (!isXmlName(local)) return undefined
   return { prefix: name.slice(0, colon), local }
 }
 

@@ -44,34 +44,34 @@ export function resolveElement(tag: string, raw: readonly RawAttribute[], parent
   const scope = declarations.size === 0 ? parent : new Map([...parent, ...declarations])
   const name = resolveName(tag, scope, 'element')
   const attributes: XmlAttribute[] = []
-  const expanded = new Set<string>()
+  // Duplicates by expanded name: a linear look for the usual few attributes, a Set beyond, so
+  // raised limits cannot make the check quadratic. U+0000 cannot occur in a URI or a name that
+  // passed the character check, so the Set key is unambiguous.
+  const expanded = raw.length > 8 ? new Set<string>() : undefined
   for (const { name: written, value } of raw) {
     if (written === 'xmlns' || written.startsWith('xmlns:')) continue
-    const attribute = { ...resolveName(written, scope, 'attribute'), value }
-    // U+0000 cannot occur in a URI or a name that passed the prescan, so the key is unambiguous.
-    const key = `${attribute.ns}\u0000${attribute.local}`
-    if (expanded.has(key)) {
-      throw new SisError('XML_MALFORMED', `element <${shorten(tag)}> has two attributes named ${shorten(attribute.local)} in namespace ${excerpt(attribute.ns, 80)} (the same namespace under two prefixes)`, {
+    const { ns, local, prefix } = resolveName(written, scope, 'attribute')
+    const key = expanded === undefined ? '' : `${ns}\u0000${local}`
+    if (expanded === undefined ? attributes.some((a) => a.local === local && a.ns === ns) : expanded.has(key)) {
+      throw new SisError('XML_MALFORMED', `element <${shorten(tag)}> has two attributes named ${shorten(local)} in namespace ${excerpt(ns, 80)} (the same namespace under two prefixes)`, {
         element: shorten(tag),
         attribute: shorten(written),
-        ns: shorten(attribute.ns, 200),
+        ns: shorten(ns, 200),
       })
     }
-    expanded.add(key)
-    attributes.push(attribute)
+    expanded?.add(key)
+    attributes.push({ ns, local, prefix, value })
   }
   return { name, attributes, declarations, scope }
 }
 
 function resolveName(written: string, scope: NamespaceScope, kind: 'element' | 'attribute'): XmlName {
+  // Unprefixed attributes are in no namespace; unprefixed elements take the default one.
+  if (!written.includes(':')) return { ns: kind === 'element' ? (scope.get('') ?? '') : '', local: written, prefix: '' }
   const qname = splitQName(written)
   if (qname === undefined) refuseNamespace(`the ${kind} name ${shorten(written)} is not a valid qualified name (at most one ':' between two non-empty parts)`, written)
   const { prefix, local } = qname
   if (prefix === 'xmlns') refuseNamespace(`the ${kind} name ${shorten(written)} uses the reserved prefix xmlns`, written)
-  if (prefix === '') {
-    // Unprefixed attributes are in no namespace; unprefixed elements take the default one.
-    return { ns: kind === 'element' ? (scope.get('') ?? '') : '', local, prefix }
-  }
   const ns = scope.get(prefix)
   if (ns === undefined || ns === '') refuseNamespace(`the prefix ${shorten(prefix)} of the ${kind} name ${shorten(written)} is not bound to a namespace`, written)
   return { ns, local, prefix }

@@ -1,19 +1,18 @@
 /**
  * parseXml: untrusted bytes in, a namespace-resolved tree out, or a SisError. The order is the
- * point: size before decoding, decoding before looking, the linear prescan (limits, DTDs,
- * entities, forbidden characters and names) before any parser runs, and fast-xml-parser only
- * on text that can no longer surprise it.
+ * point: size before decoding, decoding before looking, the whole-text checks (forbidden
+ * characters, DTDs, entities, the XML declaration) before any structure is read, and then one
+ * strict single pass (reader.ts) that enforces the limits and well-formedness while it builds
+ * the tree. No third-party parser runs on untrusted input; fast-xml-parser survives only as the
+ * test oracle in oracle.ts.
  */
 
 import { SisError } from '../errors.ts'
-import { convertDocument } from './convert.ts'
 import { decodeInput } from './decode.ts'
-import { runParser } from './fxp.ts'
 import { resolveLimits } from './limits.ts'
-import { prescan } from './prescan.ts'
-import type { DocumentCounts } from './structure.ts'
+import { checkText } from './prescan.ts'
+import { readDocument } from './reader.ts'
 import type { XmlElement, XmlLimits } from './types.ts'
-import { checkWellFormed } from './wellformed.ts'
 
 /**
  * Parses one XML document and returns its root element.
@@ -27,29 +26,10 @@ export function parseXml(input: Uint8Array | string, limits: Partial<XmlLimits> 
   const resolved = resolveLimits(limits)
   try {
     const text = decodeInput(input, resolved.maxBytes)
-    const scanned = prescan(text, resolved)
-    checkWellFormed(text)
-    const { root, counts } = convertDocument(runParser(text, resolved.maxDepth))
-    checkAgreement(scanned, counts)
-    return root
+    return readDocument(text, checkText(text), resolved)
   } catch (cause) {
     if (cause instanceof SisError) throw cause
-    // Stack overflow, out-of-memory in a regex, a library bug: still a refusal, never a crash.
+    // Stack overflow, out-of-memory in a regex, a bug of ours: still a refusal, never a crash.
     throw new SisError('XML_MALFORMED', 'the input could not be parsed (unexpected internal failure)', {}, { cause })
   }
-}
-
-/**
- * The prescan and fast-xml-parser must have seen the same elements and attributes. If they did
- * not, the two read the document differently (a parser differential, the raw material of
- * signature-wrapping and value-smuggling attacks), and neither reading can be trusted.
- */
-function checkAgreement(scanned: DocumentCounts, built: DocumentCounts): void {
-  if (scanned.elements === built.elements && scanned.attributes === built.attributes) return
-  throw new SisError('XML_MALFORMED', 'the input is read differently by the prescan and the parser, so it is refused', {
-    scannedElements: scanned.elements,
-    parsedElements: built.elements,
-    scannedAttributes: scanned.attributes,
-    parsedAttributes: built.attributes,
-  })
 }

@@ -1,6 +1,8 @@
 /**
- * The prescan: every check that must happen before fast-xml-parser sees the text, cheapest and
- * most dangerous first. Each step is linear in the input and none recurses.
+ * The checks that run on the whole decoded text before any reader looks at its structure,
+ * cheapest and most dangerous first. Each step is linear in the input and none recurses.
+ * parseXml runs checkText and then the single-pass reader (reader.ts); the fast-xml-parser
+ * oracle (oracle.ts) runs prescan, which adds the original structure scan.
  */
 
 import { checkCharacters } from './chars.ts'
@@ -16,8 +18,11 @@ import type { XmlLimits } from './types.ts'
 const DOCTYPE = /<!DOCTYPE/i
 const ENTITY = /<!ENTITY/i
 
-/** Runs all pre-parse checks on the decoded text (BOM already dropped); returns the counts. */
-export function prescan(text: string, limits: XmlLimits): DocumentCounts {
+/**
+ * Forbidden characters, DOCTYPE and ENTITY declarations anywhere, then the XML declaration.
+ * Returns the offset just after the declaration (0 when there is none), where the body starts.
+ */
+export function checkText(text: string): number {
   checkCharacters(text)
   const doctype = text.search(DOCTYPE)
   if (doctype !== -1) {
@@ -25,6 +30,10 @@ export function prescan(text: string, limits: XmlLimits): DocumentCounts {
   }
   const entity = text.search(ENTITY)
   if (entity !== -1) refuseAt('XML_ENTITY_FORBIDDEN', text, entity, 'an ENTITY declaration appears; entities are not accepted')
-  const bodyStart = checkDeclaration(text)
-  return scanStructure(text, bodyStart, limits)
+  return checkDeclaration(text)
+}
+
+/** checkText plus the structure scan, as the oracle pipeline runs it; returns the counts. */
+export function prescan(text: string, limits: XmlLimits): DocumentCounts {
+  return scanStructure(text, checkText(text), limits)
 }

@@ -1,7 +1,7 @@
 /**
- * Character and entity references. The prescan validates every reference where it occurs
- * (scanReference); the tree builder later decodes the text it already vetted
- * (decodeReferences). Only the five predefined entities and numeric references exist here:
+ * Character and entity references. scanReference validates every reference where it occurs
+ * and returns its decoded text, which the single-pass reader uses directly; decodeReferences
+ * decodes text already vetted, for the fast-xml-parser oracle (convert.ts). Only the five predefined entities and numeric references exist here:
  * there is no DTD, so any other name is an undeclared (or smuggled) entity and is refused.
  */
 
@@ -24,6 +24,8 @@ export interface ScannedReference {
   readonly end: number
   /** Length of the decoded text in UTF-16 code units (2 for characters above U+FFFF). */
   readonly decodedLength: number
+  /** The decoded text, so a single-pass reader need not decode a second time. */
+  readonly value: string
 }
 
 /**
@@ -38,14 +40,15 @@ export function scanReference(text: string, offset: number): ScannedReference {
   if (text.charCodeAt(end) !== SEMICOLON || name.length === 0 || !isXmlName(name)) {
     refuseAt('XML_MALFORMED', text, offset, "a '&' does not start a valid reference (write &amp; for a literal '&')")
   }
-  if (!PREDEFINED.has(name)) {
+  const value = PREDEFINED.get(name)
+  if (value === undefined) {
     // The name passed isXmlName, so it holds no control characters; only its length is bounded.
     const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name
     refuseAt('XML_ENTITY_FORBIDDEN', text, offset, `the entity reference &${shown}; is not one of the five XML entities (amp, lt, gt, quot, apos)`, {
       entity: shown,
     })
   }
-  return { end: end + 1, decodedLength: 1 }
+  return { end: end + 1, decodedLength: 1, value }
 }
 
 function scanCharacterReference(text: string, offset: number): ScannedReference {
@@ -74,7 +77,7 @@ function scanCharacterReference(text: string, offset: number): ScannedReference 
       codePoint: shown,
     })
   }
-  return { end: end + 1, decodedLength: codePoint > 0xffff ? 2 : 1 }
+  return { end: end + 1, decodedLength: codePoint > 0xffff ? 2 : 1, value: String.fromCodePoint(codePoint) }
 }
 
 function digitValue(c: number, hex: boolean): number {

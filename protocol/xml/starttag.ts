@@ -1,8 +1,8 @@
 /**
- * Reading one start tag for the structure scan: the element name, each attribute name and
- * quoted value, and the per-element limits. Attribute values are checked here (no '<', every
- * '&' a valid reference, length within maxValueLength) so fast-xml-parser never sees a value
- * it could misread.
+ * Reading one start tag for the structure scan of the oracle: the element name, each attribute
+ * name and quoted value, and the per-element limits. Attribute values are checked here (no '<',
+ * every '&' a valid reference, length within maxValueLength) so fast-xml-parser never sees a
+ * value it could misread. The name helpers are shared with parseXml's reader (tag.ts).
  */
 
 import { formatCodePoint } from './chars.ts'
@@ -134,7 +134,7 @@ export function skipSpace(text: string, from: number): number {
   return position
 }
 
-function checkedName(text: string, start: number, end: number, kind: 'element' | 'attribute'): string {
+export function checkedName(text: string, start: number, end: number, kind: 'element' | 'attribute'): string {
   if (start >= text.length) refuseAt('XML_MALFORMED', text, start, `the input ends where an ${kind} name should be (truncated)`)
   const name = text.slice(start, end)
   if (name.length === 0 || !isXmlName(name)) {

@@ -1,7 +1,8 @@
 /**
- * The structure scan: one linear, non-recursive pass over the decoded text that enforces the
- * limits and the well-formedness rules fast-xml-parser's validator misses, before any parser
- * builds anything. Its stack holds at most maxDepth names, so 100,000-deep nesting costs the
+ * The structure scan of the fast-xml-parser oracle (oracle.ts): one linear, non-recursive pass
+ * over the decoded text that enforces the limits and the well-formedness rules fast-xml-parser's
+ * validator misses, before that parser builds anything. parseXml's reader (reader.ts) makes the
+ * same checks in the same order while it builds the tree; the differential tests hold them equal. Its stack holds at most maxDepth names, so 100,000-deep nesting costs the
  * same as 33-deep: the scan stops at the first element past the limit.
  */
 

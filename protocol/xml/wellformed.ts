@@ -1,7 +1,8 @@
 /**
- * fast-xml-parser's validator as a second opinion on well-formedness. The structure scan
- * already enforces what matters to us; the validator is kept because two independent checks
- * disagreeing is exactly how parser-differential attacks get caught. (It is deprecated in
+ * fast-xml-parser's validator as a second opinion on well-formedness, in the oracle pipeline
+ * (oracle.ts) only. The structure scan already enforces what matters to us; the validator is
+ * kept there because two independent checks disagreeing is exactly how parser-differential
+ * attacks get caught. (It is deprecated in
  * favour of the separate fast-xml-validator package, which the project does not depend on.)
  */
 

@@ -1,0 +1,170 @@
+/**
+ * Exclusive XML Canonicalization 1.0 (https://www.w3.org/TR/xml-exc-c14n/) of a parsed subtree:
+ * the bytes that XMLDSig digests and signs. The walk is iterative (a caller's maxDepth may be
+ * large) and builds one string, encoded to UTF-8 once at the end.
+ *
+ * The node-set is the subtree rooted at `element` (its apex) minus the subtrees `exclude`
+ * selects (the enveloped-signature transform removes ds:Signature that way). A namespace
+ * declaration is output on an element when its prefix is visibly utilized there (by the element
+ * name or an attribute name) or listed in `inclusivePrefixes`, and the nearest output ancestor
+ * has not already rendered the same prefix with the same URI. The URI of a utilized prefix is
+ * taken from the tree's resolved names, so a canonical form can never disagree with the names
+ * the rest of the code compared.
+ */
+
+import { XML_NAMESPACE } from './namespaces.ts'
+import { compareCodePoints, escapeAttribute, escapeText } from './c14n-text.ts'
+import type { XmlAttribute, XmlElement } from './types.ts'
+
+export interface CanonicalizeOptions {
+  /** Keep comments (the #WithComments variant). Default false: comments are removed. */
+  readonly withComments?: boolean
+  /** Removes an element and its whole subtree from the node-set. Never called for text. */
+  readonly exclude?: (element: XmlElement) => boolean
+  /**
+   * Namespaces in scope from the apex's ancestors (prefix to URI, '' for the default). Only
+   * `inclusivePrefixes` can make such a namespace appear without being utilized.
+   */
+  readonly inScope?: ReadonlyMap<string, string>
+  /** The InclusiveNamespaces PrefixList: these prefixes follow inclusive c14n ('#default' or '' for the default). */
+  readonly inclusivePrefixes?: readonly string[]
+}
+
+interface Frame {
+  readonly element: XmlElement
+  /** The element's name as written, for the end tag. */
+  readonly qname: string
+  next: number
+  /** Prefix to URI as rendered by this element and its output ancestors ('' for the default). */
+  readonly rendered: ReadonlyMap<string, string>
+  /** Prefix to URI in scope on this element; tracked only when inclusive prefixes need it. */
+  readonly scope: ReadonlyMap<string, string>
+}
+
+const NONE: ReadonlyMap<string, string> = new Map()
+const UTF8 = new TextEncoder()
+
+/** The canonical form of the subtree rooted at `element`, as UTF-8 bytes. */
+export function canonicalize(element: XmlElement, options: CanonicalizeOptions = {}): Uint8Array {
+  const withComments = options.withComments === true
+  const exclude = options.exclude
+  const inclusive = [...new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)))]
+  let out = ''
+  const stack: Frame[] = []
+  const open = (e: XmlElement, parent: Frame | undefined): void => {
+    const scope = inclusive.length === 0 ? NONE : withDeclarations(parent?.scope ?? options.inScope ?? NONE, e)
+    const { text, rendered, qname } = startTag(e, parent?.rendered ?? NONE, scope, inclusive)
+    out += text
+    stack.push({ element: e, qname, next: 0, rendered, scope })
+  }
+  if (exclude?.(element) === true) return new Uint8Array(0)
+  open(element, undefined)
+  for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
+    const child = top.element.children[top.next++]
+    if (child === undefined) {
+      out += `</${top.qname}>`
+      stack.pop()
+    } else if (child.kind === 'text') {
+      out += escapeText(child.value)
+    } else if (child.kind === 'comment') {
+      if (withComments) out += `<!--${child.value}-->`
+    } else if (exclude?.(child) !== true) {
+      open(child, top)
+    }
+  }
+  // A hand-built tree could hold a lone surrogate, which encoding would silently replace.
+  if (!out.isWellFormed()) throw new Error('canonicalize: the tree contains a lone surrogate, which has no UTF-8 form')
+  return UTF8.encode(out)
+}
+
+/** The start tag of `e` and the rendered namespaces its descendants inherit. */
+function startTag(e: XmlElement, inherited: ReadonlyMap<string, string>, scope: ReadonlyMap<string, string>, inclusive: readonly string[]): { text: string; rendered: ReadonlyMap<string, string>; qname: string } {
+  const qname = qualified(e.prefix, e.local)
+  // The usual element: no attributes, its namespace already rendered above, no prefix list.
+  if (e.attributes.length === 0 && inclusive.length === 0 && e.prefix !== 'xml' && (e.prefix === '' || e.ns !== '') && (inherited.get(e.prefix) ?? '') === e.ns) {
+    return { text: `<${qname}>`, rendered: inherited, qname }
+  }
+  // Prefixes this element needs rendered, with their URIs: first the visibly utilized ones.
+  const needed = new Map<string, string>()
+  need(needed, e.prefix, e.ns, qname)
+  for (const a of e.attributes) {
+    if (a.prefix === '' && a.ns !== '') throw inconsistent(qname, `attribute ${a.local} has a namespace but no prefix`)
+    if (a.prefix !== '') need(needed, a.prefix, a.ns, qname)
+  }
+  for (const prefix of inclusive) {
+    const uri = scope.get(prefix) ?? ''
+    if (prefix !== '' && uri === '') continue // not in scope: no namespace node to render
+    if (!needed.has(prefix)) needed.set(prefix, uri)
+  }
+  let rendered = inherited
+  const declarations: [string, string][] = []
+  for (const [prefix, uri] of needed) {
+    if (prefix === 'xml' || (inherited.get(prefix) ?? '') === uri) continue
+    declarations.push([prefix, uri])
+  }
+  if (declarations.length > 0) {
+    rendered = new Map([...inherited, ...declarations])
+    declarations.sort(([a], [b]) => compareCodePoints(a, b))
+  }
+  let text = `<${qname}`
+  for (const [prefix, uri] of declarations) text += `${prefix === '' ? ' xmlns' : ` xmlns:${prefix}`}="${escapeAttribute(uri)}"`
+  for (const a of sortedAttributes(e.attributes)) text += ` ${qualified(a.prefix, a.local)}="${escapeAttribute(a.value)}"`
+  return { text: `${text}>`, rendered, qname }
+}
+
+/** Records that `prefix` must mean `uri` on this element; one prefix cannot mean two URIs. */
+function need(needed: Map<string, string>, prefix: string, uri: string, qname: string): void {
+  if (prefix === 'xml') {
+    if (uri !== XML_NAMESPACE) throw inconsistent(qname, `the prefix xml is bound to ${uri}`)
+    return
+  }
+  if (prefix !== '' && uri === '') throw inconsistent(qname, `the prefix ${prefix} has no namespace`)
+  const known = needed.get(prefix)
+  if (known !== undefined && known !== uri) throw inconsistent(qname, `the prefix ${prefix} means both ${known} and ${uri}`)
+  needed.set(prefix, uri)
+}
+
+/** Attributes by namespace URI, then local name; unqualified ones ('' URI) come first. */
+function sortedAttributes(attributes: readonly XmlAttribute[]): readonly XmlAttribute[] {
+  if (attributes.length < 2) return attributes
+  return [...attributes].sort((a, b) => compareCodePoints(a.ns, b.ns) || compareCodePoints(a.local, b.local))
+}
+
+function withDeclarations(scope: ReadonlyMap<string, string>, e: XmlElement): ReadonlyMap<string, string> {
+  return e.namespaces.size === 0 ? scope : new Map([...scope, ...e.namespaces])
+}
+
+function qualified(prefix: string, local: string): string {
+  return prefix === '' ? local : `${prefix}:${local}`
+}
+
+/** A tree our parser cannot produce: a bug in the code that built it, not bad input. */
+function inconsistent(qname: string, problem: string): Error {
+  return new Error(`canonicalize: element <${qname}> is inconsistent: ${problem}`)
+}
+
+/** An element found by findElements, with the namespaces its ancestors put in scope. */
+export interface FoundElement {
+  readonly element: XmlElement
+  /** Prefix to URI ('' for the default) declared on the ancestors, nearest first; for canonicalize's inScope. */
+  readonly inScope: ReadonlyMap<string, string>
+}
+
+/**
+ * Every element of the tree under `root` (root included) that satisfies `predicate`, in
+ * document order, each with its inherited namespaces. Iterative, like the parser.
+ */
+export function findElements(root: XmlElement, predicate: (element: XmlElement) => boolean, inScope: ReadonlyMap<string, string> = NONE): FoundElement[] {
+  const found: FoundElement[] = []
+  const stack: FoundElement[] = [{ element: root, inScope }]
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { element } = item
+    if (predicate(element)) found.push(item)
+    const childScope = withDeclarations(item.inScope, element)
+    for (let i = element.children.length - 1; i >= 0; i--) {
+      const child = element.children[i]
+      if (child?.kind === 'element') stack.push({ element: child, inScope: childScope })
+    }
+  }
+  return found
+}
