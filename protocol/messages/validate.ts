@@ -8,11 +8,12 @@ import type { z } from 'zod'
 import { SisError } from '../errors.ts'
 import type { ErrorCode } from '../errors.ts'
 import { parseXml } from '../xml/index.ts'
-import type { XmlLimits } from '../xml/index.ts'
+import type { XmlElement, XmlLimits } from '../xml/index.ts'
 import { CATALOGUE, MESSAGE_TYPE_NAMES } from './catalogue/index.ts'
 import type { MessageTypeName } from './catalogue/index.ts'
 import { decodeChildren } from './decode.ts'
 import { SIS_NS } from './namespace.ts'
+import { DSIG_NS } from '../dsig/profile.ts'
 import { messageSchema } from './schema.ts'
 import type { Message, TypedMessage } from './schema.ts'
 import { messageShape } from './shape.ts'
@@ -80,8 +81,39 @@ export function checkMessage<T extends MessageTypeName>(type: T, input: unknown)
   return errors.length > 0 ? { ok: false, errors } : { ok: true, message: m as unknown as Message<T> }
 }
 
+/**
+ * The message without a final ds:Signature (docs/protocol/log.md S1). Its shape and value are
+ * the signature verifier's business (protocol/dsig); anywhere else a ds element is refused.
+ */
+function withoutSignature(root: XmlElement): XmlElement {
+  let last = -1
+  root.children.forEach((c, i) => { if (c.kind === 'element') last = i })
+  const sig = root.children[last]
+  if (sig?.kind !== 'element' || sig.ns !== DSIG_NS || sig.local !== 'Signature') return root
+  return { ...root, children: root.children.filter((_, i) => i !== last) }
+}
+
 function isMessageType(name: string): name is MessageTypeName {
   return (MESSAGE_TYPE_NAMES as readonly string[]).includes(name)
+}
+
+/**
+ * Validates a parsed root element as a message of the catalogue (structure, values, header,
+ * rules). Used on a verified tree (the log) and by validateMessage.
+ */
+export function validateElement(root: XmlElement): CheckResult<TypedMessage> {
+  try {
+    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace ${JSON.stringify(root.ns)}, expected "${SIS_NS}"`, { namespace: root.ns, element: root.local })
+    if (!isMessageType(root.local)) throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, { element: root.local })
+    const type = root.local
+    if (root.attributes.length > 0) throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
+    const plain = decodeChildren(withoutSignature(root), messageShape(type), type)
+    const checked = checkMessage(type, plain)
+    return checked.ok ? { ok: true, message: { type, message: checked.message } as TypedMessage } : checked
+  } catch (e) {
+    if (e instanceof SisError) return { ok: false, errors: [e] }
+    throw e
+  }
 }
 
 /**
@@ -89,19 +121,14 @@ function isMessageType(name: string): name is MessageTypeName {
  * error found; structural and XML errors stop at the first.
  */
 export function validateMessage(input: Uint8Array | string, limits?: Partial<XmlLimits>): CheckResult<TypedMessage> {
+  let root: XmlElement
   try {
-    const root = parseXml(input, limits)
-    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace "${root.ns}", expected "${SIS_NS}"`, { namespace: root.ns, element: root.local })
-    if (!isMessageType(root.local)) throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, { element: root.local })
-    const type = root.local
-    if (root.attributes.length > 0) throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
-    const plain = decodeChildren(root, messageShape(type), type)
-    const checked = checkMessage(type, plain)
-    return checked.ok ? { ok: true, message: { type, message: checked.message } as TypedMessage } : checked
+    root = parseXml(input, limits)
   } catch (e) {
     if (e instanceof SisError) return { ok: false, errors: [e] }
     throw e
   }
+  return validateElement(root)
 }
 
 /** Like validateMessage, but returns the message or throws the first SisError. */

@@ -1,0 +1,129 @@
+/**
+ * The signature profile against the XML signature attack catalogue (THREATS 8-11): wrapping in
+ * all its forms, comment injection, removal, algorithm substitution, embedded keys, malleability.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { signXml, verifyXml, ALGORITHMS } from './index.ts'
+import { encodeMessage, exampleMessage, validateElement } from '../messages/index.ts'
+import { L } from '../crypto/curve.ts'
+import { testKey } from '../testing/federation.ts'
+import { Xmllint } from '../testing/xmllint.ts'
+
+const xmllint = new Xmllint()
+afterAll(() => xmllint[Symbol.dispose]())
+
+const key = testKey('CN')
+const pinned = () => key.publicKey
+const message = exampleMessage('DeclarationLodged')
+const unsigned = encodeMessage('DeclarationLodged', message)
+const signed = new TextDecoder().decode(signXml(unsigned, key))
+const bytes = (s: string) => new TextEncoder().encode(s)
+
+function refused(xml: string, code: string, reason?: string) {
+  let error: unknown
+  try { verifyXml(bytes(xml), pinned) } catch (e) { error = e }
+  expect(error, 'expected a refusal').toMatchObject({ code, ...(reason === undefined ? {} : { details: { reason } }) })
+}
+
+describe('a signed message', () => {
+  it('verifies, and the caller reads the message from the verified tree', () => {
+    const v = verifyXml(bytes(signed), pinned)
+    const result = validateElement(v.root)
+    expect(result.ok && result.message.message).toEqual(message)
+  })
+
+  it('is valid under xmllint with the message XSD and the signature profile XSD', () => {
+    const lint = xmllint.validate('DeclarationLodged', signed)
+    expect(lint.stderr).toContain('validates')
+  })
+
+  it('signs exactly the document: the digest input equals xmllint --exc-c14n of the unsigned document', async () => {
+    const { canonicalize, parseXml } = await import('../xml/index.ts')
+    expect(Buffer.from(canonicalize(parseXml(unsigned))).equals(xmllint.excC14n(unsigned))).toBe(true)
+  })
+})
+
+describe('signature wrapping cannot work (THREATS 9)', () => {
+  const sigStart = signed.indexOf('<ds:Signature')
+  const sigEnd = signed.indexOf('</ds:Signature>') + '</ds:Signature>'.length
+  const signature = signed.slice(sigStart, sigEnd)
+  const withoutSig = signed.slice(0, sigStart) + signed.slice(sigEnd)
+
+  it('the signature moved to another place is refused', () => {
+    refused(withoutSig.replace('<Header>', `${signature}<Header>`), 'SIG_MALFORMED', 'position')
+    refused(withoutSig.replace('</Consignment>', `${signature}</Consignment>`), 'SIG_MALFORMED', 'position')
+  })
+
+  it('a duplicated signature is refused', () => {
+    refused(signed.replace('</DeclarationLodged>', `${signature}</DeclarationLodged>`), 'SIG_MALFORMED', 'count')
+  })
+
+  it('the signed document wrapped in another root is refused', () => {
+    const inner = signed.replace(/^<\?xml[^>]*>\n/, '')
+    refused(`<DeclarationLodged xmlns="urn:carec:sis:message:1"><Evil>${inner}</Evil></DeclarationLodged>`, 'SIG_MALFORMED', 'position')
+  })
+
+  it('an evil copy before or after the signed content breaks the digest', () => {
+    refused(signed.replace('<Header>', '<Header><messageIdentification>evil</messageIdentification>'), 'SIG_DIGEST_MISMATCH')
+    refused(signed.replace('</Consignment>', '</Consignment><Consignment/>'), 'SIG_DIGEST_MISMATCH')
+  })
+
+  it('content hidden in ds:Object, a second SignedInfo, or a KeyInfo with an embedded key is refused', () => {
+    refused(signed.replace('</ds:SignatureValue>', '</ds:SignatureValue><ds:Object><Header/></ds:Object>'), 'SIG_MALFORMED', 'structure')
+    const si = signature.slice(signature.indexOf('<ds:SignedInfo>'), signature.indexOf('</ds:SignedInfo>') + '</ds:SignedInfo>'.length)
+    refused(signed.replace('</ds:SignedInfo>', `</ds:SignedInfo>${si}`), 'SIG_MALFORMED', 'structure')
+    refused(signed.replace('</ds:SignatureValue>', '</ds:SignatureValue><ds:KeyInfo><ds:KeyValue>AAAA</ds:KeyValue></ds:KeyInfo>'), 'SIG_MALFORMED', 'structure')
+  })
+
+  it('a reference to anything but the whole document, or an extra transform, is refused', () => {
+    refused(signed.replace('<ds:Reference URI="">', '<ds:Reference URI="#body">'), 'SIG_MALFORMED', 'reference')
+    refused(signed.replace('</ds:Transforms>', `<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"></ds:Transform></ds:Transforms>`), 'SIG_MALFORMED', 'structure')
+    refused(signed.replace('<ds:Reference URI="">', '<ds:Reference URI="" Id="r1">'), 'SIG_MALFORMED', 'attribute')
+  })
+})
+
+describe('comments, removal, substitution, keys (THREATS 8, 10, 11)', () => {
+  it('a comment injected in a signed value, or in the DigestValue, is refused', () => {
+    refused(signed.replace(/<GRN>(\w{8})/, '<GRN>$1<!---->'), 'SIG_MALFORMED', 'comment')
+    refused(signed.replace('<ds:DigestValue>', '<ds:DigestValue><!-- x -->'), 'SIG_MALFORMED', 'comment')
+  })
+
+  it('a removed signature is SIG_MISSING', () => {
+    refused(unsigned, 'SIG_MISSING')
+  })
+
+  it('a substituted algorithm is SIG_ALGORITHM', () => {
+    refused(signed.replace(ALGORITHMS.signature, 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'), 'SIG_ALGORITHM')
+    refused(signed.replace(ALGORITHMS.digest, 'http://www.w3.org/2000/09/xmldsig#sha1'), 'SIG_ALGORITHM')
+    refused(signed.replace(`<ds:CanonicalizationMethod Algorithm="${ALGORITHMS.canonicalization}">`, '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315">'), 'SIG_ALGORITHM')
+  })
+
+  it('another key than the pinned one does not verify', () => {
+    let error: unknown
+    try { verifyXml(bytes(signed), () => testKey('KZ').publicKey) } catch (e) { error = e }
+    expect(error).toMatchObject({ code: 'SIG_INVALID' })
+  })
+
+  it('a malleated signature (S + L) is refused by strict verification', () => {
+    const value = /<ds:SignatureValue>([^<]+)</.exec(signed)![1]!
+    const sig = Buffer.from(value, 'base64')
+    let s = 0n
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i]!)
+    s += L
+    for (let i = 0; i < 32; i++) { sig[32 + i] = Number(s & 0xffn); s >>= 8n }
+    refused(signed.replace(value, sig.toString('base64')), 'SIG_INVALID')
+  })
+
+  it('non-canonical base64 in SignatureValue is refused', () => {
+    const value = /<ds:SignatureValue>([^<]+)</.exec(signed)![1]!
+    refused(signed.replace(value, value.slice(0, 40) + '\n' + value.slice(40)), 'SIG_MALFORMED', 'signature-value')
+  })
+
+  it('a signature made for one document never verifies another (THREATS 11)', () => {
+    const other = exampleMessage('DeclarationLodged')
+    other.Consignment.grossMass = '12480.6'
+    const otherXml = encodeMessage('DeclarationLodged', other)
+    const transplanted = otherXml.replace('</DeclarationLodged>', signed.slice(signed.indexOf('<ds:Signature'), signed.indexOf('</ds:Signature>') + 15) + '</DeclarationLodged>')
+    refused(transplanted, 'SIG_DIGEST_MISMATCH')
+  })
+})

@@ -1,0 +1,47 @@
+/**
+ * Verification (docs/protocol/log.md S1-S4): parse the bytes once, find the one enveloped
+ * signature and check its shape, recompute the digest of the document without it, resolve the
+ * pinned key, and verify the Ed25519 signature of the canonical SignedInfo strictly. The result
+ * carries the tree of exactly the verified bytes: callers read the message from it and nothing else.
+ */
+import { SisError } from '../errors.ts'
+import { canonicalize, parseXml } from '../xml/index.ts'
+import type { XmlElement, XmlLimits } from '../xml/index.ts'
+import type { Ed25519Backend } from '../crypto/index.ts'
+import { NODE_ED25519, sha256, verifyStrict } from '../crypto/index.ts'
+import { signatureParts } from './structure.ts'
+import { DSIG_NS } from './profile.ts'
+
+export interface VerifiedXml {
+  /** The exact bytes that were verified. */
+  readonly bytes: Uint8Array
+  /** The document's root element, parsed from those bytes, with the ds:Signature removed. */
+  readonly root: XmlElement
+}
+
+/** Picks the pinned public key for a document; throws SIG_UNKNOWN_KEY when there is none. */
+export type KeyResolver = (root: XmlElement) => Uint8Array
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0)
+  return diff === 0
+}
+
+export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: { backend?: Ed25519Backend; limits?: Partial<XmlLimits> } = {}): VerifiedXml {
+  const root = parseXml(bytes, options.limits)
+  const parts = signatureParts(root)
+  const isSignature = (e: XmlElement) => e === parts.signature
+  const digest = sha256(canonicalize(root, { exclude: isSignature }))
+  if (!equal(digest, parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
+  const publicKey = resolveKey(root)
+  // SignedInfo inherits the ds prefix from ds:Signature (and the default namespace from the root).
+  const inScope = new Map([...root.namespaces, ...parts.signature.namespaces])
+  const signedInfo = canonicalize(parts.signedInfo, { inScope })
+  if (!verifyStrict(options.backend ?? NODE_ED25519, publicKey, signedInfo, parts.signatureValue)) {
+    throw new SisError('SIG_INVALID', 'signature: the Ed25519 signature does not verify with the pinned key of the author', {})
+  }
+  const withoutSignature = { ...root, children: root.children.filter((c) => !(c.kind === 'element' && c.ns === DSIG_NS && c.local === 'Signature')) }
+  return { bytes, root: withoutSignature }
+}

@@ -1,0 +1,93 @@
+/**
+ * A log entry: the exact signed bytes of a message, their id, and the decoded message read from
+ * the verified tree. readEntry runs intake steps 1-3 of docs/protocol/log.md (limits and
+ * well-formedness, signature and key, message); the rest is DocumentLog's.
+ */
+import { SisError } from '../errors.ts'
+import { verifyXml } from '../dsig/index.ts'
+import type { Ed25519Backend } from '../crypto/index.ts'
+import { sha256Hex } from '../crypto/index.ts'
+import { validateElement } from '../messages/index.ts'
+import type { Message, MessageTypeName, TypedMessage } from '../messages/index.ts'
+import type { XmlElement, XmlLimits } from '../xml/index.ts'
+import type { Membership } from '../membership/index.ts'
+
+/** Directed messages are answered, not logged (L4). */
+export const DIRECTED_TYPES = ['GuaranteeBalanceQuery', 'GuaranteeBalanceResponse', 'FunctionalRejection'] as const
+export type LogEntryType = Exclude<MessageTypeName, (typeof DIRECTED_TYPES)[number]>
+
+export interface LogEntry {
+  /** SHA-256 of `bytes`, lowercase hex (L1). */
+  readonly id: string
+  readonly bytes: Uint8Array
+  readonly type: LogEntryType
+  readonly message: Message
+  readonly documentId: string
+  readonly author: string
+  readonly keyId: string
+  readonly seq: number
+  readonly previous: string | undefined
+  readonly parents: readonly string[]
+  readonly authRefs: readonly string[]
+  readonly claimedAt: string
+}
+
+export function entryId(bytes: Uint8Array): string {
+  return sha256Hex(bytes)
+}
+
+/** The header fields a key is chosen by, read from the (not yet verified) tree. */
+function headerField(root: XmlElement, name: string): string {
+  for (const c of root.children) {
+    if (c.kind !== 'element' || c.local !== 'Header') continue
+    for (const f of c.children) {
+      if (f.kind === 'element' && f.local === name) return f.children.map((t) => (t.kind === 'text' ? t.value : '')).join('')
+    }
+  }
+  throw new SisError('SIG_UNKNOWN_KEY', `the header has no ${name}, so no pinned key can be chosen`, { reason: 'no-author' })
+}
+
+export interface ReadOptions {
+  readonly backend?: Ed25519Backend
+  readonly limits?: Partial<XmlLimits>
+}
+
+/**
+ * Verifies a signed message against the pinned key of its author (header authorCountry and
+ * authorKeyId, at its claimed time) and validates it; any message type, log entry or directed.
+ */
+export function readSignedMessage(bytes: Uint8Array, membership: Membership, options: ReadOptions = {}): TypedMessage {
+  const verified = verifyXml(bytes, (root) => membership.key(headerField(root, 'authorCountry'), headerField(root, 'authorKeyId'), headerField(root, 'preparationDateAndTime')), options)
+  const result = validateElement(verified.root)
+  if (!result.ok) throw result.errors[0] ?? new SisError('MSG_INVALID_VALUE', 'invalid message', {})
+  return result.message
+}
+
+/** Steps 1-3: parse within limits, verify against the pinned key, validate the message. */
+export function readEntry(bytes: Uint8Array, membership: Membership, options: ReadOptions = {}): LogEntry {
+  const { type, message } = readSignedMessage(bytes, membership, options)
+  if ((DIRECTED_TYPES as readonly string[]).includes(type)) throw new SisError('LOG_NOT_A_LOG_ENTRY', `${type} is a directed message, not a log entry`, { type })
+  const h = message.Header
+  return {
+    id: entryId(bytes),
+    bytes,
+    type: type as LogEntryType,
+    message,
+    documentId: h.documentId,
+    author: h.authorCountry,
+    keyId: h.authorKeyId,
+    seq: Number(h.sequenceNumber),
+    previous: h.previousEntry,
+    parents: h.parentEntry ?? [],
+    authRefs: h.authorityEntry ?? [],
+    claimedAt: h.preparationDateAndTime,
+  }
+}
+
+/** Every entry this one depends on (L7): its previous entry, parents and authority entries. */
+export function dependenciesOf(e: LogEntry): string[] {
+  const deps = new Set<string>([...e.parents, ...e.authRefs])
+  if (e.previous !== undefined) deps.add(e.previous)
+  deps.delete(e.id)
+  return [...deps]
+}

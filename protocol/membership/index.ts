@@ -1,0 +1,3 @@
+/** The federation membership as the protocol reads it: pinned keys and office ownership. */
+export { loadMembership, MembershipDocument, Member, MemberKey, OfficeAssignment } from './membership.ts'
+export type { Membership, OfficeInfo } from './membership.ts'
