@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander'
 import { registerMessageCommands } from './commands/message.ts'
 import { registerSchemaCommands } from './commands/schema.ts'
 import { registerDemoCommand } from './commands/demo.ts'
+import { registerLogCommands } from './commands/log.ts'
 import { CliError, EXIT, output } from './output.ts'
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride()
   registerMessageCommands(program)
   registerSchemaCommands(program)
+  registerLogCommands(program)
   registerDemoCommand(program)
   return program
 }

@@ -5,6 +5,7 @@ import { validateMessage, encodeMessage, exampleMessage, MESSAGE_TYPE_NAMES } fr
 import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'
 import { readBounded, writeAll } from '../files.ts'
 import { EXIT, output } from '../output.ts'
+import { registerSigningCommands } from './signing.ts'
 
 export function registerMessageCommands(program: Command): void {
   const message = program.command('message').description('work with SIS XML messages')
@@ -27,6 +28,8 @@ export function registerMessageCommands(program: Command): void {
       out.result(errors.map((e) => `INVALID ${e.code}: ${e.message}`).join('\n'), { ok: false, errors })
       process.exitCode = EXIT.INVALID
     })
+
+  registerSigningCommands(program, message)
 
   message.command('examples')
     .description('write one valid example message per message type, named after the type')
