@@ -38,6 +38,7 @@ function humanReport(r: BundleReport): string {
 export function verifyBundle(files: readonly { name: string; bytes: Uint8Array }[], membership: Parameters<typeof readEntry>[1]): BundleReport {
   const refused: Refused[] = []
   const logs = new Map<string, DocumentLog>()
+  const names = new Map<string, string>()
   for (const f of files) {
     let entry: LogEntry
     try {
@@ -47,10 +48,12 @@ export function verifyBundle(files: readonly { name: string; bytes: Uint8Array }
       refused.push({ file: f.name, code: e.code, message: e.message })
       continue
     }
+    names.set(entry.id, f.name)
     let log = logs.get(entry.documentId)
     if (log === undefined) logs.set(entry.documentId, (log = new DocumentLog(entry.documentId)))
     const r = log.add(entry)
     if (r.status === 'refused') refused.push({ file: f.name, code: r.error.code, message: r.error.message })
+    if (r.status === 'accepted') for (const d of r.dropped) refused.push({ file: names.get(d.id) ?? d.id, code: d.error.code, message: d.error.message })
   }
   const documents = [...logs.values()].sort((a, b) => a.documentId.localeCompare(b.documentId)).map((log) => ({
     state: computeState({ documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, membership),

@@ -43,6 +43,15 @@ describe('a signed message', () => {
   })
 })
 
+describe('one byte sequence per signed content (S5)', () => {
+  it('re-spellings that canonicalize the same are refused, so nobody can mint a second id for an entry', () => {
+    refused(signed + '\n', 'SIG_MALFORMED', 'not-canonical')
+    refused('<?xml version="1.0" encoding="UTF-8"?>' + signed, 'SIG_MALFORMED', 'not-canonical')
+    refused(signed.replace('<ds:Reference URI="">', "<ds:Reference URI=''>"), 'SIG_MALFORMED', 'not-canonical')
+    refused(signed.replace('<Header>', '<Header >'), 'SIG_MALFORMED', 'not-canonical')
+  })
+})
+
 describe('signature wrapping cannot work (THREATS 9)', () => {
   const sigStart = signed.indexOf('<ds:Signature')
   const sigEnd = signed.indexOf('</ds:Signature>') + '</ds:Signature>'.length

@@ -9,9 +9,7 @@ import type { Ed25519Backend, SigningKey } from '../crypto/index.ts'
 import { NODE_ED25519, sha256 } from '../crypto/index.ts'
 import { DSIG_NS, encodeBase64, signedInfoXml } from './profile.ts'
 
-const encoder = new TextEncoder()
-
-/** Signs an unsigned XML document (UTF-8 text) and returns the signed bytes. */
+/** Signs an unsigned XML document (UTF-8 text) and returns the signed entry: its canonical bytes. */
 export function signXml(unsignedXml: string, key: SigningKey, backend: Ed25519Backend = NODE_ED25519): Uint8Array {
   const root = parseXml(unsignedXml)
   const hasSignatureOrComment = (el: typeof root): boolean => el.children.some((c) => c.kind === 'comment' || (c.kind === 'element' && ((c.ns === DSIG_NS && c.local === 'Signature') || hasSignatureOrComment(c))))
@@ -26,5 +24,7 @@ export function signXml(unsignedXml: string, key: SigningKey, backend: Ed25519Ba
   // the enveloped-signature transform gives back exactly the digested document.
   const end = unsignedXml.lastIndexOf('</')
   if (end < 0) throw new SisError('SIG_MALFORMED', 'signing: the root element must have an end tag', { reason: 'unsigned-input' })
-  return encoder.encode(unsignedXml.slice(0, end) + signature + unsignedXml.slice(end))
+  // The entry is the canonical form of the signed document (S5): one byte sequence per signed
+  // content, so that its id (the SHA-256 of its bytes) cannot be varied by anyone but the signer.
+  return canonicalize(parseXml(unsignedXml.slice(0, end) + signature + unsignedXml.slice(end)))
 }

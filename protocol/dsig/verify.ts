@@ -42,6 +42,10 @@ export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: {
   if (!verifyStrict(options.backend ?? NODE_ED25519, publicKey, signedInfo, parts.signatureValue)) {
     throw new SisError('SIG_INVALID', 'signature: the Ed25519 signature does not verify with the pinned key of the author', {})
   }
+  // S5: the bytes must be the canonical form itself. Any other spelling of the same signed
+  // content (a trailing newline, single quotes, an XML declaration) would verify too but have
+  // another id, and could be passed off as a second entry of the author (a false equivocation).
+  if (!equal(canonicalize(root), bytes)) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
   const withoutSignature = { ...root, children: root.children.filter((c) => !(c.kind === 'element' && c.ns === DSIG_NS && c.local === 'Signature')) }
   return { bytes, root: withoutSignature }
 }

@@ -11,7 +11,7 @@ import { makeForkProof } from './fork.ts'
 import type { ForkProof } from './fork.ts'
 
 export type IntakeResult =
-  | { readonly status: 'accepted'; readonly id: string; readonly released: readonly string[]; readonly forks: readonly ForkProof[] }
+  | { readonly status: 'accepted'; readonly id: string; readonly released: readonly string[]; readonly forks: readonly ForkProof[]; readonly dropped: readonly { id: string; error: SisError }[] }
   | { readonly status: 'duplicate'; readonly id: string }
   | { readonly status: 'pending'; readonly id: string; readonly missing: readonly string[] }
   | { readonly status: 'refused'; readonly id: string; readonly error: SisError }
@@ -85,18 +85,24 @@ export class DocumentLog {
     // 8. Accept, then release every pending entry that can now be accepted.
     const forks = this.#accept(entry)
     const released: string[] = []
+    const dropped: { id: string; error: SisError }[] = []
     for (let progress = true; progress;) {
       progress = false
       for (const p of [...this.#pending.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
         if (!dependenciesOf(p).every((d) => this.#entries.has(d))) continue
         this.#pending.delete(p.id)
-        if (this.#checkPrevious(p) !== undefined) continue
+        const wrong = this.#checkPrevious(p)
+        if (wrong !== undefined) {
+          // Refused as it would have been had it arrived last (the verdict is order-free).
+          dropped.push({ id: p.id, error: wrong })
+          continue
+        }
         forks.push(...this.#accept(p))
         released.push(p.id)
         progress = true
       }
     }
-    return { status: 'accepted', id, released, forks }
+    return { status: 'accepted', id, released, forks, dropped }
   }
 
   #checkPrevious(entry: LogEntry): SisError | undefined {

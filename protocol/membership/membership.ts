@@ -41,6 +41,8 @@ export const MembershipDocument = z.strictObject({
   validFrom: Instant,
   validUntil: Instant,
   quorum: z.number().int().positive(),
+  /** SHA-256 (hex) of the signing bytes of the version this one replaces; absent on version 1. */
+  previous: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   members: z.array(Member).min(1).max(64),
   /** Offices beyond the code list, or overriding it (roles change by membership change). */
   offices: z.array(OfficeAssignment).max(1000).optional(),
@@ -88,15 +90,19 @@ export function loadMembership(input: unknown): Membership {
   const offices = new Map((doc.offices ?? []).map((o) => [o.referenceNumber, o]))
   return {
     document: doc,
-    key(country, keyId, at) {
+    key(country, keyId, claimed) {
+      // Header values reach here before the signature is checked: quote and bound them.
+      const at = claimed.length > 40 ? claimed.slice(0, 40) : claimed
+      country = country.slice(0, 8)
+      keyId = keyId.slice(0, 64)
       if (at < doc.validFrom || at > doc.validUntil) {
-        throw new SisError('MEMBERSHIP_INVALID', `membership "${doc.federation}" v${doc.version} is not valid at ${at} (valid ${doc.validFrom} to ${doc.validUntil}): checks fail closed`, { at })
+        throw new SisError('MEMBERSHIP_INVALID', `membership "${doc.federation}" v${doc.version} is not valid at ${JSON.stringify(at)} (valid ${doc.validFrom} to ${doc.validUntil}): checks fail closed`, { at })
       }
       const k = keys.get(`${country}/${keyId}`)
       if (k === undefined) unknownKey('unknown', `key ${JSON.stringify(`${country}/${keyId}`)} is not pinned in the membership`, { country, keyId })
-      if (at < k.validFrom) unknownKey('not-yet-valid', `key ${country}/${keyId} is valid from ${k.validFrom}, the entry claims ${at}`, { country, keyId })
-      if (k.validUntil !== undefined && at > k.validUntil) unknownKey('expired', `key ${country}/${keyId} expired at ${k.validUntil}, the entry claims ${at}`, { country, keyId })
-      if (k.revokedAt !== undefined && at >= k.revokedAt) unknownKey('revoked', `key ${country}/${keyId} was revoked at ${k.revokedAt}, the entry claims ${at}`, { country, keyId })
+      if (at < k.validFrom) unknownKey('not-yet-valid', `key ${country}/${keyId} is valid from ${k.validFrom}, the entry claims ${JSON.stringify(at)}`, { country, keyId })
+      if (k.validUntil !== undefined && at > k.validUntil) unknownKey('expired', `key ${country}/${keyId} expired at ${k.validUntil}, the entry claims ${JSON.stringify(at)}`, { country, keyId })
+      if (k.revokedAt !== undefined && at >= k.revokedAt) unknownKey('revoked', `key ${country}/${keyId} was revoked at ${k.revokedAt}, the entry claims ${JSON.stringify(at)}`, { country, keyId })
       return k.raw
     },
     office(ref) {

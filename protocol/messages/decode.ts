@@ -18,6 +18,11 @@ function fail(code: 'MSG_WRONG_NAMESPACE' | 'MSG_UNEXPECTED_ELEMENT' | 'MSG_MISS
   throw new SisError(code, `${path}: ${message}`, { path, ...details })
 }
 
+/** Peer-supplied strings in messages are quoted and cut (THREATS 29). */
+function bounded(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value
+}
+
 function qname(e: { prefix: string; local: string }): string {
   return e.prefix === '' ? e.local : `${e.prefix}:${e.local}`
 }
@@ -68,7 +73,7 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string)
       if (!XML_WHITESPACE.test(node.value)) fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
       continue
     }
-    if (node.ns !== SIS_NS) fail('MSG_WRONG_NAMESPACE', `${path}/${qname(node)}`, `element is in namespace "${node.ns}", expected "${SIS_NS}"`, { namespace: node.ns })
+    if (node.ns !== SIS_NS) fail('MSG_WRONG_NAMESPACE', `${path}/${qname(node)}`, `element is in namespace ${JSON.stringify(bounded(node.ns))}, expected "${SIS_NS}"`, { namespace: bounded(node.ns) })
     let j = at
     while (j < specs.length && specs[j]?.name !== node.local) j++
     const spec = specs[j]

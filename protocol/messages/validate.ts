@@ -103,7 +103,7 @@ function isMessageType(name: string): name is MessageTypeName {
  */
 export function validateElement(root: XmlElement): CheckResult<TypedMessage> {
   try {
-    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace ${JSON.stringify(root.ns)}, expected "${SIS_NS}"`, { namespace: root.ns, element: root.local })
+    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace ${JSON.stringify(bounded(root.ns))}, expected "${SIS_NS}"`, { namespace: bounded(root.ns), element: root.local })
     if (!isMessageType(root.local)) throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, { element: root.local })
     const type = root.local
     if (root.attributes.length > 0) throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
