@@ -13,7 +13,7 @@ import type { XmlElement, XmlLimits } from '../xml/index.ts'
 import type { Membership } from '../membership/index.ts'
 
 /** Directed messages are answered, not logged (L4). */
-export const DIRECTED_TYPES = ['GuaranteeBalanceQuery', 'GuaranteeBalanceResponse', 'FunctionalRejection'] as const
+export const DIRECTED_TYPES = ['GuaranteeBalanceQuery', 'GuaranteeBalanceResponse', 'FunctionalRejection', 'DeliveryReceipt'] as const
 export type LogEntryType = Exclude<MessageTypeName, (typeof DIRECTED_TYPES)[number]>
 
 export interface LogEntry {

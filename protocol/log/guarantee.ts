@@ -12,7 +12,7 @@ import { transitStatus } from './transit.ts'
 import type { TransitFacts } from './transit.ts'
 
 export interface GuaranteeFacts {
-  registered?: { entry: string; referenceAmount: string; currency: string; issuer: string; validFrom: string; validUntil: string }
+  registered?: { entry: string; referenceAmount: string; currency: string; issuer: string; validFrom: string; validUntil: string; validIn: string[] }
   reservations: { entry: string; mrn: string; amount: string; released?: string }[]
   /** Reference amount minus effective, unreleased reservations, in minor units as a string. */
   balance: string
@@ -50,7 +50,7 @@ export class GuaranteeMachine {
         const office = checkOffice(this.#dir, e.author, b.GuaranteeOffice.referenceNumber)
         if (!office.effective) return office
         if (f.registered !== undefined) return precondition('the guarantee is already registered')
-        f.registered = { entry: e.id, referenceAmount: b.Guarantee.referenceAmount, currency: b.Guarantee.currency, issuer, validFrom: b.Guarantee.validFrom, validUntil: b.Guarantee.validUntil }
+        f.registered = { entry: e.id, referenceAmount: b.Guarantee.referenceAmount, currency: b.Guarantee.currency, issuer, validFrom: b.Guarantee.validFrom, validUntil: b.Guarantee.validUntil, validIn: b.ValidIn.map((v) => v.country) }
         f.balance = fromMinor(toMinor(b.Guarantee.referenceAmount))
         return EFFECTIVE
       }

@@ -23,7 +23,7 @@ describe('every message type has an example that', () => {
 
 describe('the catalogue', () => {
   it('covers the transit lifecycle, the guarantee and the functional rejection', () => {
-    for (const t of ['DeclarationLodged', 'DeclarationAccepted', 'DeclarationRejected', 'DeclarationAmended', 'InvalidationRequested', 'InvalidationDecided', 'ReleasedForTransit', 'BorderPassageRecorded', 'IncidentRecorded', 'DiversionRequested', 'ArrivalNotified', 'ArrivalAdvised', 'ControlResultsRecorded', 'WrittenOff', 'DisputeResolved', 'GuaranteeRegistered', 'GuaranteeReserved', 'GuaranteeReleased', 'GuaranteeBalanceQuery', 'GuaranteeBalanceResponse', 'FunctionalRejection']) {
+    for (const t of ['DeclarationLodged', 'DeclarationAccepted', 'DeclarationRejected', 'DeclarationAmended', 'InvalidationRequested', 'InvalidationDecided', 'ReleasedForTransit', 'BorderPassageRecorded', 'IncidentRecorded', 'DiversionRequested', 'ArrivalNotified', 'ArrivalAdvised', 'ControlResultsRecorded', 'WrittenOff', 'DisputeResolved', 'GuaranteeRegistered', 'GuaranteeReserved', 'GuaranteeReleased', 'GuaranteeBalanceQuery', 'GuaranteeBalanceResponse', 'FunctionalRejection', 'DeliveryReceipt']) {
       expect(MESSAGE_TYPE_NAMES).toContain(t)
     }
   })

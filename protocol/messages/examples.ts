@@ -236,6 +236,10 @@ const EXAMPLES: { [T in MessageTypeName]: () => Message<T> } = {
     queryIdentifier: 'KZ-Q-2026-000311',
     balanceAt: '2026-11-24T14:25:01Z',
   }),
+  DeliveryReceipt: () => ({
+    Header: header('DeliveryReceipt', 'KZ', 5, { at: '2026-11-24T14:20:01Z', recipient: 'CN' }),
+    Receipt: { receivedAt: '2026-11-24T14:20:01Z', EntryId: [LODGED, entryId('CN-2'), RELEASED] },
+  }),
   FunctionalRejection: () => ({
     Header: header('FunctionalRejection', 'KZ', 4, { at: '2026-11-24T15:00:00Z', recipient: 'KG' }),
     RejectedMessage: { messageIdentification: 'KG-BorderPassageRecorded-1', messageType: 'BorderPassageRecorded', rejectionDateAndTime: '2026-11-24T15:00:00Z', rejectionCode: 'NOT_AUTHORISED' },

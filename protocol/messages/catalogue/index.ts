@@ -4,14 +4,14 @@ import type { MessageTypeName } from './names.ts'
 import { DeclarationAccepted, DeclarationAmended, DeclarationLodged, DeclarationRejected } from './declaration.ts'
 import { ArrivalAdvised, ArrivalNotified, BorderPassageRecorded, ControlResultsRecorded, DiversionRequested, IncidentRecorded, InvalidationDecided, InvalidationRequested, ReleasedForTransit, WrittenOff, DisputeResolved } from './lifecycle.ts'
 import { GuaranteeBalanceQuery, GuaranteeBalanceResponse, GuaranteeRegistered, GuaranteeReleased, GuaranteeReserved } from './guarantee.ts'
-import { FunctionalRejection } from './rejection.ts'
+import { DeliveryReceipt, FunctionalRejection } from './rejection.ts'
 
 export const CATALOGUE = {
   DeclarationLodged, DeclarationAccepted, DeclarationRejected, DeclarationAmended,
   InvalidationRequested, InvalidationDecided, ReleasedForTransit, BorderPassageRecorded,
   IncidentRecorded, DiversionRequested, ArrivalNotified, ArrivalAdvised, ControlResultsRecorded,
   WrittenOff, DisputeResolved, GuaranteeRegistered, GuaranteeReserved, GuaranteeReleased, GuaranteeBalanceQuery,
-  GuaranteeBalanceResponse, FunctionalRejection,
+  GuaranteeBalanceResponse, FunctionalRejection, DeliveryReceipt,
 } as const satisfies Record<MessageTypeName, MessageDefinition>
 
 export type Catalogue = typeof CATALOGUE

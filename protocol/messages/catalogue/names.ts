@@ -21,6 +21,7 @@ export const MESSAGE_TYPE_NAMES = [
   'GuaranteeBalanceQuery',
   'GuaranteeBalanceResponse',
   'FunctionalRejection',
+  'DeliveryReceipt',
 ] as const
 
 export type MessageTypeName = (typeof MESSAGE_TYPE_NAMES)[number]

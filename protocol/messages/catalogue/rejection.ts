@@ -49,3 +49,20 @@ export const FunctionalRejection = defineMessage({
   rules: ['Not a log entry: a directed answer. The documentId is the rejected message\'s, or "unknown".', 'Each FunctionalError carries an errorCode from the same list and an errorPointer (element path).'],
   check: (m) => m.FunctionalError.flatMap((e, i) => Object.hasOwn(FUNCTIONAL_ERROR_CODES, e.errorCode) ? [] : [{ path: `FunctionalError[${i + 1}]/errorCode`, value: e.errorCode, reason: 'not in the functional error code list' }]),
 })
+
+export const DeliveryReceipt = defineMessage({
+  type: 'DeliveryReceipt',
+  title: 'Delivery receipt',
+  purpose: 'The receiving node tells the sender which entries of a document it now holds durably. The sender keeps the signed receipt as proof of delivery and clears its outbox; a duplicate delivery is answered with a receipt for the same entries.',
+  sender: 'any member node (the receiver of entries)',
+  receivers: ['the node that sent the entries (messageRecipient)'],
+  ncts: 'none (as the signed receipts of X-Road and eDelivery/AS4)',
+  documentKind: 'any',
+  body: {
+    Receipt: z.object({
+      receivedAt: t.DateTime,
+      EntryId: z.array(t.EntryId).min(1).max(10_000),
+    }),
+  },
+  rules: ['Not a log entry: a directed answer. Signed by the receiver with its pinned key.', 'Lists only entries the receiver holds after a synced write.'],
+})
