@@ -1,0 +1,257 @@
+/**
+ * The node's durable store: one LevelDB under a folder. The key layout is in keys.ts (buckets e,
+ * n, d, x, u, o, p, r, m, v), the values in codec.ts. Every write is one LevelDB batch with
+ * { sync: true }: LevelDB appends the batch to its log as one checksummed record and fsyncs it
+ * before the promise resolves, so after kill -9 or a power cut a batch is either wholly there or
+ * wholly absent, and an I/O error (disk full) rejects the write before anything is acknowledged.
+ *
+ * Writes that depend on what is held (skip held entries, delete a replaced document's index
+ * keys, find an outbox item's schedule key) read and then write under an in-process mutex, so
+ * two commits never interleave their read and their write. One process owns the folder
+ * (LevelDB's LOCK file refuses a second one).
+ */
+import { Level } from 'level'
+import { K, components, timeRange } from './keys.ts'
+import {
+  copyBytes, decodeEntry, depthRecord, decodeJson, decodeReceipt, encodeEntry, encodeJson, encodeReceipt, fromUtf8, utf8,
+} from './codec.ts'
+import { planQuery, matches } from './search.ts'
+import {
+  StoreError, checkBatch, checkBytes, checkLimit, checkOutboxItem, checkReceipt, checkString, checkVersion, indexValues,
+  sha256Hex, timeKey, uniqueEntries,
+} from './validate.ts'
+import type {
+  CommitBatch, DocumentRecord, OutboxItem, Receipt, SearchQuery, Store, StoredEntry,
+} from './types.ts'
+
+type Op = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
+
+const EMPTY = new Uint8Array(0)
+const LAYOUT = '1'
+/** Keys read per step while scanning an index (then their documents in one getMany). */
+const CHUNK = 128
+
+/** Runs async sections one after another: a FIFO lock for read-modify-write. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve()
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn)
+    this.tail = result.catch(() => undefined)
+    return result
+  }
+}
+
+const put = (key: string, value: Uint8Array): Op => ({ type: 'put', key, value })
+const del = (key: string): Op => ({ type: 'del', key })
+
+export class LevelStore implements Store {
+  readonly folder: string
+  private readonly db: Level<string, Uint8Array>
+  private readonly lock = new Mutex()
+
+  constructor(folder: string) {
+    this.folder = folder
+    this.db = new Level<string, Uint8Array>(folder, { keyEncoding: 'utf8', valueEncoding: 'view' })
+  }
+
+  async open(): Promise<void> {
+    await this.db.open()
+    // Refuse a folder written with another key layout rather than misread it.
+    const layout = await this.get(K.layout())
+    if (layout === undefined) await this.db.batch([put(K.layout(), utf8(LAYOUT))], { sync: true })
+    else if (fromUtf8(layout) !== LAYOUT) throw new Error(`storage: ${this.folder} has key layout ${fromUtf8(layout)}, expected ${LAYOUT}`)
+  }
+
+  async close(): Promise<void> {
+    // Let a commit in flight finish (or fail) before the database goes away under it.
+    await this.lock.run(() => this.db.close())
+  }
+
+  /** level 10 yields undefined for a missing key; every other error propagates. */
+  private async get(k: string): Promise<Uint8Array | undefined> {
+    return (await this.db.get(k)) as Uint8Array | undefined
+  }
+
+  private write(ops: Op[]): Promise<void> {
+    return ops.length === 0 ? Promise.resolve() : this.db.batch(ops, { sync: true })
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    checkBatch(batch)
+    const entries = uniqueEntries(batch.entries ?? [])
+    await this.lock.run(async () => {
+      // The three reads are independent: one round trip to LevelDB's threads instead of three.
+      const [held, documentOps, outboxOps] = await Promise.all([
+        entries.length === 0 ? [] : this.db.hasMany(entries.map((e) => K.entry(e.id))),
+        batch.document === undefined ? [] : this.documentOps(batch.document),
+        this.outboxOps(batch.outbox ?? [], false),
+      ])
+      const ops: Op[] = []
+      entries.forEach((e, i) => {
+        if (held[i] === true) return
+        ops.push(put(K.entry(e.id), encodeEntry(e)), put(K.docEntry(e.documentId, e.author, e.seq, e.id), EMPTY))
+      })
+      ops.push(...documentOps, ...outboxOps)
+      await this.write(ops)
+    })
+  }
+
+  /** Replaces a document record: the old record's index keys go, the new ones come, in one batch. */
+  private async documentOps(d: DocumentRecord): Promise<Op[]> {
+    const ops: Op[] = []
+    const old = await this.get(K.document(d.documentId))
+    if (old !== undefined) {
+      const was = decodeJson<DocumentRecord>(old)
+      const at = timeKey(was.updatedAt, 'document.updatedAt')
+      for (const [field, value] of indexValues(was)) ops.push(del(K.index(field, value, at, d.documentId)))
+      ops.push(del(K.updated(at, d.documentId)))
+    }
+    const at = timeKey(d.updatedAt, 'document.updatedAt')
+    for (const [field, value] of indexValues(d)) ops.push(put(K.index(field, value, at, d.documentId), EMPTY))
+    ops.push(put(K.updated(at, d.documentId), EMPTY), put(K.document(d.documentId), encodeJson(d)))
+    return ops
+  }
+
+  /**
+   * Writes outbox items, each replacing the held item of its (peer, entryId); with onlyHeld,
+   * items not held are skipped (a retry must not resurrect an acknowledged item).
+   */
+  private async outboxOps(items: readonly OutboxItem[], onlyHeld: boolean): Promise<Op[]> {
+    // Within one call the last item of a (peer, entryId) wins, as it would written one by one.
+    const unique = [...new Map(items.map((o) => [K.outboxLookup(o.peer, o.entryId), o] as const)).entries()]
+    if (unique.length === 0) return []
+    const scheduled = await this.db.getMany(unique.map(([k]) => k)) as Array<Uint8Array | undefined>
+    const ops: Op[] = []
+    unique.forEach(([lookup, o], i) => {
+      const was = scheduled[i]
+      if (was !== undefined) ops.push(del(K.outbox(o.peer, fromUtf8(was), o.entryId)))
+      else if (onlyHeld) return
+      const at = timeKey(o.nextAttemptAt, 'outbox.nextAttemptAt')
+      ops.push(put(K.outbox(o.peer, at, o.entryId), encodeJson(o)), put(lookup, utf8(at)))
+    })
+    return ops
+  }
+
+  async hasEntry(id: string): Promise<boolean> {
+    return this.db.has(K.entry(checkString(id, 'id')))
+  }
+
+  async getEntry(id: string): Promise<StoredEntry | undefined> {
+    const value = await this.get(K.entry(checkString(id, 'id')))
+    return value === undefined ? undefined : decodeEntry(id, value)
+  }
+
+  async entriesOf(documentId: string): Promise<StoredEntry[]> {
+    const ids: string[] = []
+    for await (const k of this.db.keys(K.docEntries(checkString(documentId, 'documentId')))) ids.push(components(k).at(-1) ?? '')
+    const values = await this.db.getMany(ids.map((id) => K.entry(id))) as Array<Uint8Array | undefined>
+    return ids.map((id, i) => {
+      const value = values[i]
+      // Both keys are written in one batch: one without the other is damage, not absence.
+      if (value === undefined) throw new Error(`storage: the index of ${documentId} names entry ${id}, which is missing`)
+      return decodeEntry(id, value)
+    })
+  }
+
+  async getDocument(documentId: string): Promise<DocumentRecord | undefined> {
+    const value = await this.get(K.document(checkString(documentId, 'documentId')))
+    return value === undefined ? undefined : decodeJson<DocumentRecord>(value)
+  }
+
+  async *documents(): AsyncIterable<DocumentRecord> {
+    for await (const value of this.db.values({ gte: 'd\x00', lt: 'd\x01' })) yield decodeJson<DocumentRecord>(value)
+  }
+
+  async search(query: SearchQuery): Promise<DocumentRecord[]> {
+    const plan = planQuery(query)
+    const out: DocumentRecord[] = []
+    if (plan.limit === 0) return out
+    const prefix = plan.driver === undefined ? K.updatedAll() : K.indexValue(plan.driver.field, plan.driver.value)
+    // Newest first: index keys end in updatedAt ␀ documentId, so a reverse scan is the order.
+    const it = this.db.keys({ ...timeRange(prefix, plan.from, plan.to), reverse: true })
+    try {
+      for (;;) {
+        const keys = await it.nextv(CHUNK)
+        if (keys.length === 0) return out
+        const ids = keys.map((k) => components(k).at(-1) ?? '')
+        const values = await this.db.getMany(ids.map((id) => K.document(id))) as Array<Uint8Array | undefined>
+        for (const value of values) {
+          if (value === undefined) continue
+          const d = decodeJson<DocumentRecord>(value)
+          if (matches(plan, d)) out.push(d)
+          if (out.length >= plan.limit) return out
+        }
+      }
+    } finally {
+      await it.close()
+    }
+  }
+
+  async outbox(peer: string, now: string, limit?: number): Promise<OutboxItem[]> {
+    const range = timeRange(K.outboxOf(checkString(peer, 'peer')), undefined, timeKey(now, 'now'))
+    const out: OutboxItem[] = []
+    for await (const value of this.db.values({ ...range, limit: checkLimit(limit) })) out.push(decodeJson<OutboxItem>(value))
+    return out
+  }
+
+  async outboxDepth(): Promise<Record<string, number>> {
+    const counts = new Map<string, number>()
+    for await (const k of this.db.keys(K.outboxLookupAll())) {
+      const peer = components(k)[0] ?? ''
+      counts.set(peer, (counts.get(peer) ?? 0) + 1)
+    }
+    return depthRecord(counts)
+  }
+
+  async retryOutbox(items: readonly OutboxItem[]): Promise<void> {
+    items.forEach(checkOutboxItem)
+    await this.lock.run(async () => this.write(await this.outboxOps(items, true)))
+  }
+
+  async ackOutbox(peer: string, entryIds: readonly string[], receipt: Receipt): Promise<void> {
+    checkReceipt(peer, entryIds, receipt)
+    await this.lock.run(async () => {
+      const lookups = [...new Set(entryIds)].map((id) => [id, K.outboxLookup(peer, id)] as const)
+      const scheduled = await this.db.getMany(lookups.map(([, k]) => k)) as Array<Uint8Array | undefined>
+      const ops: Op[] = []
+      lookups.forEach(([id, lookup], i) => {
+        const at = scheduled[i]
+        if (at !== undefined) ops.push(del(K.outbox(peer, fromUtf8(at), id)), del(lookup))
+      })
+      const at = timeKey(receipt.receivedAt, 'receipt.receivedAt')
+      ops.push(put(K.receipt(peer, at, sha256Hex(receipt.bytes)), encodeReceipt(receipt)))
+      await this.write(ops)
+    })
+  }
+
+  async receipts(peer?: string): Promise<Receipt[]> {
+    const range = peer === undefined ? K.receiptsAll() : K.receiptsOf(checkString(peer, 'peer'))
+    const out: Receipt[] = []
+    for await (const value of this.db.values(range)) out.push(decodeReceipt(value))
+    return out
+  }
+
+  async putMembership(version: number, bytes: Uint8Array): Promise<void> {
+    checkVersion(version)
+    checkBytes(bytes, 'bytes')
+    await this.lock.run(async () => {
+      const held = await this.get(K.membership(version))
+      if (held === undefined) return this.write([put(K.membership(version), copyBytes(bytes))])
+      if (Buffer.compare(held, bytes) !== 0) throw new StoreError('STORE_CONFLICT', 'version', `membership version ${version} is held with other bytes`)
+    })
+  }
+
+  async latestMembership(): Promise<{ version: number; bytes: Uint8Array } | undefined> {
+    for await (const [k, value] of this.db.iterator({ ...K.membershipAll(), reverse: true, limit: 1 })) {
+      return { version: Number(components(k)[0]), bytes: copyBytes(value) }
+    }
+    return undefined
+  }
+
+  async getMembership(version: number): Promise<Uint8Array | undefined> {
+    checkVersion(version)
+    const value = await this.get(K.membership(version))
+    return value === undefined ? undefined : copyBytes(value)
+  }
+}

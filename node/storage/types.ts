@@ -1,0 +1,130 @@
+/**
+ * What the node stores, and the store interface it consumes (implemented on LevelDB in
+ * level-store.ts and in memory for unit tests in memory-store.ts). Every write that the node
+ * acknowledges goes through `commit`, which is atomic (one batch) and durable (synced) before it
+ * resolves: kill -9 at any moment loses nothing acknowledged and leaves nothing half written.
+ */
+
+export interface StoredEntry {
+  /** SHA-256 of `bytes`, lowercase hex. */
+  readonly id: string
+  readonly documentId: string
+  readonly author: string
+  readonly seq: number
+  readonly type: string
+  /** The exact signed bytes, never re-serialized. */
+  readonly bytes: Uint8Array
+  /** When this node stored it (its own clock; informational). */
+  readonly storedAt: string
+}
+
+/** Search keys of a document, kept as secondary indexes. All values are exact strings. */
+export interface DocumentIndex {
+  readonly mrn?: string
+  readonly lrn?: string
+  readonly status: string
+  readonly offices: readonly string[]
+  /** Identification numbers of the holder, consignor and consignee (trader scope). */
+  readonly traders: readonly string[]
+  readonly vehicles: readonly string[]
+  readonly containers: readonly string[]
+}
+
+export interface DocumentRecord {
+  readonly documentId: string
+  readonly kind: 'transit' | 'guarantee'
+  /** Countries that must hold this document (route, guarantee country, diversions). */
+  readonly audience: readonly string[]
+  readonly status: string
+  readonly stateHash: string
+  readonly updatedAt: string
+  readonly index: DocumentIndex
+  /** The computed DocumentState, as JSON. */
+  readonly state: unknown
+}
+
+export interface OutboxItem {
+  /** The country the entry must reach. */
+  readonly peer: string
+  readonly documentId: string
+  readonly entryId: string
+  readonly enqueuedAt: string
+  readonly attempts: number
+  readonly nextAttemptAt: string
+}
+
+export interface Receipt {
+  readonly peer: string
+  readonly entryIds: readonly string[]
+  /** The signed receipt as received (proof of delivery). */
+  readonly bytes: Uint8Array
+  readonly receivedAt: string
+}
+
+export interface SearchQuery {
+  readonly mrn?: string
+  readonly lrn?: string
+  readonly status?: string
+  readonly office?: string
+  readonly trader?: string
+  readonly vehicle?: string
+  readonly container?: string
+  /** ISO times, inclusive, on updatedAt. */
+  readonly updatedFrom?: string
+  readonly updatedTo?: string
+  readonly limit?: number
+}
+
+export interface CommitBatch {
+  readonly entries?: readonly StoredEntry[]
+  readonly document?: DocumentRecord
+  readonly outbox?: readonly OutboxItem[]
+}
+
+export interface Store {
+  open(): Promise<void>
+  close(): Promise<void>
+  /**
+   * Atomic and synced: entries (ignored if already held), the document record with its indexes
+   * (replacing the previous record and its index keys), outbox items (each replacing a held item
+   * of the same peer and entryId). Invalid input (StoreError) rejects before anything is written.
+   */
+  commit(batch: CommitBatch): Promise<void>
+  hasEntry(id: string): Promise<boolean>
+  getEntry(id: string): Promise<StoredEntry | undefined>
+  /** Every entry of a document, in (author, seq, id) order. */
+  entriesOf(documentId: string): Promise<StoredEntry[]>
+  getDocument(documentId: string): Promise<DocumentRecord | undefined>
+  /** Every document record, in documentId order (UTF-8 byte order). */
+  documents(): AsyncIterable<DocumentRecord>
+  /**
+   * Documents matching every given key (each exact; office, trader, vehicle and container match
+   * any element of the list; status is `index.status`), newest first: updatedAt descending, then
+   * documentId descending. No key at all lists every document in that order.
+   */
+  search(query: SearchQuery): Promise<DocumentRecord[]>
+  /** Items due for a peer (nextAttemptAt <= now), oldest first. */
+  outbox(peer: string, now: string, limit?: number): Promise<OutboxItem[]>
+  outboxDepth(): Promise<Record<string, number>>
+  /**
+   * Reschedules items after a failed attempt: each item replaces the held item of the same
+   * (peer, entryId) with its new attempts and nextAttemptAt. Items no longer held (acknowledged
+   * meanwhile) are skipped, never resurrected.
+   */
+  retryOutbox(items: readonly OutboxItem[]): Promise<void>
+  /**
+   * Atomic and synced: removes the delivered items (ids not held are ignored) and stores the
+   * receipt, which must come from the same peer.
+   */
+  ackOutbox(peer: string, entryIds: readonly string[], receipt: Receipt): Promise<void>
+  /** Receipts by peer, then receivedAt ascending (then the SHA-256 of their bytes). */
+  receipts(peer?: string): Promise<Receipt[]>
+  /**
+   * The federation membership documents by version (history kept). Synced. A version is
+   * immutable: the same bytes again are a no-op, different bytes are refused (STORE_CONFLICT).
+   */
+  putMembership(version: number, bytes: Uint8Array): Promise<void>
+  latestMembership(): Promise<{ version: number; bytes: Uint8Array } | undefined>
+  /** One version of the history (entries signed under an older membership are checked against it). */
+  getMembership(version: number): Promise<Uint8Array | undefined>
+}
