@@ -1,0 +1,145 @@
+// The API's platform side over a real loopback server: body limits and media types, the event
+// stream, metrics, the OpenAPI document generated from the route table, and what the logs keep.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { METRIC_NAMES } from './metrics.ts'
+import { TOKENS, auth, record, startTestApi } from './fake-service.testkit.ts'
+import type { TestApi } from './fake-service.testkit.ts'
+
+let api: TestApi
+beforeAll(async () => {
+  api = await startTestApi({ sse: { heartbeatMs: 40 } })
+  api.service.docs.set('D1', record('D1', { offices: ['KZB00100'] }))
+})
+afterAll(async () => api.close())
+
+const post = (type: string, body: string): RequestInit => ({ method: 'POST', headers: { ...auth('officer'), 'content-type': type }, body })
+
+// Responses are read loosely: each test asserts the fields it cares about.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const body = async (r: Response): Promise<any> => r.json()
+
+async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
+  const until = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+describe('limits', () => {
+  it('413 for a body over 4 MiB: XML_TOO_LARGE for XML, API_BODY_TOO_LARGE for JSON', async () => {
+    const big = `<DeclarationLodged>${'x'.repeat(4 * 1024 * 1024 + 1)}</DeclarationLodged>`
+    const r = await fetch(`${api.url}/v1/transits`, post('application/xml', big))
+    expect(r.status).toBe(413)
+    expect((await body(r)).error.code).toBe('XML_TOO_LARGE')
+    const j = await fetch(`${api.url}/v1/transits`, post('application/json', JSON.stringify({ declaration: { x: big } })))
+    expect(j.status).toBe(413)
+    expect((await body(j)).error.code).toBe('API_BODY_TOO_LARGE')
+  })
+
+  it('415 for anything but JSON and XML', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const r = await fetch(`${api.url}/v1/transits`, post(type, 'a=1'))
+      expect(r.status).toBe(415)
+      expect((await body(r)).error.code).toBe('API_UNSUPPORTED_MEDIA_TYPE')
+    }
+  })
+
+  it('404 with the error shape for unknown routes', async () => {
+    const r = await fetch(`${api.url}/v2/nothing`, { headers: auth('admin') })
+    expect(r.status).toBe(404)
+    expect(await body(r)).toEqual({ error: { code: 'API_NOT_FOUND', message: 'no such route', details: {} } })
+  })
+})
+
+describe('events', () => {
+  it('streams events to a subscriber with heartbeats, and unsubscribes when the client leaves', async () => {
+    const abort = new AbortController()
+    const res = await fetch(`${api.url}/v1/events`, { headers: auth('officer'), signal: abort.signal })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    await waitFor(() => api.service.listeners.size === 1)
+    api.service.publish({ type: 'document-changed', documentId: 'D1', status: 'released', at: '2025-03-01T10:00:00Z' })
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    while (!(text.includes('\n\n: heartbeat') && text.includes('event: document-changed'))) {
+      const { value, done } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+    }
+    expect(text).toContain('event: document-changed\ndata: {"type":"document-changed","documentId":"D1","status":"released","at":"2025-03-01T10:00:00Z"}\n\n')
+    abort.abort()
+    await waitFor(() => api.service.listeners.size === 0)
+  })
+
+  it('needs a token like any other route', async () => {
+    expect((await fetch(`${api.url}/v1/events`)).status).toBe(401)
+  })
+
+  it('closing the server ends open streams instead of waiting for them', async () => {
+    const own = await startTestApi()
+    const res = await fetch(`${own.url}/v1/events`, { headers: auth('trader') })
+    await waitFor(() => own.service.listeners.size === 1)
+    const started = Date.now()
+    await own.close()
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(own.service.listeners.size).toBe(0)
+    const reader = res.body!.getReader()
+    while (!(await reader.read()).done) { /* drain to the end of the stream */ }
+  })
+})
+
+describe('metrics and OpenAPI', () => {
+  it('/metrics is Prometheus text with every node metric, counting routes by template', async () => {
+    api.metrics.entriesIn.inc({ peer: 'UZ' })
+    await fetch(`${api.url}/v1/transits/D1`, { headers: auth('officer') })
+    const r = await fetch(`${api.url}/metrics`)
+    expect(r.headers.get('content-type')).toContain('text/plain')
+    const text = await r.text()
+    for (const name of METRIC_NAMES) expect(text).toContain(`# TYPE ${name} `)
+    expect(text).toContain('entries_in_total{peer="UZ"} 1')
+    expect(text).toMatch(/http_requests_total\{route="\/v1\/transits\/:documentId",status="200"\} [1-9]/)
+  })
+
+  it('/openapi.json describes every route with its roles, and every reference resolves', async () => {
+    const doc = await body(await fetch(`${api.url}/openapi.json`))
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/events', '/v1/search',
+      '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
+      '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log',
+    ])
+    const lodge = doc.paths['/v1/transits'].post
+    expect(lodge['x-roles']).toEqual(['officer', 'integration'])
+    expect(Object.keys(lodge.requestBody.content)).toEqual(['application/json', 'application/xml'])
+    expect(Object.keys(lodge.responses)).toEqual(['201', '400', '401', '403', '409', '413', '415', '500', '503'])
+    expect(doc.paths['/health/ready'].get.security).toEqual([])
+    const search = doc.paths['/v1/search'].get.parameters.map((p: { name: string }) => p.name)
+    expect(search).toEqual(['mrn', 'lrn', 'status', 'office', 'trader', 'vehicle', 'container', 'from', 'to', 'limit'])
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? []
+    expect(refs.length).toBeGreaterThan(5)
+    for (const ref of refs) {
+      const name = /#\/components\/schemas\/(.+)"$/.exec(ref)?.[1]
+      expect(name !== undefined && name in doc.components.schemas, ref).toBe(true)
+    }
+  })
+})
+
+describe('logs', () => {
+  it('never contain a token, a request body or a query string', async () => {
+    const marker = 'BODY-MARKER-7f3a'
+    await fetch(`${api.url}/v1/transits`, post('application/xml', `<DeclarationLodged><Header><documentId>L1</documentId></Header><x>${marker}</x></DeclarationLodged>`))
+    await fetch(`${api.url}/v1/transits`, post('application/json', JSON.stringify({ declaration: { documentId: 'L2', note: marker } })))
+    await fetch(`${api.url}/v1/transits/D1`, { headers: { authorization: 'Bearer wrong-token-never-logged' } })
+    await fetch(`${api.url}/v1/search?trader=TRADER-MARKER`, { headers: auth('trader') })
+    api.service.failNext(new Error('boom'))
+    await fetch(`${api.url}/v1/transits`, post('application/json', JSON.stringify({ declaration: { note: marker } })))
+    const logs = api.logs.join('')
+    expect(logs).toContain('declaration lodged')
+    expect(logs).toContain('"principal":{"role":"officer"')
+    for (const secret of [...Object.values(TOKENS), 'wrong-token-never-logged', marker, 'TRADER-MARKER']) {
+      expect(logs).not.toContain(secret)
+    }
+  })
+})

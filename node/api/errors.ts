@@ -1,0 +1,103 @@
+/**
+ * Every error leaves the API as `{ error: { code, message, details } }` with a stable code and a
+ * status chosen from the code alone, so clients branch on codes and never on message text. The
+ * codes are the node's SisError codes, plus a few API_* codes for what only HTTP can get wrong
+ * (authentication, routing, media types, malformed requests).
+ */
+import { isSisError } from '../../protocol/errors.ts'
+import type { ErrorDetails } from '../../protocol/errors.ts'
+
+export const API_ERROR_CODES = {
+  API_UNAUTHENTICATED: 'no bearer token, or a token the node does not know',
+  API_FORBIDDEN: 'the caller\'s role may not use this route',
+  API_NOT_FOUND: 'no such route or document (a document outside the caller\'s scope is not found either)',
+  API_BAD_REQUEST: 'the path, query or body does not have the shape the route expects',
+  API_UNSUPPORTED_MEDIA_TYPE: 'the body is neither JSON nor XML, or not the one the route takes',
+  API_BODY_TOO_LARGE: 'the body is larger than the limit',
+  API_UNAVAILABLE: 'the node is not ready to serve this request',
+  API_INTERNAL: 'a bug in the node: the request was not carried out',
+} as const
+
+export type ApiErrorCode = keyof typeof API_ERROR_CODES
+
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly details: ErrorDetails }
+}
+
+/** A refusal decided by the API layer itself. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  readonly code: ApiErrorCode
+  readonly details: ErrorDetails
+
+  constructor(code: ApiErrorCode, message: string = API_ERROR_CODES[code], details: ErrorDetails = {}) {
+    super(message)
+    this.code = code
+    this.details = details
+  }
+}
+
+const API_STATUS: Readonly<Record<ApiErrorCode, number>> = {
+  API_UNAUTHENTICATED: 401,
+  API_FORBIDDEN: 403,
+  API_NOT_FOUND: 404,
+  API_BAD_REQUEST: 400,
+  API_UNSUPPORTED_MEDIA_TYPE: 415,
+  API_BODY_TOO_LARGE: 413,
+  API_UNAVAILABLE: 503,
+  API_INTERNAL: 500,
+}
+
+/**
+ * The HTTP status of an error code. SisError codes are refusals of what the caller sent, so any
+ * code not named here is a 400: a new protocol code can never turn into a 500.
+ */
+export function statusForCode(code: string): number {
+  if (code in API_STATUS) return API_STATUS[code as ApiErrorCode]
+  if (code === 'XML_TOO_LARGE') return 413
+  // A duplicate, a broken chain or an equivocation conflicts with what the log already holds.
+  if (code.startsWith('LOG_')) return 409
+  // Without a valid membership the node cannot sign or verify: the node's state, not the input.
+  if (code === 'MEMBERSHIP_INVALID') return 503
+  return 400
+}
+
+/** Fastify's own errors that reach the error handler, by their FST_* code. */
+const FASTIFY_CODES: Readonly<Record<string, ApiErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'API_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'API_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'API_BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'API_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'API_BAD_REQUEST',
+}
+
+export interface Mapped {
+  readonly status: number
+  readonly body: ErrorBody
+  /** True for bugs: the caller gets a bare 500, the log gets the error with its stack. */
+  readonly internal: boolean
+}
+
+/** Maps anything thrown while serving a request to its status and body (never a stack). */
+export function mapError(err: unknown, opts: { xmlRequest: boolean }): Mapped {
+  if (isSisError(err) || err instanceof ApiError) {
+    return made(statusForCode(err.code), err.code, err.message, err.details)
+  }
+  const e = err as { code?: unknown; statusCode?: unknown; message?: unknown }
+  const fastifyCode = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined
+  if (fastifyCode === 'API_BODY_TOO_LARGE' && opts.xmlRequest) {
+    // The body limit is the XML reader's byte limit, so an XML client sees the reader's own code.
+    return made(413, 'XML_TOO_LARGE', 'the XML body is larger than the byte limit', {})
+  }
+  if (fastifyCode !== undefined) return made(statusForCode(fastifyCode), fastifyCode, API_ERROR_CODES[fastifyCode], {})
+  // JSON syntax errors and prototype-poisoning refusals come as plain errors with a 400 status.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const message = typeof e.message === 'string' ? e.message.slice(0, 200) : API_ERROR_CODES.API_BAD_REQUEST
+    return made(400, 'API_BAD_REQUEST', message, {})
+  }
+  return { ...made(500, 'API_INTERNAL', API_ERROR_CODES.API_INTERNAL, {}), internal: true }
+}
+
+function made(status: number, code: string, message: string, details: ErrorDetails): Mapped {
+  return { status, body: { error: { code, message, details } }, internal: false }
+}

@@ -1,0 +1,143 @@
+/**
+ * Test-only: a small in-memory NodeService with the scope rules of the real one (an officer sees
+ * documents that name their office, a trader those that name their id; admin and integration see
+ * all), scripted failures, and an event bus, plus a helper that runs the API on loopback.
+ */
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
+import { SisError } from '../../protocol/errors.ts'
+import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
+import type { LogView, NodeEvent, NodeService, Principal, SubmitResult, TransitAction } from '../service.ts'
+import { hashToken } from './auth.ts'
+import type { ApiToken } from './auth.ts'
+import { createMetrics } from './metrics.ts'
+import { createApi, startApi } from './server.ts'
+import type { ApiOptions } from './server.ts'
+
+export function record(documentId: string, index: { offices?: string[]; traders?: string[]; status?: string } = {}): DocumentRecord {
+  const status = index.status ?? 'lodged'
+  return {
+    documentId, kind: 'transit', audience: ['KZ', 'UZ'], status, stateHash: 'ab'.repeat(32), updatedAt: '2025-03-01T10:00:00.000Z',
+    index: { mrn: documentId, status, offices: index.offices ?? [], traders: index.traders ?? [], vehicles: [], containers: [] },
+    state: { status },
+  }
+}
+
+export class FakeService implements NodeService {
+  readonly country = 'KZ'
+  readonly docs = new Map<string, DocumentRecord>()
+  readonly calls: { method: string; principal: Principal; args: unknown[] }[] = []
+  readonly listeners = new Set<(e: NodeEvent) => void>()
+  ready = true
+  #failure: unknown
+
+  /** The next lodge or act throws this. */
+  failNext(error: unknown): void {
+    this.#failure = error
+  }
+
+  publish(event: NodeEvent): void {
+    for (const l of this.listeners) l(event)
+  }
+
+  #visible(p: Principal, id: string): DocumentRecord | undefined {
+    const d = this.docs.get(id)
+    if (d === undefined) return undefined
+    if (p.role === 'officer') return d.index.offices.includes(p.office) ? d : undefined
+    if (p.role === 'trader') return d.index.traders.includes(p.traderId) ? d : undefined
+    return d
+  }
+
+  #write(method: string, p: Principal, args: unknown[]): void {
+    this.calls.push({ method, principal: p, args })
+    const failure = this.#failure
+    this.#failure = undefined
+    if (failure !== undefined) throw failure
+  }
+
+  async lodge(p: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult> {
+    this.#write('lodge', p, [declaration])
+    const id = 'xml' in declaration
+      ? /<documentId>([^<]+)<\/documentId>/.exec(declaration.xml)?.[1]
+      : (declaration.json as { documentId?: string }).documentId
+    if (id === undefined) throw new SisError('MSG_MISSING_ELEMENT', 'DeclarationLodged/Header/documentId: required element is missing', { field: 'documentId' })
+    const office = p.role === 'officer' ? [p.office] : []
+    this.docs.set(id, record(id, { offices: office }))
+    return { documentId: id, entryId: 'e'.repeat(64), status: 'lodged' }
+  }
+
+  async act(p: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult> {
+    this.#write('act', p, [documentId, action, body])
+    return { documentId, entryId: 'f'.repeat(64), status: action === 'accept' ? 'accepted' : 'lodged' }
+  }
+
+  async document(p: Principal, id: string): Promise<DocumentRecord | undefined> {
+    return this.#visible(p, id)
+  }
+
+  async log(p: Principal, id: string): Promise<LogView | undefined> {
+    if (this.#visible(p, id) === undefined) return undefined
+    return { documentId: id, entries: [{ id: 'e'.repeat(64), type: 'DeclarationLodged', author: 'KZ', seq: 1, verified: true, effective: true, xml: '<x/>' }] }
+  }
+
+  async search(p: Principal, query: SearchQuery): Promise<DocumentRecord[]> {
+    this.calls.push({ method: 'search', principal: p, args: [query] })
+    return [...this.docs.keys()].map((id) => this.#visible(p, id)).filter((d) => d !== undefined).slice(0, query.limit)
+  }
+
+  async exportBundle(p: Principal, id: string): Promise<Uint8Array | undefined> {
+    return this.#visible(p, id) === undefined ? undefined : new TextEncoder().encode(`tar of ${id}`)
+  }
+
+  subscribe(_p: Principal, listener: (event: NodeEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number }> {
+    return { live: true, ready: this.ready, peers: 2, members: 11 }
+  }
+}
+
+/** Bearer tokens by name, and the hashed table the API is configured with. */
+export const TOKENS = {
+  officer: 'officer-token-KZB00100-secret',
+  otherOfficer: 'officer-token-KZB00200-secret',
+  trader: 'trader-token-T1-secret',
+  integration: 'integration-token-secret',
+  admin: 'admin-token-secret',
+} as const
+
+export const PRINCIPALS: Record<keyof typeof TOKENS, Principal> = {
+  officer: { role: 'officer', name: 'officer-a', office: 'KZB00100' },
+  otherOfficer: { role: 'officer', name: 'officer-b', office: 'KZB00200' },
+  trader: { role: 'trader', name: 'trader-1', traderId: 'T1' },
+  integration: { role: 'integration', name: 'asycuda' },
+  admin: { role: 'admin', name: 'ops' },
+}
+
+export const API_TOKENS: ApiToken[] = (Object.keys(TOKENS) as (keyof typeof TOKENS)[])
+  .map((k) => ({ tokenSha256: hashToken(TOKENS[k]), principal: PRINCIPALS[k] }))
+
+export interface TestApi {
+  readonly url: string
+  readonly service: FakeService
+  readonly logs: string[]
+  readonly metrics: ReturnType<typeof createMetrics>
+  close(): Promise<void>
+}
+
+/** A real server on 127.0.0.1 with an ephemeral port, logging at trace level into `logs`. */
+export async function startTestApi(extra: Partial<ApiOptions> = {}): Promise<TestApi> {
+  const logs: string[] = []
+  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString('utf8')); cb() } })
+  const service = new FakeService()
+  const metrics = createMetrics()
+  const app = createApi({ service, tokens: API_TOKENS, logger: pino({ level: 'trace' }, sink), metrics, ...extra })
+  const url = await startApi(app, { port: 0 })
+  return { url, service, logs, metrics, close: () => app.close() }
+}
+
+export function auth(who: keyof typeof TOKENS): Record<string, string> {
+  return { authorization: `Bearer ${TOKENS[who]}` }
+}

@@ -1,0 +1,197 @@
+/**
+ * The route table of the internal platform. Data scope is the service's job; the API's part is
+ * to hand it the principal and to answer "not found" alike for unknown documents and for those
+ * outside the caller's scope, so that a response never reveals that a document exists.
+ */
+import { z } from 'zod'
+import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
+import type { NodeService, Principal } from '../service.ts'
+import type { Role } from './auth.ts'
+import { ROLES, describePrincipal } from './auth.ts'
+import { ApiError } from './errors.ts'
+import type { Metrics } from './metrics.ts'
+import {
+  ActionJson, ActionParams, DocumentParams, DocumentRecordSchema, HealthSchema, LodgeJson, LogViewSchema,
+  NodeEventSchema, SEARCH_DEFAULT_LIMIT, SearchParams, SubmitResultSchema,
+} from './schemas.ts'
+import type { EventStreams, SseOptions } from './sse.ts'
+import { streamEvents } from './sse.ts'
+import type { Body, Route } from './table.ts'
+import { defineRoute } from './table.ts'
+
+export interface RouteDeps {
+  readonly service: NodeService
+  readonly metrics: Metrics
+  readonly streams: EventStreams
+  readonly sse: SseOptions
+  /** The OpenAPI document, built from this very table once it exists. */
+  readonly openapi: () => unknown
+}
+
+const WRITERS: readonly Role[] = ['officer', 'integration']
+
+function notFound(documentId: string): ApiError {
+  // One message for "unknown" and "not yours": the difference would leak existence.
+  return new ApiError('API_NOT_FOUND', `no document ${documentId}`, { documentId })
+}
+
+function found<T>(value: T | undefined, documentId: string): T {
+  if (value === undefined) throw notFound(documentId)
+  return value
+}
+
+function required<B>(body: Body<B> | undefined): Body<B> {
+  if (body === undefined) throw new ApiError('API_BAD_REQUEST', 'this route needs a request body')
+  return body
+}
+
+type Health = Awaited<ReturnType<NodeService['health']>>
+
+/** A failing probe is an error like any other: API_UNAVAILABLE, with the health figures as details. */
+function healthy(health: Health, probe: 'live' | 'ready'): Health {
+  if (!health[probe]) throw new ApiError('API_UNAVAILABLE', `the node is not ${probe}`, { ...health })
+  return health
+}
+
+function toSearchQuery(q: SearchParams): SearchQuery {
+  // Stored times are UTC ISO strings compared as text, so bounds are normalised to UTC first.
+  const from = q.from === undefined ? undefined : new Date(q.from).toISOString()
+  const to = q.to === undefined ? undefined : new Date(q.to).toISOString()
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new ApiError('API_BAD_REQUEST', 'query.from: is later than query.to', { field: 'query.from' })
+  }
+  return {
+    ...(q.mrn === undefined ? {} : { mrn: q.mrn }),
+    ...(q.lrn === undefined ? {} : { lrn: q.lrn }),
+    ...(q.status === undefined ? {} : { status: q.status }),
+    ...(q.office === undefined ? {} : { office: q.office }),
+    ...(q.trader === undefined ? {} : { trader: q.trader }),
+    ...(q.vehicle === undefined ? {} : { vehicle: q.vehicle }),
+    ...(q.container === undefined ? {} : { container: q.container }),
+    ...(from === undefined ? {} : { updatedFrom: from }),
+    ...(to === undefined ? {} : { updatedTo: to }),
+    limit: q.limit ?? SEARCH_DEFAULT_LIMIT,
+  }
+}
+
+export function apiRoutes(deps: RouteDeps): Route[] {
+  const { service } = deps
+  const audit = (request: { log: { info: (o: object, m: string) => void } }, p: Principal, what: object, msg: string): void => {
+    request.log.info({ principal: describePrincipal(p), ...what }, msg)
+  }
+  return [
+    defineRoute<undefined, undefined, z.output<typeof LodgeJson>>({
+      method: 'POST', path: '/v1/transits', operationId: 'lodgeTransit', access: WRITERS,
+      summary: 'Lodge a transit declaration (an officer of the office of departure, or the national system)',
+      body: { json: LodgeJson, xml: 'An unsigned DeclarationLodged message (UTF-8); the node signs it' },
+      response: { status: 201, description: 'The declaration was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
+      errors: [409, 503],
+      async handle({ body, principal, request, reply }) {
+        const b = required(body)
+        const result = await service.lodge(principal, b.kind === 'xml' ? { xml: b.xml } : { json: b.value.declaration })
+        audit(request, principal, { documentId: result.documentId, entryId: result.entryId }, 'declaration lodged')
+        reply.header('location', `/v1/transits/${encodeURIComponent(result.documentId)}`)
+        return result
+      },
+    }),
+    defineRoute<z.output<typeof ActionParams>, undefined, z.output<typeof ActionJson>>({
+      method: 'POST', path: '/v1/transits/:documentId/actions/:action', operationId: 'actOnTransit', access: WRITERS,
+      summary: 'An officer action on a transit (accept, release, passage, arrival, write-off, ...)',
+      params: ActionParams,
+      body: { json: ActionJson },
+      response: { status: 201, description: 'The action was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
+      errors: [404, 409, 503],
+      async handle({ params, body, principal, request }) {
+        // Checked here rather than left to the service, so an out-of-scope document is a 404
+        // whatever error the service would have raised for it.
+        found(await service.document(principal, params.documentId), params.documentId)
+        const b = required(body)
+        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
+        const result = await service.act(principal, params.documentId, params.action, b.value)
+        audit(request, principal, { documentId: params.documentId, action: params.action, entryId: result.entryId }, 'transit action')
+        return result
+      },
+    }),
+    defineRoute<z.output<typeof DocumentParams>>({
+      method: 'GET', path: '/v1/transits/:documentId', operationId: 'getDocument', access: ROLES,
+      summary: 'A document with its computed state', params: DocumentParams,
+      response: { status: 200, description: 'The document', contentType: 'application/json', schema: DocumentRecordSchema },
+      errors: [404],
+      async handle({ params, principal }) {
+        return found(await service.document(principal, params.documentId), params.documentId)
+      },
+    }),
+    defineRoute<z.output<typeof DocumentParams>>({
+      method: 'GET', path: '/v1/transits/:documentId/log', operationId: 'getLog', access: ROLES,
+      summary: 'The signed entries of a document, each with its verdict', params: DocumentParams,
+      response: { status: 200, description: 'The log', contentType: 'application/json', schema: LogViewSchema },
+      errors: [404],
+      async handle({ params, principal }) {
+        return found(await service.log(principal, params.documentId), params.documentId)
+      },
+    }),
+    defineRoute<z.output<typeof DocumentParams>>({
+      method: 'GET', path: '/v1/transits/:documentId/bundle', operationId: 'getBundle', access: ROLES,
+      summary: 'A tar archive of the document\'s signed entries, for `sis log verify`', params: DocumentParams,
+      response: { status: 200, description: 'The bundle', contentType: 'application/x-tar' },
+      errors: [404],
+      async handle({ params, principal, reply }) {
+        const tar = found(await service.exportBundle(principal, params.documentId), params.documentId)
+        // The document id pattern has no quotes or separators, so it is safe as a file name.
+        reply.type('application/x-tar').header('content-disposition', `attachment; filename="${params.documentId}.tar"`)
+        return Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength)
+      },
+    }),
+    defineRoute<undefined, SearchParams>({
+      method: 'GET', path: '/v1/search', operationId: 'search', access: ROLES,
+      summary: 'Documents in the caller\'s scope matching every given key', query: SearchParams,
+      response: { status: 200, description: 'Matching documents, at most `limit`', contentType: 'application/json', schema: z.array(DocumentRecordSchema) },
+      async handle({ query, principal }): Promise<DocumentRecord[]> {
+        return service.search(principal, toSearchQuery(query))
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/v1/events', operationId: 'events', access: ROLES,
+      summary: 'Server-Sent Events: `event: <type>` and `data: <NodeEvent JSON>`, a comment heartbeat every 15 s',
+      response: { status: 200, description: 'An event stream, scoped to the caller', contentType: 'text/event-stream', schema: NodeEventSchema },
+      async handle({ request, reply, principal }) {
+        deps.metrics.httpRequests.inc({ route: '/v1/events', status: '200' })
+        streamEvents({ request, reply, service, principal, streams: deps.streams, options: deps.sse })
+        return reply
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/health/live', operationId: 'live', access: 'public',
+      summary: 'Liveness: the process answers', errors: [503],
+      response: { status: 200, description: 'Live', contentType: 'application/json', schema: HealthSchema },
+      async handle() {
+        return healthy(await service.health(), 'live')
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/health/ready', operationId: 'ready', access: 'public',
+      summary: 'Readiness: storage open, membership valid, ready to serve', errors: [503],
+      response: { status: 200, description: 'Ready', contentType: 'application/json', schema: HealthSchema },
+      async handle() {
+        return healthy(await service.health(), 'ready')
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/metrics', operationId: 'metrics', access: 'public',
+      summary: 'Prometheus metrics (text exposition format)',
+      response: { status: 200, description: 'Metrics', contentType: 'text/plain' },
+      async handle({ reply }) {
+        reply.type(deps.metrics.registry.contentType)
+        return deps.metrics.registry.metrics()
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/openapi.json', operationId: 'openapi', access: 'public',
+      summary: 'This API as an OpenAPI 3.1 document',
+      response: { status: 200, description: 'The OpenAPI document', contentType: 'application/json' },
+      async handle() {
+        return deps.openapi()
+      },
+    }),
+  ]
+}

@@ -1,0 +1,114 @@
+/**
+ * The zod schemas of the API: request parts are validated with them, and the OpenAPI document
+ * is generated from them. Field formats come from the message layer (protocol/messages types)
+ * so a search for an MRN, an office or a container accepts exactly what a message may carry.
+ * The response schemas are checked against the service's TypeScript types with `satisfies`, so
+ * the documentation cannot drift from what the handlers return.
+ */
+import { z } from 'zod'
+import { Header, types } from '../../protocol/index.ts'
+import type { DocumentRecord } from '../storage/types.ts'
+import { TRANSIT_ACTIONS } from '../service.ts'
+import type { LogView, NodeEvent, SubmitResult } from '../service.ts'
+
+export const DocumentParams = z.object({ documentId: Header.shape.documentId }).strict()
+
+export const ActionParams = z.object({
+  documentId: Header.shape.documentId,
+  action: z.enum(TRANSIT_ACTIONS).describe('The officer action, written as one signed entry by this node'),
+}).strict()
+
+/** Query strings arrive as strings; a repeated parameter arrives as an array and is refused. */
+const Limit = z.string().regex(/^[0-9]{1,3}$/, 'a whole number from 1 to 500')
+  .transform(Number).pipe(z.number().int().min(1).max(500))
+const Time = z.iso.datetime({ offset: true }).describe('ISO 8601 date and time with a zone, inclusive')
+
+export const SEARCH_DEFAULT_LIMIT = 100
+
+export const SearchParams = z.object({
+  mrn: types.Mrn.optional(),
+  lrn: types.Lrn.optional(),
+  status: z.string().regex(/^[a-z][a-z-]{0,31}$/).optional().describe('Document status, e.g. released'),
+  office: types.OfficeReference.optional(),
+  trader: types.Identifier.optional().describe('Identification number of the holder, consignor or consignee'),
+  vehicle: types.Identifier.optional().describe('Registration number of a means of transport'),
+  container: types.ContainerNumber.optional(),
+  from: Time.optional(),
+  to: Time.optional(),
+  limit: Limit.optional().describe(`At most this many records (1 to 500, default ${SEARCH_DEFAULT_LIMIT})`),
+}).strict()
+
+export type SearchParams = z.output<typeof SearchParams>
+
+/** `{ declaration }`: the DeclarationLodged message in its JSON form; the service validates it. */
+export const LodgeJson = z.object({
+  declaration: z.record(z.string(), z.unknown()).describe('The DeclarationLodged message as JSON (the node fills the header)'),
+}).strict()
+
+export const ActionJson = z.record(z.string(), z.unknown())
+  .describe('The action message body as JSON; the node fills the header and signs the entry')
+
+const Details = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string().describe('Stable error code (SisError code or API_*)'),
+    message: z.string(),
+    details: Details,
+  }),
+}).meta({ id: 'Error' })
+
+export const SubmitResultSchema = z.object({
+  documentId: z.string(),
+  entryId: z.string(),
+  status: z.string(),
+}).meta({ id: 'SubmitResult' }) satisfies z.ZodType<SubmitResult>
+
+export const DocumentRecordSchema = z.object({
+  documentId: z.string(),
+  kind: z.enum(['transit', 'guarantee']),
+  audience: z.array(z.string()),
+  status: z.string(),
+  stateHash: z.string(),
+  updatedAt: z.string(),
+  index: z.object({
+    mrn: z.string().optional(),
+    lrn: z.string().optional(),
+    status: z.string(),
+    offices: z.array(z.string()),
+    traders: z.array(z.string()),
+    vehicles: z.array(z.string()),
+    containers: z.array(z.string()),
+  }),
+  state: z.unknown().describe('The computed document state'),
+}).meta({ id: 'DocumentRecord' }) satisfies z.ZodType<DocumentRecord>
+
+export const LogViewSchema = z.object({
+  documentId: z.string(),
+  entries: z.array(z.object({
+    id: z.string(),
+    type: z.string(),
+    author: z.string(),
+    seq: z.number(),
+    verified: z.boolean(),
+    effective: z.boolean(),
+    reason: z.string().optional(),
+    xml: z.string().describe('The signed entry as stored'),
+  })),
+}).meta({ id: 'LogView' }) satisfies z.ZodType<LogView>
+
+export const NodeEventSchema = z.object({
+  type: z.enum(['document-changed', 'entry-refused', 'peer-connected', 'peer-disconnected']),
+  documentId: z.string().optional(),
+  status: z.string().optional(),
+  at: z.string(),
+  detail: z.string().optional(),
+}).meta({ id: 'NodeEvent' }) satisfies z.ZodType<NodeEvent>
+
+export const HealthSchema = z.object({
+  live: z.boolean(),
+  ready: z.boolean(),
+  peers: z.number(),
+  members: z.number(),
+  membershipValidUntil: z.string().optional(),
+}).meta({ id: 'Health' })
