@@ -7,6 +7,8 @@ import { registerMessageCommands } from './commands/message.ts'
 import { registerSchemaCommands } from './commands/schema.ts'
 import { registerDemoCommand } from './commands/demo.ts'
 import { registerLogCommands } from './commands/log.ts'
+import { registerFederationCommands, registerTokenCommand } from './commands/federation.ts'
+import { registerStartCommand } from './commands/start.ts'
 import { CliError, EXIT, output } from './output.ts'
 
 export function buildProgram(): Command {
@@ -18,6 +20,9 @@ export function buildProgram(): Command {
   registerMessageCommands(program)
   registerSchemaCommands(program)
   registerLogCommands(program)
+  registerFederationCommands(program)
+  registerTokenCommand(program)
+  registerStartCommand(program)
   registerDemoCommand(program)
   return program
 }

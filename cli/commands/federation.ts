@@ -1,0 +1,114 @@
+/**
+ * `sis init` and `sis federation create|sign|show`: founding a federation without a central
+ * server. Each country initialises its node and shares its member card; one of them assembles
+ * the founding membership; every founder signs the same file; each node gets the fully signed
+ * file as membership.json.
+ */
+import type { Command } from 'commander'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { CAREC_COUNTRY_CODES } from '../../protocol/codes/index.ts'
+import { membershipHash, signMembership, SignedMembership, verifySignedMembership } from '../../protocol/membership/index.ts'
+import { readSigningKey } from '../../node/keys.ts'
+import { DATA_FILES, NodeFile } from '../../node/config.ts'
+import { initDataFolder } from '../node-files.ts'
+import type { MemberCard } from '../node-files.ts'
+import { CliError, EXIT, output } from '../output.ts'
+import { table } from '../table.ts'
+
+const now = () => new Date().toISOString()
+
+function readSigned(path: string): SignedMembership {
+  const parsed = SignedMembership.safeParse(JSON.parse(readFileSync(path, 'utf8')))
+  if (!parsed.success) throw new CliError(`${path} is not a membership file: ${parsed.error.issues[0]?.message ?? ''}`, EXIT.INVALID)
+  return parsed.data
+}
+
+export function registerFederationCommands(program: Command): void {
+  program.command('init')
+    .description('create a node: its keys (signing key and libp2p identity, mode 0600), node.json and data folder; prints its member card')
+    .requiredOption('--country <code>', `the customs service (${CAREC_COUNTRY_CODES.join(', ')})`)
+    .requiredOption('--data <dir>', 'the new data folder')
+    .option('--listen <multiaddr...>', 'libp2p listen addresses (give a fixed port: peers dial it)', ['/ip4/127.0.0.1/tcp/4001'])
+    .option('--api-port <port>', 'HTTP API port on 127.0.0.1', '8080')
+    .option('--card <file>', 'also write the member card here')
+    .option('--json', 'print the member card as JSON only')
+    .addHelpText('after', '\nExample:\n  sis init --country KZ --data /var/lib/sis --listen /ip4/10.1.2.3/tcp/4001 --card kz-card.json')
+    .action(async (opts: { country: string; data: string; listen: string[]; apiPort: string; card?: string; json?: boolean }) => {
+      if (!(CAREC_COUNTRY_CODES as readonly string[]).includes(opts.country)) throw new CliError(`--country ${JSON.stringify(opts.country)} is not a CAREC member`, EXIT.USAGE, `use one of ${CAREC_COUNTRY_CODES.join(', ')}`)
+      const card = await initDataFolder(opts.data, { country: opts.country, listen: opts.listen, apiPort: Number(opts.apiPort), now: now() })
+      if (opts.card !== undefined) writeFileSync(opts.card, JSON.stringify(card, null, 2) + '\n')
+      output(opts.json === true).result(`initialised ${opts.country} node in ${opts.data}\npeer id   ${card.peerId}\nkey       ${card.keys[0]?.keyId} ${card.keys[0]?.publicKey}\nnext: share the member card${opts.card === undefined ? '' : ` (${opts.card})`}, sign the federation, then sis start --data ${opts.data}`, card)
+    })
+
+  const fed = program.command('federation').description('the signed federation membership')
+  fed.command('create')
+    .description('assemble a founding membership (version 1) from member cards; every founder must then sign it')
+    .requiredOption('--card <file...>', 'member cards from sis init')
+    .requiredOption('--out <file>', 'the membership file to write')
+    .option('--name <name>', 'federation name', 'CAREC Single Information Space')
+    .option('--valid-days <days>', 'validity period', '365')
+    .option('--quorum <n>', 'signatures of current members needed for a change (default: a majority)')
+    .action((opts: { card: string[]; out: string; name: string; validDays: string; quorum?: string }) => {
+      const cards = opts.card.map((f) => JSON.parse(readFileSync(f, 'utf8')) as MemberCard)
+      const from = now().replace(/\.\d+Z$/, 'Z')
+      const until = new Date(Date.parse(from) + Number(opts.validDays) * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')
+      const validFrom = cards.flatMap((c) => c.keys.map((k) => k.validFrom)).sort()[0] ?? from
+      const document = { federation: opts.name, version: 1, validFrom, validUntil: until, quorum: Number(opts.quorum ?? Math.floor(cards.length / 2) + 1), members: cards.map((c) => ({ country: c.country, name: c.name, peerId: c.peerId, addresses: c.addresses, keys: c.keys })) }
+      const signed = SignedMembership.parse({ document, signatures: [] })
+      writeFileSync(opts.out, JSON.stringify(signed, null, 2) + '\n')
+      output(false).result(`wrote ${opts.out}: ${cards.length} members, quorum ${document.quorum}, valid until ${until}; hash ${membershipHash(signed.document)}`, {})
+    })
+
+  fed.command('sign')
+    .description('sign a membership file with this node\'s signing key (in place)')
+    .argument('<file>', 'the membership file')
+    .requiredOption('--data <dir>', 'this node\'s data folder')
+    .action((file: string, opts: { data: string }) => {
+      const node = NodeFile.parse(JSON.parse(readFileSync(join(opts.data, DATA_FILES.config), 'utf8')))
+      const signed = signMembership(readSigned(file), node.country, node.keyId, readSigningKey(join(opts.data, DATA_FILES.signingKey)))
+      writeFileSync(file, JSON.stringify(signed, null, 2) + '\n')
+      output(false).result(`${node.country} signed ${file} (${signed.signatures.length} signatures)`, {})
+    })
+
+  fed.command('show')
+    .description('show a membership file and whether it is in force (every founder signed, valid now)')
+    .argument('<file>', 'the membership file')
+    .option('--json', 'as JSON')
+    .action((file: string, opts: { json?: boolean }) => {
+      const signed = readSigned(file)
+      const doc = signed.document
+      let verdict = 'in force'
+      try { verifySignedMembership(signed, now()) } catch (e) { verdict = `NOT in force: ${e instanceof Error ? e.message : String(e)}` }
+      const signedBy = new Set(signed.signatures.map((s) => s.country))
+      output(opts.json === true).result(
+        `${doc.federation} v${doc.version}, quorum ${doc.quorum}, valid ${doc.validFrom} to ${doc.validUntil}\n${verdict}\n\n${table(['country', 'peer id', 'key', 'signed'], doc.members.map((m) => [m.country, m.peerId ?? '', m.keys.map((k) => k.keyId).join(','), signedBy.has(m.country) ? 'yes' : 'no']))}`,
+        { document: doc, signatures: signed.signatures.map((s) => s.country), verdict })
+      process.exitCode = verdict === 'in force' ? EXIT.OK : EXIT.INVALID
+    })
+}
+
+/** `sis token create`: an API token for a local user; only its SHA-256 is stored in node.json. */
+export function registerTokenCommand(program: Command): void {
+  program.command('token')
+    .description('API tokens for local users')
+    .command('create')
+    .description('create an API token (printed once; node.json keeps only its SHA-256)')
+    .requiredOption('--data <dir>', 'the node\'s data folder')
+    .requiredOption('--role <role>', 'admin, integration, officer or trader')
+    .requiredOption('--name <name>', 'who holds it')
+    .option('--office <ref>', 'the office of an officer')
+    .option('--trader <id>', 'the identification number of a trader')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { data: string; role: string; name: string; office?: string; trader?: string; json?: boolean }) => {
+      const { createHash, randomBytes } = await import('node:crypto')
+      const path = join(opts.data, DATA_FILES.config)
+      const node = NodeFile.parse(JSON.parse(readFileSync(path, 'utf8')))
+      const principal = opts.role === 'officer' ? { role: 'officer', name: opts.name, office: opts.office } : opts.role === 'trader' ? { role: 'trader', name: opts.name, traderId: opts.trader } : { role: opts.role, name: opts.name }
+      const token = `sis_${randomBytes(24).toString('base64url')}`
+      const updated = NodeFile.safeParse({ ...node, tokens: [...node.tokens, { tokenSha256: createHash('sha256').update(token).digest('hex'), principal }] })
+      if (!updated.success) throw new CliError(`token: ${updated.error.issues[0]?.path.join('.') ?? ''} ${updated.error.issues[0]?.message ?? ''}`, EXIT.USAGE, 'officers need --office REF, traders --trader ID')
+      writeFileSync(path, JSON.stringify(updated.data, null, 2) + '\n')
+      output(opts.json === true).result(`token for ${opts.name} (${opts.role}): ${token}\nstore it now: it is not kept`, { token, principal })
+    })
+}

@@ -1,0 +1,48 @@
+/**
+ * `sis start --data DIR`: runs the node in the foreground with JSON logs on standard output,
+ * until SIGTERM or SIGINT, then stops cleanly (API closed, libp2p stopped, store closed).
+ */
+import type { Command } from 'commander'
+import { pino } from 'pino'
+import { P2PHost, staticMemberDirectory } from '../../node/p2p/index.ts'
+import { createApi, createMetrics, startApi } from '../../node/api/index.ts'
+import { SisNode } from '../../node/node.ts'
+import { readNodeConfig } from '../node-files.ts'
+
+export function registerStartCommand(program: Command): void {
+  program.command('start')
+    .description('run a node in the foreground (JSON logs on standard output; stops cleanly on SIGTERM or Ctrl-C)')
+    .requiredOption('--data <dir>', 'the data folder made by sis init, with the signed membership.json')
+    .option('--log-level <level>', 'debug, info, warn or error', 'info')
+    .addHelpText('after', '\nExample:\n  sis start --data /var/lib/sis')
+    .action(async (opts: { data: string; logLevel: string }) => {
+      const now = () => new Date().toISOString()
+      const config = readNodeConfig(opts.data, now)
+      const logger = pino({ name: `sis-${config.file.country}`, level: opts.logLevel, redact: ['req.headers.authorization'] })
+      const doc = config.membership.document
+      const members = staticMemberDirectory(doc.members.filter((m) => m.peerId !== undefined).map((m) => ({ country: m.country, peerId: m.peerId as string, addresses: m.addresses ?? [] })))
+      const host = await P2PHost.create({ privateKey: config.p2pKey, listen: config.file.listen, members, logger: logger.child({ part: 'p2p' }) })
+      const metrics = createMetrics()
+      const node = new SisNode(config)
+      const app = createApi({ service: node, tokens: config.file.tokens, logger: logger.child({ part: 'api' }), metrics })
+      await node.start({
+        transport: { handle: (n, h) => host.handle(n, h), request: (c, n, f, o) => host.request(c, n, f, o), connectedMembers: () => host.connectedMembers(), start: () => host.start(), stop: () => host.stop(), onMemberConnected: (cb) => { host.onMemberConnected(cb) } },
+        api: { app, listen: () => startApi(app, { host: config.file.api.host, port: config.file.api.port }) },
+        logger,
+        metrics: {
+          refused: (code) => { metrics.rejectsTotal.inc({ code }) },
+          received: (peer, n) => metrics.entriesIn.inc({ peer }, n),
+          delivered: (peer, n) => metrics.entriesOut.inc({ peer }, n),
+          outbox: (depths) => { for (const [peer, n] of Object.entries(depths)) metrics.outboxDepth.set({ peer }, n) },
+          peers: (n) => metrics.peersConnected.set(n),
+        },
+      })
+      process.stdout.write(JSON.stringify({ ready: true, country: config.file.country, peerId: host.peerId, p2p: host.addresses(), api: node.apiUrl }) + '\n')
+      await new Promise<void>((resolve) => {
+        const stop = () => { process.off('SIGTERM', stop); process.off('SIGINT', stop); resolve() }
+        process.on('SIGTERM', stop)
+        process.on('SIGINT', stop)
+      })
+      await node.stop()
+    })
+}

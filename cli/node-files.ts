@@ -1,0 +1,59 @@
+/**
+ * The data folder of a node: creating it (`sis init`) and reading it back into a NodeConfig
+ * (`sis start`). Private keys are written 0600 and never printed.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PrivateKey } from '@libp2p/interface'
+import { publicKeyToBase64 } from '../protocol/crypto/index.ts'
+import { verifySignedMembership } from '../protocol/membership/index.ts'
+import { generateSigningKey, readSigningKey, writeSigningKey } from '../node/keys.ts'
+import { DATA_FILES, NodeFile } from '../node/config.ts'
+import type { NodeConfig } from '../node/config.ts'
+import { CliError, EXIT } from './output.ts'
+
+export interface MemberCard {
+  country: string
+  name: string
+  peerId: string
+  addresses: string[]
+  keys: { keyId: string; publicKey: string; validFrom: string }[]
+}
+
+export async function initDataFolder(dir: string, opts: { country: string; listen: string[]; apiPort: number; keyId?: string; now: string }): Promise<MemberCard> {
+  if (existsSync(join(dir, DATA_FILES.config))) throw new CliError(`${dir} already holds a node (${DATA_FILES.config} exists)`, EXIT.USAGE, 'choose an empty folder; a node is initialised once')
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const keyId = opts.keyId ?? `${opts.country.toLowerCase()}-${opts.now.slice(0, 4)}-1`
+  const signing = generateSigningKey()
+  writeSigningKey(join(dir, DATA_FILES.signingKey), signing)
+  const p2p = await generateKeyPair('Ed25519')
+  writeFileSync(join(dir, DATA_FILES.p2pKey), privateKeyToProtobuf(p2p), { mode: 0o600, flag: 'wx' })
+  chmodSync(join(dir, DATA_FILES.p2pKey), 0o600)
+  const file = NodeFile.parse({ country: opts.country, keyId, listen: opts.listen, api: { host: '127.0.0.1', port: opts.apiPort } })
+  writeFileSync(join(dir, DATA_FILES.config), JSON.stringify(file, null, 2) + '\n')
+  const peerId = peerIdFromPrivateKey(p2p).toString()
+  return { country: opts.country, name: `${opts.country} customs`, peerId, addresses: [...opts.listen], keys: [{ keyId, publicKey: publicKeyToBase64(signing.publicKey), validFrom: opts.now.replace(/\.\d+Z$/, 'Z') }] }
+}
+
+function readJson(path: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))
+  } catch (e) {
+    throw new CliError(`cannot read ${what} ${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO, what === 'membership' ? 'place the signed membership.json in the data folder (sis federation create/sign)' : 'run sis init first')
+  }
+}
+
+export function readNodeConfig(dir: string, now: () => string): NodeConfig {
+  const parsed = NodeFile.safeParse(readJson(join(dir, DATA_FILES.config), 'node configuration'))
+  if (!parsed.success) throw new CliError(`${join(dir, DATA_FILES.config)}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`, EXIT.INVALID, 'fix the option named, or re-run sis init in a new folder')
+  let p2pKey: PrivateKey
+  try {
+    p2pKey = privateKeyFromProtobuf(readFileSync(join(dir, DATA_FILES.p2pKey)))
+  } catch (e) {
+    throw new CliError(`cannot read ${join(dir, DATA_FILES.p2pKey)}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO)
+  }
+  const membership = verifySignedMembership(readJson(join(dir, DATA_FILES.membership), 'membership'), now())
+  return { dataDir: dir, file: parsed.data, signingKey: readSigningKey(join(dir, DATA_FILES.signingKey)), p2pKey, membership, now }
+}

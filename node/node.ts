@@ -1,0 +1,236 @@
+/**
+ * A country's node: its store, its view of the membership, the libp2p host that talks only to
+ * members, replication, and the service its local users reach through the HTTP API. start()
+ * brings it up; stop() (or `await using`) brings it down cleanly.
+ */
+import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { SisError, isSisError } from '../protocol/errors.ts'
+import { allocateMrn } from '../protocol/codes/index.ts'
+import { signXml } from '../protocol/dsig/index.ts'
+import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
+import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
+import type { Membership } from '../protocol/membership/index.ts'
+import { ACTION_TYPES, authorityFor, headerFor } from './authoring.ts'
+import type { NodeConfig } from './config.ts'
+import { DATA_FILES } from './config.ts'
+import { DocumentCache } from './documents.ts'
+import { Replicator } from './replication.ts'
+import type { Frames, Transport } from './replication.ts'
+import type { LogView, NodeEvent, NodeService, Principal, SubmitResult, TransitAction } from './service.ts'
+import { LevelStore } from './storage/index.ts'
+import type { DocumentRecord, SearchQuery, Store } from './storage/types.ts'
+import { writeTar } from './tar.ts'
+
+export interface NodeParts {
+  readonly transport: Transport & { start(): Promise<void>; stop(): Promise<void>; onMemberConnected(cb: (country: string) => void): void }
+  readonly api?: { app: FastifyInstance; listen(): Promise<string> }
+  readonly logger: Logger
+  readonly metrics?: { refused(code: string, peer?: string): void; received(peer: string, n: number): void; delivered(peer: string, n: number): void; outbox(depths: Record<string, number>): void; peers(n: number): void }
+}
+
+export class SisNode implements NodeService {
+  readonly country: string
+  readonly #config: NodeConfig
+  readonly #store: Store
+  readonly #docs: DocumentCache
+  readonly #replicator: Replicator
+  readonly #events = new EventEmitter()
+  #membership: Membership
+  #parts: NodeParts | undefined
+  #timer: NodeJS.Timeout | undefined
+  #syncTimer: NodeJS.Timeout | undefined
+  #apiUrl: string | undefined
+
+  constructor(config: NodeConfig, store?: Store) {
+    this.#config = config
+    this.country = config.file.country
+    this.#membership = config.membership
+    this.#store = store ?? new LevelStore(join(config.dataDir, DATA_FILES.store))
+    this.#docs = new DocumentCache(this.#store, this.#membership)
+    this.#replicator = new Replicator({
+      country: this.country, store: this.#store, docs: this.#docs, membership: this.#membership, now: () => this.#now(),
+      events: {
+        documentChanged: (doc) => this.#emit({ type: 'document-changed', documentId: doc.state.documentId, status: doc.state.status, at: this.#now() }),
+        refused: (peer, err) => { this.#parts?.logger.warn({ peer, code: err.code }, 'entry refused'); this.#parts?.metrics?.refused(err.code, peer); this.#emit({ type: 'entry-refused', at: this.#now(), detail: `${peer ?? 'local'}: ${err.code}` }) },
+        delivered: (peer, n) => this.#parts?.metrics?.delivered(peer, n),
+        received: (peer, n) => { if (peer !== undefined) this.#parts?.metrics?.received(peer, n) },
+      },
+    })
+  }
+
+  get apiUrl(): string | undefined { return this.#apiUrl }
+
+  #now(): string { return this.#config.now?.() ?? new Date().toISOString() }
+  #emit(e: NodeEvent): void { this.#events.emit('event', e) }
+
+  async start(parts: NodeParts): Promise<void> {
+    this.#parts = parts
+    await this.#store.open()
+    const t = parts.transport
+    await t.handle('push', (frames, from) => this.#onPush(frames, from.country))
+    await t.handle('sync', (frames, from) => this.#replicator.answerSync(from.country, this.#replicator.parseSync(frames[0])))
+    t.onMemberConnected((country) => { void this.#syncWith(country); this.#emit({ type: 'peer-connected', at: this.#now(), detail: country }) })
+    await t.start()
+    if (parts.api !== undefined) this.#apiUrl = await parts.api.listen()
+    this.#timer = setInterval(() => void this.#flushAll(), 300)
+    this.#syncTimer = setInterval(() => { for (const c of t.connectedMembers()) void this.#syncWith(c) }, 15_000)
+    parts.logger.info({ country: this.country, api: this.#apiUrl }, 'node started')
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+    clearInterval(this.#syncTimer)
+    await this.#parts?.api?.app.close()
+    await this.#parts?.transport.stop()
+    await this.#store.close()
+    this.#parts?.logger.info({ country: this.country }, 'node stopped')
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> { await this.stop() }
+
+  async #onPush(frames: Frames, from: string): Promise<Frames> {
+    const result = await this.#replicator.ingest(frames, from)
+    const held = [...result.accepted, ...result.held]
+    if (held.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', `nothing of the push was taken (${result.pending.length} pending, ${result.refused.length} refused)`, {})
+    const documentId = (await this.#store.getEntry(held[0]!))?.documentId ?? 'unknown'
+    const receipt = this.#sign('DeliveryReceipt', { Receipt: { receivedAt: this.#now().replace(/\.\d+Z$/, 'Z'), EntryId: held.slice(0, 10_000) } }, documentId, undefined, from)
+    return [receipt]
+  }
+
+  async #syncWith(country: string): Promise<void> {
+    const t = this.#parts?.transport
+    if (t === undefined) return
+    try {
+      const entries = await t.request(country, 'sync', [await this.#replicator.syncRequest(country)], { timeoutMs: 30_000 })
+      if (entries.length > 0) await this.#replicator.ingest(entries, country)
+    } catch (e) {
+      this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'sync failed')
+    }
+  }
+
+  #flushing = false
+  async #flushAll(): Promise<void> {
+    const t = this.#parts?.transport
+    if (t === undefined || this.#flushing) return
+    this.#flushing = true
+    try {
+      for (const peer of t.connectedMembers()) {
+        try { await this.#replicator.flush(peer, (c, n, f, o) => t.request(c, n, f, o)) } catch (e) {
+          this.#parts?.logger.debug({ peer, err: e instanceof Error ? e.message : String(e) }, 'delivery failed, will retry')
+        }
+      }
+      this.#parts?.metrics?.outbox(await this.#store.outboxDepth())
+      this.#parts?.metrics?.peers(t.connectedMembers().length)
+    } finally {
+      this.#flushing = false
+    }
+  }
+
+  #sign<T extends MessageTypeName>(type: T, body: Omit<Message<T>, 'Header'>, documentId: string, log?: Parameters<typeof headerFor>[1]['log'], recipient?: string, authority: string[] = []): Uint8Array {
+    const header = headerFor(type, { country: this.country, keyId: this.#config.file.keyId, documentId, log, authority, now: this.#now() })
+    const message = { ...body, Header: recipient === undefined ? header : { ...header, messageRecipient: recipient } } as Message<T>
+    return signXml(encodeMessage(type, message), this.#config.signingKey)
+  }
+
+  /** Writes one entry as this node and stores it; resolves after the synced write. */
+  async write<T extends MessageTypeName>(type: T, documentId: string, body: Omit<Message<T>, 'Header'>): Promise<SubmitResult> {
+    const doc = await this.#docs.get(documentId)
+    const bytes = this.#sign(type, body, documentId, doc.log, undefined, authorityFor(type, doc.state))
+    const r = await this.#replicator.ingest([bytes])
+    if (r.accepted.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', `the entry was not stored (${r.refused.map((x) => x.code).join(', ') || 'pending'})`, { documentId })
+    const after = await this.#docs.get(documentId)
+    return { documentId, entryId: r.accepted[0]!, status: after.state.status }
+  }
+
+  // NodeService --------------------------------------------------------------------------------
+
+  #mayWrite(p: Principal): void {
+    if (p.role === 'trader') throw new SisError('LOG_NOT_A_LOG_ENTRY', 'traders read their documents; officers and the national system write', { role: p.role })
+  }
+
+  #sees(p: Principal, r: DocumentRecord): boolean {
+    if (p.role === 'trader') return r.index.traders.includes(p.traderId)
+    if (p.role === 'officer') return r.index.offices.includes(p.office) || r.index.offices.some((o) => o.startsWith(this.country))
+    return true
+  }
+
+  async lodge(principal: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult> {
+    this.#mayWrite(principal)
+    let body: Record<string, unknown>
+    if ('xml' in declaration) {
+      const v = validateMessage(declaration.xml)
+      if (!v.ok) throw v.errors[0]!
+      if (v.message.type !== 'DeclarationLodged') throw new SisError('MSG_UNKNOWN_TYPE', `expected DeclarationLodged, got ${v.message.type}`, {})
+      body = { ...v.message.message } as Record<string, unknown>
+      delete body.Header
+    } else {
+      body = structuredClone(declaration.json) as Record<string, unknown>
+    }
+    const op = (body.TransitOperation ?? {}) as Record<string, unknown>
+    if (typeof op.MRN !== 'string' || op.MRN === '') {
+      op.MRN = allocateMrn({ year: Number(this.#now().slice(0, 4)), country: this.country, serial: Date.parse(this.#now()).toString(36).toUpperCase().slice(-12), procedure: 'J' })
+      body.TransitOperation = op
+    }
+    return this.write('DeclarationLodged', op.MRN as string, body as Omit<Message<'DeclarationLodged'>, 'Header'>)
+  }
+
+  async act(principal: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult> {
+    this.#mayWrite(principal)
+    const record = await this.#store.getDocument(documentId)
+    if (record === undefined || !this.#sees(principal, record)) throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} here`, { documentId })
+    return this.write(ACTION_TYPES[action], documentId, body as Omit<Message<'WrittenOff'>, 'Header'>)
+  }
+
+  async document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined> {
+    const r = await this.#store.getDocument(documentId)
+    return r !== undefined && this.#sees(principal, r) ? r : undefined
+  }
+
+  async log(principal: Principal, documentId: string): Promise<LogView | undefined> {
+    if ((await this.document(principal, documentId)) === undefined) return undefined
+    const doc = await this.#docs.get(documentId)
+    const decoder = new TextDecoder()
+    return {
+      documentId,
+      entries: doc.state.entries.map((o) => ({
+        id: o.id, type: o.type, author: o.author, seq: o.seq, verified: true, effective: o.effect.effective,
+        ...(o.effect.effective ? {} : { reason: `${o.effect.code}: ${o.effect.reason}` }),
+        xml: decoder.decode(doc.log.get(o.id)?.bytes),
+      })),
+    }
+  }
+
+  async search(principal: Principal, query: SearchQuery): Promise<DocumentRecord[]> {
+    return (await this.#store.search(query)).filter((r) => this.#sees(principal, r))
+  }
+
+  async exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined> {
+    if ((await this.document(principal, documentId)) === undefined) return undefined
+    const entries = await this.#store.entriesOf(documentId)
+    return writeTar(entries.map((e) => ({ name: `${documentId}/${e.author}-${String(e.seq).padStart(6, '0')}-${e.id.slice(0, 16)}.xml`, bytes: e.bytes })))
+  }
+
+  subscribe(principal: Principal, listener: (event: NodeEvent) => void): () => void {
+    const l = (e: NodeEvent) => { if (principal.role !== 'trader' || e.type === 'document-changed') listener(e) }
+    this.#events.on('event', l)
+    return () => this.#events.off('event', l)
+  }
+
+  async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipValidUntil?: string }> {
+    const doc = this.#membership.document
+    const now = this.#now()
+    return { live: true, ready: now >= doc.validFrom && now <= doc.validUntil, peers: this.#parts?.transport.connectedMembers().length ?? 0, members: doc.members.length, membershipValidUntil: doc.validUntil }
+  }
+
+  /** For tests and the CLI: entries held for a document (exact bytes). */
+  async entriesOf(documentId: string): Promise<Uint8Array[]> {
+    return (await this.#store.entriesOf(documentId)).map((e) => e.bytes)
+  }
+}
+
+export function errorCode(e: unknown): string {
+  return isSisError(e) ? e.code : 'ERROR'
+}

@@ -1,0 +1,104 @@
+/**
+ * The node for real: four separate node processes on loopback (China, Kazakhstan, Uzbekistan on
+ * the route; Kyrgyzstan off it), founded and started through the CLI, driven through their HTTP
+ * APIs. Shows: a declaration reaches exactly its route countries and all compute the same state;
+ * an off-route member gets nothing; an unauthorised transition is ineffective everywhere; an
+ * offline member catches up after restart; kill -9 loses nothing acknowledged.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
+import type { MessageTypeName } from '../protocol/messages/index.ts'
+import { createFederation, eventually } from './local-federation.ts'
+import type { LocalNode } from './local-federation.ts'
+
+const base = mkdtempSync(join(tmpdir(), 'sis-fed-'))
+let nodes: LocalNode[] = []
+const byCountry = (c: string) => nodes.find((n) => n.country === c) as LocalNode
+const MRN = EXAMPLE_CONTEXT.mrn
+
+function body(type: MessageTypeName): unknown {
+  const { Header: _, ...rest } = exampleMessage(type) as unknown as Record<string, unknown>
+  void _
+  return rest
+}
+
+interface DocRecord { status: string; stateHash: string; state: { entries: { id: string; type: string; effect: { effective: boolean; code?: string } }[] } }
+
+async function docAt(n: LocalNode): Promise<DocRecord | undefined> {
+  const r = await n.get<DocRecord>(`/v1/transits/${MRN}`)
+  return r.status === 200 ? r.body : undefined
+}
+
+/** Waits until every node in `countries` holds the document with `count` entries and one hash. */
+async function converged(countries: string[], count: number): Promise<DocRecord> {
+  return eventually(`${countries.join(',')} to hold ${count} entries with one state hash`, async () => {
+    const docs = await Promise.all(countries.map((c) => docAt(byCountry(c))))
+    if (docs.some((d) => d === undefined || d.state.entries.length !== count)) return undefined
+    return new Set(docs.map((d) => d!.stateHash)).size === 1 ? docs[0] : undefined
+  }, 30_000)
+}
+
+beforeAll(async () => {
+  nodes = await createFederation(base, ['CN', 'KZ', 'UZ', 'KG'])
+  await Promise.all(nodes.map((n) => n.start()))
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.kill()))
+  rmSync(base, { recursive: true, force: true })
+})
+
+describe('a federation of four real nodes', () => {
+  it('a declaration lodged in China reaches exactly Kazakhstan and Uzbekistan, with one state everywhere', async () => {
+    const cn = byCountry('CN')
+    const lodged = await cn.post<{ documentId: string }>('/v1/transits', encodeMessage('DeclarationLodged', exampleMessage('DeclarationLodged')), 'application/xml')
+    expect(lodged.status, JSON.stringify(lodged.body)).toBe(201)
+    expect(lodged.body.documentId).toBe(MRN)
+    expect((await cn.post(`/v1/transits/${MRN}/actions/accept`, body('DeclarationAccepted'))).status).toBe(201)
+    expect((await cn.post(`/v1/transits/${MRN}/actions/release`, body('ReleasedForTransit'))).status).toBe(201)
+    const doc = await converged(['CN', 'KZ', 'UZ'], 3)
+    expect(doc.status).toBe('released')
+  }, 60_000)
+
+  it('the off-route member holds nothing and learns nothing (THREATS 19)', async () => {
+    const kg = byCountry('KG')
+    expect((await kg.get(`/v1/transits/${MRN}`)).status).toBe(404)
+    const found = await kg.get<unknown[]>(`/v1/search?mrn=${MRN}`)
+    expect(found.status).toBe(200)
+    expect(found.body).toEqual([])
+  })
+
+  it('an offline member catches up after restart, without anyone doing anything', async () => {
+    const uz = byCountry('UZ')
+    await uz.stop()
+    const kz = byCountry('KZ')
+    expect((await kz.post(`/v1/transits/${MRN}/actions/passage`, body('BorderPassageRecorded'))).status).toBe(201)
+    await converged(['CN', 'KZ'], 4)
+    await uz.start()
+    await converged(['CN', 'KZ', 'UZ'], 4)
+  }, 60_000)
+
+  it('an unauthorised transition is kept, ineffective, identically everywhere (THREATS 16)', async () => {
+    const kz = byCountry('KZ')
+    const r = await kz.post<{ entryId: string }>(`/v1/transits/${MRN}/actions/write-off`, body('WrittenOff'))
+    expect(r.status).toBe(201)
+    const doc = await converged(['CN', 'KZ', 'UZ'], 5)
+    const entry = doc.state.entries.find((e) => e.id === r.body.entryId)
+    expect(entry?.effect).toMatchObject({ effective: false, code: 'not-authorised' })
+    expect(doc.status).toBe('released')
+  }, 60_000)
+
+  it('kill -9 right after an acknowledgement loses nothing', async () => {
+    const uz = byCountry('UZ')
+    const r = await uz.post<{ entryId: string }>(`/v1/transits/${MRN}/actions/arrival`, body('ArrivalNotified'))
+    expect(r.status).toBe(201)
+    await uz.kill()
+    await uz.start()
+    const doc = await docAt(uz)
+    expect(doc?.state.entries.map((e) => e.id)).toContain(r.body.entryId)
+    await converged(['CN', 'KZ', 'UZ'], 6)
+  }, 60_000)
+})
