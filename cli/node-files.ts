@@ -54,6 +54,7 @@ export function readNodeConfig(dir: string, now: () => string): NodeConfig {
   } catch (e) {
     throw new CliError(`cannot read ${join(dir, DATA_FILES.p2pKey)}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO)
   }
-  const membership = verifySignedMembership(readJson(join(dir, DATA_FILES.membership), 'membership'), now())
-  return { dataDir: dir, file: parsed.data, signingKey: readSigningKey(join(dir, DATA_FILES.signingKey)), p2pKey, membership, now }
+  const membershipSigned = readJson(join(dir, DATA_FILES.membership), 'membership')
+  const membership = verifySignedMembership(membershipSigned, now())
+  return { dataDir: dir, file: parsed.data, signingKey: readSigningKey(join(dir, DATA_FILES.signingKey)), p2pKey, membership, membershipSigned, now }
 }

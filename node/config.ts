@@ -31,6 +31,8 @@ export interface NodeConfig {
   readonly signingKey: SigningKey
   readonly p2pKey: PrivateKey
   readonly membership: Membership
+  /** The signed membership file as read (JSON), stored in the membership history. */
+  readonly membershipSigned?: unknown
   /** The clock (tests may pin it). */
   readonly now?: () => string
 }

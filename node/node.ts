@@ -10,9 +10,11 @@ import type { Logger } from 'pino'
 import { SisError, isSisError } from '../protocol/errors.ts'
 import { allocateMrn } from '../protocol/codes/index.ts'
 import { signXml } from '../protocol/dsig/index.ts'
+import { sha256Hex } from '../protocol/crypto/index.ts'
 import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
+import { verifySignedMembership } from '../protocol/membership/index.ts'
 import { ACTION_TYPES, authorityFor, headerFor } from './authoring.ts'
 import type { NodeConfig } from './config.ts'
 import { DATA_FILES } from './config.ts'
@@ -25,7 +27,7 @@ import type { DocumentRecord, SearchQuery, Store } from './storage/types.ts'
 import { writeTar } from './tar.ts'
 
 export interface NodeParts {
-  readonly transport: Transport & { start(): Promise<void>; stop(): Promise<void>; onMemberConnected(cb: (country: string) => void): void }
+  readonly transport: Transport & { start(): Promise<void>; stop(): Promise<void>; onMemberConnected(cb: (country: string) => void): void; membersChanged?(): Promise<void> }
   readonly api?: { app: FastifyInstance; listen(): Promise<string> }
   readonly logger: Logger
   readonly metrics?: { refused(code: string, peer?: string): void; received(peer: string, n: number): void; delivered(peer: string, n: number): void; outbox(depths: Record<string, number>): void; peers(n: number): void }
@@ -63,19 +65,26 @@ export class SisNode implements NodeService {
 
   get apiUrl(): string | undefined { return this.#apiUrl }
 
+  /** The membership in force (the p2p member directory reads it on every decision). */
+  get membership(): Membership { return this.#membership }
+
   #now(): string { return this.#config.now?.() ?? new Date().toISOString() }
   #emit(e: NodeEvent): void { this.#events.emit('event', e) }
 
   async start(parts: NodeParts): Promise<void> {
     this.#parts = parts
     await this.#store.open()
+    await this.#loadMembershipHistory()
     const t = parts.transport
     await t.handle('push', (frames, from) => this.#onPush(frames, from.country))
     await t.handle('sync', (frames, from) => this.#replicator.answerSync(from.country, this.#replicator.parseSync(frames[0])))
+    await t.handle('membership', (frames) => this.#answerMembership(frames))
     t.onMemberConnected((country) => { void this.#syncWith(country); this.#emit({ type: 'peer-connected', at: this.#now(), detail: country }) })
     await t.start()
     if (parts.api !== undefined) this.#apiUrl = await parts.api.listen()
     this.#timer = setInterval(() => void this.#flushAll(), 300)
+    // New entries leave as soon as they are durable, not at the next tick.
+    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed') setImmediate(() => void this.#flushAll()) })
     this.#syncTimer = setInterval(() => { for (const c of t.connectedMembers()) void this.#syncWith(c) }, 15_000)
     parts.logger.info({ country: this.country, api: this.#apiUrl }, 'node started')
   }
@@ -93,16 +102,100 @@ export class SisNode implements NodeService {
 
   async #onPush(frames: Frames, from: string): Promise<Frames> {
     const result = await this.#replicator.ingest(frames, from)
-    const held = [...result.accepted, ...result.held]
+    const held = [...new Set([...result.accepted, ...result.held])].sort()
     if (held.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', `nothing of the push was taken (${result.pending.length} pending, ${result.refused.length} refused)`, {})
-    const documentId = (await this.#store.getEntry(held[0]!))?.documentId ?? 'unknown'
-    const receipt = this.#sign('DeliveryReceipt', { Receipt: { receivedAt: this.#now().replace(/\.\d+Z$/, 'Z'), EntryId: held.slice(0, 10_000) } }, documentId, undefined, from)
-    return [receipt]
+    return [await this.#receipt(from, held)]
+  }
+
+  /**
+   * The signed DeliveryReceipt for entries held. Deterministic (its time is when the last of them
+   * was stored, its id derives from theirs, Ed25519 is deterministic), so a duplicate delivery is
+   * answered with the original receipt, byte for byte.
+   */
+  async #receipt(peer: string, held: readonly string[]): Promise<Uint8Array> {
+    const stored = (await Promise.all(held.map((id) => this.#store.getEntry(id)))).filter((e) => e !== undefined)
+    const receivedAt = stored.map((e) => e.storedAt).sort().at(-1)!.replace(/\.\d+Z$/, 'Z')
+    const header = {
+      messageIdentification: `R-${sha256Hex(new TextEncoder().encode(held.join(','))).slice(0, 40)}`,
+      messageType: 'DeliveryReceipt' as const,
+      preparationDateAndTime: receivedAt,
+      documentId: stored[0]!.documentId,
+      authorCountry: this.country,
+      authorKeyId: this.#config.file.keyId,
+      sequenceNumber: '1',
+      ruleVersion: '1',
+      messageRecipient: peer,
+    }
+    return signXml(encodeMessage('DeliveryReceipt', { Header: header, Receipt: { receivedAt, EntryId: [...held].slice(0, 10_000) } }), this.#config.signingKey)
+  }
+
+  // Membership ----------------------------------------------------------------------------------
+
+  /** Stores the membership given at start, and adopts any newer stored version (in sequence). */
+  async #loadMembershipHistory(): Promise<void> {
+    const enc = new TextEncoder()
+    if (this.#config.membershipSigned !== undefined) await this.#store.putMembership(this.#membership.document.version, enc.encode(JSON.stringify(this.#config.membershipSigned)))
+    const latest = await this.#store.latestMembership()
+    for (let v = this.#membership.document.version + 1; latest !== undefined && v <= latest.version; v++) {
+      const next = await this.#store.getMembership(v)
+      if (next === undefined) break
+      this.#setMembership(verifySignedMembership(JSON.parse(new TextDecoder().decode(next)), this.#now(), this.#membership))
+    }
+  }
+
+  #setMembership(m: Membership): void {
+    this.#membership = m
+    this.#docs.membership = m
+    this.#replicator.membership = m
+  }
+
+  /** Verifies a signed membership against the one in force, stores it, and adopts it. */
+  async #adopt(signed: unknown): Promise<number> {
+    const next = verifySignedMembership(signed, this.#now(), this.#membership)
+    await this.#store.putMembership(next.document.version, new TextEncoder().encode(JSON.stringify(signed)))
+    this.#setMembership(next)
+    this.#parts?.logger.info({ version: next.document.version }, 'membership updated')
+    await this.#parts?.transport.membersChanged?.()
+    return next.document.version
+  }
+
+  /** The membership protocol: the stored versions newer than the asker's. */
+  async #answerMembership(frames: Frames): Promise<Frames> {
+    const asked = (JSON.parse(new TextDecoder().decode(frames[0] ?? new Uint8Array())) as { version?: unknown }).version
+    const from = typeof asked === 'number' && Number.isSafeInteger(asked) ? asked : 0
+    const out: Uint8Array[] = []
+    for (let v = from + 1; v <= this.#membership.document.version && out.length < 16; v++) {
+      const m = await this.#store.getMembership(v)
+      if (m !== undefined) out.push(m)
+    }
+    return out
+  }
+
+  async #syncMembership(country: string): Promise<void> {
+    const t = this.#parts?.transport
+    if (t === undefined) return
+    const newer = await t.request(country, 'membership', [new TextEncoder().encode(JSON.stringify({ version: this.#membership.document.version }))], { timeoutMs: 10_000 })
+    for (const frame of newer) {
+      try {
+        await this.#adopt(JSON.parse(new TextDecoder().decode(frame)))
+      } catch (e) {
+        this.#parts?.logger.warn({ peer: country, code: errorCode(e) }, 'a newer membership from a peer was refused')
+        break
+      }
+    }
+  }
+
+  async updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }> {
+    if (principal.role !== 'admin') throw new SisError('MEMBERSHIP_INVALID', 'only an admin changes the membership', {})
+    return { version: await this.#adopt(signed) }
   }
 
   async #syncWith(country: string): Promise<void> {
     const t = this.#parts?.transport
     if (t === undefined) return
+    try { await this.#syncMembership(country) } catch (e) {
+      this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'membership sync failed')
+    }
     try {
       const entries = await t.request(country, 'sync', [await this.#replicator.syncRequest(country)], { timeoutMs: 30_000 })
       if (entries.length > 0) await this.#replicator.ingest(entries, country)
@@ -140,6 +233,7 @@ export class SisNode implements NodeService {
     const doc = await this.#docs.get(documentId)
     const bytes = this.#sign(type, body, documentId, doc.log, undefined, authorityFor(type, doc.state))
     const r = await this.#replicator.ingest([bytes])
+    if (r.refused[0] !== undefined) throw r.refused[0].error
     if (r.accepted.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', `the entry was not stored (${r.refused.map((x) => x.code).join(', ') || 'pending'})`, { documentId })
     const after = await this.#docs.get(documentId)
     return { documentId, entryId: r.accepted[0]!, status: after.state.status }
@@ -219,10 +313,10 @@ export class SisNode implements NodeService {
     return () => this.#events.off('event', l)
   }
 
-  async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipValidUntil?: string }> {
+  async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipVersion?: number; membershipValidUntil?: string }> {
     const doc = this.#membership.document
     const now = this.#now()
-    return { live: true, ready: now >= doc.validFrom && now <= doc.validUntil, peers: this.#parts?.transport.connectedMembers().length ?? 0, members: doc.members.length, membershipValidUntil: doc.validUntil }
+    return { live: true, ready: now >= doc.validFrom && now <= doc.validUntil, peers: this.#parts?.transport.connectedMembers().length ?? 0, members: doc.members.length, membershipVersion: doc.version, membershipValidUntil: doc.validUntil }
   }
 
   /** For tests and the CLI: entries held for a document (exact bytes). */

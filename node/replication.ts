@@ -45,7 +45,7 @@ export interface IngestResult {
   readonly accepted: string[]
   readonly held: string[]
   readonly pending: string[]
-  readonly refused: { id?: string; code: string }[]
+  readonly refused: { id?: string; code: string; error: SisError }[]
 }
 
 export class Replicator {
@@ -93,22 +93,24 @@ export class Replicator {
         byDoc.set(e.documentId, [...(byDoc.get(e.documentId) ?? []), e])
       } catch (err) {
         if (!isSisError(err)) throw err
-        result.refused.push({ code: err.code })
+        result.refused.push({ code: err.code, error: err })
         this.#events.refused(from, err)
       }
     }
     for (const [documentId, entries] of byDoc) {
       const doc = await this.#docs.get(documentId)
       const fresh: LogEntry[] = []
+      const forked = new Set<string>()
       for (const e of entries) {
         const r = doc.log.add(e)
         if (r.status === 'accepted') {
+          for (const f of r.forks) for (const id of f.ids) forked.add(id)
           fresh.push(e, ...r.released.map((id) => doc.log.get(id) as LogEntry))
-          for (const d of r.dropped) { result.refused.push({ id: d.id, code: d.error.code }); this.#events.refused(from, d.error) }
+          for (const d of r.dropped) { result.refused.push({ id: d.id, code: d.error.code, error: d.error }); this.#events.refused(from, d.error) }
         }
         else if (r.status === 'duplicate') result.held.push(e.id)
         else if (r.status === 'pending') result.pending.push(e.id)
-        else { result.refused.push({ id: e.id, code: r.error.code }); this.#events.refused(from, r.error) }
+        else { result.refused.push({ id: e.id, code: r.error.code, error: r.error }); this.#events.refused(from, r.error) }
       }
       if (fresh.length === 0) continue
       this.#docs.refresh(doc)
@@ -116,14 +118,20 @@ export class Replicator {
         // Not ours to hold (THREATS 19): forget what was just added; the store never saw it.
         this.#docs.evict(documentId)
         const err = new SisError('LOG_WRONG_DOCUMENT', `${this.country} is not in the audience of ${documentId}`, { documentId })
-        for (const e of fresh) result.refused.push({ id: e.id, code: err.code })
+        for (const e of fresh) result.refused.push({ id: e.id, code: err.code, error: err })
         this.#events.refused(from, err)
         continue
       }
       const now = this.#now()
       const stored: StoredEntry[] = fresh.map((e) => ({ id: e.id, documentId, author: e.author, seq: e.seq, type: e.type, bytes: e.bytes, storedAt: now }))
-      const outbox: OutboxItem[] = fresh.filter((e) => e.author === this.country).flatMap((e) =>
-        doc.audience.filter((c) => c !== this.country).map((peer) => ({ peer, documentId, entryId: e.id, enqueuedAt: now, attempts: 0, nextAttemptAt: now })))
+      // Own entries go to every other audience country; so do both sides of a fork this node
+      // just found, whoever wrote them, so that every route member holds the proof (THREATS 12).
+      const item = (peer: string, entryId: string): OutboxItem => ({ peer, documentId, entryId, enqueuedAt: now, attempts: 0, nextAttemptAt: now })
+      const own = fresh.filter((e) => e.author === this.country).map((e) => e.id)
+      const outbox: OutboxItem[] = [
+        ...own.flatMap((id) => doc.audience.filter((c) => c !== this.country).map((peer) => item(peer, id))),
+        ...[...forked].filter((id) => !own.includes(id)).flatMap((id) => doc.audience.filter((c) => c !== this.country && c !== from).map((peer) => item(peer, id))),
+      ]
       await this.#store.commit({ entries: stored, document: recordOf(doc, now), outbox })
       result.accepted.push(...fresh.map((e) => e.id))
       this.#events.documentChanged(doc)

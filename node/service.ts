@@ -56,5 +56,7 @@ export interface NodeService {
   /** A tar archive of the document's entries, for `sis log verify`. */
   exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined>
   subscribe(principal: Principal, listener: (event: NodeEvent) => void): () => void
-  health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipValidUntil?: string }>
+  health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipVersion?: number; membershipValidUntil?: string }>
+  /** Adopts a newer signed membership (admin): it must follow the one in force and carry its quorum. */
+  updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }>
 }

@@ -5,13 +5,13 @@
  * an off-route member gets nothing; an unauthorised transition is ineffective everywhere; an
  * offline member catches up after restart; kill -9 loses nothing acknowledged.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
-import { createFederation, eventually } from './local-federation.ts'
+import { createFederation, eventually, sis } from './local-federation.ts'
 import type { LocalNode } from './local-federation.ts'
 
 const base = mkdtempSync(join(tmpdir(), 'sis-fed-'))
@@ -101,4 +101,26 @@ describe('a federation of four real nodes', () => {
     expect(doc?.state.entries.map((e) => e.id)).toContain(r.body.entryId)
     await converged(['CN', 'KZ', 'UZ'], 6)
   }, 60_000)
+})
+
+describe('a membership change', () => {
+  it('revoking a key takes effect on every node once a quorum signed it; that key signs nothing more', async () => {
+    const current = join(base, 'membership.json')
+    const next = join(base, 'next.json')
+    const kzKey = (JSON.parse(readFileSync(join(base, 'KZ-card.json'), 'utf8')) as { keys: { keyId: string }[] }).keys[0]!.keyId
+    expect(sis('federation', 'propose', '--from', current, '--revoke', `KZ/${kzKey}`, '--out', next).status).toBe(0)
+    for (const c of ['CN', 'UZ']) expect(sis('federation', 'sign', next, '--data', join(base, c)).status).toBe(0)
+    const underQuorum = await byCountry('CN').postAsAdmin('/v1/membership', JSON.parse(readFileSync(next, 'utf8')))
+    expect(underQuorum.status).toBe(503)
+    expect(sis('federation', 'sign', next, '--data', join(base, 'KG')).status).toBe(0)
+    const adopted = await byCountry('CN').postAsAdmin<{ version: number }>('/v1/membership', JSON.parse(readFileSync(next, 'utf8')))
+    expect(adopted.status, JSON.stringify(adopted.body)).toBe(201)
+    await eventually('every node to adopt version 2', async () => {
+      const versions = await Promise.all(nodes.map(async (n) => (await n.get<{ membershipVersion: number }>('/health/ready')).body.membershipVersion))
+      return versions.every((v) => v === 2) ? true : undefined
+    }, 40_000)
+    const refused = await byCountry('KZ').post<{ error: { code: string } }>(`/v1/transits/${MRN}/actions/incident`, body('IncidentRecorded'))
+    expect(refused.status).toBeGreaterThanOrEqual(400)
+    expect(refused.body.error.code).toBe('SIG_UNKNOWN_KEY')
+  }, 90_000)
 })

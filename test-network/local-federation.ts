@@ -34,6 +34,7 @@ export interface LocalNode {
   readonly dir: string
   readonly api: string
   readonly token: string
+  readonly adminToken: string
   process: ChildProcess | undefined
   start(): Promise<void>
   /** SIGTERM and wait for a clean exit. */
@@ -42,6 +43,7 @@ export interface LocalNode {
   kill(): Promise<void>
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>
   post<T = unknown>(path: string, body: unknown, contentType?: string): Promise<{ status: number; body: T }>
+  postAsAdmin<T = unknown>(path: string, body: unknown): Promise<{ status: number; body: T }>
 }
 
 function startProcess(dir: string): Promise<ChildProcess> {
@@ -84,16 +86,19 @@ export async function createFederation(base: string, countries: readonly string[
     const t = sis('token', 'create', '--data', s.dir, '--role', 'integration', '--name', `${s.country} national system`, '--json')
     if (t.status !== 0) throw new Error(`sis token create: ${t.stderr}`)
     const token = (JSON.parse(t.stdout) as { token: string }).token
+    const a = sis('token', 'create', '--data', s.dir, '--role', 'admin', '--name', `${s.country} operator`, '--json')
+    if (a.status !== 0) throw new Error(`sis token create: ${a.stderr}`)
+    const adminToken = (JSON.parse(a.stdout) as { token: string }).token
     const api = `http://127.0.0.1:${s.apiPort}`
-    const call = async <T>(method: string, path: string, body?: unknown, contentType = 'application/json') => {
-      const res = await fetch(api + path, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': contentType }) }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) })
+    const call = async <T>(method: string, path: string, body?: unknown, contentType = 'application/json', bearer = token) => {
+      const res = await fetch(api + path, { method, headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': contentType }) }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) })
       const text = await res.text()
       let parsed: unknown = text
       try { parsed = JSON.parse(text) } catch { /* not JSON */ }
       return { status: res.status, body: parsed as T }
     }
     const node: LocalNode = {
-      country: s.country, dir: s.dir, api, token, process: undefined,
+      country: s.country, dir: s.dir, api, token, adminToken, process: undefined,
       async start() { node.process = await startProcess(s.dir) },
       async stop() {
         const p = node.process
@@ -113,6 +118,7 @@ export async function createFederation(base: string, countries: readonly string[
       },
       get: (path) => call('GET', path),
       post: (path, body, ct) => call('POST', path, body, ct),
+      postAsAdmin: (path, body) => call('POST', path, body, 'application/json', adminToken),
     }
     return node
   })

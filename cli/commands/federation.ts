@@ -60,6 +60,43 @@ export function registerFederationCommands(program: Command): void {
       output(false).result(`wrote ${opts.out}: ${cards.length} members, quorum ${document.quorum}, valid until ${until}; hash ${membershipHash(signed.document)}`, {})
     })
 
+  fed.command('propose')
+    .description('draft the next membership version from the one in force: add or remove members, revoke or add keys; then the quorum signs it')
+    .requiredOption('--from <file>', 'the membership in force')
+    .requiredOption('--out <file>', 'the draft to write (unsigned)')
+    .option('--add-card <file...>', 'member cards of countries joining')
+    .option('--remove <country...>', 'countries leaving')
+    .option('--revoke <country/keyId...>', 'keys revoked from now on (entries they sign later are refused)')
+    .option('--add-key <country/keyId/base64>', 'a new key for a member (key rotation)')
+    .option('--quorum <n>', 'a new quorum')
+    .option('--valid-days <days>', 'a new validity period from now')
+    .addHelpText('after', '\nExample (revoke a stolen key):\n  sis federation propose --from membership.json --revoke KZ/kz-2026-1 --out next.json\n  sis federation sign next.json --data DIR   (by a quorum of current members)\n  curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @next.json http://127.0.0.1:8080/v1/membership')
+    .action((opts: { from: string; out: string; addCard?: string[]; remove?: string[]; revoke?: string[]; addKey?: string; quorum?: string; validDays?: string }) => {
+      const current = readSigned(opts.from).document
+      const at = now().replace(/\.\d+Z$/, 'Z')
+      let members = current.members.filter((m) => !(opts.remove ?? []).includes(m.country))
+      members = members.map((m) => ({ ...m, keys: m.keys.map((k) => ((opts.revoke ?? []).includes(`${m.country}/${k.keyId}`) ? { ...k, revokedAt: at } : k)) }))
+      if (opts.addKey !== undefined) {
+        const [country, keyId, publicKey] = opts.addKey.split('/')
+        members = members.map((m) => (m.country === country && keyId !== undefined && publicKey !== undefined ? { ...m, keys: [...m.keys, { keyId, publicKey, validFrom: at }] } : m))
+      }
+      for (const f of opts.addCard ?? []) {
+        const c = JSON.parse(readFileSync(f, 'utf8')) as MemberCard
+        members.push({ country: c.country as (typeof members)[number]['country'], name: c.name, peerId: c.peerId, addresses: c.addresses, keys: c.keys })
+      }
+      const document = {
+        ...current,
+        version: current.version + 1,
+        previous: membershipHash(current),
+        members,
+        ...(opts.quorum === undefined ? {} : { quorum: Number(opts.quorum) }),
+        ...(opts.validDays === undefined ? {} : { validFrom: at, validUntil: new Date(Date.parse(at) + Number(opts.validDays) * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z') }),
+      }
+      const draft = SignedMembership.parse({ document, signatures: [] })
+      writeFileSync(opts.out, JSON.stringify(draft, null, 2) + '\n')
+      output(false).result(`wrote ${opts.out}: version ${document.version}, ${members.length} members; needs ${current.quorum} signatures of current members`, {})
+    })
+
   fed.command('sign')
     .description('sign a membership file with this node\'s signing key (in place)')
     .argument('<file>', 'the membership file')

@@ -19,14 +19,15 @@ export function registerStartCommand(program: Command): void {
       const now = () => new Date().toISOString()
       const config = readNodeConfig(opts.data, now)
       const logger = pino({ name: `sis-${config.file.country}`, level: opts.logLevel, redact: ['req.headers.authorization'] })
-      const doc = config.membership.document
-      const members = staticMemberDirectory(doc.members.filter((m) => m.peerId !== undefined).map((m) => ({ country: m.country, peerId: m.peerId as string, addresses: m.addresses ?? [] })))
+      const node = new SisNode(config)
+      // The host asks on every decision, so a membership change takes effect at once.
+      const directory = () => staticMemberDirectory(node.membership.document.members.filter((m) => m.peerId !== undefined).map((m) => ({ country: m.country, peerId: m.peerId as string, addresses: m.addresses ?? [] })))
+      const members = { countryOf: (peerId: string) => directory().countryOf(peerId), members: () => directory().members() }
       const host = await P2PHost.create({ privateKey: config.p2pKey, listen: config.file.listen, members, logger: logger.child({ part: 'p2p' }) })
       const metrics = createMetrics()
-      const node = new SisNode(config)
       const app = createApi({ service: node, tokens: config.file.tokens, logger: logger.child({ part: 'api' }), metrics })
       await node.start({
-        transport: { handle: (n, h) => host.handle(n, h), request: (c, n, f, o) => host.request(c, n, f, o), connectedMembers: () => host.connectedMembers(), start: () => host.start(), stop: () => host.stop(), onMemberConnected: (cb) => { host.onMemberConnected(cb) } },
+        transport: { handle: (n, h) => host.handle(n, h), request: (c, n, f, o) => host.request(c, n, f, o), connectedMembers: () => host.connectedMembers(), start: () => host.start(), stop: () => host.stop(), onMemberConnected: (cb) => { host.onMemberConnected(cb) }, membersChanged: () => host.syncMembers() },
         api: { app, listen: () => startApi(app, { host: config.file.api.host, port: config.file.api.port }) },
         logger,
         metrics: {

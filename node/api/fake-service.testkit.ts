@@ -97,6 +97,15 @@ export class FakeService implements NodeService {
   async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number }> {
     return { live: true, ready: this.ready, peers: 2, members: 11 }
   }
+
+  membershipVersion = 1
+
+  async updateMembership(_p: Principal, signed: unknown): Promise<{ version: number }> {
+    const v = (signed as { document?: { version?: unknown } }).document?.version
+    if (typeof v !== 'number' || v !== this.membershipVersion + 1) throw new SisError('MEMBERSHIP_INVALID', 'membership: out of sequence', {})
+    this.membershipVersion = v
+    return { version: v }
+  }
 }
 
 /** Bearer tokens by name, and the hashed table the API is configured with. */

@@ -160,6 +160,20 @@ export function apiRoutes(deps: RouteDeps): Route[] {
         return reply
       },
     }),
+    defineRoute<undefined, undefined, unknown>({
+      method: 'POST', path: '/v1/membership', operationId: 'updateMembership', access: ['admin'],
+      summary: 'Adopt a newer signed federation membership (it must follow the one in force, signed by its quorum); peers receive it on their next sync',
+      body: { json: z.unknown() },
+      response: { status: 201, description: 'The membership version now in force', contentType: 'application/json', schema: z.object({ version: z.number() }) },
+      errors: [409, 503],
+      async handle({ body, principal, request }) {
+        const b = required(body)
+        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
+        const result = await service.updateMembership(principal, b.value)
+        audit(request, principal, { version: result.version }, 'membership updated')
+        return result
+      },
+    }),
     defineRoute({
       method: 'GET', path: '/health/live', operationId: 'live', access: 'public',
       summary: 'Liveness: the process answers', errors: [503],

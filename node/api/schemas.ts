@@ -110,5 +110,6 @@ export const HealthSchema = z.object({
   ready: z.boolean(),
   peers: z.number(),
   members: z.number(),
+  membershipVersion: z.number().optional(),
   membershipValidUntil: z.string().optional(),
 }).meta({ id: 'Health' })
