@@ -55,6 +55,9 @@ export function readNodeConfig(dir: string, now: () => string): NodeConfig {
     throw new CliError(`cannot read ${join(dir, DATA_FILES.p2pKey)}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO)
   }
   const membershipSigned = readJson(join(dir, DATA_FILES.membership), 'membership')
-  const membership = verifySignedMembership(membershipSigned, now())
+  // The founding file is checked as of its own start: later versions live in the store, and the
+  // node refuses to start (fails closed) if the newest one is not valid now.
+  const founded = (membershipSigned as { document?: { validFrom?: unknown } }).document?.validFrom
+  const membership = verifySignedMembership(membershipSigned, typeof founded === 'string' ? founded : now())
   return { dataDir: dir, file: parsed.data, signingKey: readSigningKey(join(dir, DATA_FILES.signingKey)), p2pKey, membership, membershipSigned, now }
 }

@@ -5,7 +5,7 @@
  */
 import type { Message } from '../protocol/messages/index.ts'
 import { audienceOf, computeState, DocumentLog, readEntry } from '../protocol/log/index.ts'
-import type { DocumentState, LogEntry } from '../protocol/log/index.ts'
+import type { DocumentState } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
 import type { DocumentIndex, DocumentRecord, Store } from './storage/types.ts'
 
@@ -62,22 +62,44 @@ export function recordOf(doc: LoadedDocument, now: string): DocumentRecord {
   }
 }
 
-/** Loaded documents by id; a document is read from the store (and re-verified) once. */
+/**
+ * Loaded documents by id. A document is read from the store (and re-verified) once; concurrent
+ * callers share the same load, so a slow load can never overwrite a newer state. At most
+ * `capacity` documents stay in memory (least recently used leave first).
+ */
 export class DocumentCache {
-  readonly #docs = new Map<string, LoadedDocument>()
+  readonly #docs = new Map<string, Promise<LoadedDocument>>()
   readonly #store: Store
+  readonly #capacity: number
   #membership: Membership
 
-  constructor(store: Store, membership: Membership) {
+  constructor(store: Store, membership: Membership, capacity = 2000) {
     this.#store = store
     this.#membership = membership
+    this.#capacity = capacity
   }
 
-  set membership(m: Membership) { this.#membership = m }
+  /** A new membership changes keys and office roles: every state is recomputed on next use. */
+  set membership(m: Membership) {
+    this.#membership = m
+    this.#docs.clear()
+  }
 
-  async get(documentId: string): Promise<LoadedDocument> {
+  get(documentId: string): Promise<LoadedDocument> {
     const known = this.#docs.get(documentId)
-    if (known !== undefined) return known
+    if (known !== undefined) {
+      this.#docs.delete(documentId)
+      this.#docs.set(documentId, known)
+      return known
+    }
+    const loading = this.#load(documentId)
+    this.#docs.set(documentId, loading)
+    loading.catch(() => this.#docs.delete(documentId))
+    while (this.#docs.size > this.#capacity) this.#docs.delete(this.#docs.keys().next().value as string)
+    return loading
+  }
+
+  async #load(documentId: string): Promise<LoadedDocument> {
     const log = new DocumentLog(documentId)
     for (const stored of await this.#store.entriesOf(documentId)) {
       // Entries were verified before they were stored; verifying again on load means a
@@ -85,9 +107,7 @@ export class DocumentCache {
       log.add(readEntry(stored.bytes, this.#membership))
     }
     const state = stateOf(log, this.#membership)
-    const doc: LoadedDocument = { log, state, audience: audienceOf(state, this.#membership) }
-    this.#docs.set(documentId, doc)
-    return doc
+    return { log, state, audience: audienceOf(state, this.#membership) }
   }
 
   refresh(doc: LoadedDocument): void {
@@ -98,9 +118,5 @@ export class DocumentCache {
   /** Forgets a document, so the next get() rebuilds it from the store. */
   evict(documentId: string): void {
     this.#docs.delete(documentId)
-  }
-
-  entry(documentId: string, id: string): LogEntry | undefined {
-    return this.#docs.get(documentId)?.log.get(id)
   }
 }

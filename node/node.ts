@@ -14,12 +14,12 @@ import { sha256Hex } from '../protocol/crypto/index.ts'
 import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
-import { verifySignedMembership } from '../protocol/membership/index.ts'
+import { verifySignedMembership, withHistory } from '../protocol/membership/index.ts'
 import { ACTION_TYPES, authorityFor, headerFor } from './authoring.ts'
 import type { NodeConfig } from './config.ts'
 import { DATA_FILES } from './config.ts'
 import { DocumentCache } from './documents.ts'
-import { Replicator } from './replication.ts'
+import { Replicator, SYNC_BATCH } from './replication.ts'
 import type { Frames, Transport } from './replication.ts'
 import type { LogView, NodeEvent, NodeService, Principal, SubmitResult, TransitAction } from './service.ts'
 import { LevelStore } from './storage/index.ts'
@@ -41,10 +41,13 @@ export class SisNode implements NodeService {
   readonly #replicator: Replicator
   readonly #events = new EventEmitter()
   #membership: Membership
+  /** Every version adopted, oldest first: entries are judged under the version of their time. */
+  #versions: Membership[] = []
   #parts: NodeParts | undefined
   #timer: NodeJS.Timeout | undefined
   #syncTimer: NodeJS.Timeout | undefined
   #apiUrl: string | undefined
+  #mrnCounter = 0
 
   constructor(config: NodeConfig, store?: Store) {
     this.#config = config
@@ -103,7 +106,9 @@ export class SisNode implements NodeService {
   async #onPush(frames: Frames, from: string): Promise<Frames> {
     const result = await this.#replicator.ingest(frames, from)
     const held = [...new Set([...result.accepted, ...result.held])].sort()
-    if (held.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', `nothing of the push was taken (${result.pending.length} pending, ${result.refused.length} refused)`, {})
+    // One answer whatever the reason (refused, waiting, out of scope): it must not tell a peer
+    // whether this node holds a document.
+    if (held.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', 'nothing of the push was taken', {})
     return [await this.#receipt(from, held)]
   }
 
@@ -134,19 +139,29 @@ export class SisNode implements NodeService {
   /** Stores the membership given at start, and adopts any newer stored version (in sequence). */
   async #loadMembershipHistory(): Promise<void> {
     const enc = new TextEncoder()
-    if (this.#config.membershipSigned !== undefined) await this.#store.putMembership(this.#membership.document.version, enc.encode(JSON.stringify(this.#config.membershipSigned)))
+    if (this.#config.membershipSigned !== undefined && (await this.#store.getMembership(this.#membership.document.version)) === undefined) {
+      await this.#store.putMembership(this.#membership.document.version, enc.encode(JSON.stringify(this.#config.membershipSigned)))
+    }
+    this.#versions = [this.#membership]
     const latest = await this.#store.latestMembership()
     for (let v = this.#membership.document.version + 1; latest !== undefined && v <= latest.version; v++) {
       const next = await this.#store.getMembership(v)
       if (next === undefined) break
-      this.#setMembership(verifySignedMembership(JSON.parse(new TextDecoder().decode(next)), this.#now(), this.#membership))
+      const signed = JSON.parse(new TextDecoder().decode(next)) as { document: { issuedAt?: string; validFrom: string } }
+      // Each stored version was checked when adopted; replay that check as of its own drafting.
+      this.#setMembership(verifySignedMembership(signed, signed.document.issuedAt ?? signed.document.validFrom, this.#membership))
     }
+    const doc = this.#membership.document
+    const now = this.#now()
+    if (now < doc.validFrom || now > doc.validUntil) throw new SisError('MEMBERSHIP_INVALID', `membership: version ${doc.version}, the newest held, is valid from ${doc.validFrom} to ${doc.validUntil}, not now (${now}): the node fails closed`, { version: doc.version })
   }
 
   #setMembership(m: Membership): void {
+    if (this.#versions.at(-1) !== m) this.#versions.push(m)
     this.#membership = m
-    this.#docs.membership = m
-    this.#replicator.membership = m
+    const view = withHistory(this.#versions)
+    this.#docs.membership = view
+    this.#replicator.membership = view
   }
 
   /** Verifies a signed membership against the one in force, stores it, and adopts it. */
@@ -197,8 +212,13 @@ export class SisNode implements NodeService {
       this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'membership sync failed')
     }
     try {
-      const entries = await t.request(country, 'sync', [await this.#replicator.syncRequest(country)], { timeoutMs: 30_000 })
-      if (entries.length > 0) await this.#replicator.ingest(entries, country)
+      // Ask again while answers come back full (a node that was away for long catches up in rounds).
+      for (let round = 0; round < 50; round++) {
+        const entries = await t.request(country, 'sync', [await this.#replicator.syncRequest(country)], { timeoutMs: 30_000 })
+        if (entries.length === 0) break
+        const r = await this.#replicator.ingest(entries, country)
+        if (entries.length < SYNC_BATCH || r.accepted.length === 0) break
+      }
     } catch (e) {
       this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'sync failed')
     }
@@ -210,13 +230,17 @@ export class SisNode implements NodeService {
     if (t === undefined || this.#flushing) return
     this.#flushing = true
     try {
-      for (const peer of t.connectedMembers()) {
+      // One peer that stalls must not hold up the others: deliveries run side by side.
+      await Promise.allSettled(t.connectedMembers().map(async (peer) => {
         try { await this.#replicator.flush(peer, (c, n, f, o) => t.request(c, n, f, o)) } catch (e) {
           this.#parts?.logger.debug({ peer, err: e instanceof Error ? e.message : String(e) }, 'delivery failed, will retry')
         }
-      }
+      }))
       this.#parts?.metrics?.outbox(await this.#store.outboxDepth())
       this.#parts?.metrics?.peers(t.connectedMembers().length)
+    } catch (e) {
+      // The store closes under a flush in flight at stop(): nothing to do but log.
+      this.#parts?.logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'flush interrupted')
     } finally {
       this.#flushing = false
     }
@@ -230,9 +254,13 @@ export class SisNode implements NodeService {
 
   /** Writes one entry as this node and stores it; resolves after the synced write. */
   async write<T extends MessageTypeName>(type: T, documentId: string, body: Omit<Message<T>, 'Header'>): Promise<SubmitResult> {
-    const doc = await this.#docs.get(documentId)
-    const bytes = this.#sign(type, body, documentId, doc.log, undefined, authorityFor(type, doc.state))
-    const r = await this.#replicator.ingest([bytes])
+    // Header (seq, previous, parents), signature and storage in one serialized step: two
+    // concurrent writes must never both take the same seq (the node would equivocate).
+    const r = await this.#replicator.serial(async () => {
+      const doc = await this.#docs.get(documentId)
+      const bytes = this.#sign(type, body, documentId, doc.log, undefined, authorityFor(type, doc.state))
+      return this.#replicator.ingestUnlocked([bytes])
+    })
     if (r.refused[0] !== undefined) throw r.refused[0].error
     if (r.accepted.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', `the entry was not stored (${r.refused.map((x) => x.code).join(', ') || 'pending'})`, { documentId })
     const after = await this.#docs.get(documentId)
@@ -245,10 +273,18 @@ export class SisNode implements NodeService {
     if (p.role === 'trader') throw new SisError('LOG_NOT_A_LOG_ENTRY', 'traders read their documents; officers and the national system write', { role: p.role })
   }
 
+  /** Data scope (THREATS 28): a trader its own documents, an officer its office's, the rest all. */
   #sees(p: Principal, r: DocumentRecord): boolean {
     if (p.role === 'trader') return r.index.traders.includes(p.traderId)
-    if (p.role === 'officer') return r.index.offices.includes(p.office) || r.index.offices.some((o) => o.startsWith(this.country))
+    if (p.role === 'officer') return r.index.offices.includes(p.office)
     return true
+  }
+
+  /** An officer writes only in the name of its own office. */
+  #actsAsOwnOffice(p: Principal, body: unknown): void {
+    if (p.role !== 'officer') return
+    const named = officesNamed(body)
+    if (named.length > 0 && !named.includes(p.office)) throw new SisError('LOG_WRONG_DOCUMENT', `an officer of ${p.office} cannot write in the name of ${named.join(', ')}`, { office: p.office })
   }
 
   async lodge(principal: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult> {
@@ -264,9 +300,15 @@ export class SisNode implements NodeService {
       body = structuredClone(declaration.json) as Record<string, unknown>
     }
     const op = (body.TransitOperation ?? {}) as Record<string, unknown>
-    if (typeof op.MRN !== 'string' || op.MRN === '') {
-      op.MRN = allocateMrn({ year: Number(this.#now().slice(0, 4)), country: this.country, serial: Date.parse(this.#now()).toString(36).toUpperCase().slice(-12), procedure: 'J' })
+    if (typeof op.MRN !== 'string' || op.MRN === '' || principal.role === 'officer') {
+      // The node allocates MRNs for its officers (never trust a typed one); unique per node.
+      this.#mrnCounter = (this.#mrnCounter + 1) % 1296
+      op.MRN = allocateMrn({ year: Number(this.#now().slice(0, 4)), country: this.country, serial: (Date.parse(this.#now()).toString(36) + this.#mrnCounter.toString(36).padStart(2, '0')).toUpperCase().slice(-12), procedure: 'J' })
       body.TransitOperation = op
+    }
+    this.#actsAsOwnOffice(principal, body)
+    if ((await this.#store.getDocument(op.MRN as string)) !== undefined || (await this.#docs.get(op.MRN as string)).log.size > 0) {
+      throw new SisError('LOG_DUPLICATE', `a transit with MRN ${op.MRN as string} already exists`, { documentId: op.MRN as string })
     }
     return this.write('DeclarationLodged', op.MRN as string, body as Omit<Message<'DeclarationLodged'>, 'Header'>)
   }
@@ -275,6 +317,7 @@ export class SisNode implements NodeService {
     this.#mayWrite(principal)
     const record = await this.#store.getDocument(documentId)
     if (record === undefined || !this.#sees(principal, record)) throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} here`, { documentId })
+    this.#actsAsOwnOffice(principal, body)
     return this.write(ACTION_TYPES[action], documentId, body as Omit<Message<'WrittenOff'>, 'Header'>)
   }
 
@@ -298,7 +341,10 @@ export class SisNode implements NodeService {
   }
 
   async search(principal: Principal, query: SearchQuery): Promise<DocumentRecord[]> {
-    return (await this.#store.search(query)).filter((r) => this.#sees(principal, r))
+    // The scope is part of the query (indexed), so a limit counts documents the caller may see.
+    const scoped = principal.role === 'trader' ? { ...query, trader: principal.traderId } : principal.role === 'officer' ? { ...query, office: principal.office } : query
+    if ((principal.role === 'trader' && query.trader !== undefined && query.trader !== principal.traderId) || (principal.role === 'officer' && query.office !== undefined && query.office !== principal.office)) return []
+    return (await this.#store.search(scoped)).filter((r) => this.#sees(principal, r))
   }
 
   async exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined> {
@@ -308,7 +354,11 @@ export class SisNode implements NodeService {
   }
 
   subscribe(principal: Principal, listener: (event: NodeEvent) => void): () => void {
-    const l = (e: NodeEvent) => { if (principal.role !== 'trader' || e.type === 'document-changed') listener(e) }
+    const l = (e: NodeEvent) => {
+      if (principal.role === 'admin' || principal.role === 'integration') { listener(e); return }
+      if (e.type !== 'document-changed' || e.documentId === undefined) return
+      void this.#store.getDocument(e.documentId).then((r) => { if (r !== undefined && this.#sees(principal, r)) listener(e) }, () => undefined)
+    }
     this.#events.on('event', l)
     return () => this.#events.off('event', l)
   }
@@ -327,4 +377,11 @@ export class SisNode implements NodeService {
 
 export function errorCode(e: unknown): string {
   return isSisError(e) ? e.code : 'ERROR'
+}
+
+/** Customs offices a message body names as the writer's office. */
+function officesNamed(body: unknown): string[] {
+  const fields = ['CustomsOfficeOfDeparture', 'CustomsOfficeOfTransitActual', 'CustomsOfficeOfIncidentRegistration', 'CustomsOfficeActual', 'CustomsOfficeOfDestinationActual']
+  const b = (body ?? {}) as Record<string, { referenceNumber?: unknown } | undefined>
+  return fields.flatMap((f) => (typeof b[f]?.referenceNumber === 'string' ? [b[f].referenceNumber as string] : []))
 }

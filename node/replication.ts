@@ -19,6 +19,18 @@ import type { OutboxItem, Store, StoredEntry } from './storage/types.ts'
 
 export type Frames = Uint8Array[]
 
+export interface SyncRequest {
+  readonly documents: readonly { readonly id: string; readonly have: readonly string[] }[]
+}
+
+/** One sync answer's size: below the transport's frame count and byte limits. */
+export const SYNC_BATCH = 1000
+export const SYNC_BYTES = 32 * 1024 * 1024
+
+function outOfScope(): SisError {
+  return new SisError('LOG_WRONG_DOCUMENT', 'entry refused: not a document this node may hold from this author', {})
+}
+
 /** What replication needs of the libp2p host (node/p2p/host.ts implements it). */
 export interface Transport {
   handle(name: string, handler: (request: Frames, from: { peerId: string; country: string }) => Promise<Frames>): void | Promise<void>
@@ -69,7 +81,11 @@ export class Replicator {
 
   set membership(m: Membership) { this.#membership = m }
 
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs fn after every ingest and write queued before it: a document's log, state and synced
+   * batch change together, and a node's own header (seq, previous) is taken and used atomically.
+   */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(fn, fn)
     this.#queue = run.catch(() => undefined)
     return run
@@ -81,10 +97,11 @@ export class Replicator {
    * may the caller acknowledge.
    */
   ingest(bytesList: readonly Uint8Array[], from?: string): Promise<IngestResult> {
-    return this.#serial(() => this.#ingest(bytesList, from))
+    return this.serial(() => this.ingestUnlocked(bytesList, from))
   }
 
-  async #ingest(bytesList: readonly Uint8Array[], from?: string): Promise<IngestResult> {
+  /** ingest() for a caller already inside serial(). */
+  async ingestUnlocked(bytesList: readonly Uint8Array[], from?: string): Promise<IngestResult> {
     const result: IngestResult = { accepted: [], held: [], pending: [], refused: [] }
     const byDoc = new Map<string, LogEntry[]>()
     for (const bytes of bytesList) {
@@ -99,25 +116,40 @@ export class Replicator {
     }
     for (const [documentId, entries] of byDoc) {
       const doc = await this.#docs.get(documentId)
+      const held = doc.log.size > 0
       const fresh: LogEntry[] = []
       const forked = new Set<string>()
       for (const e of entries) {
+        // Of a document held here, only its audience writes (a diversion brings a new country
+        // in). The refusal reads exactly as for a document not held: no existence leaks.
+        if (held && !doc.audience.includes(e.author) && e.type !== 'DiversionRequested') {
+          const err = outOfScope()
+          result.refused.push({ id: e.id, code: err.code, error: err })
+          this.#events.refused(from, err)
+          continue
+        }
         const r = doc.log.add(e)
         if (r.status === 'accepted') {
           for (const f of r.forks) for (const id of f.ids) forked.add(id)
           fresh.push(e, ...r.released.map((id) => doc.log.get(id) as LogEntry))
           for (const d of r.dropped) { result.refused.push({ id: d.id, code: d.error.code, error: d.error }); this.#events.refused(from, d.error) }
         }
-        else if (r.status === 'duplicate') result.held.push(e.id)
+        // A duplicate of a pending entry is not held: a receipt must name only stored entries.
+        else if (r.status === 'duplicate') (await this.#store.hasEntry(e.id) ? result.held : result.pending).push(e.id)
         else if (r.status === 'pending') result.pending.push(e.id)
         else { result.refused.push({ id: e.id, code: r.error.code, error: r.error }); this.#events.refused(from, r.error) }
       }
-      if (fresh.length === 0) continue
+      if (fresh.length === 0) {
+        // Nothing of this document is held here: keep no memory of it (pending entries of unknown
+        // documents would otherwise let a peer fill the memory).
+        if (!held) this.#docs.evict(documentId)
+        continue
+      }
       this.#docs.refresh(doc)
       if (!doc.audience.includes(this.country)) {
         // Not ours to hold (THREATS 19): forget what was just added; the store never saw it.
         this.#docs.evict(documentId)
-        const err = new SisError('LOG_WRONG_DOCUMENT', `${this.country} is not in the audience of ${documentId}`, { documentId })
+        const err = outOfScope()
         for (const e of fresh) result.refused.push({ id: e.id, code: err.code, error: err })
         this.#events.refused(from, err)
         continue
@@ -126,13 +158,22 @@ export class Replicator {
       const stored: StoredEntry[] = fresh.map((e) => ({ id: e.id, documentId, author: e.author, seq: e.seq, type: e.type, bytes: e.bytes, storedAt: now }))
       // Own entries go to every other audience country; so do both sides of a fork this node
       // just found, whoever wrote them, so that every route member holds the proof (THREATS 12).
+      // Only members can take delivery: a route country outside the federation gets nothing queued.
+      const peers = doc.audience.filter((c) => c !== this.country && this.#membership.isMember(c))
       const item = (peer: string, entryId: string): OutboxItem => ({ peer, documentId, entryId, enqueuedAt: now, attempts: 0, nextAttemptAt: now })
       const own = fresh.filter((e) => e.author === this.country).map((e) => e.id)
       const outbox: OutboxItem[] = [
-        ...own.flatMap((id) => doc.audience.filter((c) => c !== this.country).map((peer) => item(peer, id))),
-        ...[...forked].filter((id) => !own.includes(id)).flatMap((id) => doc.audience.filter((c) => c !== this.country && c !== from).map((peer) => item(peer, id))),
+        ...own.flatMap((id) => peers.map((peer) => item(peer, id))),
+        ...[...forked].filter((id) => !own.includes(id)).flatMap((id) => peers.filter((c) => c !== from).map((peer) => item(peer, id))),
       ]
-      await this.#store.commit({ entries: stored, document: recordOf(doc, now), outbox })
+      try {
+        await this.#store.commit({ entries: stored, document: recordOf(doc, now), outbox })
+      } catch (err) {
+        // Nothing was written (one batch): forget the in-memory additions too, so nothing
+        // unstored is ever acknowledged or chained onto.
+        this.#docs.evict(documentId)
+        throw err
+      }
       result.accepted.push(...fresh.map((e) => e.id))
       this.#events.documentChanged(doc)
     }
@@ -173,33 +214,42 @@ export class Replicator {
     }
   }
 
-  /** What this node answers a peer's sync: entries of shared documents the peer lacks. */
-  async answerSync(peer: string, request: { documents: { id: string; vector: Record<string, number> }[] }, limit = 5000): Promise<Frames> {
-    const known = new Map(request.documents.map((d) => [d.id, d.vector]))
+  /**
+   * What this node answers a peer's sync: the entries of shared documents the peer does not hold
+   * (by id, so both sides of an equivocation travel too), up to SYNC_BATCH entries and
+   * SYNC_BYTES bytes; the peer asks again while answers come back full.
+   */
+  async answerSync(peer: string, request: SyncRequest): Promise<Frames> {
+    const known = new Map(request.documents.map((d) => [d.id, new Set(d.have)]))
     const out: Uint8Array[] = []
+    let bytes = 0
     for await (const record of this.#store.documents()) {
       if (!record.audience.includes(peer)) continue
-      const vector = known.get(record.documentId) ?? {}
+      const have = known.get(record.documentId) ?? new Set<string>()
       for (const e of await this.#store.entriesOf(record.documentId)) {
-        if (e.seq > (vector[e.author] ?? 0)) out.push(e.bytes)
-        if (out.length >= limit) return out
+        if (have.has(e.id)) continue
+        if (out.length >= SYNC_BATCH || bytes + e.bytes.length > SYNC_BYTES) return out
+        out.push(e.bytes)
+        bytes += e.bytes.length
       }
     }
     return out
   }
 
-  /** This node's sync request to a peer: the vectors of the documents it shares with it. */
+  /** This node's sync request to a peer: the ids it holds of the documents it shares with it. */
   async syncRequest(peer: string): Promise<Uint8Array> {
-    const documents: { id: string; vector: Record<string, number> }[] = []
+    const documents: { id: string; have: string[] }[] = []
     for await (const record of this.#store.documents()) {
       if (!record.audience.includes(peer)) continue
-      documents.push({ id: record.documentId, vector: (await this.#docs.get(record.documentId)).log.vector() })
+      documents.push({ id: record.documentId, have: (await this.#store.entriesOf(record.documentId)).map((e) => e.id) })
     }
     return json({ documents })
   }
 
-  parseSync(frame: Uint8Array | undefined): { documents: { id: string; vector: Record<string, number> }[] } {
-    return parse(frame)
+  parseSync(frame: Uint8Array | undefined): SyncRequest {
+    const r = parse<SyncRequest>(frame)
+    if (!Array.isArray(r.documents) || !r.documents.every((d) => typeof d.id === 'string' && Array.isArray(d.have))) throw new SisError('MSG_INVALID_VALUE', 'sync: malformed request', {})
+    return r
   }
 }
 

@@ -124,3 +124,34 @@ describe('a membership change', () => {
     expect(refused.body.error.code).toBe('SIG_UNKNOWN_KEY')
   }, 90_000)
 })
+
+describe('after the membership change, and for local users', () => {
+  it('a restarted node still loads its history under the version of its time (review finding 1)', async () => {
+    const cn = byCountry('CN')
+    const before = await docAt(cn)
+    await cn.stop()
+    await cn.start()
+    const after = await docAt(cn)
+    expect(after?.stateHash).toBe(before?.stateHash)
+    expect((await cn.get<{ membershipVersion: number }>('/health/ready')).body.membershipVersion).toBe(2)
+  }, 60_000)
+
+  it('tokens are scoped: a trader sees only its own transits, an officer only its office\'s (THREATS 28)', async () => {
+    const cn = byCountry('CN')
+    await cn.stop()
+    const token = (...args: string[]) => (JSON.parse(sis('token', 'create', '--data', cn.dir, '--json', ...args).stdout) as { token: string }).token
+    const holder = token('--role', 'trader', '--name', 'holder', '--trader', 'CN6501000000123')
+    const stranger = token('--role', 'trader', '--name', 'stranger', '--trader', 'CN0000000000000')
+    const departure = token('--role', 'officer', '--name', 'Urumqi officer', '--office', 'CNI00100')
+    const elsewhere = token('--role', 'officer', '--name', 'Erenhot officer', '--office', 'CNB00500')
+    await cn.start()
+    const as = (t: string, path: string) => fetch(cn.api + path, { headers: { authorization: `Bearer ${t}` } })
+    expect((await as(holder, `/v1/transits/${MRN}`)).status).toBe(200)
+    expect((await as(stranger, `/v1/transits/${MRN}`)).status).toBe(404)
+    expect(await (await as(stranger, `/v1/search?mrn=${MRN}`)).json()).toEqual([])
+    expect((await as(departure, `/v1/transits/${MRN}`)).status).toBe(200)
+    expect((await as(elsewhere, `/v1/transits/${MRN}`)).status).toBe(404)
+    const write = await fetch(cn.api + `/v1/transits/${MRN}/actions/passage`, { method: 'POST', headers: { authorization: `Bearer ${holder}`, 'content-type': 'application/json' }, body: JSON.stringify(body('BorderPassageRecorded')) })
+    expect(write.status).toBe(403)
+  }, 60_000)
+})

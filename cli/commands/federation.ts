@@ -87,6 +87,7 @@ export function registerFederationCommands(program: Command): void {
       const document = {
         ...current,
         version: current.version + 1,
+        issuedAt: at,
         previous: membershipHash(current),
         members,
         ...(opts.quorum === undefined ? {} : { quorum: Number(opts.quorum) }),

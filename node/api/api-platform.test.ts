@@ -106,10 +106,11 @@ describe('metrics and OpenAPI', () => {
     const doc = await body(await fetch(`${api.url}/openapi.json`))
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/events', '/v1/search',
+      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/events', '/v1/membership', '/v1/search',
       '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
       '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log',
     ])
+    expect(doc.paths['/v1/membership'].post['x-roles']).toEqual(['admin'])
     const lodge = doc.paths['/v1/transits'].post
     expect(lodge['x-roles']).toEqual(['officer', 'integration'])
     expect(Object.keys(lodge.requestBody.content)).toEqual(['application/json', 'application/xml'])

@@ -136,6 +136,11 @@ describe('P2PHost in process', () => {
     expect(await kz.request('TJ', 'tiny', [bytes(1024)])).toEqual([bytes(1024)])
   })
 
+  it('queues a burst of requests to one member instead of tripping its per-peer limit', async () => {
+    const burst = Array.from({ length: 40 }, (_, i) => kz.request('TJ', 'echo', [bytes(100, i)]))
+    expect(await Promise.all(burst)).toEqual(Array.from({ length: 40 }, (_, i) => [bytes(100, i)]))
+  })
+
   it('answers BUSY beyond the per-peer concurrency limit and serves the rest', async () => {
     const running = [kz.request('TJ', 'blocked', []), kz.request('TJ', 'blocked', [])]
     await sleep(200)

@@ -30,7 +30,7 @@ import { DEFAULT_BACKOFF, MemberDialer } from './reconnect.ts'
 import type { BackoffPolicy } from './reconnect.ts'
 import { exchange, serveRequests } from './rpc.ts'
 import type { RequestHandler } from './rpc.ts'
-import { Listeners, memberMultiaddrs, silentLogger } from './support.ts'
+import { KeyedLimiter, Listeners, memberMultiaddrs, silentLogger } from './support.ts'
 import type { P2PLogger } from './support.ts'
 
 export interface P2PHostOptions {
@@ -46,6 +46,11 @@ export interface P2PHostOptions {
   readonly reconnect?: Partial<BackoffPolicy>
   /** One dial attempt's limit; default 5 s. */
   readonly dialTimeoutMs?: number
+  /**
+   * Requests in flight to one member; more wait their turn (within their timeout). Default 8,
+   * the default per-peer limit of `handle`, so a burst is queued here rather than refused BUSY.
+   */
+  readonly maxOutboundPerMember?: number
 }
 
 export interface HandleOptions extends Partial<FrameLimits> {
@@ -70,6 +75,7 @@ export class P2PHost {
   readonly #logger: P2PLogger
   readonly #dialer: MemberDialer
   readonly #dialTimeoutMs: number
+  readonly #outbound: KeyedLimiter
   /** The country each connected member had when it connected, to report its departure even after removal. */
   readonly #connected = new Map<string, string>()
   readonly #onConnected = new Listeners<[country: string]>()
@@ -84,6 +90,7 @@ export class P2PHost {
     this.#members = options.members
     this.#logger = options.logger ?? silentLogger
     this.#dialTimeoutMs = options.dialTimeoutMs ?? 5_000
+    this.#outbound = new KeyedLimiter(options.maxOutboundPerMember ?? 8)
     this.#dialer = new MemberDialer({
       dial: async (peerId) => {
         await this.#libp2p.dial(peerIdFromString(peerId), { signal: AbortSignal.timeout(this.#dialTimeoutMs) })
@@ -118,7 +125,9 @@ export class P2PHost {
       addresses: { listen: [...options.listen] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      // A member that opens many streams the moment it connects (an outbox flush) must not
+      // have the connection aborted: yamux allows only 10 streams before libp2p takes over.
+      streamMuxers: [yamux({ maxEarlyStreams: 64 })],
       connectionGater: membershipGater(options.members, self, (peerId, direction) => denied.emit(silentLogger, peerId, direction)),
       connectionManager: { dialTimeout: options.dialTimeoutMs ?? 5_000 },
       nodeInfo: { userAgent: 'carec-sis-node' },
@@ -234,11 +243,15 @@ export class P2PHost {
     const limits = resolveLimits(options)
     checkFrames(frames, limits, 'the request')
     const signal = AbortSignal.timeout(options.timeoutMs ?? 10_000)
+    let release: (() => void) | undefined
     try {
+      release = await this.#outbound.acquire(member.peerId, signal)
       const stream = await this.#libp2p.dialProtocol(peerIdFromString(member.peerId), protocol, { signal })
       return await exchange(stream, frames, limits, signal)
     } catch (error) {
       throw toP2PError(error, `${name} to ${country}`, signal.aborted)
+    } finally {
+      release?.()
     }
   }
 

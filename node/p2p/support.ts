@@ -68,3 +68,54 @@ export function memberMultiaddrs(member: Member, logger: P2PLogger): Multiaddr[]
   }
   return out
 }
+
+/**
+ * At most `limit` concurrent holders per key; the rest wait in order. Used for outbound requests
+ * per member: a burst (an outbox flushed when a member reconnects) then queues here instead of
+ * being answered BUSY by the member's per-peer limit.
+ */
+export class KeyedLimiter {
+  readonly #limit: number
+  readonly #active = new Map<string, number>()
+  readonly #waiting = new Map<string, (() => void)[]>()
+
+  constructor(limit: number) {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new TypeError(`limit must be a positive integer, got ${limit}`)
+    this.#limit = limit
+  }
+
+  /** Resolves with the release function once a slot is free; rejects if `signal` aborts first. */
+  async acquire(key: string, signal: AbortSignal): Promise<() => void> {
+    signal.throwIfAborted()
+    if ((this.#active.get(key) ?? 0) >= this.#limit) {
+      await new Promise<void>((resolve, reject) => {
+        const queue = this.#waiting.get(key) ?? []
+        this.#waiting.set(key, queue)
+        const onAbort = (): void => {
+          queue.splice(queue.indexOf(wake), 1)
+          reject(signal.reason)
+        }
+        // A released slot is handed straight to the next waiter, so the count never dips.
+        const wake = (): void => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        }
+        queue.push(wake)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    } else {
+      this.#active.set(key, (this.#active.get(key) ?? 0) + 1)
+    }
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const next = this.#waiting.get(key)?.shift()
+      if (next !== undefined) return next()
+      if (this.#waiting.get(key)?.length === 0) this.#waiting.delete(key)
+      const left = (this.#active.get(key) ?? 1) - 1
+      if (left === 0) this.#active.delete(key)
+      else this.#active.set(key, left)
+    }
+  }
+}

@@ -11,7 +11,7 @@ import { staticMemberDirectory } from './members.ts'
 import { generatePeerKey, peerIdOfKey, readPeerKeyFile, writePeerKeyFile } from './peer-key.ts'
 import { DEFAULT_PROTOCOL_IDS, kadProtocolId, requestProtocolId } from './protocols.ts'
 import { DEFAULT_BACKOFF, MemberDialer, backoffDelay } from './reconnect.ts'
-import { memberMultiaddrs, silentLogger } from './support.ts'
+import { KeyedLimiter, memberMultiaddrs, silentLogger } from './support.ts'
 
 const PEER = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
 const OTHER = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
@@ -103,6 +103,30 @@ describe('MemberDialer', () => {
     dialer.stop()
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(dials).toBe(seen)
+  })
+})
+
+describe('KeyedLimiter', () => {
+  it('lets `limit` holders per key through, queues the rest in order, and drops a waiter whose signal aborts', async () => {
+    const limiter = new KeyedLimiter(2)
+    const never = new AbortController().signal
+    const first = await limiter.acquire('KZ', never)
+    const second = await limiter.acquire('KZ', never)
+    const other = await limiter.acquire('UZ', never)
+    const order: string[] = []
+    const third = limiter.acquire('KZ', never).then((release) => { order.push('third'); return release })
+    const timedOut = limiter.acquire('KZ', AbortSignal.timeout(20)).then(() => 'got a slot', () => 'aborted')
+    const fourth = limiter.acquire('KZ', never).then((release) => { order.push('fourth'); return release })
+    expect(await timedOut).toBe('aborted')
+    first()
+    first() // releasing twice frees one slot only
+    ;(await third)()
+    const releaseFourth = await fourth
+    expect(order).toEqual(['third', 'fourth'])
+    second()
+    releaseFourth()
+    other()
+    await limiter.acquire('KZ', never) // everything released: a slot is free at once
   })
 })
 

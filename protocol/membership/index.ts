@@ -2,3 +2,4 @@
 export { loadMembership, MembershipDocument, Member, MemberKey, OfficeAssignment } from './membership.ts'
 export type { Membership, OfficeInfo } from './membership.ts'
 export { SignedMembership, membershipHash, membershipSigningBytes, signMembership, verifySignedMembership, MEMBERSHIP_PURPOSE } from './signed.ts'
+export { withHistory } from './history.ts'

@@ -41,6 +41,8 @@ export const MembershipDocument = z.strictObject({
   validFrom: Instant,
   validUntil: Instant,
   quorum: z.number().int().positive(),
+  /** When this version was drafted; a member it removes stops signing from then on. */
+  issuedAt: Instant.optional(),
   /** SHA-256 (hex) of the signing bytes of the version this one replaces; absent on version 1. */
   previous: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   members: z.array(Member).min(1).max(64),
