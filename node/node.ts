@@ -30,7 +30,7 @@ export interface NodeParts {
   readonly transport: Transport & { start(): Promise<void>; stop(): Promise<void>; onMemberConnected(cb: (country: string) => void): void; membersChanged?(): Promise<void> }
   readonly api?: { app: FastifyInstance; listen(): Promise<string> }
   readonly logger: Logger
-  readonly metrics?: { refused(code: string, peer?: string): void; received(peer: string, n: number): void; delivered(peer: string, n: number): void; outbox(depths: Record<string, number>): void; peers(n: number): void }
+  readonly metrics?: { refused(code: string, peer?: string): void; received(peer: string, n: number): void; delivered(peer: string, n: number): void; outbox(depths: Record<string, number>): void; peers(n: number): void; lag?(peer: string, seconds: number): void }
 }
 
 export class SisNode implements NodeService {
@@ -236,8 +236,15 @@ export class SisNode implements NodeService {
           this.#parts?.logger.debug({ peer, err: e instanceof Error ? e.message : String(e) }, 'delivery failed, will retry')
         }
       }))
-      this.#parts?.metrics?.outbox(await this.#store.outboxDepth())
+      const depths = await this.#store.outboxDepth()
+      this.#parts?.metrics?.outbox(depths)
       this.#parts?.metrics?.peers(t.connectedMembers().length)
+      // Replication lag per peer: how long the oldest entry still waiting for it has waited.
+      for (const member of this.#membership.document.members) {
+        if (member.country === this.country) continue
+        const oldest = (depths[member.country] ?? 0) === 0 ? undefined : (await this.#store.outbox(member.country, '9999-12-31T23:59:59Z', 1000)).reduce<string | undefined>((a, o) => (a === undefined || o.enqueuedAt < a ? o.enqueuedAt : a), undefined)
+        this.#parts?.metrics?.lag?.(member.country, oldest === undefined ? 0 : Math.max(0, (Date.parse(this.#now()) - Date.parse(oldest)) / 1000))
+      }
     } catch (e) {
       // The store closes under a flush in flight at stop(): nothing to do but log.
       this.#parts?.logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'flush interrupted')

@@ -36,6 +36,7 @@ export function registerStartCommand(program: Command): void {
           delivered: (peer, n) => metrics.entriesOut.inc({ peer }, n),
           outbox: (depths) => { for (const [peer, n] of Object.entries(depths)) metrics.outboxDepth.set({ peer }, n) },
           peers: (n) => metrics.peersConnected.set(n),
+          lag: (peer, seconds) => metrics.replicationLag.set({ peer }, seconds),
         },
       })
       process.stdout.write(JSON.stringify({ ready: true, country: config.file.country, peerId: host.peerId, p2p: host.addresses(), api: node.apiUrl }) + '\n')

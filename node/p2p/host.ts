@@ -10,7 +10,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import type { Identify } from '@libp2p/identify'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
@@ -202,7 +202,14 @@ export class P2PHost {
     }
     for (const member of this.#members.members()) {
       if (member.peerId === this.peerId) continue
-      const peerId = peerIdFromString(member.peerId)
+      let peerId: PeerId
+      try {
+        peerId = peerIdFromString(member.peerId)
+      } catch (error) {
+        // One malformed entry must not keep the node from reaching the other members.
+        this.#logger.warn({ country: member.country, peerId: member.peerId, error: String(error) }, 'p2p: skipped a member with an invalid PeerId')
+        continue
+      }
       const multiaddrs = memberMultiaddrs(member, this.#logger)
       if (multiaddrs.length > 0) await this.#libp2p.peerStore.merge(peerId, { multiaddrs })
       if (this.#libp2p.getConnections(peerId).length === 0) this.#dialer.ensure(member.peerId)
