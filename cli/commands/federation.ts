@@ -68,10 +68,11 @@ export function registerFederationCommands(program: Command): void {
     .option('--remove <country...>', 'countries leaving')
     .option('--revoke <country/keyId...>', 'keys revoked from now on (entries they sign later are refused)')
     .option('--add-key <country/keyId/base64>', 'a new key for a member (key rotation)')
+    .option('--office <ref/country/roles...>', 'assign an office and its roles, e.g. KZB00100/KZ/transit,exit,entry (replaces the code list entry)')
     .option('--quorum <n>', 'a new quorum')
     .option('--valid-days <days>', 'a new validity period from now')
     .addHelpText('after', '\nExample (revoke a stolen key):\n  sis federation propose --from membership.json --revoke KZ/kz-2026-1 --out next.json\n  sis federation sign next.json --data DIR   (by a quorum of current members)\n  curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @next.json http://127.0.0.1:8080/v1/membership')
-    .action((opts: { from: string; out: string; addCard?: string[]; remove?: string[]; revoke?: string[]; addKey?: string; quorum?: string; validDays?: string }) => {
+    .action((opts: { from: string; out: string; addCard?: string[]; remove?: string[]; revoke?: string[]; addKey?: string; office?: string[]; quorum?: string; validDays?: string }) => {
       const current = readSigned(opts.from).document
       const at = now().replace(/\.\d+Z$/, 'Z')
       let members = current.members.filter((m) => !(opts.remove ?? []).includes(m.country))
@@ -84,8 +85,15 @@ export function registerFederationCommands(program: Command): void {
         const c = JSON.parse(readFileSync(f, 'utf8')) as MemberCard
         members.push({ country: c.country as (typeof members)[number]['country'], name: c.name, peerId: c.peerId, addresses: c.addresses, keys: c.keys })
       }
+      const offices = new Map((current.offices ?? []).map((o) => [o.referenceNumber, o]))
+      for (const o of opts.office ?? []) {
+        const [referenceNumber, country, roles] = o.split('/')
+        if (referenceNumber === undefined || country === undefined || roles === undefined) throw new CliError(`--office ${JSON.stringify(o)}: expected REF/COUNTRY/role,role`, EXIT.USAGE)
+        offices.set(referenceNumber, { referenceNumber, country, roles: roles.split(',') as never })
+      }
       const document = {
         ...current,
+        ...(offices.size === 0 ? {} : { offices: [...offices.values()] }),
         version: current.version + 1,
         issuedAt: at,
         previous: membershipHash(current),
@@ -93,7 +101,9 @@ export function registerFederationCommands(program: Command): void {
         ...(opts.quorum === undefined ? {} : { quorum: Number(opts.quorum) }),
         ...(opts.validDays === undefined ? {} : { validFrom: at, validUntil: new Date(Date.parse(at) + Number(opts.validDays) * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z') }),
       }
-      const draft = SignedMembership.parse({ document, signatures: [] })
+      const parsed = SignedMembership.safeParse({ document, signatures: [] })
+      if (!parsed.success) throw new CliError(`the draft is not a valid membership: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`, EXIT.USAGE, 'check the option that sets this field')
+      const draft = parsed.data
       writeFileSync(opts.out, JSON.stringify(draft, null, 2) + '\n')
       output(false).result(`wrote ${opts.out}: version ${document.version}, ${members.length} members; needs ${current.quorum} signatures of current members`, {})
     })
