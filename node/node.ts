@@ -153,6 +153,7 @@ export class SisNode implements NodeService {
     }
     const doc = this.#membership.document
     const now = this.#now()
+    if (!this.#membership.isMember(this.country)) throw new SisError('MEMBERSHIP_INVALID', `membership: ${this.country} is not a member of version ${doc.version}: the node fails closed`, { version: doc.version })
     if (now < doc.validFrom || now > doc.validUntil) throw new SisError('MEMBERSHIP_INVALID', `membership: version ${doc.version}, the newest held, is valid from ${doc.validFrom} to ${doc.validUntil}, not now (${now}): the node fails closed`, { version: doc.version })
   }
 
@@ -202,7 +203,13 @@ export class SisNode implements NodeService {
 
   async updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }> {
     if (principal.role !== 'admin') throw new SisError('MEMBERSHIP_INVALID', 'only an admin changes the membership', {})
-    return { version: await this.#adopt(signed) }
+    try {
+      return { version: await this.#adopt(signed) }
+    } catch (e) {
+      // A refused document is bad input (400), not a node whose own membership failed (503).
+      if (e instanceof SisError && e.code === 'MEMBERSHIP_INVALID') throw new SisError('MSG_INVALID_VALUE', e.message, e.details)
+      throw e
+    }
   }
 
   async #syncWith(country: string): Promise<void> {
@@ -237,7 +244,8 @@ export class SisNode implements NodeService {
         }
       }))
       const depths = await this.#store.outboxDepth()
-      this.#parts?.metrics?.outbox(depths)
+      // Every member, zeros included: a drained outbox must read 0, not its last depth.
+      this.#parts?.metrics?.outbox(Object.fromEntries(this.#membership.document.members.filter((m) => m.country !== this.country).map((m) => [m.country, depths[m.country] ?? 0])))
       this.#parts?.metrics?.peers(t.connectedMembers().length)
       // Replication lag per peer: how long the oldest entry still waiting for it has waited.
       for (const member of this.#membership.document.members) {

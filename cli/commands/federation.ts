@@ -78,8 +78,10 @@ export function registerFederationCommands(program: Command): void {
       let members = current.members.filter((m) => !(opts.remove ?? []).includes(m.country))
       members = members.map((m) => ({ ...m, keys: m.keys.map((k) => ((opts.revoke ?? []).includes(`${m.country}/${k.keyId}`) ? { ...k, revokedAt: at } : k)) }))
       if (opts.addKey !== undefined) {
-        const [country, keyId, publicKey] = opts.addKey.split('/')
-        members = members.map((m) => (m.country === country && keyId !== undefined && publicKey !== undefined ? { ...m, keys: [...m.keys, { keyId, publicKey, validFrom: at }] } : m))
+        // base64 keys contain '/': only the first two separate fields.
+        const [country, keyId, ...rest] = opts.addKey.split('/')
+        const publicKey = rest.join('/')
+        members = members.map((m) => (m.country === country && keyId !== undefined && publicKey !== '' ? { ...m, keys: [...m.keys, { keyId, publicKey, validFrom: at }] } : m))
       }
       for (const f of opts.addCard ?? []) {
         const c = JSON.parse(readFileSync(f, 'utf8')) as MemberCard
