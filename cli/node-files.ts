@@ -2,11 +2,10 @@
  * The data folder of a node: creating it (`sis init`) and reading it back into a NodeConfig
  * (`sis start`). Private keys are written 0600 and never printed.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
+import { generatePeerKey, peerIdOfKey, readPeerKeyFile, writePeerKeyFile } from '../node/p2p/index.ts'
 import { publicKeyToBase64 } from '../protocol/crypto/index.ts'
 import { verifySignedMembership } from '../protocol/membership/index.ts'
 import { generateSigningKey, readSigningKey, writeSigningKey } from '../node/keys.ts'
@@ -28,12 +27,11 @@ export async function initDataFolder(dir: string, opts: { country: string; liste
   const keyId = opts.keyId ?? `${opts.country.toLowerCase()}-${opts.now.slice(0, 4)}-1`
   const signing = generateSigningKey()
   writeSigningKey(join(dir, DATA_FILES.signingKey), signing)
-  const p2p = await generateKeyPair('Ed25519')
-  writeFileSync(join(dir, DATA_FILES.p2pKey), privateKeyToProtobuf(p2p), { mode: 0o600, flag: 'wx' })
-  chmodSync(join(dir, DATA_FILES.p2pKey), 0o600)
+  const p2p = await generatePeerKey()
+  writePeerKeyFile(join(dir, DATA_FILES.p2pKey), p2p)
   const file = NodeFile.parse({ country: opts.country, keyId, listen: opts.listen, api: { host: '127.0.0.1', port: opts.apiPort } })
   writeFileSync(join(dir, DATA_FILES.config), JSON.stringify(file, null, 2) + '\n')
-  const peerId = peerIdFromPrivateKey(p2p).toString()
+  const peerId = peerIdOfKey(p2p)
   return { country: opts.country, name: `${opts.country} customs`, peerId, addresses: [...opts.listen], keys: [{ keyId, publicKey: publicKeyToBase64(signing.publicKey), validFrom: opts.now.replace(/\.\d+Z$/, 'Z') }] }
 }
 
@@ -50,7 +48,7 @@ export function readNodeConfig(dir: string, now: () => string): NodeConfig {
   if (!parsed.success) throw new CliError(`${join(dir, DATA_FILES.config)}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`, EXIT.INVALID, 'fix the option named, or re-run sis init in a new folder')
   let p2pKey: PrivateKey
   try {
-    p2pKey = privateKeyFromProtobuf(readFileSync(join(dir, DATA_FILES.p2pKey)))
+    p2pKey = readPeerKeyFile(join(dir, DATA_FILES.p2pKey))
   } catch (e) {
     throw new CliError(`cannot read ${join(dir, DATA_FILES.p2pKey)}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO)
   }
