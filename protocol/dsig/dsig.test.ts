@@ -43,6 +43,24 @@ describe('a signed message', () => {
   })
 })
 
+describe('the digest input', () => {
+  it('cutting the signature out of the canonical document equals canonicalizing without it', async () => {
+    const { canonicalize, parseXml } = await import('../xml/index.ts')
+    const { signatureParts } = await import('./index.ts')
+    for (const type of ['DeclarationLodged', 'BorderPassageRecorded', 'GuaranteeRegistered'] as const) {
+      const bytes = signXml(encodeMessage(type, exampleMessage(type)), key)
+      const root = parseXml(bytes)
+      const parts = signatureParts(root)
+      const own = Buffer.from(canonicalize(parts.signature, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) }))
+      const whole = Buffer.from(canonicalize(root))
+      const at = whole.lastIndexOf(own)
+      expect(at).toBeGreaterThan(0)
+      const cut = Buffer.concat([whole.subarray(0, at), whole.subarray(at + own.length)])
+      expect(cut.equals(Buffer.from(canonicalize(root, { exclude: (e) => e === parts.signature })))).toBe(true)
+    }
+  })
+})
+
 describe('one byte sequence per signed content (S5)', () => {
   it('re-spellings that canonicalize the same are refused, so nobody can mint a second id for an entry', () => {
     refused(signed + '\n', 'SIG_MALFORMED', 'not-canonical')

@@ -22,6 +22,17 @@ export interface VerifiedXml {
 /** Picks the pinned public key for a document; throws SIG_UNKNOWN_KEY when there is none. */
 export type KeyResolver = (root: XmlElement) => Uint8Array
 
+function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).lastIndexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength))
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}
+
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   let diff = 0
@@ -32,12 +43,18 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: { backend?: Ed25519Backend; limits?: Partial<XmlLimits> } = {}): VerifiedXml {
   const root = parseXml(bytes, options.limits)
   const parts = signatureParts(root)
-  const isSignature = (e: XmlElement) => e === parts.signature
-  const digest = sha256(canonicalize(root, { exclude: isSignature }))
-  if (!equal(digest, parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
-  const publicKey = resolveKey(root)
   // SignedInfo inherits the ds prefix from ds:Signature (and the default namespace from the root).
   const inScope = new Map([...root.namespaces, ...parts.signature.namespaces])
+  // One canonicalization of the whole document serves twice: cut out the signature's own
+  // rendering and it is the digest input (the enveloped-signature transform); compared with the
+  // bytes it is the S5 check. Exclusive C14N renders a subtree the same inside the document and
+  // alone, and the signature is the last element, so its last occurrence is the one to cut.
+  const whole = canonicalize(root)
+  const own = canonicalize(parts.signature, { inScope })
+  const at = lastIndexOf(whole, own)
+  const digestInput = at < 0 ? canonicalize(root, { exclude: (e) => e === parts.signature }) : concat(whole.subarray(0, at), whole.subarray(at + own.length))
+  if (!equal(sha256(digestInput), parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
+  const publicKey = resolveKey(root)
   const signedInfo = canonicalize(parts.signedInfo, { inScope })
   if (!verifyStrict(options.backend ?? NODE_ED25519, publicKey, signedInfo, parts.signatureValue)) {
     throw new SisError('SIG_INVALID', 'signature: the Ed25519 signature does not verify with the pinned key of the author', {})
@@ -45,7 +62,7 @@ export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: {
   // S5: the bytes must be the canonical form itself. Any other spelling of the same signed
   // content (a trailing newline, single quotes, an XML declaration) would verify too but have
   // another id, and could be passed off as a second entry of the author (a false equivocation).
-  if (!equal(canonicalize(root), bytes)) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
+  if (!equal(whole, bytes)) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
   const withoutSignature = { ...root, children: root.children.filter((c) => !(c.kind === 'element' && c.ns === DSIG_NS && c.local === 'Signature')) }
   return { bytes, root: withoutSignature }
 }
