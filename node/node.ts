@@ -261,9 +261,9 @@ export class SisNode implements NodeService {
     }
   }
 
-  #sign<T extends MessageTypeName>(type: T, body: Omit<Message<T>, 'Header'>, documentId: string, log?: Parameters<typeof headerFor>[1]['log'], recipient?: string, authority: string[] = []): Uint8Array {
+  #sign<T extends MessageTypeName>(type: T, body: Omit<Message<T>, 'Header'>, documentId: string, log: Parameters<typeof headerFor>[1]['log'], authority: string[]): Uint8Array {
     const header = headerFor(type, { country: this.country, keyId: this.#config.file.keyId, documentId, log, authority, now: this.#now() })
-    const message = { ...body, Header: recipient === undefined ? header : { ...header, messageRecipient: recipient } } as Message<T>
+    const message = { ...body, Header: header } as Message<T>
     return signXml(encodeMessage(type, message), this.#config.signingKey)
   }
 
@@ -273,7 +273,7 @@ export class SisNode implements NodeService {
     // concurrent writes must never both take the same seq (the node would equivocate).
     const r = await this.#replicator.serial(async () => {
       const doc = await this.#docs.get(documentId)
-      const bytes = this.#sign(type, body, documentId, doc.log, undefined, authorityFor(type, doc.state))
+      const bytes = this.#sign(type, body, documentId, doc.log, authorityFor(type, doc.state))
       return this.#replicator.ingestUnlocked([bytes])
     })
     if (r.refused[0] !== undefined) throw r.refused[0].error

@@ -85,6 +85,14 @@ export class SisError extends Error {
   }
 }
 
+/** The longest stretch of a peer's value quoted back in messages and details (THREATS 29). */
+export const VALUE_QUOTE_LIMIT = 64
+
+/** A value from a peer as errors show it: cut to `limit` characters, so it cannot flood logs. */
+export function boundValue(value: string, limit = VALUE_QUOTE_LIMIT): string {
+  return value.length > limit ? `${value.slice(0, limit)}…` : value
+}
+
 export function isSisError(e: unknown): e is SisError {
   return e instanceof SisError
 }

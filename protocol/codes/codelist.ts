@@ -7,7 +7,7 @@
  * `names[lang]` with a language tag taken from a peer can never return an inherited property.
  */
 
-import { SisError } from '../errors.ts'
+import { boundValue, SisError } from '../errors.ts'
 
 export type CodeStatus = 'active' | 'deprecated' | 'deleted'
 
@@ -64,13 +64,6 @@ export function makeCodeList<E extends CodeListEntry>(meta: CodeListMeta, entrie
   })
 }
 
-/** The longest stretch of a refused value quoted back in messages and details. */
-const QUOTE_LIMIT = 64
-
-/** A refused value as it appears in messages: cut to a bounded length, so a peer cannot flood logs. */
-function shown(value: string): string {
-  return value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT)}…` : value
-}
 
 /**
  * Checks `value` against `list` for the message field `field` (a path such as
@@ -81,11 +74,11 @@ function shown(value: string): string {
  */
 export function checkCode<E extends CodeListEntry>(list: CodeList<E>, field: string, value: string): E {
   const entry = list.lookup(value)
-  const quoted = JSON.stringify(shown(String(value)))
+  const quoted = JSON.stringify(boundValue(String(value)))
   if (entry === undefined) {
     throw new SisError('CODE_UNKNOWN', `${field}: ${quoted} is not in ${list.title}`, {
       field,
-      value: shown(String(value)),
+      value: boundValue(String(value)),
       list: list.id,
     })
   }

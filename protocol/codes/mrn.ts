@@ -18,7 +18,7 @@
  * no clock, no randomness and no state.
  */
 
-import { SisError } from '../errors.ts'
+import { boundValue, SisError } from '../errors.ts'
 import type { ErrorCode } from '../errors.ts'
 import { COUNTRIES } from './iso.ts'
 
@@ -48,7 +48,7 @@ export function iso6346CheckDigit(chars: string): string {
 }
 
 const QUOTE_LIMIT = 40
-const shown = (value: string): string => (value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT)}…` : value)
+const shown = (value: string): string => boundValue(value, QUOTE_LIMIT)
 
 function refuse(code: ErrorCode, what: string, field: string, value: string, reason: string, why: string, extra: Record<string, string | number> = {}): SisError {
   return new SisError(code, `${field}: ${JSON.stringify(shown(value))} is not a valid ${what}: ${why}`, {

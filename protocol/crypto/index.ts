@@ -12,3 +12,4 @@ export {
   signingKeyFromPem, signingKeyToPem, publicKeyFromPem, publicKeyToPem, publicKeyFromBase64, publicKeyToBase64,
 } from './pem.ts'
 export { sha256, sha256Hex } from './hash.ts'
+export { equalBytes } from './curve.ts'

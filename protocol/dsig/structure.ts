@@ -2,14 +2,10 @@
  * Finds the one signature of a document and checks that it has exactly the profile's shape.
  * Every deviation is refused with SIG_MALFORMED or SIG_ALGORITHM and a `reason`.
  */
-import { SisError } from '../errors.ts'
+import { boundValue, SisError } from '../errors.ts'
 import type { XmlElement, XmlNode } from '../xml/types.ts'
 import { ALGORITHMS, DSIG_NS, decodeBase64Strict } from './profile.ts'
 
-/** Peer-supplied strings in messages are quoted and cut (THREATS 29). */
-function bounded(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value
-}
 
 function malformed(reason: string, message: string): never {
   throw new SisError('SIG_MALFORMED', `signature: ${message}`, { reason })
@@ -47,7 +43,7 @@ function algorithm(el: XmlElement, expected: string): void {
   onlyAttributes(el, ['Algorithm'])
   const value = el.attributes.find((a) => a.local === 'Algorithm')?.value
   if (value !== expected) {
-    const shown = bounded(value ?? '')
+    const shown = boundValue(value ?? '')
     throw new SisError('SIG_ALGORITHM', `signature: ds:${el.local} Algorithm ${JSON.stringify(shown)} is not allowed, the profile uses "${expected}"`, { element: el.local, value: shown, expected })
   }
   elementChildren(el, `ds:${el.local}`).forEach(() => malformed('structure', `ds:${el.local} takes no children (no InclusiveNamespaces, no XPath)`))
@@ -95,7 +91,7 @@ export function signatureParts(root: XmlElement): SignatureParts {
   algorithm(method, ALGORITHMS.signature)
   onlyAttributes(reference, ['URI'])
   const uri = reference.attributes.find((a) => a.local === 'URI')?.value
-  if (uri !== '') malformed('reference', `ds:Reference URI must be "" (the whole document), found ${uri === undefined ? 'none' : JSON.stringify(bounded(uri))}`)
+  if (uri !== '') malformed('reference', `ds:Reference URI must be "" (the whole document), found ${uri === undefined ? 'none' : JSON.stringify(boundValue(uri))}`)
   const [transforms, digestMethod, digestValue] = exactly(reference, ['Transforms', 'DigestMethod', 'DigestValue'], 'ds:Reference') as [XmlElement, XmlElement, XmlElement]
   onlyAttributes(transforms, [])
   const [enveloped, exc] = exactly(transforms, ['Transform', 'Transform'], 'ds:Transforms') as [XmlElement, XmlElement]

@@ -8,7 +8,7 @@ import { SisError } from '../errors.ts'
 import { canonicalize, parseXml } from '../xml/index.ts'
 import type { XmlElement, XmlLimits } from '../xml/index.ts'
 import type { Ed25519Backend } from '../crypto/index.ts'
-import { NODE_ED25519, sha256, verifyStrict } from '../crypto/index.ts'
+import { equalBytes, NODE_ED25519, sha256, verifyStrict } from '../crypto/index.ts'
 import { signatureParts } from './structure.ts'
 import { DSIG_NS } from './profile.ts'
 
@@ -33,12 +33,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0)
-  return diff === 0
-}
 
 export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: { backend?: Ed25519Backend; limits?: Partial<XmlLimits> } = {}): VerifiedXml {
   const root = parseXml(bytes, options.limits)
@@ -53,7 +47,7 @@ export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: {
   const own = canonicalize(parts.signature, { inScope })
   const at = lastIndexOf(whole, own)
   const digestInput = at < 0 ? canonicalize(root, { exclude: (e) => e === parts.signature }) : concat(whole.subarray(0, at), whole.subarray(at + own.length))
-  if (!equal(sha256(digestInput), parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
+  if (!equalBytes(sha256(digestInput), parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
   const publicKey = resolveKey(root)
   const signedInfo = canonicalize(parts.signedInfo, { inScope })
   if (!verifyStrict(options.backend ?? NODE_ED25519, publicKey, signedInfo, parts.signatureValue)) {
@@ -62,7 +56,7 @@ export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: {
   // S5: the bytes must be the canonical form itself. Any other spelling of the same signed
   // content (a trailing newline, single quotes, an XML declaration) would verify too but have
   // another id, and could be passed off as a second entry of the author (a false equivocation).
-  if (!equal(whole, bytes)) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
+  if (!equalBytes(whole, bytes)) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
   const withoutSignature = { ...root, children: root.children.filter((c) => !(c.kind === 'element' && c.ns === DSIG_NS && c.local === 'Signature')) }
   return { bytes, root: withoutSignature }
 }

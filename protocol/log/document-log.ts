@@ -45,17 +45,6 @@ export class DocumentLog {
     return [...out].sort()
   }
 
-  /** Highest seq per author held without gaps (the replication vector). */
-  vector(): Record<string, number> {
-    const out: Record<string, number> = {}
-    for (const [author, seats] of [...this.#seats].sort(([a], [b]) => a.localeCompare(b))) {
-      let n = 0
-      while (seats.has(n + 1)) n++
-      out[author] = n
-    }
-    return out
-  }
-
   /** Entries no other held entry depends on. */
   heads(): string[] {
     const referenced = new Set<string>()

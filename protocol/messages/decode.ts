@@ -4,7 +4,7 @@
  * xml:lang as attribute) and names the path of the first fault; values are left as exact
  * strings for the zod schema to check next (validate.ts).
  */
-import { SisError } from '../errors.ts'
+import { boundValue, SisError } from '../errors.ts'
 import type { XmlElement } from '../xml/types.ts'
 import type { ComplexType, ElementType } from './shape.ts'
 import { SIS_NS, XML_NS } from './namespace.ts'
@@ -18,10 +18,6 @@ function fail(code: 'MSG_WRONG_NAMESPACE' | 'MSG_UNEXPECTED_ELEMENT' | 'MSG_MISS
   throw new SisError(code, `${path}: ${message}`, { path, ...details })
 }
 
-/** Peer-supplied strings in messages are quoted and cut (THREATS 29). */
-function bounded(value: string): string {
-  return value.length > 64 ? `${value.slice(0, 64)}…` : value
-}
 
 function qname(e: { prefix: string; local: string }): string {
   return e.prefix === '' ? e.local : `${e.prefix}:${e.local}`
@@ -73,7 +69,7 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string)
       if (!XML_WHITESPACE.test(node.value)) fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
       continue
     }
-    if (node.ns !== SIS_NS) fail('MSG_WRONG_NAMESPACE', `${path}/${qname(node)}`, `element is in namespace ${JSON.stringify(bounded(node.ns))}, expected "${SIS_NS}"`, { namespace: bounded(node.ns) })
+    if (node.ns !== SIS_NS) fail('MSG_WRONG_NAMESPACE', `${path}/${qname(node)}`, `element is in namespace ${JSON.stringify(boundValue(node.ns))}, expected "${SIS_NS}"`, { namespace: boundValue(node.ns) })
     let j = at
     while (j < specs.length && specs[j]?.name !== node.local) j++
     const spec = specs[j]

@@ -5,7 +5,7 @@
  * for code lists, the list.
  */
 import type { z } from 'zod'
-import { SisError } from '../errors.ts'
+import { boundValue, SisError } from '../errors.ts'
 import type { ErrorCode } from '../errors.ts'
 import { parseXml } from '../xml/index.ts'
 import type { XmlElement, XmlLimits } from '../xml/index.ts'
@@ -32,18 +32,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v
 }
 
-const VALUE_LIMIT = 64
-
-function bounded(value: string): string {
-  return value.length > VALUE_LIMIT ? `${value.slice(0, VALUE_LIMIT)}…` : value
-}
-
 function issueToError(type: string, input: unknown, issue: z.core.$ZodIssue): SisError {
   const params = (issue.code === 'custom' ? issue.params : undefined) as { sisCode?: ErrorCode; list?: string; listTitle?: string; status?: string; reason?: string } | undefined
   const field = pathOf(type, issue.path)
   const raw = valueAt(input, issue.path)
   // Values from peers go into messages and logs quoted and bounded (THREATS 29: no log forgery).
-  const value = typeof raw === 'string' ? bounded(raw) : undefined
+  const value = typeof raw === 'string' ? boundValue(raw) : undefined
   const shown = value === undefined ? '' : ` ${JSON.stringify(value)}`
   if (params?.sisCode === 'CODE_UNKNOWN') return new SisError('CODE_UNKNOWN', `${field}:${shown} is not in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list })
   if (params?.sisCode === 'CODE_DEPRECATED') return new SisError('CODE_DEPRECATED', `${field}:${shown} is ${params.status} in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list, status: params.status })
@@ -75,7 +69,7 @@ export function checkMessage<T extends MessageTypeName>(type: T, input: unknown)
   }
   const check = CATALOGUE[type].check as ((m: unknown) => { path: string; value?: string; reason: string }[]) | undefined
   for (const v of check?.(m) ?? []) {
-    const value = v.value === undefined ? undefined : bounded(v.value)
+    const value = v.value === undefined ? undefined : boundValue(v.value)
     errors.push(new SisError('MSG_RULE_VIOLATION', `${type}/${v.path}:${value === undefined ? '' : ` ${JSON.stringify(value)}`} ${v.reason}`, { field: `${type}/${v.path}`, value, reason: v.reason }))
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, message: m as unknown as Message<T> }
@@ -103,7 +97,7 @@ function isMessageType(name: string): name is MessageTypeName {
  */
 export function validateElement(root: XmlElement): CheckResult<TypedMessage> {
   try {
-    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace ${JSON.stringify(bounded(root.ns))}, expected "${SIS_NS}"`, { namespace: bounded(root.ns), element: root.local })
+    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace ${JSON.stringify(boundValue(root.ns))}, expected "${SIS_NS}"`, { namespace: boundValue(root.ns), element: root.local })
     if (!isMessageType(root.local)) throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, { element: root.local })
     const type = root.local
     if (root.attributes.length > 0) throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
