@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo.ts'
 import { registerLogCommands } from './commands/log.ts'
 import { registerFederationCommands, registerTokenCommand } from './commands/federation.ts'
 import { registerStartCommand } from './commands/start.ts'
+import { registerTestnetCommands } from './commands/testnet.ts'
 import { CliError, EXIT, output } from './output.ts'
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerTokenCommand(program)
   registerStartCommand(program)
   registerDemoCommand(program)
+  registerTestnetCommands(program)
   return program
 }
 

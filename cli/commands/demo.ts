@@ -1,7 +1,9 @@
 /**
- * `sis demo` (what `npm start` runs for now): builds a transit declaration, validates it as a
- * receiving node would, checks it with xmllint against its XSD when xmllint is installed,
- * prints it, and shows that a hostile document is refused. It always runs to completion.
+ * `sis demo`, what `npm start` runs: the demo federation. It shows the message layer in four
+ * lines, starts the eleven CAREC nodes as real processes, runs the transit scenario
+ * (test-network/scenarios/transit.json) through them with its faults while printing each step,
+ * gives the verdict, and leaves the nodes running with their API URLs until Ctrl-C. Off a
+ * terminal (CI, a pipe) or with --exit it stops the nodes and exits with the verdict.
  */
 import type { Command } from 'commander'
 import { spawnSync } from 'node:child_process'
@@ -9,8 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { allXsdFiles, encodeMessage, exampleMessage, validateMessage } from '../../protocol/messages/index.ts'
-import { findOffice } from '../../protocol/codes/index.ts'
-import { EXIT } from '../output.ts'
+import { CAREC_COUNTRY_CODES, findOffice } from '../../protocol/codes/index.ts'
+import { CliError, EXIT } from '../output.ts'
+import { table } from '../table.ts'
 
 function officeName(ref: string): string {
   const office = findOffice(ref)
@@ -33,36 +36,73 @@ function xmllint(type: string, xml: string): { ok: boolean; output: string } | u
 
 export function registerDemoCommand(program: Command): void {
   program.command('demo')
-    .description('build, validate and print a transit declaration (China → Kazakhstan → Uzbekistan)')
-    .option('--quiet', 'do not print the XML')
-    .action((opts: { quiet?: boolean }) => {
+    .description('the demo federation: eleven real node processes on this machine, a transit China → Kazakhstan → Uzbekistan run through them with faults, then the nodes stay up until Ctrl-C')
+    .option('--nodes <countries>', 'comma-separated countries (default: the eleven CAREC countries)')
+    .option('--exit', 'stop the nodes after the transit (the default when standard output is not a terminal)')
+    .option('--quiet', 'print only the steps and the verdict')
+    .addHelpText('after', '\nExamples:\n  npm start\n  sis demo --nodes CN,KZ,UZ,KG --exit')
+    .action(async (opts: { nodes?: string; exit?: boolean; quiet?: boolean }) => {
       const say = (s: string) => process.stdout.write(s + '\n')
-      const message = exampleMessage('DeclarationLodged')
-      const op = message.TransitOperation
-      say('CAREC Single Information Space: a single transit document')
+      const { TestNetwork } = await import('../../test-network/network.ts')
+      const { readScenario, ScenarioRunner } = await import('../../test-network/scenario.ts')
+      const countries = opts.nodes === undefined ? [...CAREC_COUNTRY_CODES] : opts.nodes.split(',').map((c) => c.trim().toUpperCase())
+      for (const c of ['CN', 'KZ', 'UZ']) if (!countries.includes(c)) throw new CliError(`--nodes must include CN, KZ and UZ (the route of the demo transit)`, EXIT.USAGE)
+      const stay = opts.exit !== true && process.stdout.isTTY
+      say('CAREC Single Information Space: the demo federation')
       say('')
-      say(`1. The holder lodges a transit declaration (LRN ${op.LRN}) at ${officeName(message.CustomsOfficeOfDeparture.referenceNumber)}.`)
-      say(`   Route: ${message.Consignment.CountryOfRoutingOfConsignment.map((r) => r.country).join(' → ')}; offices of transit: ${(message.CustomsOfficeOfTransitDeclared ?? []).map((o) => officeName(o.referenceNumber)).join(', ')}`)
-      say(`   Destination: ${officeName(message.CustomsOfficeOfDestinationDeclared.referenceNumber)}; MRN ${op.MRN}; guarantee ${message.Guarantee[0]?.GuaranteeReference[0]?.GRN ?? ''}`)
-      const xml = encodeMessage('DeclarationLodged', message)
-      say(`2. The departure node writes it as signed-ready XML: ${Buffer.byteLength(xml)} bytes, ${message.Consignment.ConsignmentItem.length} goods items.`)
-      const result = validateMessage(xml)
-      if (!result.ok) {
-        say(`   INVALID: ${result.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`)
-        process.exitCode = EXIT.INVALID
-        return
-      }
-      say(`3. A receiving node parses and validates it (safe XML, schema, code lists, rules): OK ${result.message.type}`)
-      const lint = xmllint('DeclarationLodged', xml)
-      say(lint === undefined ? '4. xmllint is not installed: independent XSD check skipped (apt-get install libxml2-utils).' : `4. xmllint --schema DeclarationLodged.xsd: ${lint.ok ? 'valid' : `INVALID ${lint.output}`}`)
-      if (lint !== undefined && !lint.ok) process.exitCode = EXIT.INVALID
-      const hostile = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><DeclarationLodged>&lol2;</DeclarationLodged>'
-      const refused = validateMessage(hostile)
-      say(`5. A hostile document (entity expansion) is refused before parsing: ${refused.ok ? 'ACCEPTED (wrong)' : refused.errors[0]?.code ?? ''}`)
-      if (refused.ok) process.exitCode = EXIT.INVALID
-      if (opts.quiet !== true) {
+      if (!messageLayer(say)) { process.exitCode = EXIT.INVALID; return }
+      say('')
+      const base = mkdtempSync(join(tmpdir(), 'sis-demo-'))
+      const net = await TestNetwork.create({ base, countries })
+      let stopping = false
+      const stop = async () => { await net.teardown(); rmSync(base, { recursive: true, force: true }) }
+      const interrupt = () => { if (stopping) return; stopping = true; say('\nstopping the demo federation…'); void stop().finally(() => process.exit(130)) }
+      const killNow = () => net.killNow()
+      process.on('SIGINT', interrupt)
+      process.on('SIGTERM', interrupt)
+      process.on('exit', killNow)
+      try {
+        const t0 = performance.now()
+        say(`Starting ${countries.length} nodes (${countries.join(', ')}), each a separate process with its own keys, LevelDB store and ports;`)
+        say('the founding membership is signed by every member; only members can connect (libp2p, Noise, yamux).')
+        await net.startAll((n) => { if (opts.quiet !== true) say(`  ${n.country} up: API ${n.api}`) })
+        say(`All ${countries.length} nodes up in ${((performance.now() - t0) / 1000).toFixed(1)} s.`)
         say('')
-        say(xml)
+        const scenario = readScenario(join(import.meta.dirname, '..', '..', 'test-network', 'scenarios', 'transit.json'))
+        const result = await new ScenarioRunner(net, say).run({ ...scenario, nodes: countries as never })
+        say('')
+        say(result.ok ? `Verdict: PASS, ${result.checks.length} checks in ${(result.ms / 1000).toFixed(1)} s.` : `Verdict: FAIL (${result.checks.filter((c) => !c.ok).map((c) => c.what).join('; ')})`)
+        process.exitCode = result.ok ? EXIT.OK : EXIT.INVALID
+        const mrn = result.transits.T1?.documentId ?? ''
+        say('')
+        say(table(['node', 'API', 'integration token', 'admin token'], net.nodes.map((n) => [n.country, n.api, n.token, n.adminToken])))
+        say('')
+        say(`Try: curl -H "authorization: Bearer <token>" ${net.node('UZ').api}/v1/transits/${mrn}`)
+        say(`     curl -H "authorization: Bearer <token of KG>" ${net.nodes.find((n) => n.country === 'KG')?.api ?? net.node('CN').api}/v1/transits/${mrn}   (off the route: 404)`)
+        if (stay) {
+          say('The nodes keep running; Ctrl-C stops them.')
+          await new Promise<never>(() => undefined)
+        }
+      } finally {
+        process.off('SIGINT', interrupt)
+        process.off('SIGTERM', interrupt)
+        process.off('exit', killNow)
+        if (!stopping) await stop()
       }
     })
+}
+
+/** The message layer in four lines: build, validate, check with xmllint, refuse a hostile document. */
+function messageLayer(say: (s: string) => void): boolean {
+  const message = exampleMessage('DeclarationLodged')
+  const xml = encodeMessage('DeclarationLodged', message)
+  const result = validateMessage(xml)
+  say(`The message layer: a transit declaration from ${officeName(message.CustomsOfficeOfDeparture.referenceNumber)} to ${officeName(message.CustomsOfficeOfDestinationDeclared.referenceNumber)}, ${Buffer.byteLength(xml)} bytes of XML,`)
+  say(`  validated as a receiving node does (safe XML, schema, code lists, rules): ${result.ok ? 'valid' : `INVALID ${result.errors.map((e) => e.code).join(', ')}`}`)
+  const lint = xmllint('DeclarationLodged', xml)
+  say(lint === undefined ? '  xmllint is not installed: the independent XSD check is skipped (apt-get install libxml2-utils)' : `  checked independently with xmllint --schema DeclarationLodged.xsd: ${lint.ok ? 'valid' : `INVALID ${lint.output}`}`)
+  const hostile = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><DeclarationLodged>&lol2;</DeclarationLodged>'
+  const refused = validateMessage(hostile)
+  say(`  a hostile document (entity expansion) is refused before parsing: ${refused.ok ? 'ACCEPTED (wrong)' : refused.errors[0]?.code ?? ''}`)
+  return result.ok && !refused.ok && (lint === undefined || lint.ok)
 }
