@@ -1,0 +1,187 @@
+/**
+ * The adapter contract: everything an adapter author needs, in one file that imports nothing
+ * from the node. An adapter talks to its node through `NodeClient` (the node's HTTP API with an
+ * integration token, or the in-memory client in tests) and to its national system in that
+ * system's own format. The shapes below mirror the node's API (node/api/schemas.ts); they are
+ * restated here so that an adapter can be built and tested without the node's code.
+ */
+
+/** Transit actions of POST /v1/transits/:id/actions/:action (node/service.ts TRANSIT_ACTIONS). */
+export const TRANSIT_ACTIONS = ['accept', 'reject', 'amend', 'release', 'passage', 'incident', 'diversion', 'arrival', 'arrival-advice', 'control', 'write-off', 'invalidation-request', 'invalidation-decision', 'resolve-dispute'] as const
+export type TransitAction = (typeof TRANSIT_ACTIONS)[number]
+
+/** The message type each action writes (node/authoring.ts ACTION_TYPES). */
+export const ACTION_MESSAGE_TYPES = {
+  accept: 'DeclarationAccepted',
+  reject: 'DeclarationRejected',
+  amend: 'DeclarationAmended',
+  release: 'ReleasedForTransit',
+  passage: 'BorderPassageRecorded',
+  incident: 'IncidentRecorded',
+  diversion: 'DiversionRequested',
+  arrival: 'ArrivalNotified',
+  'arrival-advice': 'ArrivalAdvised',
+  control: 'ControlResultsRecorded',
+  'write-off': 'WrittenOff',
+  'invalidation-request': 'InvalidationRequested',
+  'invalidation-decision': 'InvalidationDecided',
+  'resolve-dispute': 'DisputeResolved',
+} as const satisfies Record<TransitAction, string>
+
+/** The action that writes a message type, if any (the inverse of ACTION_MESSAGE_TYPES). */
+export function actionForMessageType(type: string): TransitAction | undefined {
+  return TRANSIT_ACTIONS.find((a) => ACTION_MESSAGE_TYPES[a] === type)
+}
+
+/** The node's answer to a write (201 SubmitResult). */
+export interface SubmitResult {
+  readonly documentId: string
+  readonly entryId: string
+  readonly status: string
+}
+
+/** GET /v1/transits/:id (DocumentRecord); `state` is the computed state, opaque here. */
+export interface DocumentView {
+  readonly documentId: string
+  readonly kind: 'transit' | 'guarantee'
+  readonly status: string
+  readonly updatedAt: string
+  readonly index: { readonly mrn?: string; readonly lrn?: string; readonly status: string; readonly offices: readonly string[] }
+  readonly state: unknown
+}
+
+/** One entry of GET /v1/transits/:id/log: the signed XML as stored, with its verdict. */
+export interface LogEntryView {
+  readonly id: string
+  readonly type: string
+  readonly author: string
+  readonly seq: number
+  readonly effective: boolean
+  readonly reason?: string
+  readonly xml: string
+}
+
+/** A server-sent event of GET /v1/events (NodeEvent). */
+export interface NodeEvent {
+  readonly type: 'document-changed' | 'entry-refused' | 'peer-connected' | 'peer-disconnected'
+  readonly documentId?: string
+  readonly status?: string
+  readonly at: string
+  readonly detail?: string
+}
+
+/** A subscription to node events; `connected` fires on every (re)connection. */
+export interface EventSubscription {
+  close(): void
+}
+
+export interface EventHandlers {
+  readonly onEvent: (event: NodeEvent) => void
+  /**
+   * Called on each (re)connection. Events are not replayed after a gap, so an adapter re-reads
+   * what changed since it last saw the node (NodeClient.changedSince) here: that is what makes
+   * the outbound direction lossless across restarts and dropped streams.
+   */
+  readonly onConnected?: () => void
+  readonly onError?: (error: unknown) => void
+}
+
+/** What an adapter needs from its node. */
+export interface NodeClient {
+  /** POST /v1/transits: a DeclarationLodged body (JSON, without Header) or its unsigned XML. */
+  lodge(declaration: { readonly json: unknown } | { readonly xml: string }): Promise<SubmitResult>
+  /** POST /v1/transits/:id/actions/:action with the action's message body (without Header). */
+  act(documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult>
+  /** GET /v1/transits/:id; undefined when unknown (404). */
+  document(documentId: string): Promise<DocumentView | undefined>
+  /** GET /v1/transits/:id/log; undefined when unknown (404). */
+  log(documentId: string): Promise<readonly LogEntryView[] | undefined>
+  /** GET /v1/search?from=...: documents updated at or after `from` (ISO time), oldest first. */
+  changedSince(from: string, limit?: number): Promise<readonly DocumentView[]>
+  /** GET /v1/events (SSE), reconnecting with backoff until closed. */
+  events(handlers: EventHandlers): EventSubscription
+}
+
+/**
+ * A refusal or failure of the node API. `retryable` says whether the same request may succeed
+ * later (network error, 5xx, 429): an adapter retries those with backoff and sets the rest
+ * aside (failed folder, dead letter) with the node's code, never retrying a 4xx forever.
+ */
+export class NodeClientError extends Error {
+  override readonly name = 'NodeClientError'
+  readonly status: number
+  readonly code: string
+  readonly retryable: boolean
+  readonly details: Readonly<Record<string, unknown>>
+
+  constructor(status: number, code: string, message: string, details: Readonly<Record<string, unknown>> = {}, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.status = status
+    this.code = code
+    this.retryable = status === 0 || status === 429 || status >= 500
+    this.details = details
+  }
+}
+
+/** One error in a national record, as precise as the format allows. */
+export interface FieldError {
+  /** Where: an XPath-like path (`/CC015C/Consignment/HouseConsignment[1]/grossMass`) or an EDIFACT position (`segment 12 GIS, element 1, component 2`). */
+  readonly path: string
+  /** A stable code (SisError codes, NCTS_*, EDI_*, NODE_*, INPUT_*). */
+  readonly code: string
+  readonly message: string
+  readonly value?: string
+}
+
+/** What an adapter did with one national record. */
+export type IngestOutcome =
+  | { readonly ok: true; readonly documentId: string; readonly operation: 'lodge' | TransitAction; readonly entryId?: string; readonly duplicate: boolean }
+  | { readonly ok: false; readonly errors: readonly FieldError[] }
+
+/** One record from the national system: a file, a request body, an EDIFACT interchange. */
+export interface NationalRecord {
+  readonly name: string
+  readonly bytes: Uint8Array
+}
+
+/** One thing an adapter wrote towards the national system. */
+export interface DeliveredItem {
+  readonly documentId: string
+  /** The message type (SIS) or national message name (CC029C, CUSRES, ...) written. */
+  readonly kind: string
+  readonly name: string
+  readonly bytes: Uint8Array
+}
+
+/**
+ * An adapter. `start` begins watching the national side and the node's events; `stop` ends both
+ * and resolves once nothing is in flight. `ingest` is the inbound path (a file poller or an HTTP
+ * endpoint calls it); `deliver` writes one node event in the national format. Isolation rules:
+ *
+ * 1. A failing call to the node is retried with exponential backoff and jitter while the error
+ *    is retryable; a refusal (4xx) is final and is reported with the node's code.
+ * 2. A national record is acknowledged (moved to processed/, answered 2xx) only after the node
+ *    acknowledged it; a crash in between must not lodge twice (deterministic MRN from the LRN,
+ *    a journal of intents) and must not lose the record (it stays in the inbox).
+ * 3. An event the national side cannot take after N attempts goes to a dead-letter store with
+ *    the reason, from where an operator can replay it; it is never dropped silently.
+ * 4. Events missed while disconnected are recovered on reconnection (EventHandlers.onConnected).
+ * 5. An adapter's failure never stops the node: adapters are separate processes or tasks that
+ *    talk to it over its API.
+ */
+export interface Adapter {
+  readonly name: string
+  start(): Promise<void>
+  stop(): Promise<void>
+  ingest(record: NationalRecord): Promise<IngestOutcome>
+  deliver(event: NodeEvent): Promise<void>
+}
+
+/** Structured log lines; adapters never log payloads or tokens. */
+export interface AdapterLogger {
+  info(fields: Readonly<Record<string, unknown>>, message: string): void
+  warn(fields: Readonly<Record<string, unknown>>, message: string): void
+  error(fields: Readonly<Record<string, unknown>>, message: string): void
+}
+
+export const SILENT_LOGGER: AdapterLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }

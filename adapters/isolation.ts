@@ -1,0 +1,144 @@
+/**
+ * The isolation rules of the contract as code: retries with exponential backoff and jitter, a
+ * dead-letter store (in memory for tests, a folder for real use), and a small append-only
+ * journal that survives a crash (one JSON line per record, fsynced before the call returns).
+ */
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { NodeClientError } from './contract.ts'
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 30_000 }
+
+/** Delay before attempt `n` (1 = the first retry): exponential, capped, with full jitter. */
+export function backoffDelay(policy: RetryPolicy, n: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1))
+  // Full jitter keeps many adapters that failed together from retrying in lockstep.
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
+export function isRetryable(e: unknown): boolean {
+  return e instanceof NodeClientError ? e.retryable : false
+}
+
+/** Runs `fn` until it succeeds, fails for good (not retryable), or runs out of attempts. */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: { policy?: RetryPolicy; retryable?: (e: unknown) => boolean; signal?: AbortSignal; sleep?: (ms: number) => Promise<void> } = {}): Promise<T> {
+  const policy = opts.policy ?? DEFAULT_RETRY
+  const retryable = opts.retryable ?? isRetryable
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt)
+    } catch (e) {
+      if (attempt >= policy.attempts || !retryable(e) || opts.signal?.aborted === true) throw e
+      await sleep(backoffDelay(policy, attempt))
+    }
+  }
+}
+
+/** One item an adapter could not hand over, kept with the reason for an operator to replay. */
+export interface DeadLetter {
+  readonly id: string
+  readonly direction: 'inbound' | 'outbound'
+  readonly documentId?: string
+  readonly reason: string
+  readonly attempts: number
+  readonly at: string
+  /** What could not be delivered (an event, a webhook body), as JSON. */
+  readonly payload: unknown
+}
+
+export interface DeadLetterStore {
+  put(letter: DeadLetter): Promise<void>
+  list(): Promise<DeadLetter[]>
+}
+
+export class MemoryDeadLetterStore implements DeadLetterStore {
+  readonly #letters: DeadLetter[] = []
+
+  async put(letter: DeadLetter): Promise<void> {
+    this.#letters.push(letter)
+  }
+
+  async list(): Promise<DeadLetter[]> {
+    return [...this.#letters]
+  }
+}
+
+/** Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename. */
+export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const tmp = join(dirname(path), `.${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.tmp`)
+  const fd = openSync(tmp, 'w', 0o640)
+  try {
+    writeFileSync(fd, bytes)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  // A reader of the folder sees either no file or the whole file, never a partial one.
+  renameSync(tmp, path)
+}
+
+/** Dead letters as one JSON file each in a folder (`<id>.json`), written atomically. */
+export class FolderDeadLetterStore implements DeadLetterStore {
+  readonly #dir: string
+
+  constructor(dir: string) {
+    this.#dir = dir
+    mkdirSync(dir, { recursive: true })
+  }
+
+  async put(letter: DeadLetter): Promise<void> {
+    writeFileAtomic(join(this.#dir, `${letter.id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), `${JSON.stringify(letter, null, 2)}\n`)
+  }
+
+  async list(): Promise<DeadLetter[]> {
+    return readdirSync(this.#dir).filter((n) => n.endsWith('.json')).sort().map((n) => JSON.parse(readFileSync(join(this.#dir, n), 'utf8')) as DeadLetter)
+  }
+}
+
+/**
+ * An append-only journal of small JSON records, one per line, fsynced on every append. A line
+ * cut short by a crash is ignored on reading (it was never acknowledged to anyone).
+ */
+export class Journal<R> {
+  readonly #path: string
+  readonly #records: R[] = []
+
+  constructor(path: string) {
+    this.#path = path
+    mkdirSync(dirname(path), { recursive: true })
+    if (existsSync(path)) {
+      for (const line of readFileSync(path, 'utf8').split('\n')) {
+        if (line.trim() === '') continue
+        try {
+          this.#records.push(JSON.parse(line) as R)
+        } catch {
+          // The torn last line of a crash: the write it describes did not complete.
+        }
+      }
+    }
+  }
+
+  get records(): readonly R[] {
+    return this.#records
+  }
+
+  append(record: R): void {
+    appendFileSync(this.#path, `${JSON.stringify(record)}\n`)
+    const fd = openSync(this.#path, 'r')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    this.#records.push(record)
+  }
+}
