@@ -59,7 +59,9 @@ describe('sis message examples, sis schema export, sis message validate', () => 
     expect(sis('message', 'validate').status).toBe(2)
   })
 
-  it('refuses hostile files quickly, with a typed code, without crashing', () => {
+  // How fast each is refused is measured in-process (protocol/xml/hostile.test.ts); a process's
+  // start-up time on a loaded machine is not the parser's.
+  it('refuses hostile files with a typed code, without crashing', () => {
     const cases: [string, string | Buffer, string][] = [
       ['laughs.xml', '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><DeclarationLodged>&b;</DeclarationLodged>', 'XML_DOCTYPE_FORBIDDEN'],
       ['deep.xml', '<a>'.repeat(100_000) + '</a>'.repeat(100_000), 'XML_TOO_DEEP'],
@@ -70,11 +72,9 @@ describe('sis message examples, sis schema export, sis message validate', () => 
     for (const [name, content, code] of cases) {
       const file = join(dir, name)
       writeFileSync(file, content)
-      const started = Date.now()
       const r = sis('message', 'validate', '--json', file)
       expect(r.status, name).toBe(1)
       expect((JSON.parse(r.stdout) as { errors: { code: string }[] }).errors[0]?.code, name).toBe(code)
-      expect(Date.now() - started, name).toBeLessThan(5_000)
     }
   })
 
@@ -86,12 +86,14 @@ describe('sis message examples, sis schema export, sis message validate', () => 
 })
 
 describe('the main job (npm start) runs to completion off a terminal', () => {
-  it('builds, validates and prints a declaration, and refuses a hostile one', () => {
-    const r = spawnSync('npm', ['start', '--silent'], { cwd: root, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] })
-    expect(r.status, r.stderr).toBe(0)
-    expect(r.stdout).toContain('OK DeclarationLodged')
+  // CI runs the full eleven-node demo (npm start in .ci/run); here a four-node one keeps it short.
+  it('shows the message layer, runs the transit through real nodes, gives a passing verdict and exits', () => {
+    const r = spawnSync('npm', ['start', '--silent', '--', '--quiet', '--nodes', 'CN,KZ,UZ,KG'], { cwd: root, encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] })
+    expect(r.status, r.stderr + r.stdout).toBe(0)
     expect(r.stdout).toMatch(/xmllint --schema DeclarationLodged.xsd: valid/)
     expect(r.stdout).toContain('XML_DOCTYPE_FORBIDDEN')
-    expect(r.stdout).toContain('<DeclarationLodged xmlns="urn:carec:sis:message:1">')
-  })
+    expect(r.stdout).toMatch(/All 4 nodes up/)
+    expect(r.stdout).toMatch(/Verdict: PASS/)
+    expect(r.stdout).toMatch(/no node off the route holds it/)
+  }, 180_000)
 })

@@ -10,6 +10,9 @@ import { registerLogCommands } from './commands/log.ts'
 import { registerFederationCommands, registerTokenCommand } from './commands/federation.ts'
 import { registerStartCommand } from './commands/start.ts'
 import { registerTestnetCommands } from './commands/testnet.ts'
+import { registerNodeOpsCommands } from './commands/node-ops.ts'
+import { registerTransitCommands } from './commands/transit.ts'
+import { registerCompletionCommand } from './commands/completion.ts'
 import { CliError, EXIT, output } from './output.ts'
 
 export function buildProgram(): Command {
@@ -26,6 +29,10 @@ export function buildProgram(): Command {
   registerStartCommand(program)
   registerDemoCommand(program)
   registerTestnetCommands(program)
+  // After log and key: these add `log export` and `key rotate|activate` to those groups.
+  registerNodeOpsCommands(program)
+  registerTransitCommands(program)
+  registerCompletionCommand(program)
   return program
 }
 

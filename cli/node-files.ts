@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
-import { generatePeerKey, peerIdOfKey, readPeerKeyFile, writePeerKeyFile } from '../node/p2p/index.ts'
+import { generatePeerKey, peerIdOfKey, readPeerKeyFile, writePeerKeyFile } from '../node/p2p/peer-key.ts'
 import { publicKeyToBase64 } from '../protocol/crypto/index.ts'
 import { verifySignedMembership } from '../protocol/membership/index.ts'
 import { generateSigningKey, readSigningKey, writeSigningKey } from '../node/keys.ts'

@@ -1,11 +1,15 @@
 /**
  * Output for humans and machines. Every command takes --json; errors are typed (code, message,
- * details) and printed as such, with a hint of what to do next where there is one.
+ * details) and printed as such, with a hint of what to do next where there is one. Colour only
+ * on a terminal and only without NO_COLOR (https://no-color.org).
  */
 import { isSisError } from '../protocol/errors.ts'
 
-/** Exit codes of every sis command. */
-export const EXIT = { OK: 0, INVALID: 1, USAGE: 2, IO: 3, INTERNAL: 70 } as const
+/**
+ * Exit codes of every sis command: 4 the node could not be reached or failed (5xx), 5 the node
+ * refused the token (401) or its role (403).
+ */
+export const EXIT = { OK: 0, INVALID: 1, USAGE: 2, IO: 3, UNAVAILABLE: 4, AUTH: 5, INTERNAL: 70 } as const
 
 export interface Output {
   readonly json: boolean
@@ -15,6 +19,12 @@ export interface Output {
   error(e: unknown, hint?: string): void
 }
 
+function errorBody(e: unknown): { code: string; message: string; details?: unknown } {
+  if (isSisError(e)) return e.toJSON()
+  if (e instanceof CliError && e.code !== undefined) return { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) }
+  return { code: 'ERROR', message: e instanceof Error ? e.message : String(e) }
+}
+
 export function output(json: boolean, write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): Output {
   return {
     json,
@@ -22,7 +32,7 @@ export function output(json: boolean, write: (s: string) => void = (s) => proces
       write(json ? JSON.stringify(machine, null, 2) + '\n' : human + '\n')
     },
     error(e, hint) {
-      const body = isSisError(e) ? e.toJSON() : { code: 'ERROR', message: e instanceof Error ? e.message : String(e) }
+      const body = errorBody(e)
       if (json) write(JSON.stringify({ ok: false, errors: [body], hint }, null, 2) + '\n')
       else writeErr(`error ${body.code}: ${body.message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`)
     },
@@ -34,9 +44,36 @@ export class CliError extends Error {
   override readonly name = 'CliError'
   readonly exitCode: number
   readonly hint: string | undefined
-  constructor(message: string, exitCode: number, hint?: string) {
+  /** A stable code when the error has one (the node's API error code, say). */
+  readonly code: string | undefined
+  readonly details: unknown
+  constructor(message: string, exitCode: number, hint?: string, extra: { code?: string; details?: unknown } = {}) {
     super(message)
     this.exitCode = exitCode
     this.hint = hint
+    this.code = extra.code
+    this.details = extra.details
   }
+}
+
+/** Whether to colour what goes to this stream: a terminal, and NO_COLOR not set (to anything). */
+export function colourEnabled(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && env.NO_COLOR === undefined
+}
+
+export interface Paint {
+  ok(s: string): string
+  warn(s: string): string
+  bad(s: string): string
+  dim(s: string): string
+  bold(s: string): string
+}
+
+const sgr = (on: number, off: number) => (s: string) => `\x1b[${on}m${s}\x1b[${off}m`
+const plain = (s: string) => s
+
+/** Colour functions, or the identity when colour is off (so callers never branch). */
+export function paint(enabled: boolean = colourEnabled()): Paint {
+  if (!enabled) return { ok: plain, warn: plain, bad: plain, dim: plain, bold: plain }
+  return { ok: sgr(32, 39), warn: sgr(33, 39), bad: sgr(31, 39), dim: sgr(2, 22), bold: sgr(1, 22) }
 }

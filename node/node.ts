@@ -4,6 +4,7 @@
  * brings it up; stop() (or `await using`) brings it down cleanly.
  */
 import { EventEmitter } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
@@ -21,9 +22,10 @@ import { DATA_FILES } from './config.ts'
 import { DocumentCache } from './documents.ts'
 import { Replicator, SYNC_BATCH } from './replication.ts'
 import type { Frames, Transport } from './replication.ts'
-import type { LogView, NodeEvent, NodeService, Principal, SubmitResult, TransitAction } from './service.ts'
+import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, PeerStatus, Principal, SubmitResult, TransitAction } from './service.ts'
+import { encodeBackup } from './storage/backup.ts'
 import { LevelStore } from './storage/index.ts'
-import type { DocumentRecord, SearchQuery, Store } from './storage/types.ts'
+import type { DocumentRecord, OutboxItem, SearchQuery, Store } from './storage/types.ts'
 import { writeTar } from './tar.ts'
 
 export interface NodeParts {
@@ -48,6 +50,7 @@ export class SisNode implements NodeService {
   #syncTimer: NodeJS.Timeout | undefined
   #apiUrl: string | undefined
   #mrnCounter = 0
+  #startedAt: string | undefined
 
   constructor(config: NodeConfig, store?: Store) {
     this.#config = config
@@ -76,6 +79,7 @@ export class SisNode implements NodeService {
 
   async start(parts: NodeParts): Promise<void> {
     this.#parts = parts
+    this.#startedAt = new Date().toISOString()
     await this.#store.open()
     await this.#loadMembershipHistory()
     const t = parts.transport
@@ -384,11 +388,106 @@ export class SisNode implements NodeService {
     return { live: true, ready: now >= doc.validFrom && now <= doc.validUntil, peers: this.#parts?.transport.connectedMembers().length ?? 0, members: doc.members.length, membershipVersion: doc.version, membershipValidUntil: doc.validUntil }
   }
 
+  // Operations (admin) ------------------------------------------------------------------------
+
+  #operator(p: Principal, roles: readonly Principal['role'][]): void {
+    // The API checks roles first; this is the second lock on the same door.
+    if (!roles.includes(p.role)) throw new Error(`the role ${p.role} may not run this operation`)
+  }
+
+  /** Every other member, and every peer something still waits for (a member removed meanwhile). */
+  #peerCountries(depths: Record<string, number>): string[] {
+    const members = this.#membership.document.members.map((m) => m.country).filter((c) => c !== this.country)
+    return [...new Set([...members, ...Object.keys(depths)])].sort()
+  }
+
+  /** Every item waiting for a peer, due or backing off, in schedule order. */
+  #waiting(peer: string, limit?: number): Promise<OutboxItem[]> {
+    return this.#store.outbox(peer, '9999-12-31T23:59:59.999Z', limit)
+  }
+
+  async status(principal: Principal): Promise<NodeStatus> {
+    this.#operator(principal, ['admin', 'integration'])
+    const doc = this.#membership.document
+    const now = this.#now()
+    const depths = await this.#store.outboxDepth()
+    const connected = new Set(this.#parts?.transport.connectedMembers() ?? [])
+    const peers: PeerStatus[] = []
+    for (const country of this.#peerCountries(depths)) {
+      const depth = depths[country] ?? 0
+      // The oldest waiting item may sit anywhere in the schedule order (retries move items).
+      const oldest = depth === 0 ? undefined : (await this.#waiting(country, 10_000)).reduce<string | undefined>((a, o) => (a === undefined || o.enqueuedAt < a ? o.enqueuedAt : a), undefined)
+      peers.push({ country, connected: connected.has(country), outboxDepth: depth, replicationLagSeconds: oldest === undefined ? 0 : Math.max(0, (Date.parse(now) - Date.parse(oldest)) / 1000) })
+    }
+    const started = this.#startedAt ?? now
+    const me = doc.members.find((m) => m.country === this.country)
+    return {
+      country: this.country,
+      softwareVersion: SOFTWARE_VERSION,
+      keyId: this.#config.file.keyId,
+      keys: (me?.keys ?? []).map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, validFrom: k.validFrom, ...(k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt }) })),
+      membership: { version: doc.version, validFrom: doc.validFrom, validUntil: doc.validUntil, valid: now >= doc.validFrom && now <= doc.validUntil, members: doc.members.length, quorum: doc.quorum },
+      peers,
+      outboxTotal: Object.values(depths).reduce((a, n) => a + n, 0),
+      startedAt: started,
+      uptimeSeconds: Math.max(0, Math.round((Date.now() - Date.parse(started)) / 1000)),
+    }
+  }
+
+  async outbox(principal: Principal, query: { peer?: string; limit: number }): Promise<OutboxView> {
+    this.#operator(principal, ['admin', 'integration'])
+    const depths = await this.#store.outboxDepth()
+    const peers = query.peer === undefined ? this.#peerCountries(depths) : [query.peer]
+    const items = (await Promise.all(peers.map((p) => this.#waiting(p, query.limit)))).flat()
+      .sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : a.nextAttemptAt > b.nextAttemptAt ? 1 : a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0))
+      .slice(0, query.limit)
+    return { total: peers.reduce((a, p) => a + (depths[p] ?? 0), 0), items }
+  }
+
+  async retryOutbox(principal: Principal, peer?: string): Promise<{ rescheduled: number }> {
+    this.#operator(principal, ['admin'])
+    const now = this.#now()
+    let rescheduled = 0
+    for (const p of peer === undefined ? this.#peerCountries(await this.#store.outboxDepth()) : [peer]) {
+      // Attempts stay as they are: they count deliveries tried, and the next failure backs off from there.
+      const items = (await this.#waiting(p)).map((o) => ({ ...o, nextAttemptAt: now }))
+      if (items.length === 0) continue
+      await this.#store.retryOutbox(items)
+      rescheduled += items.length
+    }
+    this.#parts?.logger.info({ peer: peer ?? 'all', rescheduled }, 'outbox: every waiting item made due now')
+    setImmediate(() => void this.#flushAll())
+    return { rescheduled }
+  }
+
+  async backup(principal: Principal): Promise<{ fileName: string; chunks: AsyncIterable<Uint8Array> }> {
+    this.#operator(principal, ['admin'])
+    const snapshot = this.#store.snapshot
+    if (snapshot === undefined) throw new Error('this store cannot take a snapshot')
+    const createdAt = new Date().toISOString()
+    // The snapshot is taken here, before the response starts: the file is the store as of now.
+    const batches = snapshot.call(this.#store, 256)
+    this.#parts?.logger.info({ createdAt }, 'backup started')
+    return {
+      fileName: `sis-${this.country}-${createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.sisbak`,
+      chunks: encodeBackup({ country: this.country, createdAt, layout: '1' }, batches),
+    }
+  }
+
   /** For tests and the CLI: entries held for a document (exact bytes). */
   async entriesOf(documentId: string): Promise<Uint8Array[]> {
     return (await this.#store.entriesOf(documentId)).map((e) => e.bytes)
   }
 }
+
+/** This checkout's version (package.json), reported by GET /v1/status. */
+const SOFTWARE_VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+})()
 
 export function errorCode(e: unknown): string {
   return isSisError(e) ? e.code : 'ERROR'

@@ -3,7 +3,7 @@
  * interface the HTTP API (node/api) is written against. SisNode implements it; unit tests of the
  * API may use a small in-memory implementation beside it.
  */
-import type { DocumentRecord, SearchQuery } from './storage/types.ts'
+import type { DocumentRecord, OutboxItem, SearchQuery } from './storage/types.ts'
 
 /** Who is asking: resolved from an API token by the API layer. Deny by default. */
 export type Principal =
@@ -44,6 +44,36 @@ export interface SubmitResult {
   readonly status: string
 }
 
+/** One other member as this node sees it (GET /v1/status). */
+export interface PeerStatus {
+  readonly country: string
+  readonly connected: boolean
+  /** Entries waiting in the outbox for this member. */
+  readonly outboxDepth: number
+  /** How long the oldest of them has waited (0 when none). */
+  readonly replicationLagSeconds: number
+}
+
+/** What an operator checks first (GET /v1/status, `sis status`). */
+export interface NodeStatus {
+  readonly country: string
+  readonly softwareVersion: string
+  /** The key id this node signs with now, and this country's keys pinned in the membership. */
+  readonly keyId: string
+  readonly keys: readonly { readonly keyId: string; readonly publicKey: string; readonly validFrom: string; readonly revokedAt?: string }[]
+  readonly membership: { readonly version: number; readonly validFrom: string; readonly validUntil: string; readonly valid: boolean; readonly members: number; readonly quorum: number }
+  readonly peers: readonly PeerStatus[]
+  readonly outboxTotal: number
+  readonly startedAt: string
+  readonly uptimeSeconds: number
+}
+
+/** Outbox items waiting (GET /v1/outbox): `total` counts all, `items` is at most the limit asked. */
+export interface OutboxView {
+  readonly total: number
+  readonly items: readonly OutboxItem[]
+}
+
 export interface NodeService {
   readonly country: string
   /** Lodges a declaration given as unsigned message XML (DeclarationLodged) or its JSON form. */
@@ -59,4 +89,15 @@ export interface NodeService {
   health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipVersion?: number; membershipValidUntil?: string }>
   /** Adopts a newer signed membership (admin): it must follow the one in force and carry its quorum. */
   updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }>
+  /** The node, the membership in force and every other member: connection, outbox, lag. */
+  status(principal: Principal): Promise<NodeStatus>
+  /** Outbox items waiting (due or backing off), oldest schedule first, of one peer or all. */
+  outbox(principal: Principal, query: { peer?: string; limit: number }): Promise<OutboxView>
+  /** Makes every waiting item (of one peer or all) due now and starts a delivery round. */
+  retryOutbox(principal: Principal, peer?: string): Promise<{ rescheduled: number }>
+  /**
+   * A consistent snapshot of the whole store as a backup file (node/storage/backup.ts), streamed
+   * in chunks while the node keeps running.
+   */
+  backup(principal: Principal): Promise<{ fileName: string; chunks: AsyncIterable<Uint8Array> }>
 }

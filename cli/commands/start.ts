@@ -3,10 +3,6 @@
  * until SIGTERM or SIGINT, then stops cleanly (API closed, libp2p stopped, store closed).
  */
 import type { Command } from 'commander'
-import { pino } from 'pino'
-import { P2PHost, staticMemberDirectory } from '../../node/p2p/index.ts'
-import { createApi, createMetrics, startApi } from '../../node/api/index.ts'
-import { SisNode } from '../../node/node.ts'
 import { readNodeConfig } from '../node-files.ts'
 
 export function registerStartCommand(program: Command): void {
@@ -16,6 +12,10 @@ export function registerStartCommand(program: Command): void {
     .option('--log-level <level>', 'debug, info, warn or error', 'info')
     .addHelpText('after', '\nExample:\n  sis start --data /var/lib/sis')
     .action(async (opts: { data: string; logLevel: string }) => {
+      // Loaded here, not at the top: every other sis command starts without libp2p and Fastify.
+      const [{ pino }, { P2PHost, staticMemberDirectory }, { createApi, createMetrics, startApi }, { SisNode }] = await Promise.all([
+        import('pino'), import('../../node/p2p/index.ts'), import('../../node/api/index.ts'), import('../../node/node.ts'),
+      ])
       const now = () => new Date().toISOString()
       const config = readNodeConfig(opts.data, now)
       const logger = pino({ name: `sis-${config.file.country}`, level: opts.logLevel, redact: ['req.headers.authorization'] })

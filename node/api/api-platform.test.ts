@@ -106,11 +106,14 @@ describe('metrics and OpenAPI', () => {
     const doc = await body(await fetch(`${api.url}/openapi.json`))
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/events', '/v1/membership', '/v1/search',
-      '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
+      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/backup', '/v1/events', '/v1/membership', '/v1/outbox',
+      '/v1/outbox/retry', '/v1/search', '/v1/status', '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
       '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log',
     ])
     expect(doc.paths['/v1/membership'].post['x-roles']).toEqual(['admin'])
+    expect(doc.paths['/v1/backup'].get['x-roles']).toEqual(['admin'])
+    expect(doc.paths['/v1/status'].get['x-roles']).toEqual(['admin', 'integration'])
+    expect(doc.paths['/v1/status'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/NodeStatus' })
     const lodge = doc.paths['/v1/transits'].post
     expect(lodge['x-roles']).toEqual(['officer', 'integration'])
     expect(Object.keys(lodge.requestBody.content)).toEqual(['application/json', 'application/xml'])

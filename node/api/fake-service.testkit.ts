@@ -7,7 +7,9 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { SisError } from '../../protocol/errors.ts'
 import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
-import type { LogView, NodeEvent, NodeService, Principal, SubmitResult, TransitAction } from '../service.ts'
+import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, Principal, SubmitResult, TransitAction } from '../service.ts'
+import type { OutboxItem } from '../storage/types.ts'
+import { encodeBackup } from '../storage/backup.ts'
 import { hashToken } from './auth.ts'
 import type { ApiToken } from './auth.ts'
 import { createMetrics } from './metrics.ts'
@@ -99,6 +101,35 @@ export class FakeService implements NodeService {
   }
 
   membershipVersion = 1
+  readonly outboxItems: OutboxItem[] = []
+
+  async status(_p: Principal): Promise<NodeStatus> {
+    return {
+      country: 'KZ', softwareVersion: '0.0.0-test', keyId: 'kz-1', keys: [{ keyId: 'kz-1', publicKey: 'A'.repeat(43) + '=', validFrom: '2025-01-01T00:00:00Z' }],
+      membership: { version: this.membershipVersion, validFrom: '2025-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', valid: true, members: 2, quorum: 2 },
+      peers: [{ country: 'UZ', connected: true, outboxDepth: this.outboxItems.length, replicationLagSeconds: this.outboxItems.length === 0 ? 0 : 12.5 }],
+      outboxTotal: this.outboxItems.length, startedAt: '2025-03-01T10:00:00.000Z', uptimeSeconds: 60,
+    }
+  }
+
+  async outbox(_p: Principal, query: { peer?: string; limit: number }): Promise<OutboxView> {
+    const items = this.outboxItems.filter((o) => query.peer === undefined || o.peer === query.peer)
+    return { total: items.length, items: items.slice(0, query.limit) }
+  }
+
+  async retryOutbox(p: Principal, peer?: string): Promise<{ rescheduled: number }> {
+    this.calls.push({ method: 'retryOutbox', principal: p, args: [peer] })
+    return { rescheduled: this.outboxItems.filter((o) => peer === undefined || o.peer === peer).length }
+  }
+
+  /** Records the fake backup streams: a few records in batches, through the real encoder. */
+  backupRecords: (readonly [string, Uint8Array])[] = [['v\x00layout', new TextEncoder().encode('1')]]
+
+  async backup(_p: Principal): Promise<{ fileName: string; chunks: AsyncIterable<Uint8Array> }> {
+    const records = this.backupRecords
+    async function* batches() { for (let i = 0; i < records.length; i += 2) yield records.slice(i, i + 2) }
+    return { fileName: 'sis-KZ-test.sisbak', chunks: encodeBackup({ country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' }, batches()) }
+  }
 
   async updateMembership(_p: Principal, signed: unknown): Promise<{ version: number }> {
     const v = (signed as { document?: { version?: unknown } }).document?.version

@@ -3,7 +3,9 @@
  * to hand it the principal and to answer "not found" alike for unknown documents and for those
  * outside the caller's scope, so that a response never reveals that a document exists.
  */
+import { Readable } from 'node:stream'
 import { z } from 'zod'
+import { BACKUP_CONTENT_TYPE } from '../storage/backup.ts'
 import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
 import type { NodeService, Principal } from '../service.ts'
 import type { Role } from './auth.ts'
@@ -12,7 +14,8 @@ import { ApiError } from './errors.ts'
 import type { Metrics } from './metrics.ts'
 import {
   ActionJson, ActionParams, DocumentParams, DocumentRecordSchema, HealthSchema, LodgeJson, LogViewSchema,
-  NodeEventSchema, SEARCH_DEFAULT_LIMIT, SearchParams, SubmitResultSchema,
+  NodeEventSchema, NodeStatusSchema, OUTBOX_DEFAULT_LIMIT, OutboxParams, OutboxViewSchema, RetryJson, SEARCH_DEFAULT_LIMIT,
+  SearchParams, SubmitResultSchema,
 } from './schemas.ts'
 import type { EventStreams, SseOptions } from './sse.ts'
 import { streamEvents } from './sse.ts'
@@ -29,6 +32,8 @@ export interface RouteDeps {
 }
 
 const WRITERS: readonly Role[] = ['officer', 'integration']
+/** The operator, and the national system's monitoring. */
+const OPERATORS: readonly Role[] = ['admin', 'integration']
 
 function notFound(documentId: string): ApiError {
   // One message for "unknown" and "not yours": the difference would leak existence.
@@ -172,6 +177,49 @@ export function apiRoutes(deps: RouteDeps): Route[] {
         const result = await service.updateMembership(principal, b.value)
         audit(request, principal, { version: result.version }, 'membership updated')
         return result
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/v1/status', operationId: 'status', access: OPERATORS,
+      summary: 'The node at a glance: version, membership in force, every other member (connected, outbox depth, replication lag), uptime',
+      response: { status: 200, description: 'The status', contentType: 'application/json', schema: NodeStatusSchema },
+      async handle({ principal }) {
+        return service.status(principal)
+      },
+    }),
+    defineRoute<undefined, z.output<typeof OutboxParams>>({
+      method: 'GET', path: '/v1/outbox', operationId: 'outbox', access: OPERATORS,
+      summary: 'Entries waiting for delivery to other members (due or backing off), earliest next attempt first',
+      query: OutboxParams,
+      response: { status: 200, description: 'The waiting items, at most `limit`, and how many wait in all', contentType: 'application/json', schema: OutboxViewSchema },
+      async handle({ query, principal }) {
+        return service.outbox(principal, { ...(query.peer === undefined ? {} : { peer: query.peer }), limit: query.limit ?? OUTBOX_DEFAULT_LIMIT })
+      },
+    }),
+    defineRoute<undefined, undefined, z.output<typeof RetryJson>>({
+      method: 'POST', path: '/v1/outbox/retry', operationId: 'retryOutbox', access: ['admin'],
+      summary: 'Make every waiting item (of one peer, or all) due now, and start a delivery round',
+      body: { json: RetryJson },
+      response: { status: 200, description: 'How many items were rescheduled', contentType: 'application/json', schema: z.object({ rescheduled: z.number() }) },
+      async handle({ body, principal, request }) {
+        const b = required(body)
+        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
+        const result = await service.retryOutbox(principal, b.value.peer)
+        audit(request, principal, { peer: b.value.peer ?? 'all', rescheduled: result.rescheduled }, 'outbox retry')
+        return result
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/v1/backup', operationId: 'backup', access: ['admin'],
+      summary: 'A consistent snapshot of the whole store, streamed as a backup file for `sis restore` (SHA-256 in its trailer)',
+      response: { status: 200, description: 'The backup file', contentType: BACKUP_CONTENT_TYPE },
+      async handle({ principal, request, reply }) {
+        const backup = await service.backup(principal)
+        audit(request, principal, { file: backup.fileName }, 'backup')
+        // The file name is made by the node from its country and a time: no quotes or separators.
+        reply.type(BACKUP_CONTENT_TYPE).header('content-disposition', `attachment; filename="${backup.fileName}"`)
+        // A stream with backpressure: the node reads the snapshot only as fast as the client takes it.
+        return Readable.from(backup.chunks, { objectMode: false })
       },
     }),
     defineRoute({

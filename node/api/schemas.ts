@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { Header, types } from '../../protocol/index.ts'
 import type { DocumentRecord } from '../storage/types.ts'
 import { TRANSIT_ACTIONS } from '../service.ts'
-import type { LogView, NodeEvent, SubmitResult } from '../service.ts'
+import type { LogView, NodeEvent, NodeStatus, OutboxView, SubmitResult } from '../service.ts'
 
 export const DocumentParams = z.object({ documentId: Header.shape.documentId }).strict()
 
@@ -113,3 +113,45 @@ export const HealthSchema = z.object({
   membershipVersion: z.number().optional(),
   membershipValidUntil: z.string().optional(),
 }).meta({ id: 'Health' })
+
+const Country = z.string().regex(/^[A-Z]{2}$/).describe('ISO 3166-1 alpha-2 code of a member')
+
+export const NodeStatusSchema = z.object({
+  country: z.string(),
+  softwareVersion: z.string(),
+  keyId: z.string().describe('The key id this node signs with'),
+  keys: z.array(z.object({ keyId: z.string(), publicKey: z.string(), validFrom: z.string(), revokedAt: z.string().optional() }))
+    .describe('This country\'s keys pinned in the membership in force'),
+  membership: z.object({ version: z.number(), validFrom: z.string(), validUntil: z.string(), valid: z.boolean(), members: z.number(), quorum: z.number() }),
+  peers: z.array(z.object({
+    country: z.string(),
+    connected: z.boolean(),
+    outboxDepth: z.number().describe('Entries waiting for this member'),
+    replicationLagSeconds: z.number().describe('How long the oldest of them has waited'),
+  })),
+  outboxTotal: z.number(),
+  startedAt: z.string(),
+  uptimeSeconds: z.number(),
+}).meta({ id: 'NodeStatus' }) satisfies z.ZodType<NodeStatus>
+
+export const OUTBOX_DEFAULT_LIMIT = 1000
+
+export const OutboxParams = z.object({
+  peer: Country.optional(),
+  limit: z.string().regex(/^[0-9]{1,5}$/, 'a whole number from 1 to 10000').transform(Number).pipe(z.number().int().min(1).max(10_000)).optional()
+    .describe(`At most this many items (1 to 10000, default ${OUTBOX_DEFAULT_LIMIT})`),
+}).strict()
+
+export const OutboxViewSchema = z.object({
+  total: z.number().describe('Items waiting (for the peer asked, or for all)'),
+  items: z.array(z.object({
+    peer: z.string(),
+    documentId: z.string(),
+    entryId: z.string(),
+    enqueuedAt: z.string(),
+    attempts: z.number(),
+    nextAttemptAt: z.string(),
+  })),
+}).meta({ id: 'OutboxView' }) satisfies z.ZodType<OutboxView>
+
+export const RetryJson = z.object({ peer: Country.optional() }).strict()

@@ -10,6 +10,7 @@
  * two commits never interleave their read and their write. One process owns the folder
  * (LevelDB's LOCK file refuses a second one).
  */
+import { existsSync } from 'node:fs'
 import { Level } from 'level'
 import { K, components, timeRange } from './keys.ts'
 import {
@@ -254,4 +255,64 @@ export class LevelStore implements Store {
     const value = await this.get(K.membership(version))
     return value === undefined ? undefined : copyBytes(value)
   }
+
+  snapshot(batch = 512): AsyncIterable<readonly (readonly [string, Uint8Array])[]> {
+    // The iterator is made now, and a LevelDB iterator reads from an implicit snapshot taken at
+    // its creation: writes committed while the backup streams are not in it, none half in it.
+    const it = this.db.iterator()
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (;;) {
+            const rows = await it.nextv(batch)
+            if (rows.length === 0) return
+            yield rows.map(([k, v]) => [k, copyBytes(v)] as const)
+          }
+        } finally {
+          await it.close()
+        }
+      },
+    }
+  }
+}
+
+/** What a store folder holds, without taking it over: for `sis restore` before it writes. */
+export async function inspectStoreFolder(folder: string): Promise<'missing' | 'locked' | 'empty' | 'holds-data'> {
+  if (!existsSync(folder)) return 'missing'
+  const db = new Level<string, Uint8Array>(folder, { keyEncoding: 'utf8', valueEncoding: 'view', createIfMissing: false })
+  try {
+    await db.open()
+  } catch (e) {
+    // LevelDB's LOCK file: another process (a running node) owns the folder.
+    const cause = (e as { cause?: { code?: string } }).cause
+    if ((e as { code?: string }).code === 'LEVEL_LOCKED' || cause?.code === 'LEVEL_LOCKED' || /lock/i.test(String((e as { cause?: unknown }).cause ?? e))) return 'locked'
+    throw e
+  }
+  try {
+    for await (const k of db.keys({ limit: 2 })) if (k !== K.layout()) return 'holds-data'
+    return 'empty'
+  } finally {
+    await db.close()
+  }
+}
+
+/**
+ * Writes records into a new store folder (which must not exist), in synced batches, and checks
+ * the layout they carry. For `sis restore`, which writes into a fresh folder and renames it.
+ */
+export async function writeStoreFolder(folder: string, batches: AsyncIterable<readonly (readonly [string, Uint8Array])[]>): Promise<number> {
+  const db = new Level<string, Uint8Array>(folder, { keyEncoding: 'utf8', valueEncoding: 'view', errorIfExists: true })
+  await db.open()
+  let n = 0
+  try {
+    for await (const batch of batches) {
+      await db.batch(batch.map(([key, value]) => ({ type: 'put' as const, key, value })), { sync: true })
+      n += batch.length
+    }
+    const layout = await db.get(K.layout()) as Uint8Array | undefined
+    if (layout === undefined || fromUtf8(layout) !== LAYOUT) throw new Error(`storage: the restored records carry key layout ${layout === undefined ? 'none' : fromUtf8(layout)}, expected ${LAYOUT}`)
+  } finally {
+    await db.close()
+  }
+  return n
 }

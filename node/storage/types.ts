@@ -127,4 +127,9 @@ export interface Store {
   latestMembership(): Promise<{ version: number; bytes: Uint8Array } | undefined>
   /** One version of the history (entries signed under an older membership are checked against it). */
   getMembership(version: number): Promise<Uint8Array | undefined>
+  /**
+   * Every key and value as of one instant (a consistent snapshot, in key order), in batches:
+   * what a backup holds. Stores that cannot take one (the in-memory one) leave it out.
+   */
+  snapshot?(batch?: number): AsyncIterable<readonly (readonly [key: string, value: Uint8Array])[]>
 }
