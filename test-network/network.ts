@@ -29,15 +29,25 @@ export const SIS_BIN = join(root, 'cli', 'bin', 'sis.ts')
 
 export type Placement = 'loopback' | 'netns'
 
+/**
+ * A free port below Linux's ephemeral range (32768 and up): ports are chosen at founding (they are
+ * in the membership) but bound only when the node starts, and in between the kernel hands out
+ * ephemeral ports to outgoing connections, so a port from that range could be taken meanwhile.
+ */
+const handedOut = new Set<number>()
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, host, () => {
-      const addr = srv.address()
-      srv.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))))
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    if (handedOut.has(port)) continue
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer()
+      srv.once('error', () => resolve(false))
+      srv.listen(port, host, () => srv.close(() => resolve(true)))
     })
-  })
+    if (free) { handedOut.add(port); return port }
+    if (attempt > 200) throw new Error(`no free port found on ${host}`)
+  }
 }
 
 /** Polls until `check` returns a value other than undefined, or fails after `ms`. */
