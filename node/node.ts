@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { SisError, isSisError } from '../protocol/errors.ts'
-import { allocateMrn } from '../protocol/codes/index.ts'
+import { allocateGrn, allocateMrn } from '../protocol/codes/index.ts'
 import { signXml } from '../protocol/dsig/index.ts'
 import { sha256Hex } from '../protocol/crypto/index.ts'
 import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
@@ -20,6 +20,8 @@ import { ACTION_TYPES, authorityFor, headerFor } from './authoring.ts'
 import type { NodeConfig } from './config.ts'
 import { DATA_FILES } from './config.ts'
 import { DocumentCache } from './documents.ts'
+import { guaranteeWrites } from './guarantees.ts'
+import type { GuaranteeView } from './guarantees.ts'
 import { Replicator, SYNC_BATCH } from './replication.ts'
 import type { Frames, Transport } from './replication.ts'
 import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, PeerStatus, Principal, SubmitResult, TransitAction } from './service.ts'
@@ -92,6 +94,7 @@ export class SisNode implements NodeService {
     this.#timer = setInterval(() => void this.#flushAll(), 300)
     // New entries leave as soon as they are durable, not at the next tick.
     this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed') setImmediate(() => void this.#flushAll()) })
+    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed' && e.documentId !== undefined) this.#guaranteeDuties(e.documentId) })
     this.#syncTimer = setInterval(() => { for (const c of t.connectedMembers()) void this.#syncWith(c) }, 15_000)
     parts.logger.info({ country: this.country, api: this.#apiUrl }, 'node started')
   }
@@ -338,6 +341,51 @@ export class SisNode implements NodeService {
     if (record === undefined || !this.#sees(principal, record)) throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} here`, { documentId })
     this.#actsAsOwnOffice(principal, body)
     return this.write(ACTION_TYPES[action], documentId, body as Omit<Message<'WrittenOff'>, 'Header'>)
+  }
+
+  /**
+   * Registers a guarantee issued by this country (GuaranteeRegistered on its own document); the
+   * node allocates the GRN unless the national system gives one.
+   */
+  async registerGuarantee(principal: Principal, json: unknown): Promise<SubmitResult> {
+    this.#mayWrite(principal)
+    const body = structuredClone(json) as Record<string, unknown>
+    const g = (body.Guarantee ?? {}) as Record<string, unknown>
+    if (typeof g.GRN !== 'string' || g.GRN === '' || principal.role === 'officer') {
+      this.#mrnCounter = (this.#mrnCounter + 1) % 1296
+      g.GRN = allocateGrn({ year: Number(this.#now().slice(0, 4)), country: this.country, serial: (Date.parse(this.#now()).toString(36) + this.#mrnCounter.toString(36).padStart(2, '0')).toUpperCase().slice(-12) })
+      body.Guarantee = g
+    }
+    const grn = g.GRN as string
+    if (grn.slice(2, 4) !== this.country) throw new SisError('LOG_WRONG_DOCUMENT', `guarantee ${grn} is issued by ${grn.slice(2, 4)}: only the issuing country registers it`, { documentId: grn })
+    this.#actsAsOwnOffice(principal, { CustomsOfficeOfDeparture: body.GuaranteeOffice })
+    if ((await this.#store.getDocument(grn)) !== undefined) throw new SisError('LOG_DUPLICATE', `guarantee ${grn} is already registered`, { documentId: grn })
+    return this.write('GuaranteeRegistered', grn, body as Omit<Message<'GuaranteeRegistered'>, 'Header'>)
+  }
+
+  /** Guarantee duties run one at a time, each on the state as it is then (no double reservation). */
+  #duties: Promise<void> = Promise.resolve()
+
+  /** As the issuing country, reserves or releases on its guarantees what a changed transit calls for (L11). */
+  #guaranteeDuties(documentId: string): void {
+    this.#duties = this.#duties.then(async () => {
+      const doc = await this.#docs.get(documentId)
+      if (doc.state.kind !== 'transit') return
+      const f = doc.state.facts
+      if (f.declaration === undefined || !f.declaration.guarantees.some((grn) => grn.slice(2, 4) === this.country)) return
+      const views = new Map<string, GuaranteeView>()
+      for (const grn of f.declaration.guarantees) {
+        if (grn.slice(2, 4) !== this.country) continue
+        const g = await this.#docs.get(grn)
+        if (g.log.size > 0) views.set(grn, { state: g.state, entries: [...g.log.entries()] })
+      }
+      for (const w of guaranteeWrites(this.country, doc.state, doc.log.get(f.declaration.entry), (grn) => views.get(grn), this.#now())) {
+        const r = await this.write(w.type, w.grn, w.body as Omit<Message<'GuaranteeReserved'>, 'Header'>)
+        this.#parts?.logger.info({ guarantee: w.grn, transit: documentId, entry: r.entryId, type: w.type }, 'guarantee duty written')
+      }
+    }).catch((e: unknown) => {
+      this.#parts?.logger.warn({ transit: documentId, err: e instanceof Error ? e.message : String(e) }, 'guarantee duty failed; retried on the next change of the transit')
+    })
   }
 
   async document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined> {

@@ -78,6 +78,8 @@ export interface NodeService {
   readonly country: string
   /** Lodges a declaration given as unsigned message XML (DeclarationLodged) or its JSON form. */
   lodge(principal: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult>
+  /** Registers a guarantee this country issues (GuaranteeRegistered as JSON, header filled by the node). */
+  registerGuarantee(principal: Principal, guarantee: unknown): Promise<SubmitResult>
   /** Acts on a transit: the body is the action's message body as JSON (header filled by the node). */
   act(principal: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult>
   document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined>

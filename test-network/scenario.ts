@@ -26,19 +26,21 @@ const Alias = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/)
 const Changes = z.record(z.string(), z.unknown())
 
 const Declare = z.strictObject({ do: z.literal('declare'), at: Country, as: Alias, say: z.string().optional(), changes: Changes.optional() })
+/** A guarantee registered by its issuing country (GuaranteeRegistered), to be named as "$alias" in declarations. */
+const Register = z.strictObject({ do: z.literal('guarantee'), at: Country, as: Alias, say: z.string().optional(), changes: Changes.optional() })
 const Act = z.strictObject({
   do: z.literal('act'), at: Country, on: Alias, action: z.enum(TRANSIT_ACTIONS), say: z.string().optional(), changes: Changes.optional(),
   /** What the written entry must be once replicated (checked in the verdict). Default effective. */
   expect: z.enum(['effective', 'ineffective', 'refused']).default('effective'),
 })
-const Converge = z.strictObject({ do: z.literal('converge'), on: Alias, say: z.string().optional(), status: z.string().optional(), dispute: z.boolean().optional(), at: z.array(Country).optional(), timeoutMs: z.number().int().positive().max(300_000).default(30_000) })
+const Converge = z.strictObject({ do: z.literal('converge'), on: Alias, say: z.string().optional(), status: z.string().optional(), dispute: z.boolean().optional(), balance: z.string().optional(), at: z.array(Country).optional(), timeoutMs: z.number().int().positive().max(300_000).default(30_000) })
 const NodeFault = z.strictObject({ do: z.enum(['kill', 'restart', 'stop', 'pause', 'resume']), node: Country, say: z.string().optional() })
 const Partition = z.strictObject({ do: z.literal('partition'), groups: z.array(z.array(Country).min(1)).min(2), say: z.string().optional() })
 const Heal = z.strictObject({ do: z.literal('heal'), say: z.string().optional() })
 const Byzantine = z.strictObject({ do: z.literal('byzantine'), node: Country, on: Alias, acts: z.array(z.enum(['forge', 'unauthorised', 'equivocate'])).min(1), say: z.string().optional() })
 const Wait = z.strictObject({ do: z.literal('wait'), ms: z.number().int().min(0).max(120_000), say: z.string().optional() })
-type Leaf = z.infer<typeof Declare> | z.infer<typeof Act> | z.infer<typeof Converge> | z.infer<typeof NodeFault> | z.infer<typeof Partition> | z.infer<typeof Heal> | z.infer<typeof Byzantine> | z.infer<typeof Wait>
-const LeafStep = z.discriminatedUnion('do', [Declare, Act, Converge, NodeFault, Partition, Heal, Byzantine, Wait])
+type Leaf = z.infer<typeof Declare> | z.infer<typeof Register> | z.infer<typeof Act> | z.infer<typeof Converge> | z.infer<typeof NodeFault> | z.infer<typeof Partition> | z.infer<typeof Heal> | z.infer<typeof Byzantine> | z.infer<typeof Wait>
+const LeafStep = z.discriminatedUnion('do', [Declare, Register, Act, Converge, NodeFault, Partition, Heal, Byzantine, Wait])
 /** Steps run side by side (e.g. two transits lodged at once, an invalidation racing an arrival). */
 const Together = z.strictObject({ do: z.literal('together'), steps: z.array(LeafStep).min(2), say: z.string().optional() })
 export type Step = Leaf | z.infer<typeof Together>
@@ -50,7 +52,7 @@ export const Scenario = z.strictObject({
   nodes: z.array(Country).min(2).optional(),
   /** Partitions need network namespaces (root). */
   needs: z.array(z.enum(['netns'])).default([]),
-  steps: z.array(z.discriminatedUnion('do', [Declare, Act, Converge, NodeFault, Partition, Heal, Byzantine, Wait, Together])).min(1),
+  steps: z.array(z.discriminatedUnion('do', [Declare, Register, Act, Converge, NodeFault, Partition, Heal, Byzantine, Wait, Together])).min(1),
 })
 export type Scenario = z.infer<typeof Scenario>
 
@@ -78,7 +80,7 @@ interface DocRecord {
   status: string
   stateHash: string
   audience: string[]
-  state: { entries: { id: string; type: string; author: string; effect: { effective: boolean; code?: string } }[]; forks: { author: string; seq: number; ids: string[] }[]; frozen: Record<string, number>; facts?: { disputes?: { open: boolean }[] } }
+  state: { entries: { id: string; type: string; author: string; effect: { effective: boolean; code?: string } }[]; forks: { author: string; seq: number; ids: string[] }[]; frozen: Record<string, number>; facts?: { disputes?: { open: boolean }[]; balance?: string } }
 }
 
 /** What the runner prints as it goes: one line per step and check. */
@@ -131,6 +133,12 @@ export class ScenarioRunner {
     this.#say(`${ok ? '  ✓' : '  ✗'} ${what}${detail === undefined ? '' : ` (${detail})`}`)
   }
 
+  /** "$alias" anywhere in a step's changes stands for that document's id (e.g. a guarantee's GRN). */
+  #resolve(changes: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+    if (changes === undefined) return undefined
+    return JSON.parse(JSON.stringify(changes), (_k, v: unknown) => (typeof v === 'string' && v.startsWith('$') ? this.#documentId(v.slice(1)) : v)) as Record<string, unknown>
+  }
+
   #documentId(alias: string): string {
     const id = this.#transits.get(alias)
     if (id === undefined) throw new Error(`no transit "${alias}" declared before this step`)
@@ -170,7 +178,7 @@ export class ScenarioRunner {
     switch (step.do) {
       case 'declare': {
         const n = net.node(step.at)
-        const body = bodyFor('DeclarationLodged', step.changes)
+        const body = bodyFor('DeclarationLodged', this.#resolve(step.changes))
         const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/transits', { declaration: body })
         if (r.status !== 201) throw new Error(`${step.at} refused the declaration: ${r.status} ${JSON.stringify(r.body)}`)
         this.#transits.set(step.as, r.body.documentId)
@@ -178,10 +186,22 @@ export class ScenarioRunner {
         this.#say(`   [${step.at}] declaration lodged: ${step.as} = MRN ${r.body.documentId}, ${r.body.status} (${ms(t0)})`)
         return
       }
+      case 'guarantee': {
+        const n = net.node(step.at)
+        const body = bodyFor('GuaranteeRegistered', this.#resolve(step.changes))
+        // The issuing node allocates the GRN, as it allocates MRNs.
+        delete (body.Guarantee as Record<string, unknown>).GRN
+        const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/guarantees', { guarantee: body })
+        if (r.status !== 201) throw new Error(`${step.at} refused the guarantee: ${r.status} ${JSON.stringify(r.body)}`)
+        this.#transits.set(step.as, r.body.documentId)
+        this.#ack(step.as, r.body.entryId, step.at, 'effective')
+        this.#say(`   [${step.at}] guarantee registered: ${step.as} = GRN ${r.body.documentId} (${ms(t0)})`)
+        return
+      }
       case 'act': {
         const n = net.node(step.at)
         const id = this.#documentId(step.on)
-        const body = bodyFor(ACTION_TYPES[step.action], step.changes, id)
+        const body = bodyFor(ACTION_TYPES[step.action], this.#resolve(step.changes), id)
         // An officer acts when the goods are in front of them, which in a scenario can be a few
         // milliseconds after the previous step: a node that does not hold the document yet
         // answers 404, and the officer tries again, for up to 15 s.
@@ -204,8 +224,10 @@ export class ScenarioRunner {
         const doc = await this.#converged(step.on, step.at, step.timeoutMs)
         if (step.status !== undefined && doc.record.status !== step.status) throw new Error(`${step.on} converged with status ${doc.record.status}, expected ${step.status}`)
         const open = (doc.record.state.facts?.disputes ?? []).some((d) => d.open)
+        const balance = doc.record.state.facts?.balance
+        if (step.balance !== undefined && balance !== step.balance) throw new Error(`${step.on}: balance ${balance ?? 'none'}, expected ${step.balance}`)
         if (step.dispute !== undefined && open !== step.dispute) throw new Error(`${step.on}: expected ${step.dispute ? 'an open dispute' : 'no open dispute'}, found ${open ? 'one' : 'none'}`)
-        this.#say(`   ${doc.countries.join(', ')} hold ${step.on} with ${doc.record.state.entries.length} entries, status ${doc.record.status}${open ? ', dispute open' : ''}, one state hash ${doc.record.stateHash.slice(0, 12)}… (${ms(t0)})`)
+        this.#say(`   ${doc.countries.join(', ')} hold ${step.on} with ${doc.record.state.entries.length} entries, status ${doc.record.status}${open ? ', dispute open' : ''}${balance === undefined ? '' : `, balance ${balance}`}, one state hash ${doc.record.stateHash.slice(0, 12)}… (${ms(t0)})`)
         return
       }
       case 'kill': await net.node(step.node).kill(); this.#say(`   [${step.node}] killed with SIGKILL`); return

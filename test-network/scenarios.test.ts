@@ -27,7 +27,7 @@ const failed = (r: RunResult | undefined) => JSON.stringify(r?.results.flatMap((
 
 describe('scenario files', () => {
   it('every shipped scenario parses', () => {
-    for (const name of ['transit', 'incident', 'diversion', 'dispute']) expect(readScenario(join(scenarios, `${name}.json`)).name).toBe(name)
+    for (const name of ['transit', 'incident', 'diversion', 'dispute', 'guarantee']) expect(readScenario(join(scenarios, `${name}.json`)).name).toBe(name)
   })
 
   it('a malformed scenario is refused with the path of the fault', () => {

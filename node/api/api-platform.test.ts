@@ -106,7 +106,7 @@ describe('metrics and OpenAPI', () => {
     const doc = await body(await fetch(`${api.url}/openapi.json`))
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/backup', '/v1/events', '/v1/membership', '/v1/outbox',
+      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/backup', '/v1/events', '/v1/guarantees', '/v1/membership', '/v1/outbox',
       '/v1/outbox/retry', '/v1/search', '/v1/status', '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
       '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log',
     ])

@@ -68,6 +68,13 @@ export class FakeService implements NodeService {
     return { documentId: id, entryId: 'e'.repeat(64), status: 'lodged' }
   }
 
+  async registerGuarantee(p: Principal, guarantee: unknown): Promise<SubmitResult> {
+    this.#write('registerGuarantee', p, [guarantee])
+    const id = (guarantee as { Guarantee?: { GRN?: string } }).Guarantee?.GRN ?? '26CN650000000007Z'
+    this.docs.set(id, record(id, {}))
+    return { documentId: id, entryId: 'd'.repeat(64), status: 'registered' }
+  }
+
   async act(p: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult> {
     this.#write('act', p, [documentId, action, body])
     return { documentId, entryId: 'f'.repeat(64), status: action === 'accept' ? 'accepted' : 'lodged' }

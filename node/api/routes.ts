@@ -13,7 +13,7 @@ import { ROLES, describePrincipal } from './auth.ts'
 import { ApiError } from './errors.ts'
 import type { Metrics } from './metrics.ts'
 import {
-  ActionJson, ActionParams, DocumentParams, DocumentRecordSchema, HealthSchema, LodgeJson, LogViewSchema,
+  ActionJson, ActionParams, GuaranteeJson, DocumentParams, DocumentRecordSchema, HealthSchema, LodgeJson, LogViewSchema,
   NodeEventSchema, NodeStatusSchema, OUTBOX_DEFAULT_LIMIT, OutboxParams, OutboxViewSchema, RetryJson, SEARCH_DEFAULT_LIMIT,
   SearchParams, SubmitResultSchema,
 } from './schemas.ts'
@@ -95,6 +95,21 @@ export function apiRoutes(deps: RouteDeps): Route[] {
         const b = required(body)
         const result = await service.lodge(principal, b.kind === 'xml' ? { xml: b.xml } : { json: b.value.declaration })
         audit(request, principal, { documentId: result.documentId, entryId: result.entryId }, 'declaration lodged')
+        reply.header('location', `/v1/transits/${encodeURIComponent(result.documentId)}`)
+        return result
+      },
+    }),
+    defineRoute<undefined, undefined, z.output<typeof GuaranteeJson>>({
+      method: 'POST', path: '/v1/guarantees', operationId: 'registerGuarantee', access: WRITERS,
+      summary: 'Register a guarantee issued by this country; its node then reserves and releases it for the transits that name it',
+      body: { json: GuaranteeJson },
+      response: { status: 201, description: 'The guarantee was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
+      errors: [409, 503],
+      async handle({ body, principal, request, reply }) {
+        const b = required(body)
+        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
+        const result = await service.registerGuarantee(principal, b.value.guarantee)
+        audit(request, principal, { documentId: result.documentId, entryId: result.entryId }, 'guarantee registered')
         reply.header('location', `/v1/transits/${encodeURIComponent(result.documentId)}`)
         return result
       },

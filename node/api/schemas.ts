@@ -41,6 +41,10 @@ export const SearchParams = z.object({
 export type SearchParams = z.output<typeof SearchParams>
 
 /** `{ declaration }`: the DeclarationLodged message in its JSON form; the service validates it. */
+export const GuaranteeJson = z.object({
+  guarantee: z.record(z.string(), z.unknown()).describe('The GuaranteeRegistered message as JSON (the node fills the header; it allocates the GRN if none is given)'),
+}).strict()
+
 export const LodgeJson = z.object({
   declaration: z.record(z.string(), z.unknown()).describe('The DeclarationLodged message as JSON (the node fills the header)'),
 }).strict()

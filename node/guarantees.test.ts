@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { computeState, DocumentLog, readEntry } from '../protocol/log/index.ts'
+import type { LogEntry } from '../protocol/log/index.ts'
+import { exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
+import { DocumentWriter, testMembership } from '../protocol/testing/federation.ts'
+import { transitLifecycle } from '../protocol/testing/scenario.ts'
+import type { WrittenEntry } from '../protocol/testing/federation.ts'
+import { guaranteeWrites } from './guarantees.ts'
+import type { GuaranteeView } from './guarantees.ts'
+
+const membership = testMembership()
+const NOW = '2026-11-23T12:00:00.000Z'
+
+function view(written: readonly WrittenEntry[], documentId: string): { state: ReturnType<typeof computeState>; entries: LogEntry[] } {
+  const log = new DocumentLog(documentId)
+  for (const w of written) log.add(readEntry(w.bytes, membership))
+  const entries = [...log.entries()]
+  return { state: computeState({ documentId, entries }, membership), entries }
+}
+
+function guarantee(extra: (w: DocumentWriter, registered: WrittenEntry) => void = () => undefined): GuaranteeView {
+  const w = new DocumentWriter(EXAMPLE_CONTEXT.grn)
+  const registered = w.write('GuaranteeRegistered', 'CN', exampleMessage('GuaranteeRegistered'))
+  extra(w, registered)
+  return view(w.written, EXAMPLE_CONTEXT.grn)
+}
+
+describe('what the issuing node writes on its guarantee (L11)', () => {
+  const { e } = transitLifecycle()
+  const upTo = (names: string[]) => view(names.map((n) => e[n]!), EXAMPLE_CONTEXT.mrn)
+  const decl = (t: { entries: LogEntry[] }) => t.entries.find((x) => x.type === 'DeclarationLodged')
+
+  it('reserves the amount to be covered once the transit is accepted, and only the issuer does', () => {
+    const lodged = upTo(['lodged'])
+    expect(guaranteeWrites('CN', lodged.state, decl(lodged), () => guarantee(), NOW)).toEqual([])
+    const accepted = upTo(['lodged', 'accepted'])
+    const writes = guaranteeWrites('CN', accepted.state, decl(accepted), () => guarantee(), NOW)
+    expect(writes).toHaveLength(1)
+    expect(writes[0]).toMatchObject({ type: 'GuaranteeReserved', grn: EXAMPLE_CONTEXT.grn, body: { TransitOperation: { MRN: EXAMPLE_CONTEXT.mrn }, Reservation: { amount: '18500.00', currency: 'USD' } } })
+    expect(guaranteeWrites('KZ', accepted.state, decl(accepted), () => guarantee(), NOW)).toEqual([])
+    // An unregistered guarantee (or one this node does not hold) gets nothing.
+    expect(guaranteeWrites('CN', accepted.state, decl(accepted), () => undefined, NOW)).toEqual([])
+  })
+
+  it('does not reserve twice, even when the first reservation was ineffective', () => {
+    const accepted = upTo(['lodged', 'accepted'])
+    const reserved = guarantee((w, r) => {
+      const big = exampleMessage('GuaranteeReserved')
+      big.Reservation.amount = '999999.00'
+      w.write('GuaranteeReserved', 'CN', big, { parents: [r.id], auth: [r.id] })
+    })
+    expect(reserved.state.kind === 'guarantee' && reserved.state.facts.reservations).toEqual([])
+    expect(guaranteeWrites('CN', accepted.state, decl(accepted), () => reserved, NOW)).toEqual([])
+  })
+
+  it('releases the reservation after the write-off, with the reserved amount', () => {
+    const done = upTo(Object.keys(e))
+    const reserved = guarantee((w, r) => { w.write('GuaranteeReserved', 'CN', exampleMessage('GuaranteeReserved'), { parents: [r.id], auth: [r.id] }) })
+    const writes = guaranteeWrites('CN', done.state, decl(done), () => reserved, NOW)
+    expect(writes).toMatchObject([{ type: 'GuaranteeReleased', body: { Release: { amount: '18500.00', reason: 'written-off' } } }])
+    // Before the write-off nothing is released.
+    const arrived = upTo(['lodged', 'accepted', 'released', 'passageKZ', 'arrival'])
+    expect(guaranteeWrites('CN', arrived.state, decl(arrived), () => reserved, NOW)).toEqual([])
+  })
+})
