@@ -11,6 +11,7 @@ import type { Logger } from 'pino'
 import { SisError, isSisError } from '../protocol/errors.ts'
 import { allocateGrn, allocateMrn } from '../protocol/codes/index.ts'
 import { signXml } from '../protocol/dsig/index.ts'
+import { DocumentLog, readEntry } from '../protocol/log/index.ts'
 import { sha256Hex } from '../protocol/crypto/index.ts'
 import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
@@ -19,7 +20,7 @@ import { verifySignedMembership, withHistory } from '../protocol/membership/inde
 import { ACTION_TYPES, authorityFor, headerFor } from './authoring.ts'
 import type { NodeConfig } from './config.ts'
 import { DATA_FILES } from './config.ts'
-import { DocumentCache } from './documents.ts'
+import { DocumentCache, stateOf } from './documents.ts'
 import { guaranteeWrites } from './guarantees.ts'
 import type { GuaranteeView } from './guarantees.ts'
 import { Replicator, SYNC_BATCH } from './replication.ts'
@@ -88,6 +89,7 @@ export class SisNode implements NodeService {
     await t.handle('push', (frames, from) => this.#onPush(frames, from.country))
     await t.handle('sync', (frames, from) => this.#replicator.answerSync(from.country, this.#replicator.parseSync(frames[0])))
     await t.handle('membership', (frames) => this.#answerMembership(frames))
+    await t.handle('presentation', (frames, from) => this.#answerPresentation(frames, from.country))
     t.onMemberConnected((country) => { void this.#syncWith(country); this.#emit({ type: 'peer-connected', at: this.#now(), detail: country }) })
     await t.start()
     if (parts.api !== undefined) this.#apiUrl = await parts.api.listen()
@@ -338,9 +340,65 @@ export class SisNode implements NodeService {
   async act(principal: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult> {
     this.#mayWrite(principal)
     const record = await this.#store.getDocument(documentId)
+    if (record === undefined && action === 'diversion') {
+      this.#actsAsOwnOffice(principal, body)
+      return this.#divertHere(documentId, body as Omit<Message<'DiversionRequested'>, 'Header'>)
+    }
     if (record === undefined || !this.#sees(principal, record)) throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} here`, { documentId })
     this.#actsAsOwnOffice(principal, body)
     return this.write(ACTION_TYPES[action], documentId, body as Omit<Message<'WrittenOff'>, 'Header'>)
+  }
+
+  // Diversion to a country off the route --------------------------------------------------------
+
+  /**
+   * Goods under a transit this node does not hold are presented at one of its offices (the
+   * driver hands over the MRN): the node asks the office of departure's country for the log
+   * (the presentation protocol, like NCTS's request for the anticipated arrival record), writes
+   * its DiversionRequested on top of it, and stores the whole log, which the diversion now puts
+   * in its audience. The entries are verified like any others; nothing is stored if the
+   * departure country refuses or the diversion is not effective.
+   */
+  async #divertHere(documentId: string, body: Omit<Message<'DiversionRequested'>, 'Header'>): Promise<SubmitResult> {
+    const t = this.#parts?.transport
+    const departure = documentId.slice(2, 4)
+    const office = (body as { CustomsOfficeActual?: { referenceNumber?: string } }).CustomsOfficeActual?.referenceNumber
+    if (t === undefined || departure === this.country || office === undefined) throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} here`, { documentId })
+    let frames: Frames
+    try {
+      frames = await t.request(departure, 'presentation', [new TextEncoder().encode(JSON.stringify({ documentId, office }))], { timeoutMs: 15_000 })
+    } catch {
+      throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} could be obtained from ${departure} for a diversion to ${office}`, { documentId })
+    }
+    const r = await this.#replicator.serial(async () => {
+      const log = new DocumentLog(documentId)
+      for (const f of frames) log.add(readEntry(f, this.#membership))
+      const state = stateOf(log, this.#membership)
+      const bytes = this.#sign('DiversionRequested', body, documentId, log, authorityFor('DiversionRequested', state))
+      return this.#replicator.ingestUnlocked([...frames, bytes], departure)
+    })
+    const own = r.accepted.at(-1)
+    if (own === undefined || r.refused.length > 0) throw r.refused[0]?.error ?? new SisError('LOG_WRONG_DOCUMENT', `the diversion of ${documentId} to ${office} was not taken: it does not bring ${this.country} into the transit`, { documentId })
+    const after = await this.#docs.get(documentId)
+    return { documentId, entryId: own, status: after.state.status }
+  }
+
+  /**
+   * The presentation protocol, at the departure country's node: the log of a released transit,
+   * for a member at one of whose offices the goods are presented. Any other case gets the same
+   * refusal, whether or not the document exists.
+   */
+  async #answerPresentation(frames: Frames, from: string): Promise<Frames> {
+    const refuse = () => new SisError('LOG_WRONG_DOCUMENT', 'no transit to present', {})
+    let asked: { documentId?: unknown; office?: unknown }
+    try { asked = JSON.parse(new TextDecoder().decode(frames[0] ?? new Uint8Array())) as typeof asked } catch { throw refuse() }
+    if (typeof asked.documentId !== 'string' || typeof asked.office !== 'string' || asked.documentId.slice(2, 4) !== this.country) throw refuse()
+    if (this.#membership.office(asked.office)?.country !== from) throw refuse()
+    const doc = await this.#docs.get(asked.documentId)
+    const s = doc.state
+    if (doc.log.size === 0 || s.kind !== 'transit' || s.facts.released === undefined || s.facts.arrival !== undefined || s.facts.writtenOff !== undefined) throw refuse()
+    this.#parts?.logger.info({ peer: from, documentId: asked.documentId, office: asked.office }, 'transit presented for a diversion')
+    return (await this.#store.entriesOf(asked.documentId)).map((e) => e.bytes)
   }
 
   /**

@@ -75,6 +75,16 @@ describe('sis testnet run, real node processes', () => {
     }
   }, 120_000)
 
+  it('an incident, a diversion through a country off the route, and a guarantee exhausted by concurrent transits pass', () => {
+    const { status, result, stderr } = testnetRun(...['incident', 'diversion', 'guarantee'].map((n) => join(scenarios, `${n}.json`)))
+    expect(status, stderr + failed(result)).toBe(0)
+    const [incident, diversion, guarantee] = result!.results
+    expect(incident?.transits.T1?.status).toBe('written-off')
+    // Kyrgyzstan joined the audience by the diversion; Tajikistan, off the route, holds nothing.
+    expect(diversion?.transits.T1).toMatchObject({ holders: ['CN', 'KZ', 'UZ', 'KG'], audience: ['CN', 'KG', 'KZ', 'UZ'] })
+    expect(guarantee?.transits.G1?.status).toBe('registered')
+  }, 300_000)
+
   it.runIf(netnsAvailable())('an invalidation racing an arrival across a real partition opens the same dispute everywhere, until resolved', () => {
     const { status, result, stderr } = testnetRun(join(scenarios, 'dispute.json'))
     expect(status, stderr + failed(result)).toBe(0)

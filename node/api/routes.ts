@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream'
 import { z } from 'zod'
+import { isSisError } from '../../protocol/errors.ts'
 import { BACKUP_CONTENT_TYPE } from '../storage/backup.ts'
 import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
 import type { NodeService, Principal } from '../service.ts'
@@ -124,10 +125,15 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       async handle({ params, body, principal, request }) {
         // Checked here rather than left to the service, so an out-of-scope document is a 404
         // whatever error the service would have raised for it.
-        found(await service.document(principal, params.documentId), params.documentId)
+        // A diversion may be written where the document is not held yet (the node obtains it
+        // from the country of departure); a refusal then reads as "not found" too.
+        const held = await service.document(principal, params.documentId)
+        if (params.action !== 'diversion') found(held, params.documentId)
         const b = required(body)
         if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
-        const result = await service.act(principal, params.documentId, params.action, b.value)
+        const result = await service.act(principal, params.documentId, params.action, b.value).catch((e: unknown) => {
+          throw held === undefined && isSisError(e) && e.code === 'LOG_WRONG_DOCUMENT' ? notFound(params.documentId) : e
+        })
         audit(request, principal, { documentId: params.documentId, action: params.action, entryId: result.entryId }, 'transit action')
         return result
       },
