@@ -1,9 +1,10 @@
 /**
  * The adapter contract: everything an adapter author needs, in one file that imports nothing
  * from the node. An adapter talks to its node through `NodeClient` (the node's HTTP API with an
- * integration token, or the in-memory client in tests) and to its national system in that
- * system's own format. The shapes below mirror the node's API (node/api/schemas.ts); they are
- * restated here so that an adapter can be built and tested without the node's code.
+ * integration token, the node's own service when the node runs the adapter from node.json, or
+ * the in-memory client in tests) and to its national system in that system's own format. The
+ * shapes below mirror the node's API (node/api/schemas.ts); they are restated here so that an
+ * adapter can be built and tested without the node's code.
  */
 
 /** Transit actions of POST /v1/transits/:id/actions/:action (node/service.ts TRANSIT_ACTIONS). */
@@ -166,8 +167,8 @@ export interface DeliveredItem {
  * 3. An event the national side cannot take after N attempts goes to a dead-letter store with
  *    the reason, from where an operator can replay it; it is never dropped silently.
  * 4. Events missed while disconnected are recovered on reconnection (EventHandlers.onConnected).
- * 5. An adapter's failure never stops the node: adapters are separate processes or tasks that
- *    talk to it over its API.
+ * 5. An adapter's failure never stops the node: adapters are separate processes that talk to it
+ *    over its API, or tasks the node supervises (node/adapters.ts: logged, restarted with backoff).
  */
 export interface Adapter {
   readonly name: string

@@ -13,6 +13,7 @@ import { registerTestnetCommands } from './commands/testnet.ts'
 import { registerNodeOpsCommands } from './commands/node-ops.ts'
 import { registerTransitCommands } from './commands/transit.ts'
 import { registerCompletionCommand } from './commands/completion.ts'
+import { registerAdapterCommands } from './commands/adapter.ts'
 import { CliError, EXIT, output } from './output.ts'
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   // After log and key: these add `log export` and `key rotate|activate` to those groups.
   registerNodeOpsCommands(program)
   registerTransitCommands(program)
+  registerAdapterCommands(program)
   registerCompletionCommand(program)
   return program
 }

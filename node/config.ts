@@ -15,6 +15,35 @@ export const PrincipalConfig = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('trader'), name: z.string(), traderId: z.string().min(1).max(35) }),
 ])
 
+const AdapterName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" and "-", at most 64')
+
+/**
+ * One adapter the node runs in its own process (node/adapters.ts). Relative paths are relative to
+ * the data folder. The formats offered per kind are those the conformance kit passes for.
+ */
+export const AdapterConfig = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('file-drop'),
+    name: AdapterName,
+    /** Holds inbox/, processed/, failed/, outbox/ and .sis-adapter/ (journal, dead letters). */
+    folder: z.string().min(1),
+    format: z.enum(['sis', 'ncts', 'cusres']).default('sis'),
+    pollMs: z.number().int().min(50).max(3_600_000).default(1000),
+  }),
+  z.strictObject({
+    kind: z.literal('webhook'),
+    name: AdapterName,
+    url: z.url({ protocol: /^https?$/ }),
+    /** A file holding the HMAC secret (read at start; keep it 0600, out of node.json). */
+    secretFile: z.string().min(1),
+    format: z.enum(['sis', 'ncts']).default('sis'),
+    /** Journal and dead letters (default: adapters/<name> in the data folder). */
+    stateFolder: z.string().min(1).optional(),
+    timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+  }),
+])
+export type AdapterConfig = z.infer<typeof AdapterConfig>
+
 /** node.json in the data folder. */
 export const NodeFile = z.strictObject({
   country: z.enum(CAREC_COUNTRY_CODES),
@@ -22,6 +51,8 @@ export const NodeFile = z.strictObject({
   listen: z.array(z.string()).min(1).default(['/ip4/127.0.0.1/tcp/0']),
   api: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(0) }).default({ host: '127.0.0.1', port: 0 }),
   tokens: z.array(z.strictObject({ tokenSha256: z.string().regex(/^[0-9a-f]{64}$/), principal: PrincipalConfig })).default([]),
+  // Optional, so node.json files written before adapters existed read (and are written) unchanged.
+  adapters: z.array(AdapterConfig).refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'adapter names must be unique').optional(),
 })
 export type NodeFile = z.infer<typeof NodeFile>
 

@@ -12,6 +12,7 @@ import { table } from '../table.ts'
 
 function countriesOf(list: string | undefined): string[] | undefined {
   if (list === undefined) return undefined
+  if (list === 'all') return [...CAREC_COUNTRY_CODES]
   const cs = list.split(',').map((c) => c.trim().toUpperCase()).filter((c) => c !== '')
   const bad = cs.filter((c) => !(CAREC_COUNTRY_CODES as readonly string[]).includes(c))
   if (bad.length > 0 || cs.length < 2) throw new CliError(`--nodes ${list}: give two or more of ${CAREC_COUNTRY_CODES.join(',')}`, EXIT.USAGE)
@@ -64,11 +65,11 @@ export function registerTestnetCommands(program: Command): void {
   testnet.command('run')
     .description('run scenario files against a fresh test network each; exit 0 only if every verdict passes')
     .argument('<scenario...>', 'scenario files (test-network/scenarios/*.json)')
-    .option('--nodes <countries>', 'override the scenario\'s network (comma-separated countries)')
+    .option('--nodes <countries>', 'override the scenario\'s network: comma-separated countries, or all (the eleven CAREC countries)')
     .option('--netns', 'network namespaces (root); scenarios with partitions need it, and get it by default as root')
     .option('--keep', 'keep the nodes\' data folders')
     .option('--json', 'print the results as JSON')
-    .addHelpText('after', '\nExamples:\n  sis testnet run test-network/scenarios/transit.json\n  sis testnet run test-network/scenarios/*.json --json')
+    .addHelpText('after', '\nExamples:\n  sis testnet run test-network/scenarios/transit.json\n  sis testnet run test-network/scenarios/*.json --nodes all\n  sis testnet run test-network/scenarios/*.json --json')
     .action(async (files: string[], opts: { nodes?: string; netns?: boolean; keep?: boolean; json?: boolean }) => {
       const { TestNetwork, netnsAvailable } = await import('../../test-network/network.ts')
       const { readScenario, ScenarioRunner } = await import('../../test-network/scenario.ts')
