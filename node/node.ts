@@ -161,7 +161,8 @@ export class SisNode implements NodeService {
       this.#setMembership(verifySignedMembership(signed, signed.document.issuedAt ?? signed.document.validFrom, this.#membership))
     }
     const doc = this.#membership.document
-    const now = this.#now()
+    // Membership times are whole seconds; "…:21.769Z" must not sort before "…:21Z".
+    const now = this.#now().replace(/\.\d+Z$/, 'Z')
     if (!this.#membership.isMember(this.country)) throw new SisError('MEMBERSHIP_INVALID', `membership: ${this.country} is not a member of version ${doc.version}: the node fails closed`, { version: doc.version })
     if (now < doc.validFrom || now > doc.validUntil) throw new SisError('MEMBERSHIP_INVALID', `membership: version ${doc.version}, the newest held, is valid from ${doc.validFrom} to ${doc.validUntil}, not now (${now}): the node fails closed`, { version: doc.version })
   }
@@ -490,7 +491,7 @@ export class SisNode implements NodeService {
 
   async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipVersion?: number; membershipValidUntil?: string }> {
     const doc = this.#membership.document
-    const now = this.#now()
+    const now = this.#now().replace(/\.\d+Z$/, 'Z')
     return { live: true, ready: now >= doc.validFrom && now <= doc.validUntil, peers: this.#parts?.transport.connectedMembers().length ?? 0, members: doc.members.length, membershipVersion: doc.version, membershipValidUntil: doc.validUntil }
   }
 

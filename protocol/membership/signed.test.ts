@@ -17,6 +17,11 @@ describe('the signed membership', () => {
     expect(verifySignedMembership(founding, NOW).document.version).toBe(1)
   })
 
+  it('a clock reading with milliseconds in the founding second is within the validity (times compare as instants)', () => {
+    expect(verifySignedMembership(founding, '2026-01-01T00:00:00.769Z').document.version).toBe(1)
+    expect(() => verifySignedMembership(founding, '2025-12-31T23:59:59.999Z')).toThrow(/valid from/)
+  })
+
   it('fails closed: a missing founder, a changed document, an expired version', () => {
     const partial = signedBy(testMembershipDocument(), CAREC_COUNTRY_CODES.filter((c) => c !== 'AF'))
     expect(() => verifySignedMembership(partial, NOW)).toThrow(expect.objectContaining({ code: 'MEMBERSHIP_INVALID', details: expect.objectContaining({ missing: 'AF' }) }))

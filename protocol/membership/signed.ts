@@ -59,7 +59,10 @@ function validSigners(signed: SignedMembership, signers: Membership, at: (countr
  * for the founding version); `now` is the caller's clock. Fails closed: unsigned, under quorum,
  * out of sequence or expired memberships are refused.
  */
-export function verifySignedMembership(input: unknown, now: string, previous?: Membership): Membership {
+export function verifySignedMembership(input: unknown, clock: string, previous?: Membership): Membership {
+  // Membership times are whole seconds and compared as text: a clock reading with a fraction
+  // ("…:21.769Z") would sort before the same second ("…:21Z") and fail a fresh membership.
+  const now = clock.replace(/\.\d+Z$/, 'Z')
   const parsed = SignedMembership.safeParse(input)
   if (!parsed.success) invalid(`${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
   const signed = parsed.data
