@@ -71,7 +71,8 @@ export const SMALL_ORDER_ENCODINGS: readonly string[] = [
 
 /** A Map key for 32 bytes: one char per byte, cheaper than hex on the verification path. */
 export function bytesKey(bytes: Uint8Array): string {
-  return String.fromCharCode(...bytes)
+  // apply takes the typed array as it is; spreading it first costs several times more.
+  return String.fromCharCode.apply(null, bytes as unknown as number[])
 }
 
 function hexKey(hex: string): string {
@@ -82,7 +83,11 @@ function hexKey(hex: string): string {
 
 const SMALL_ORDER_SET = new Set(SMALL_ORDER_ENCODINGS.map(hexKey))
 
+// The first bytes of the encodings above: any other encoding is not one of them.
+const SMALL_ORDER_FIRST_BYTES = new Set(SMALL_ORDER_ENCODINGS.map((hex) => parseInt(hex.slice(0, 2), 16)))
+
 export function isSmallOrderEncoding(encoding: Uint8Array): boolean {
+  if (encoding.length !== 32 || !SMALL_ORDER_FIRST_BYTES.has(encoding[0] ?? -1)) return false
   return SMALL_ORDER_SET.has(bytesKey(encoding))
 }
 
@@ -125,5 +130,33 @@ export class BoundedMap<K, V> {
 
   get size(): number {
     return this.#map.size
+  }
+}
+
+/**
+ * A cache for values derived from a 32-byte key: by the key array's identity first (the pinned
+ * keys of a membership are a few arrays, handed out again on every lookup), checked against a
+ * copy of its bytes so a changed array is never mistaken for the key it held; then by the bytes
+ * themselves in a BoundedMap. Turning the bytes into a Map key costs more than the rest.
+ */
+export class KeyCache<V> {
+  readonly #byIdentity = new WeakMap<Uint8Array, { readonly copy: Uint8Array; readonly value: V }>()
+  readonly #byBytes: BoundedMap<string, V>
+
+  constructor(limit: number) {
+    this.#byBytes = new BoundedMap(limit)
+  }
+
+  get(raw: Uint8Array): V | undefined {
+    const known = this.#byIdentity.get(raw)
+    if (known !== undefined && equalBytes(known.copy, raw)) return known.value
+    const value = this.#byBytes.get(bytesKey(raw))
+    if (value !== undefined) this.#byIdentity.set(raw, { copy: raw.slice(), value })
+    return value
+  }
+
+  set(raw: Uint8Array, value: V): void {
+    this.#byBytes.set(bytesKey(raw), value)
+    this.#byIdentity.set(raw, { copy: raw.slice(), value })
   }
 }

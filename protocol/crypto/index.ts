@@ -11,5 +11,5 @@ export { NOBLE_ED25519 } from './noble.ts'
 export {
   signingKeyFromPem, signingKeyToPem, publicKeyFromPem, publicKeyToPem, publicKeyFromBase64, publicKeyToBase64,
 } from './pem.ts'
-export { sha256, sha256Hex } from './hash.ts'
+export { sha256, sha256Hex, sha256Parts } from './hash.ts'
 export { equalBytes } from './curve.ts'

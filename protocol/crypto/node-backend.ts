@@ -6,25 +6,24 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import type { Ed25519Backend, SigningKey } from './signing-key.ts'
-import { BoundedMap, bytesKey } from './curve.ts'
+import { KeyCache } from './curve.ts'
 import { PKCS8_ED25519_PREFIX, SPKI_ED25519_PREFIX } from './der.ts'
 
 // Creating a KeyObject parses DER inside OpenSSL and costs about as much as a verification, so
 // each is made once. Public keys: a bounded cache (the pinned keys of the membership are few;
 // a peer naming many keys must not grow memory). Private keys: one per SigningKey object, held
 // weakly so the KeyObject goes when the SigningKey does.
-const publicKeyObjects = new BoundedMap<string, KeyObject>(1024)
+const publicKeyObjects = new KeyCache<KeyObject>(1024)
 const privateKeyObjects = new WeakMap<SigningKey, KeyObject>()
 
 function publicKeyObject(raw: Uint8Array): KeyObject {
-  const cacheKey = bytesKey(raw)
-  let key = publicKeyObjects.get(cacheKey)
+  let key = publicKeyObjects.get(raw)
   if (key === undefined) {
     const der = new Uint8Array(SPKI_ED25519_PREFIX.length + 32)
     der.set(SPKI_ED25519_PREFIX)
     der.set(raw, SPKI_ED25519_PREFIX.length)
     key = createPublicKey({ key: Buffer.from(der.buffer), format: 'der', type: 'spki' })
-    publicKeyObjects.set(cacheKey, key)
+    publicKeyObjects.set(raw, key)
   }
   return key
 }

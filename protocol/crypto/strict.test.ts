@@ -113,6 +113,20 @@ describe('verifyStrict', () => {
     }
   })
 
+  it('judges the bytes of a key, not the array: a cached key changed in place is checked again', () => {
+    const other = signingKeyFromSeed(new Uint8Array(32).fill(9))
+    const otherSignature = NODE_ED25519.sign(other, message)
+    const pk = key.publicKey.slice()
+    expect(verifyStrict(NODE_ED25519, pk, message, signature)).toBe(true)
+    // The same array now holds another key: the node backend must not reuse the first KeyObject.
+    pk.set(other.publicKey)
+    expect(verifyStrict(NODE_ED25519, pk, message, signature)).toBe(false)
+    expect(verifyStrict(NODE_ED25519, pk, message, otherSignature)).toBe(true)
+    // ... and now a small-order point: the accepted-key cache must not vouch for it.
+    pk.set(hex(SMALL_ORDER_ENCODINGS[0] ?? ''))
+    refusedBeforeBackend(pk, message, signature)
+  })
+
   it('refuses a signature that is not 64 bytes', () => {
     for (const n of [0, 32, 63, 65, 128]) refusedBeforeBackend(key.publicKey, message, new Uint8Array(n))
   })

@@ -9,7 +9,7 @@ import * as ed from '@noble/ed25519'
 import type { Ed25519Backend } from './signing-key.ts'
 import { keyInvalid } from './signing-key.ts'
 import './noble.ts' // configures noble's SHA-512 before Point is used
-import { BoundedMap, bytesKey, isCanonicalY, isScalarBelowL, isSmallOrderEncoding } from './curve.ts'
+import { KeyCache, isCanonicalY, isScalarBelowL, isSmallOrderEncoding } from './curve.ts'
 
 /**
  * Refuse a public key unless it is a canonical encoding of a point of prime order L. Use at
@@ -49,18 +49,17 @@ export function checkPublicKey(raw: Uint8Array): void {
 // the cost of a node:crypto verification. Keys that passed are remembered; the keys a node
 // verifies with are the few pinned in the membership, so this cache almost always hits. Refused
 // keys are not remembered (they may be anything a peer sends).
-const acceptedKeys = new BoundedMap<string, true>(4096)
+const acceptedKeys = new KeyCache<true>(4096)
 
 function isAcceptedPublicKey(raw: Uint8Array): boolean {
   if (raw.length !== 32) return false
-  const key = bytesKey(raw)
-  if (acceptedKeys.get(key) === true) return true
+  if (acceptedKeys.get(raw) === true) return true
   try {
     checkPublicKey(raw)
   } catch {
     return false
   }
-  acceptedKeys.set(key, true)
+  acceptedKeys.set(raw, true)
   return true
 }
 

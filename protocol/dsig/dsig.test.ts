@@ -61,12 +61,41 @@ describe('the digest input', () => {
   })
 })
 
+describe('the canonical SignedInfo', () => {
+  it('is the signer\'s template: the template is already canonical', async () => {
+    const { canonicalize, parseXml } = await import('../xml/index.ts')
+    const { signedInfoXml } = await import('./profile.ts')
+    const template = signedInfoXml(Buffer.alloc(32, 7).toString('base64'))
+    expect(new TextDecoder().decode(canonicalize(parseXml(template)))).toBe(template)
+  })
+
+  it('of another spelling is computed, not assumed: a renamed prefix or white space in it breaks the signature', () => {
+    // Both re-spellings are canonical documents with the right digest; only SignedInfo's
+    // canonical form differs from what was signed.
+    const renamed = signed.replaceAll('ds:', 'sig:').replace('xmlns:ds=', 'xmlns:sig=')
+    expect(renamed).toContain('<sig:SignedInfo>')
+    refused(renamed, 'SIG_INVALID')
+    refused(signed.replace('<ds:SignedInfo>', '<ds:SignedInfo> '), 'SIG_INVALID')
+  })
+})
+
 describe('one byte sequence per signed content (S5)', () => {
   it('re-spellings that canonicalize the same are refused, so nobody can mint a second id for an entry', () => {
     refused(signed + '\n', 'SIG_MALFORMED', 'not-canonical')
     refused('<?xml version="1.0" encoding="UTF-8"?>' + signed, 'SIG_MALFORMED', 'not-canonical')
     refused(signed.replace('<ds:Reference URI="">', "<ds:Reference URI=''>"), 'SIG_MALFORMED', 'not-canonical')
     refused(signed.replace('<Header>', '<Header >'), 'SIG_MALFORMED', 'not-canonical')
+    // A BOM is dropped by the decoder, so the text equals the canonical form but the bytes do not.
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(signed)])
+    expect(() => verifyXml(withBom, pinned)).toThrow(expect.objectContaining({ code: 'SIG_MALFORMED', details: { reason: 'not-canonical' } }))
+  })
+
+  it('a re-spelling with the ds prefix declared on the root still digests the same content, and is refused as not canonical', () => {
+    // The canonical form moves the declaration back onto ds:Signature: the digest matches, the
+    // signature verifies, and only S5 refuses (the digest is taken from the canonical form).
+    const moved = signed.replace('<DeclarationLodged xmlns="urn:carec:sis:message:1">', '<DeclarationLodged xmlns="urn:carec:sis:message:1" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">')
+    expect(moved).not.toBe(signed)
+    refused(moved, 'SIG_MALFORMED', 'not-canonical')
   })
 })
 

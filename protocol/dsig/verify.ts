@@ -5,12 +5,12 @@
  * carries the tree of exactly the verified bytes: callers read the message from it and nothing else.
  */
 import { SisError } from '../errors.ts'
-import { canonicalize, parseXml } from '../xml/index.ts'
+import { canonicalize, canonicalText, parseXmlText } from '../xml/index.ts'
 import type { XmlElement, XmlLimits } from '../xml/index.ts'
 import type { Ed25519Backend } from '../crypto/index.ts'
-import { equalBytes, NODE_ED25519, sha256, verifyStrict } from '../crypto/index.ts'
+import { equalBytes, NODE_ED25519, sha256Parts, verifyStrict } from '../crypto/index.ts'
 import { signatureParts } from './structure.ts'
-import { DSIG_NS } from './profile.ts'
+import { encodeBase64, signedInfoXml } from './profile.ts'
 
 export interface VerifiedXml {
   /** The exact bytes that were verified. */
@@ -22,41 +22,60 @@ export interface VerifiedXml {
 /** Picks the pinned public key for a document; throws SIG_UNKNOWN_KEY when there is none. */
 export type KeyResolver = (root: XmlElement) => Uint8Array
 
-function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).lastIndexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength))
-}
+const UTF8 = new TextEncoder()
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
+/**
+ * Is this SignedInfo spelled exactly as the signer writes it: the ds prefix on every element and
+ * no text but the digest? signatureParts has checked everything else (the elements, their order,
+ * the attributes and their values, the digest's strict base64). Then its canonical form is the
+ * signer's template (signedInfoXml, which is canonical: dsig.test.ts shows it), and need not be
+ * computed; any other spelling is canonicalized, with the namespaces it inherits.
+ */
+function profileSpelling(signedInfo: XmlElement): boolean {
+  const stack: XmlElement[] = [signedInfo]
+  for (let el = stack.pop(); el !== undefined; el = stack.pop()) {
+    if (el.prefix !== 'ds') return false
+    for (const c of el.children) {
+      if (c.kind === 'element') stack.push(c)
+      else if (el.local !== 'DigestValue') return false
+    }
+  }
+  return true
 }
-
 
 export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: { backend?: Ed25519Backend; limits?: Partial<XmlLimits> } = {}): VerifiedXml {
-  const root = parseXml(bytes, options.limits)
+  const { root, text } = parseXmlText(bytes, options.limits)
   const parts = signatureParts(root)
-  // SignedInfo inherits the ds prefix from ds:Signature (and the default namespace from the root).
-  const inScope = new Map([...root.namespaces, ...parts.signature.namespaces])
-  // One canonicalization of the whole document serves twice: cut out the signature's own
-  // rendering and it is the digest input (the enveloped-signature transform); compared with the
-  // bytes it is the S5 check. Exclusive C14N renders a subtree the same inside the document and
-  // alone, and the signature is the last element, so its last occurrence is the one to cut.
-  const whole = canonicalize(root)
-  const own = canonicalize(parts.signature, { inScope })
-  const at = lastIndexOf(whole, own)
-  const digestInput = at < 0 ? canonicalize(root, { exclude: (e) => e === parts.signature }) : concat(whole.subarray(0, at), whole.subarray(at + own.length))
-  if (!equalBytes(sha256(digestInput), parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
+  // One canonicalization of the whole document serves twice. Cut out the signature's rendering
+  // and it is the digest input (the enveloped-signature transform): Exclusive C14N renders every
+  // other node the same whether or not the signature is in the node-set, since the signature is
+  // no ancestor of any of them. Compared with the input it is the S5 check.
+  const whole = canonicalText(root, {}, parts.signature)
+  if (whole.markStart < 0 || whole.markEnd < whole.markStart) throw new Error('verifyXml: the signature was not rendered')
+  // S5 on text: the strict UTF-8 decoding the parser did is one-to-one, so the bytes are the
+  // canonical form exactly when no BOM was dropped and the decoded text equals it.
+  const canonical = whole.text === text && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+  let digest: Uint8Array
+  if (canonical) {
+    // The bytes are then the UTF-8 of that text, so the digest input is the bytes before and
+    // after the signature's: no second encoding, no copy.
+    const tail = Buffer.byteLength(whole.text.slice(whole.markEnd))
+    const cut = Buffer.byteLength(whole.text.slice(whole.markStart, whole.markEnd))
+    const end = bytes.length - tail
+    digest = sha256Parts([bytes.subarray(0, end - cut), bytes.subarray(end)])
+  } else {
+    digest = sha256Parts([UTF8.encode(whole.text.slice(0, whole.markStart) + whole.text.slice(whole.markEnd))])
+  }
+  if (!equalBytes(digest, parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
   const publicKey = resolveKey(root)
-  const signedInfo = canonicalize(parts.signedInfo, { inScope })
+  const signedInfo = profileSpelling(parts.signedInfo) ? UTF8.encode(signedInfoXml(encodeBase64(parts.digest))) : canonicalize(parts.signedInfo, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) })
   if (!verifyStrict(options.backend ?? NODE_ED25519, publicKey, signedInfo, parts.signatureValue)) {
     throw new SisError('SIG_INVALID', 'signature: the Ed25519 signature does not verify with the pinned key of the author', {})
   }
   // S5: the bytes must be the canonical form itself. Any other spelling of the same signed
   // content (a trailing newline, single quotes, an XML declaration) would verify too but have
   // another id, and could be passed off as a second entry of the author (a false equivocation).
-  if (!equalBytes(whole, bytes)) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
-  const withoutSignature = { ...root, children: root.children.filter((c) => !(c.kind === 'element' && c.ns === DSIG_NS && c.local === 'Signature')) }
+  if (!canonical) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
+  const withoutSignature = { ...root, children: root.children.filter((c) => c !== parts.signature) }
   return { bytes, root: withoutSignature }
 }

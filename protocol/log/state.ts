@@ -3,8 +3,7 @@
  * runs the state machine of the document's kind, marks every entry effective or ineffective with
  * its reason, and hashes the result.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+import { sha256Hex } from '../crypto/index.ts'
 import { CATALOGUE } from '../messages/index.ts'
 import type { LogEntry } from './entry.ts'
 import type { Effect, OfficeDirectory } from './effect.ts'
@@ -14,6 +13,8 @@ import { CausalPast, orderEntries } from './order.ts'
 import { TransitMachine, transitStatus } from './transit.ts'
 import type { TransitFacts } from './transit.ts'
 import { canonicalJson } from './canonical-json.ts'
+
+const UTF8 = new TextEncoder()
 
 export interface EntryOutcome {
   readonly id: string
@@ -58,9 +59,9 @@ export function computeState(input: StateInput, offices: OfficeDirectory): Docum
   if (kind === 'guarantee') {
     const status = guarantee.facts.registered === undefined ? 'none' : 'registered'
     const body = { kind: 'guarantee' as const, status, facts: guarantee.facts, ...base }
-    return { ...body, hash: bytesToHex(sha256(utf8ToBytes(canonicalJson(body)))) }
+    return { ...body, hash: sha256Hex(UTF8.encode(canonicalJson(body))) }
   }
   const status = transitStatus(transit.facts)
   const body = { kind: 'transit' as const, status, facts: transit.facts, ...base }
-  return { ...body, hash: bytesToHex(sha256(utf8ToBytes(canonicalJson(body)))) }
+  return { ...body, hash: sha256Hex(UTF8.encode(canonicalJson(body))) }
 }

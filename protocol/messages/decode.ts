@@ -2,15 +2,26 @@
  * XML tree → plain message object, walking the message shape. This step checks structure the
  * way the XSD does (namespace, allowed elements, order, occurrences, no mixed content, only
  * xml:lang as attribute) and names the path of the first fault; values are left as exact
- * strings for the zod schema to check next (validate.ts).
+ * strings for the zod schema to check next (validate.ts). Given the FieldChecks compiled from
+ * that schema (acceptor.ts), it also runs them as it goes and says whether all passed, so an
+ * accepted message needs no second walk; zod still judges and reports anything they do not pass.
  */
 import { boundValue, SisError } from '../errors.ts'
 import type { XmlElement } from '../xml/types.ts'
 import type { ComplexType, ElementType } from './shape.ts'
 import { SIS_NS, XML_NS } from './namespace.ts'
 
-/** XML's white space (S production): not JavaScript's trim(), which also strips U+00A0, U+3000... */
-const XML_WHITESPACE = /^[ \t\r\n]*$/
+/**
+ * XML's white space (S production): not JavaScript's trim(), which also strips U+00A0, U+3000...
+ * A loop, not a regular expression: it runs on the indentation before every element.
+ */
+function isXmlWhitespace(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c !== 0x20 && c !== 0x9 && c !== 0xd && c !== 0xa) return false
+  }
+  return true
+}
 
 type Plain = string | { [key: string]: Plain | Plain[] | undefined }
 
@@ -40,33 +51,74 @@ function checkAttributes(el: XmlElement, path: string, allowLang: boolean): void
   }
 }
 
-function decodeValue(el: XmlElement, type: ElementType, path: string): Plain {
+/**
+ * Value checks to run while decoding, one per child element of a shape, in the shape's order:
+ * the zod schema's own checks, compiled by acceptor.ts. Decoding with them answers, beside the
+ * message, whether zod would accept it unchanged; they never refuse anything themselves.
+ */
+export interface FieldCheck {
+  /** zod requires the key (it is not optional). */
+  readonly required: boolean
+  /** The checks of a repeated element's array (its length). */
+  readonly array?: (values: unknown) => boolean
+  /** The checks of a leaf's or a lang-text's decoded value. */
+  readonly value?: (value: unknown) => boolean
+  /** The checks of a complex element's children. */
+  readonly children?: readonly FieldCheck[]
+}
+
+/** Whether every value check passed so far. */
+export interface Verdict {
+  accepted: boolean
+}
+
+function decodeValue(el: XmlElement, type: ElementType, path: string, check: FieldCheck | undefined, verdict: Verdict | undefined): Plain {
+  let value: Plain
   switch (type.kind) {
     case 'leaf':
       checkAttributes(el, path, false)
-      return leafText(el, path)
+      value = leafText(el, path)
+      break
     case 'lang-text': {
       checkAttributes(el, path, true)
       const lang = el.attributes.find((a) => a.ns === XML_NS && a.local === 'lang')?.value
-      const value = leafText(el, path)
-      return lang === undefined ? { value } : { lang, value }
+      const text = leafText(el, path)
+      value = lang === undefined ? { value: text } : { lang, value: text }
+      break
     }
     case 'complex':
       checkAttributes(el, path, false)
-      return decodeChildren(el, type, path)
+      return decodeChildren(el, type, path, check?.children, verdict)
   }
+  // Once a value has failed, zod will judge and report: the rest is only decoded.
+  if (verdict?.accepted === true && check?.value?.(value) !== true) verdict.accepted = false
+  return value
+}
+
+function indexOfName(specs: ComplexType['children'], name: string): number {
+  for (let k = 0; k < specs.length; k++) if (specs[k]?.name === name) return k
+  return -1
+}
+
+function hasChild(el: XmlElement, name: string): boolean {
+  for (const c of el.children) if (c.kind === 'element' && c.ns === SIS_NS && c.local === name) return true
+  return false
 }
 
 /** Matches child elements against the sequence of the shape, as an XSD validator would. */
-export function decodeChildren(el: XmlElement, shape: ComplexType, path: string): { [key: string]: Plain | Plain[] | undefined } {
-  const out: { [key: string]: Plain | Plain[] | undefined } = Object.create(null) as { [key: string]: Plain | Plain[] | undefined }
+export function decodeChildren(el: XmlElement, shape: ComplexType, path: string, checks?: readonly FieldCheck[], verdict?: Verdict): { [key: string]: Plain | Plain[] | undefined } {
+  // A plain object, like zod's output: its keys are only the shape's element names (never
+  // __proto__ or the like), so no name from the input can reach its prototype.
+  const out: { [key: string]: Plain | Plain[] | undefined } = {}
   const specs = shape.children
-  const counts = new Array<number>(specs.length).fill(0)
+  // Elements come in the shape's order, so only the current spec can have a count: every spec
+  // before it was passed (and checked), every spec after it has none yet.
   let at = 0
+  let atCount = 0
   for (const node of el.children) {
     if (node.kind === 'comment') continue
     if (node.kind === 'text') {
-      if (!XML_WHITESPACE.test(node.value)) fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
+      if (!isXmlWhitespace(node.value)) fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
       continue
     }
     if (node.ns !== SIS_NS) fail('MSG_WRONG_NAMESPACE', `${path}/${qname(node)}`, `element is in namespace ${JSON.stringify(boundValue(node.ns))}, expected "${SIS_NS}"`, { namespace: boundValue(node.ns) })
@@ -74,28 +126,40 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string)
     while (j < specs.length && specs[j]?.name !== node.local) j++
     const spec = specs[j]
     if (spec === undefined) {
-      const earlier = specs.findIndex((s) => s.name === node.local)
+      const earlier = indexOfName(specs, node.local)
       if (earlier >= 0) fail('MSG_ELEMENT_ORDER', `${path}/${node.local}`, `<${node.local}> comes after <${specs[at]?.name ?? ''}>; the schema puts it earlier`)
       fail('MSG_UNEXPECTED_ELEMENT', `${path}/${node.local}`, `<${node.local}> is not allowed in <${path.split('/').pop() ?? ''}>`, { element: node.local })
     }
     for (let k = at; k < j; k++) {
       const s = specs[k]
-      if (s === undefined || (counts[k] ?? 0) >= s.min) continue
-      const later = el.children.some((c) => c.kind === 'element' && c.ns === SIS_NS && c.local === s.name)
-      if (later) fail('MSG_ELEMENT_ORDER', `${path}/${s.name}`, `<${s.name}> must come before <${node.local}>`, { element: s.name })
+      if (s === undefined || (k === at ? atCount : 0) >= s.min) continue
+      if (hasChild(el, s.name)) fail('MSG_ELEMENT_ORDER', `${path}/${s.name}`, `<${s.name}> must come before <${node.local}>`, { element: s.name })
       fail('MSG_MISSING_ELEMENT', `${path}/${s.name}`, `required element <${s.name}> is missing`, { element: s.name })
     }
+    const count = (j === at ? atCount : 0) + 1
     at = j
-    const count = (counts[j] ?? 0) + 1
-    counts[j] = count
+    atCount = count
     if (count > spec.max) fail('MSG_DUPLICATE_ELEMENT', `${path}/${spec.name}`, `<${spec.name}> appears ${count} times, at most ${spec.max} allowed`, { element: spec.name, max: spec.max })
     const childPath = spec.repeated ? `${path}/${spec.name}[${count}]` : `${path}/${spec.name}`
-    const value = decodeValue(node, spec.type, childPath)
-    if (spec.repeated) ((out[spec.name] ??= []) as Plain[]).push(value)
-    else out[spec.name] = value
+    const value = decodeValue(node, spec.type, childPath, checks?.[j], verdict)
+    if (!spec.repeated) out[spec.name] = value
+    else if (count === 1) out[spec.name] = [value]
+    else (out[spec.name] as Plain[]).push(value)
   }
-  specs.forEach((s, k) => {
-    if ((counts[k] ?? 0) < s.min) fail('MSG_MISSING_ELEMENT', `${path}/${s.name}`, `required element <${s.name}> is missing${s.min > 1 ? ` (at least ${s.min})` : ''}`, { element: s.name })
-  })
+  // Loops, not closures, in this function: a variable a closure captures lives on the heap.
+  for (let k = at; k < specs.length; k++) {
+    const s = specs[k]
+    if (s !== undefined && (k === at ? atCount : 0) < s.min) fail('MSG_MISSING_ELEMENT', `${path}/${s.name}`, `required element <${s.name}> is missing${s.min > 1 ? ` (at least ${s.min})` : ''}`, { element: s.name })
+  }
+  if (checks !== undefined && verdict?.accepted === true) {
+    for (let k = 0; k < specs.length; k++) {
+      const check = checks[k]
+      const value = out[specs[k]?.name ?? '']
+      if (check === undefined || (value === undefined ? check.required : check.array !== undefined && !check.array(value))) {
+        verdict.accepted = false
+        break
+      }
+    }
+  }
   return out
 }

@@ -122,6 +122,8 @@ export class ShapeCompiler {
   }
 
   #child(name: string, prop: JsonSchema, required: boolean): ChildElement {
+    // The decoder builds plain objects keyed by these names; __proto__ would set a prototype.
+    if (name === '__proto__') throw new Error('an element may not be named __proto__')
     if (prop.type === 'array') {
       if (prop.items === undefined) throw new Error(`array ${name} without items`)
       return { name, min: required ? (prop.minItems ?? 0) : 0, max: prop.maxItems ?? Infinity, repeated: true, type: this.type(prop.items) }

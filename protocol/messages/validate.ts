@@ -17,6 +17,7 @@ import { DSIG_NS } from '../dsig/profile.ts'
 import { messageSchema } from './schema.ts'
 import type { Message, TypedMessage } from './schema.ts'
 import { messageShape } from './shape.ts'
+import { messageAcceptor, messageFieldChecks } from './acceptor.ts'
 
 export type CheckResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly errors: readonly SisError[] }
 
@@ -58,7 +59,22 @@ function documentIdOf(type: MessageTypeName, m: Record<string, unknown>): string
 export function checkMessage<T extends MessageTypeName>(type: T, input: unknown): CheckResult<Message<T>> {
   const parsed = messageSchema(type).safeParse(input)
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => issueToError(type, input, i)) }
-  const m = parsed.data as Record<string, unknown> & { Header: { messageType: string; documentId: string } }
+  return checkRules(type, parsed.data)
+}
+
+/**
+ * checkMessage for a message the decoder has just built (fresh objects nobody else holds): when
+ * the acceptor compiled from the same schema accepts it, zod would accept it and hand back an
+ * equal object, so the object itself goes on; anything else is judged and reported by zod.
+ */
+function checkDecoded<T extends MessageTypeName>(type: T, input: unknown): CheckResult<Message<T>> {
+  if (messageAcceptor(type)?.(input) === true) return checkRules(type, input)
+  return checkMessage(type, input)
+}
+
+/** The header against the message, then the cross-field rules of the catalogue. */
+function checkRules<T extends MessageTypeName>(type: T, data: unknown): CheckResult<Message<T>> {
+  const m = data as Record<string, unknown> & { Header: { messageType: string; documentId: string } }
   const errors: SisError[] = []
   if (m.Header.messageType !== type) {
     errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/messageType: ${JSON.stringify(m.Header.messageType)} does not match the root element ${type}`, { field: `${type}/Header/messageType`, value: m.Header.messageType }))
@@ -101,8 +117,11 @@ export function validateElement(root: XmlElement): CheckResult<TypedMessage> {
     if (!isMessageType(root.local)) throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, { element: root.local })
     const type = root.local
     if (root.attributes.length > 0) throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
-    const plain = decodeChildren(withoutSignature(root), messageShape(type), type)
-    const checked = checkMessage(type, plain)
+    // The zod checks run while decoding; whatever they do not accept, zod judges and reports.
+    const verdict = { accepted: true }
+    const checks = messageFieldChecks(type)
+    const plain = decodeChildren(withoutSignature(root), messageShape(type), type, checks, verdict)
+    const checked = checks !== undefined && verdict.accepted ? checkRules(type, plain) : checkDecoded(type, plain)
     return checked.ok ? { ok: true, message: { type, message: checked.message } as TypedMessage } : checked
   } catch (e) {
     if (e instanceof SisError) return { ok: false, errors: [e] }

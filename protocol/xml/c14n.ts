@@ -39,51 +39,91 @@ interface Frame {
   readonly rendered: ReadonlyMap<string, string>
   /** Prefix to URI in scope on this element; tracked only when inclusive prefixes need it. */
   readonly scope: ReadonlyMap<string, string>
+  /** The element's canonical start tag. */
+  readonly start: string
 }
 
 const NONE: ReadonlyMap<string, string> = new Map()
+const NO_PREFIXES: readonly string[] = []
 const UTF8 = new TextEncoder()
 
 /** The canonical form of the subtree rooted at `element`, as UTF-8 bytes. */
 export function canonicalize(element: XmlElement, options: CanonicalizeOptions = {}): Uint8Array {
+  const { text } = canonicalText(element, options)
+  // A hand-built tree could hold a lone surrogate, which encoding would silently replace.
+  if (!text.isWellFormed()) throw new Error('canonicalize: the tree contains a lone surrogate, which has no UTF-8 form')
+  return UTF8.encode(text)
+}
+
+/** The canonical form as a string, and where the rendering of `mark` starts and ends in it. */
+export interface CanonicalText {
+  readonly text: string
+  /** Offsets (UTF-16 units) of the rendering of `mark`, -1 when it was not rendered. */
+  readonly markStart: number
+  readonly markEnd: number
+}
+
+/**
+ * Like canonicalize, before UTF-8 encoding (the caller may compare it with text it decoded, or
+ * check it is well-formed itself). `mark` is an element of the subtree whose rendering the
+ * caller wants to locate: the signature verifier cuts it out to get the enveloped-signature
+ * transform's output without a second canonicalization.
+ */
+export function canonicalText(element: XmlElement, options: CanonicalizeOptions = {}, mark?: XmlElement): CanonicalText {
   const withComments = options.withComments === true
   const exclude = options.exclude
-  const inclusive = [...new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)))]
-  let out = ''
-  const stack: Frame[] = []
-  const open = (e: XmlElement, parent: Frame | undefined): void => {
-    const scope = inclusive.length === 0 ? NONE : withDeclarations(parent?.scope ?? options.inScope ?? NONE, e)
-    const { text, rendered, qname } = startTag(e, parent?.rendered ?? NONE, scope, inclusive)
-    out += text
-    stack.push({ element: e, qname, next: 0, rendered, scope })
-  }
-  if (exclude?.(element) === true) return new Uint8Array(0)
-  open(element, undefined)
+  const inclusive = options.inclusivePrefixes === undefined || options.inclusivePrefixes.length === 0
+    ? NO_PREFIXES
+    : [...new Set(options.inclusivePrefixes.map((p) => (p === '#default' ? '' : p)))]
+  let markStart = -1
+  let markEnd = -1
+  if (exclude?.(element) === true) return { text: '', markStart, markEnd }
+  // No closures over `out`: a captured variable would live on the heap, and this loop is hot.
+  if (element === mark) markStart = 0
+  const first = openFrame(element, undefined, options.inScope ?? NONE, inclusive)
+  let out = first.start
+  const stack: Frame[] = [first]
   for (let top = stack.at(-1); top !== undefined; top = stack.at(-1)) {
     const child = top.element.children[top.next++]
     if (child === undefined) {
       out += `</${top.qname}>`
+      if (top.element === mark) markEnd = out.length
       stack.pop()
     } else if (child.kind === 'text') {
       out += escapeText(child.value)
     } else if (child.kind === 'comment') {
       if (withComments) out += `<!--${child.value}-->`
     } else if (exclude?.(child) !== true) {
-      open(child, top)
+      if (child === mark) markStart = out.length
+      const frame = openFrame(child, top, NONE, inclusive)
+      out += frame.start
+      stack.push(frame)
     }
   }
-  // A hand-built tree could hold a lone surrogate, which encoding would silently replace.
-  if (!out.isWellFormed()) throw new Error('canonicalize: the tree contains a lone surrogate, which has no UTF-8 form')
-  return UTF8.encode(out)
+  return { text: out, markStart, markEnd }
+}
+
+/** The frame of an element being output, with its start tag. */
+function openFrame(e: XmlElement, parent: Frame | undefined, inScope: ReadonlyMap<string, string>, inclusive: readonly string[]): Frame {
+  const inherited = parent?.rendered ?? NONE
+  const scope = inclusive.length === 0 ? NONE : withDeclarations(parent?.scope ?? inScope, e)
+  if (isUsual(e, inherited, inclusive)) {
+    const qname = qualified(e.prefix, e.local)
+    return { element: e, qname, next: 0, rendered: inherited, scope, start: `<${qname}>` }
+  }
+  const { text, rendered, qname } = startTag(e, inherited, scope, inclusive)
+  return { element: e, qname, next: 0, rendered, scope, start: text }
+}
+
+/** The usual element: no attributes, its namespace already rendered above, no prefix list. */
+function isUsual(e: XmlElement, inherited: ReadonlyMap<string, string>, inclusive: readonly string[]): boolean {
+  return e.attributes.length === 0 && inclusive.length === 0 && e.prefix !== 'xml' && (e.prefix === '' || e.ns !== '') && (inherited.get(e.prefix) ?? '') === e.ns
 }
 
 /** The start tag of `e` and the rendered namespaces its descendants inherit. */
 function startTag(e: XmlElement, inherited: ReadonlyMap<string, string>, scope: ReadonlyMap<string, string>, inclusive: readonly string[]): { text: string; rendered: ReadonlyMap<string, string>; qname: string } {
   const qname = qualified(e.prefix, e.local)
-  // The usual element: no attributes, its namespace already rendered above, no prefix list.
-  if (e.attributes.length === 0 && inclusive.length === 0 && e.prefix !== 'xml' && (e.prefix === '' || e.ns !== '') && (inherited.get(e.prefix) ?? '') === e.ns) {
-    return { text: `<${qname}>`, rendered: inherited, qname }
-  }
+  if (isUsual(e, inherited, inclusive)) return { text: `<${qname}>`, rendered: inherited, qname }
   // Prefixes this element needs rendered, with their URIs: first the visibly utilized ones.
   const needed = new Map<string, string>()
   need(needed, e.prefix, e.ns, qname)

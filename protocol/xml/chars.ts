@@ -16,11 +16,16 @@ export function isXmlChar(codePoint: number): boolean {
   return codePoint >= 0x10000 && codePoint <= 0x10ffff
 }
 
+const OUTSIDE_COMMON_RANGES = /[^\t\n\r\x20-\ud7ff\ue000-\ufffd]/
+
 /**
  * Refuses the first forbidden character of the whole text. One pass over UTF-16 code units,
  * written as a loop (not a regular expression) so that surrogate pairing is explicit.
  */
 export function checkCharacters(text: string): void {
+  // Most texts hold only tab, LF, CR and U+0020–U+D7FF / U+E000–U+FFFD: one native scan says so.
+  // Anything else (surrogates included, which need pairing) gets the exact walk below.
+  if (!OUTSIDE_COMMON_RANGES.test(text)) return
   const length = text.length
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i)

@@ -3,10 +3,10 @@
  * outside this folder imports from here, never from the files behind it.
  */
 
-export { parseXml } from './parse.ts'
+export { parseXml, parseXmlText } from './parse.ts'
 export { resolveLimits } from './limits.ts'
-export { canonicalize, findElements } from './c14n.ts'
-export type { CanonicalizeOptions, FoundElement } from './c14n.ts'
+export { canonicalize, canonicalText, findElements } from './c14n.ts'
+export type { CanonicalizeOptions, CanonicalText, FoundElement } from './c14n.ts'
 export { XML_NAMESPACE, XMLNS_NAMESPACE } from './namespaces.ts'
 export { DEFAULT_XML_LIMITS } from './types.ts'
 export type { XmlAttribute, XmlComment, XmlElement, XmlLimits, XmlName, XmlNode, XmlText } from './types.ts'

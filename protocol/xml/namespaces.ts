@@ -8,6 +8,7 @@
 import { SisError } from '../errors.ts'
 import { splitQName } from './names.ts'
 import { excerpt, shorten } from './refuse.ts'
+import { internName } from './tag.ts'
 import type { XmlAttribute, XmlName } from './types.ts'
 
 export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace'
@@ -34,12 +35,18 @@ export interface ResolvedElement {
   readonly scope: NamespaceScope
 }
 
+// Shared by every element without attributes; the tree's types make both read-only.
+const NO_ATTRIBUTES: readonly XmlAttribute[] = Object.freeze([])
+const NO_DECLARATIONS: ReadonlyMap<string, string> = new Map()
+
 /** Resolves the names of one element and its attributes in the scope of its parent. */
 export function resolveElement(tag: string, raw: readonly RawAttribute[], parent: NamespaceScope): ResolvedElement {
+  // Most elements have no attributes at all: nothing to declare, nothing to allocate.
+  if (raw.length === 0) return { name: resolveName(tag, parent, 'element'), attributes: NO_ATTRIBUTES, declarations: NO_DECLARATIONS, scope: parent }
   const declarations = new Map<string, string>()
   for (const { name, value } of raw) {
-    if (name === 'xmlns') declarations.set('', checkDefault(value))
-    else if (name.startsWith('xmlns:')) declarations.set(checkBinding(name, value), value)
+    if (name === 'xmlns') declarations.set('', internName(checkDefault(value)))
+    else if (name.startsWith('xmlns:')) declarations.set(internName(checkBinding(name, value)), internName(value))
   }
   const scope = declarations.size === 0 ? parent : new Map([...parent, ...declarations])
   const name = resolveName(tag, scope, 'element')

@@ -23,10 +23,18 @@ import type { XmlElement, XmlLimits } from './types.ts'
  * as `cause`, so a hostile input can never escape as an unexpected exception type.
  */
 export function parseXml(input: Uint8Array | string, limits: Partial<XmlLimits> = {}): XmlElement {
+  return parseXmlText(input, limits).root
+}
+
+/**
+ * parseXml that also hands back the decoded text the tree was read from (a leading BOM already
+ * dropped), so a caller can compare it with a canonical form without encoding either again.
+ */
+export function parseXmlText(input: Uint8Array | string, limits: Partial<XmlLimits> = {}): { readonly root: XmlElement; readonly text: string } {
   const resolved = resolveLimits(limits)
   try {
     const text = decodeInput(input, resolved.maxBytes)
-    return readDocument(text, checkText(text), resolved)
+    return { root: readDocument(text, checkText(text), resolved), text }
   } catch (cause) {
     if (cause instanceof SisError) throw cause
     // Stack overflow, out-of-memory in a regex, a bug of ours: still a refusal, never a crash.

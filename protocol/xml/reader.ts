@@ -20,6 +20,7 @@ import { normalizeLineEnds, readTag, repeats } from './tag.ts'
 import type { ReaderContext, ReadTag } from './tag.ts'
 import type { XmlElement, XmlLimits, XmlNode } from './types.ts'
 
+const WIDE = /[\u0100-\uffff]/
 const LT = 0x3c
 const GT = 0x3e
 const AMP = 0x26
@@ -45,6 +46,7 @@ export function readDocument(text: string, start: number, limits: XmlLimits): Xm
 class DocumentReader implements ReaderContext {
   readonly text: string
   readonly limits: XmlLimits
+  readonly wide: boolean
   /** The open elements, innermost last. */
   private readonly open: OpenElement[] = []
   private root: XmlElement | undefined
@@ -63,6 +65,7 @@ class DocumentReader implements ReaderContext {
   constructor(text: string, limits: XmlLimits) {
     this.text = text
     this.limits = limits
+    this.wide = WIDE.test(text)
   }
 
   run(start: number): XmlElement {

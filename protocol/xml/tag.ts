@@ -26,6 +26,8 @@ const CR = 0xd
 
 /** What the reader provides on top of the structure scan's context. */
 export interface ReaderContext extends TagContext {
+  /** The text has characters beyond U+00FF, so V8 holds it (and every slice) as two-byte. */
+  readonly wide: boolean
   /** Records a refusal that must wait until the structure scan of the whole text is done. */
   refuseLater(error: SisError): void
 }
@@ -34,17 +36,21 @@ export interface ReadTag {
   /** The element name as written (prefix included). */
   readonly name: string
   /** Attributes as written, namespace declarations included, values normalized and decoded. */
-  readonly attributes: RawAttribute[]
+  readonly attributes: readonly RawAttribute[]
   /** Offset just after the closing '>'. */
   readonly end: number
   readonly selfClosing: boolean
 }
+
+const NO_ATTRIBUTES: readonly RawAttribute[] = Object.freeze([])
 
 /** Reads the start tag whose '<' is at `offset`. */
 export function readTag(context: ReaderContext, offset: number): ReadTag {
   const { text } = context
   const nameEnd = scanName(text, offset + 1)
   const name = readName(context, offset + 1, nameEnd, 'element')
+  // The usual tag, <name>: nothing more to read, and nothing to allocate for attributes.
+  if (text.charCodeAt(nameEnd) === GT) return { name, attributes: NO_ATTRIBUTES, end: nameEnd + 1, selfClosing: false }
   const attributes: RawAttribute[] = []
   // Literal duplicates: a linear look among the first few attributes, a Set beyond, so a
   // caller who lifts maxAttributesPerElement cannot make the check quadratic.
@@ -147,12 +153,38 @@ function readName(context: ReaderContext, start: number, end: number, kind: 'ele
   const { text } = context
   const plain = plainAsciiName(text, start, end)
   if (plain !== NOT_PLAIN) {
-    const name = text.slice(start, end)
+    const name = context.wide ? internName(text.slice(start, end)) : text.slice(start, end)
     if (plain === PLAIN || forbiddenPart(name) === undefined) return name
   }
   const name = checkedName(text, start, end, kind)
   if (hasSurrogate(name)) refuseBeyondBmp(context, start, name, kind)
   return name
+}
+
+/**
+ * One shared copy of each plain ASCII name (and namespace URI, see namespaces.ts), in V8's
+ * one-byte form. A document with any character beyond U+00FF is decoded to a two-byte string,
+ * and so is every slice of it: comparing and hashing those against the one-byte names of our
+ * schemas goes through a slow path, on every element, in every step after the parse. A name
+ * is looked up once here instead. Bounded, since peers choose the names.
+ */
+const INTERNED = new Map<string, string>()
+const INTERN_LIMIT = 4096
+
+export function internName(name: string): string {
+  const known = INTERNED.get(name)
+  if (known !== undefined) return known
+  if (INTERNED.size >= INTERN_LIMIT || name.length > 256) return name
+  const own = oneByteCopy(name)
+  INTERNED.set(own, own)
+  return own
+}
+
+/** A flat copy of a short string, built from its code units: one-byte when they all allow it. */
+function oneByteCopy(value: string): string {
+  const units = new Array<number>(value.length)
+  for (let i = 0; i < value.length; i++) units[i] = value.charCodeAt(i)
+  return String.fromCharCode(...units)
 }
 
 const NOT_PLAIN = 0
