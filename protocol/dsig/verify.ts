@@ -1,6 +1,7 @@
 /**
- * Verification (docs/protocol/log.md S1-S4): parse the bytes once, find the one enveloped
- * signature and check its shape, recompute the digest of the document without it, resolve the
+ * Verification (docs/protocol/log.md S1-S5): parse the bytes once, find the one enveloped
+ * signature and check its shape, recompute the digest of the document without it (from the
+ * bytes themselves when the reader saw they are canonical, else by canonicalizing), resolve the
  * pinned key, and verify the Ed25519 signature of the canonical SignedInfo strictly. The result
  * carries the tree of exactly the verified bytes: callers read the message from it and nothing else.
  */
@@ -43,28 +44,40 @@ function profileSpelling(signedInfo: XmlElement): boolean {
   return true
 }
 
+/** The bytes whose decoded text is `text`, without the UTF-8 of text[start, end): two views. */
+function cutOut(bytes: Uint8Array, text: string, start: number, end: number): Uint8Array[] {
+  const tail = Buffer.byteLength(text.slice(end))
+  const cut = Buffer.byteLength(text.slice(start, end))
+  const after = bytes.length - tail
+  return [bytes.subarray(0, after - cut), bytes.subarray(after)]
+}
+
 export function verifyXml(bytes: Uint8Array, resolveKey: KeyResolver, options: { backend?: Ed25519Backend; limits?: Partial<XmlLimits> } = {}): VerifiedXml {
-  const { root, text } = parseXmlText(bytes, options.limits)
+  const { root, text, form } = parseXmlText(bytes, options.limits)
   const parts = signatureParts(root)
-  // One canonicalization of the whole document serves twice. Cut out the signature's rendering
-  // and it is the digest input (the enveloped-signature transform): Exclusive C14N renders every
-  // other node the same whether or not the signature is in the node-set, since the signature is
-  // no ancestor of any of them. Compared with the input it is the S5 check.
-  const whole = canonicalText(root, {}, parts.signature)
-  if (whole.markStart < 0 || whole.markEnd < whole.markStart) throw new Error('verifyXml: the signature was not rendered')
-  // S5 on text: the strict UTF-8 decoding the parser did is one-to-one, so the bytes are the
-  // canonical form exactly when no BOM was dropped and the decoded text equals it.
-  const canonical = whole.text === text && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+  let canonical: boolean
   let digest: Uint8Array
-  if (canonical) {
-    // The bytes are then the UTF-8 of that text, so the digest input is the bytes before and
-    // after the signature's: no second encoding, no copy.
-    const tail = Buffer.byteLength(whole.text.slice(whole.markEnd))
-    const cut = Buffer.byteLength(whole.text.slice(whole.markStart, whole.markEnd))
-    const end = bytes.length - tail
-    digest = sha256Parts([bytes.subarray(0, end - cut), bytes.subarray(end)])
+  if (form.canonical && form.lastChild?.element === parts.signature) {
+    // The reader compared every piece of the text with its canonical rendering as it read (S5),
+    // and saw where the signature is written. The bytes are then the UTF-8 of the canonical
+    // text, so the digest input (the enveloped-signature transform) is the bytes before and
+    // after the signature's: no canonicalization, no copy.
+    canonical = true
+    digest = sha256Parts(cutOut(bytes, text, form.lastChild.start, form.lastChild.end))
   } else {
-    digest = sha256Parts([UTF8.encode(whole.text.slice(0, whole.markStart) + whole.text.slice(whole.markEnd))])
+    // Any other spelling, or one the reader could not vouch for: canonicalize. One
+    // canonicalization of the whole document serves twice. Cut out the signature's rendering
+    // and it is the digest input: Exclusive C14N renders every other node the same whether or
+    // not the signature is in the node-set, since the signature is no ancestor of any of them.
+    // Compared with the input it is the S5 check.
+    const whole = canonicalText(root, {}, parts.signature)
+    if (whole.markStart < 0 || whole.markEnd < whole.markStart) throw new Error('verifyXml: the signature was not rendered')
+    // S5 on text: the strict UTF-8 decoding the parser did is one-to-one, so the bytes are the
+    // canonical form exactly when no BOM was dropped and the decoded text equals it.
+    canonical = whole.text === text && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    digest = canonical
+      ? sha256Parts(cutOut(bytes, whole.text, whole.markStart, whole.markEnd))
+      : sha256Parts([UTF8.encode(whole.text.slice(0, whole.markStart) + whole.text.slice(whole.markEnd))])
   }
   if (!equalBytes(digest, parts.digest)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
   const publicKey = resolveKey(root)

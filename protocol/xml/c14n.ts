@@ -103,6 +103,15 @@ export function canonicalText(element: XmlElement, options: CanonicalizeOptions 
   return { text: out, markStart, markEnd }
 }
 
+/**
+ * The canonical start tag of `e` when its nearest output ancestors rendered `inherited` (prefix
+ * to URI; an `xml` entry is ignored, as c14n never renders that prefix). The reader uses it to
+ * tell, tag by tag, whether its input is already in canonical form.
+ */
+export function canonicalStartTag(e: XmlElement, inherited: ReadonlyMap<string, string>): string {
+  return startTag(e, inherited, NONE, NO_PREFIXES).text
+}
+
 /** The frame of an element being output, with its start tag. */
 function openFrame(e: XmlElement, parent: Frame | undefined, inScope: ReadonlyMap<string, string>, inclusive: readonly string[]): Frame {
   const inherited = parent?.rendered ?? NONE

@@ -4,6 +4,7 @@
  */
 
 export { parseXml, parseXmlText } from './parse.ts'
+export type { DocumentForm } from './reader.ts'
 export { resolveLimits } from './limits.ts'
 export { canonicalize, canonicalText, findElements } from './c14n.ts'
 export type { CanonicalizeOptions, CanonicalText, FoundElement } from './c14n.ts'

@@ -11,7 +11,8 @@ import { SisError } from '../errors.ts'
 import { decodeInput } from './decode.ts'
 import { resolveLimits } from './limits.ts'
 import { checkText } from './prescan.ts'
-import { readDocument } from './reader.ts'
+import { readDocumentForm } from './reader.ts'
+import type { DocumentForm } from './reader.ts'
 import type { XmlElement, XmlLimits } from './types.ts'
 
 /**
@@ -28,13 +29,18 @@ export function parseXml(input: Uint8Array | string, limits: Partial<XmlLimits> 
 
 /**
  * parseXml that also hands back the decoded text the tree was read from (a leading BOM already
- * dropped), so a caller can compare it with a canonical form without encoding either again.
+ * dropped), so a caller can compare it with a canonical form without encoding either again, and
+ * the reader's DocumentForm: whether the input (BOM included) is already the Exclusive C14N form
+ * of the root, which may say no for a canonical input but never yes for another.
  */
-export function parseXmlText(input: Uint8Array | string, limits: Partial<XmlLimits> = {}): { readonly root: XmlElement; readonly text: string } {
+export function parseXmlText(input: Uint8Array | string, limits: Partial<XmlLimits> = {}): { readonly root: XmlElement; readonly text: string; readonly form: DocumentForm } {
   const resolved = resolveLimits(limits)
   try {
     const text = decodeInput(input, resolved.maxBytes)
-    return { root: readDocument(text, checkText(text), resolved), text }
+    const { root, form } = readDocumentForm(text, checkText(text), resolved)
+    // The decoder dropped a BOM, which the canonical form does not have.
+    const bom = typeof input === 'string' ? input.charCodeAt(0) === 0xfeff : input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf
+    return { root, text, form: bom ? { ...form, canonical: false } : form }
   } catch (cause) {
     if (cause instanceof SisError) throw cause
     // Stack overflow, out-of-memory in a regex, a bug of ours: still a refusal, never a crash.

@@ -12,13 +12,15 @@ import { SisError } from '../errors.ts'
 import { isXmlSpace } from './names.ts'
 import { resolveElement, ROOT_SCOPE } from './namespaces.ts'
 import type { NamespaceScope, ResolvedElement } from './namespaces.ts'
+import { canonicalStartTag } from './c14n.ts'
+import { escapeAttribute, escapeText } from './c14n-text.ts'
 import { scanReference } from './references.ts'
 import type { ScannedReference } from './references.ts'
 import { refuseAt, shorten } from './refuse.ts'
 import { scanName, skipSpace } from './starttag.ts'
 import { normalizeLineEnds, readTag, repeats } from './tag.ts'
 import type { ReaderContext, ReadTag } from './tag.ts'
-import type { XmlElement, XmlLimits, XmlNode } from './types.ts'
+import type { XmlElement, XmlLimits, XmlName, XmlNode } from './types.ts'
 
 const WIDE = /[\u0100-\uffff]/
 const LT = 0x3c
@@ -43,6 +45,31 @@ export function readDocument(text: string, start: number, limits: XmlLimits): Xm
   return new DocumentReader(text, limits).run(start)
 }
 
+/**
+ * What the reader saw of the spelling while it read: whether the text is exactly the Exclusive
+ * C14N form (without comments) of its root, and where the root's last child element is written.
+ * `canonical` may be false for a canonical text (a caller then canonicalizes to find out), never
+ * true for one that is not: each piece of the text (start tag, character data, end tag) is
+ * compared with its canonical rendering, and anything else (an XML declaration, comments, CDATA,
+ * white space outside the root) makes it false.
+ */
+export interface DocumentForm {
+  readonly canonical: boolean
+  /** The root's last child element and its text offsets [start, end); for the signature. */
+  readonly lastChild: { readonly element: XmlElement; readonly start: number; readonly end: number } | undefined
+}
+
+/** readDocument that also reports the document's form (see DocumentForm). */
+export function readDocumentForm(text: string, start: number, limits: XmlLimits): { readonly root: XmlElement; readonly form: DocumentForm } {
+  const reader = new DocumentReader(text, limits)
+  const root = reader.run(start)
+  return { root, form: reader.form() }
+}
+
+function qualifiedName(name: XmlName): string {
+  return name.prefix === '' ? name.local : `${name.prefix}:${name.local}`
+}
+
 class DocumentReader implements ReaderContext {
   readonly text: string
   readonly limits: XmlLimits
@@ -61,6 +88,11 @@ class DocumentReader implements ReaderContext {
   /** Refusals held back until the end of the pass, first of each kind. */
   private laterName: SisError | undefined
   private laterNamespace: SisError | undefined
+  /** Every piece read so far is spelled as Exclusive C14N renders it. */
+  private canonical = true
+  private lastChild: XmlElement | undefined
+  private lastChildStart = -1
+  private lastChildEnd = -1
 
   constructor(text: string, limits: XmlLimits) {
     this.text = text
@@ -68,9 +100,19 @@ class DocumentReader implements ReaderContext {
     this.wide = WIDE.test(text)
   }
 
+  form(): DocumentForm {
+    const last = this.lastChild
+    return {
+      canonical: this.canonical,
+      lastChild: last === undefined || this.lastChildEnd < 0 ? undefined : { element: last, start: this.lastChildStart, end: this.lastChildEnd },
+    }
+  }
+
   run(start: number): XmlElement {
     const { text } = this
     let position = start
+    // The canonical form has no XML declaration.
+    if (start !== 0) this.canonical = false
     while (position < text.length) {
       position = text.charCodeAt(position) === LT ? this.markup(position) : this.characterData(position)
     }
@@ -105,6 +147,8 @@ class DocumentReader implements ReaderContext {
     const next = text.charCodeAt(offset + 1)
     if (next === SLASH) return this.endTag(offset)
     if (next === BANG) {
+      // Comments and CDATA sections are never in the canonical form (without comments).
+      this.canonical = false
       if (text.startsWith('<!--', offset)) return this.comment(offset)
       if (text.startsWith('<![CDATA[', offset)) return this.cdata(offset)
       refuseAt('XML_MALFORMED', text, offset, "a '<!' that does not start a comment or a CDATA section appears")
@@ -146,11 +190,40 @@ class DocumentReader implements ReaderContext {
     else {
       this.flushText(parent)
       parent.children.push(element)
+      if (this.open.length === 1) {
+        this.lastChild = element
+        this.lastChildStart = offset
+        this.lastChildEnd = -1
+      }
     }
+    if (this.canonical) this.canonical = this.canonicalTag(element, tag, offset, parent?.scope ?? ROOT_SCOPE)
     if (!tag.selfClosing) this.open.push({ name: tag.name, children, scope: resolved.scope })
     else if (parent === undefined) this.rootClosed = true
     this.textLength = 0
     return tag.end
+  }
+
+  /**
+   * Is this start tag written exactly as Exclusive C14N renders it? While every earlier piece
+   * was, the namespaces the canonical form has rendered above this element are those declared
+   * above it in the text, which is `scope` (its xml entry aside, which c14n never renders).
+   */
+  private canonicalTag(element: XmlElement, tag: ReadTag, offset: number, scope: NamespaceScope): boolean {
+    if (tag.selfClosing) return false // c14n writes <a></a>
+    // No attributes and no declarations: the name's namespace is the one in scope, which c14n
+    // has rendered above, so the canonical tag is <name>: only the spelling's length is left.
+    if (tag.attributes.length === 0) return tag.end === offset + tag.name.length + 2
+    // One attribute and no declaration (most attributed tags): no namespace to render for the
+    // same reason, and nothing to sort.
+    const only = element.attributes[0]
+    if (element.namespaces.size === 0 && element.attributes.length === 1 && only !== undefined) {
+      return this.text.slice(offset, tag.end) === `<${tag.name} ${qualifiedName(only)}="${escapeAttribute(only.value)}">`
+    }
+    try {
+      return this.text.slice(offset, tag.end) === canonicalStartTag(element, scope)
+    } catch {
+      return false // a tree c14n calls inconsistent: leave the verdict to the canonicalizer
+    }
   }
 
   /** Resolves names; after the first namespace refusal only the structure is still checked. */
@@ -171,6 +244,8 @@ class DocumentReader implements ReaderContext {
     const element = this.open.pop()
     // The usual case, the name of the open element followed by '>', without slicing the name.
     if (element !== undefined && repeats(text, offset + 2, element.name)) return this.closed(element, offset + 2 + element.name.length)
+    // Anything but </name> (white space before the '>') is not the canonical spelling.
+    this.canonical = false
     const nameEnd = scanName(text, offset + 2)
     const name = text.slice(offset + 2, nameEnd)
     const close = skipSpace(text, nameEnd)
@@ -190,6 +265,7 @@ class DocumentReader implements ReaderContext {
   private closed(element: OpenElement, close: number): number {
     this.flushText(element)
     if (this.open.length === 0) this.rootClosed = true
+    else if (this.open.length === 1) this.lastChildEnd = close + 1
     this.textLength = 0
     return close + 1
   }
@@ -231,6 +307,7 @@ class DocumentReader implements ReaderContext {
     let copied = offset // text before this offset is already in `value`
     let position = offset
     let length = 0
+    let greater = false // a literal '>', which c14n writes as &gt;
     while (position < text.length) {
       const c = text.charCodeAt(position)
       if (c > RIGHT_BRACKET) {
@@ -258,18 +335,28 @@ class DocumentReader implements ReaderContext {
         if (c === RIGHT_BRACKET && text.startsWith(']]>', position)) {
           refuseAt('XML_MALFORMED', text, position, "']]>' is not allowed in text (write ]]&gt;)")
         }
+        if (c === GT) greater = true
         length++
         position++
       }
     }
     this.addText(offset, length)
-    this.pending += copied === offset ? text.slice(offset, position) : value + text.slice(copied, position)
+    if (copied === offset) {
+      // No reference and no CR: the text is its own value, canonical unless it holds a '>'.
+      if (greater) this.canonical = false
+      this.pending += text.slice(offset, position)
+    } else {
+      const decoded = value + text.slice(copied, position)
+      if (this.canonical) this.canonical = escapeText(decoded) === text.slice(offset, position)
+      this.pending += decoded
+    }
     return position
   }
 
   /** Before or after the root only white space may appear; it is not part of the tree. */
   private outsideRoot(offset: number): number {
     const { text } = this
+    this.canonical = false // the canonical form is the root element alone
     let position = offset
     while (position < text.length) {
       const c = text.charCodeAt(position)
