@@ -62,27 +62,57 @@ export function recordOf(doc: LoadedDocument, now: string): DocumentRecord {
   }
 }
 
+/** How much the cache keeps: documents, and the signed bytes of their entries (the parsed
+ * messages and states they carry weigh several times their bytes). */
+export interface CacheLimits {
+  readonly documents?: number
+  readonly bytes?: number
+}
+
+interface Slot {
+  readonly doc: Promise<LoadedDocument>
+  /** The signed bytes of the document's entries, once loaded (0 while loading). */
+  bytes: number
+}
+
+const sizeOf = (doc: LoadedDocument): number => {
+  let n = 0
+  for (const e of doc.log.entries()) n += e.bytes.byteLength
+  for (const e of doc.log.pending()) n += e.bytes.byteLength
+  return n
+}
+
 /**
  * Loaded documents by id. A document is read from the store (and re-verified) once; concurrent
  * callers share the same load, so a slow load can never overwrite a newer state. At most
- * `capacity` documents stay in memory (least recently used leave first).
+ * `limits.documents` documents and about `limits.bytes` bytes of entries stay in memory (least
+ * recently used leave first; a document evicted is rebuilt from the store on next use).
  */
 export class DocumentCache {
-  readonly #docs = new Map<string, Promise<LoadedDocument>>()
+  readonly #docs = new Map<string, Slot>()
   readonly #store: Store
-  readonly #capacity: number
+  readonly #maxDocuments: number
+  readonly #maxBytes: number
+  #bytes = 0
   #membership: Membership
 
-  constructor(store: Store, membership: Membership, capacity = 2000) {
+  constructor(store: Store, membership: Membership, limits: CacheLimits = {}) {
     this.#store = store
     this.#membership = membership
-    this.#capacity = capacity
+    this.#maxDocuments = limits.documents ?? 2000
+    this.#maxBytes = limits.bytes ?? 8 * 1024 * 1024
   }
 
   /** A new membership changes keys and office roles: every state is recomputed on next use. */
   set membership(m: Membership) {
     this.#membership = m
     this.#docs.clear()
+    this.#bytes = 0
+  }
+
+  /** Documents and entry bytes held now (for tests and metrics). */
+  get held(): { documents: number; bytes: number } {
+    return { documents: this.#docs.size, bytes: this.#bytes }
   }
 
   get(documentId: string): Promise<LoadedDocument> {
@@ -90,12 +120,13 @@ export class DocumentCache {
     if (known !== undefined) {
       this.#docs.delete(documentId)
       this.#docs.set(documentId, known)
-      return known
+      return known.doc
     }
     const loading = this.#load(documentId)
-    this.#docs.set(documentId, loading)
-    loading.catch(() => this.#docs.delete(documentId))
-    while (this.#docs.size > this.#capacity) this.#docs.delete(this.#docs.keys().next().value as string)
+    const slot: Slot = { doc: loading, bytes: 0 }
+    this.#docs.set(documentId, slot)
+    loading.then((doc) => { if (this.#docs.get(documentId) === slot) this.#resize(slot, sizeOf(doc)) }, () => this.#drop(documentId, slot))
+    this.#trim()
     return loading
   }
 
@@ -110,13 +141,51 @@ export class DocumentCache {
     return { log, state, audience: audienceOf(state, this.#membership) }
   }
 
+  /**
+   * Recomputes a changed document's state and audience, and makes this object the cached one
+   * (most recently used): a load that started from the store before this change was written must
+   * not stand in for it afterwards.
+   */
   refresh(doc: LoadedDocument): void {
     doc.state = stateOf(doc.log, this.#membership)
     doc.audience = audienceOf(doc.state, this.#membership)
+    this.keep(doc)
+  }
+
+  /** Makes this object the cached one for its document, most recently used. */
+  keep(doc: LoadedDocument): void {
+    const id = doc.log.documentId
+    const was = this.#docs.get(id)
+    if (was !== undefined) this.#drop(id, was)
+    const slot: Slot = { doc: Promise.resolve(doc), bytes: 0 }
+    this.#docs.set(id, slot)
+    this.#resize(slot, sizeOf(doc))
+    this.#trim()
   }
 
   /** Forgets a document, so the next get() rebuilds it from the store. */
   evict(documentId: string): void {
+    const slot = this.#docs.get(documentId)
+    if (slot !== undefined) this.#drop(documentId, slot)
+  }
+
+  #drop(documentId: string, slot: Slot): void {
+    if (this.#docs.get(documentId) !== slot) return
     this.#docs.delete(documentId)
+    this.#bytes -= slot.bytes
+  }
+
+  #resize(slot: Slot, bytes: number): void {
+    this.#bytes += bytes - slot.bytes
+    slot.bytes = bytes
+    this.#trim()
+  }
+
+  /** Least recently used first; the newest document stays even if it alone is over the bound. */
+  #trim(): void {
+    while (this.#docs.size > 1 && (this.#docs.size > this.#maxDocuments || this.#bytes > this.#maxBytes)) {
+      const [id, slot] = this.#docs.entries().next().value as [string, Slot]
+      this.#drop(id, slot)
+    }
   }
 }

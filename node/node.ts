@@ -23,7 +23,7 @@ import { DATA_FILES } from './config.ts'
 import { DocumentCache, stateOf } from './documents.ts'
 import { guaranteeWrites } from './guarantees.ts'
 import type { GuaranteeView } from './guarantees.ts'
-import { Replicator, SYNC_BATCH } from './replication.ts'
+import { Replicator } from './replication.ts'
 import type { Frames, Transport } from './replication.ts'
 import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, PeerStatus, Principal, SubmitResult, TransitAction } from './service.ts'
 import { encodeBackup } from './storage/backup.ts'
@@ -93,11 +93,15 @@ export class SisNode implements NodeService {
     t.onMemberConnected((country) => { void this.#syncWith(country); this.#emit({ type: 'peer-connected', at: this.#now(), detail: country }) })
     await t.start()
     if (parts.api !== undefined) this.#apiUrl = await parts.api.listen()
-    this.#timer = setInterval(() => void this.#flushAll(), 300)
+    // A tick delivers what fell due (retries); peers with nothing due are skipped without a look
+    // at the store, except every 16th tick (about 5 s), which looks at every peer's outbox.
+    this.#timer = setInterval(() => void this.#flushAll(++this.#flushTicks % 16 === 0), 300)
     // New entries leave as soon as they are durable, not at the next tick.
-    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed') setImmediate(() => void this.#flushAll()) })
+    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed') setImmediate(() => void this.#flushAll(false)) })
     this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed' && e.documentId !== undefined) this.#guaranteeDuties(e.documentId) })
-    this.#syncTimer = setInterval(() => { for (const c of t.connectedMembers()) void this.#syncWith(c) }, 15_000)
+    // Periodic sync asks only for what changed since the last one with each peer; every 20th
+    // round (5 min) compares every shared document, as on connecting.
+    this.#syncTimer = setInterval(() => { const full = ++this.#syncRound % 20 === 0; for (const c of t.connectedMembers()) void this.#syncWith(c, full) }, 15_000)
     parts.logger.info({ country: this.country, api: this.#apiUrl }, 'node started')
   }
 
@@ -222,37 +226,54 @@ export class SisNode implements NodeService {
     }
   }
 
-  async #syncWith(country: string): Promise<void> {
+  /** Peers a sync runs with now; true when a full one was asked for meanwhile (it runs after). */
+  readonly #syncing = new Map<string, boolean>()
+  #syncRound = 0
+  async #syncWith(country: string, full = true): Promise<void> {
     const t = this.#parts?.transport
     if (t === undefined) return
-    try { await this.#syncMembership(country) } catch (e) {
-      this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'membership sync failed')
+    if (this.#syncing.has(country)) {
+      if (full) this.#syncing.set(country, true)
+      return
     }
+    this.#syncing.set(country, false)
     try {
-      // Ask again while answers come back full (a node that was away for long catches up in rounds).
-      for (let round = 0; round < 50; round++) {
-        const entries = await t.request(country, 'sync', [await this.#replicator.syncRequest(country)], { timeoutMs: 30_000 })
-        if (entries.length === 0) break
-        const r = await this.#replicator.ingest(entries, country)
-        if (entries.length < SYNC_BATCH || r.accepted.length === 0) break
+      try { await this.#syncMembership(country) } catch (e) {
+        this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'membership sync failed')
       }
-    } catch (e) {
-      this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'sync failed')
+      for (let again = true; again; full = true) {
+        this.#syncing.set(country, false)
+        try {
+          // Rounds until nothing is left (a node that was away for long catches up in rounds).
+          await this.#replicator.sync(country, (c, n, f, o) => t.request(c, n, f, o), { full })
+        } catch (e) {
+          this.#parts?.logger.debug({ peer: country, err: e instanceof Error ? e.message : String(e) }, 'sync failed')
+        }
+        again = this.#syncing.get(country) === true
+      }
+    } finally {
+      this.#syncing.delete(country)
     }
   }
 
-  #flushing = false
-  async #flushAll(): Promise<void> {
+  #outboxMetricsAt = 0
+  #flushTicks = 0
+  /** Delivers to every connected member; `force` looks at each outbox even if nothing is known due. */
+  async #flushAll(force = true): Promise<void> {
     const t = this.#parts?.transport
-    if (t === undefined || this.#flushing) return
-    this.#flushing = true
+    if (t === undefined) return
     try {
       // One peer that stalls must not hold up the others: deliveries run side by side.
+      // A flush asked for while one runs to a peer is not dropped: that one goes round again.
       await Promise.allSettled(t.connectedMembers().map(async (peer) => {
-        try { await this.#replicator.flush(peer, (c, n, f, o) => t.request(c, n, f, o)) } catch (e) {
+        try { await this.#replicator.deliver(peer, (c, n, f, o) => t.request(c, n, f, o), { force }) } catch (e) {
+          // The failed items back off; the timer tries again when they are due.
           this.#parts?.logger.debug({ peer, err: e instanceof Error ? e.message : String(e) }, 'delivery failed, will retry')
         }
       }))
+      // Outbox depth and lag scan the outbox: every 5 s, not on every delivery.
+      if (Date.now() - this.#outboxMetricsAt < 5000) return
+      this.#outboxMetricsAt = Date.now()
       const depths = await this.#store.outboxDepth()
       // Every member, zeros included: a drained outbox must read 0, not its last depth.
       this.#parts?.metrics?.outbox(Object.fromEntries(this.#membership.document.members.filter((m) => m.country !== this.country).map((m) => [m.country, depths[m.country] ?? 0])))
@@ -266,8 +287,6 @@ export class SisNode implements NodeService {
     } catch (e) {
       // The store closes under a flush in flight at stop(): nothing to do but log.
       this.#parts?.logger.debug({ err: e instanceof Error ? e.message : String(e) }, 'flush interrupted')
-    } finally {
-      this.#flushing = false
     }
   }
 

@@ -4,7 +4,7 @@
  * bytes are never parsed, re-encoded or base64'd: what comes out is byte for byte what went in,
  * and the header stays readable with any LevelDB tool. Documents and outbox items are JSON.
  */
-import type { DocumentRecord, OutboxItem, Receipt, StoredEntry } from './types.ts'
+import type { DocumentRecord, EntryHead, OutboxItem, Receipt, StoredEntry } from './types.ts'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -29,6 +29,15 @@ function unframe(value: Uint8Array): { header: Record<string, unknown>; bytes: U
 
 export function encodeEntry(e: StoredEntry): Uint8Array {
   return frame({ documentId: e.documentId, author: e.author, seq: e.seq, type: e.type, storedAt: e.storedAt }, e.bytes)
+}
+
+/** The head of an entry record, without copying its bytes out. */
+export function decodeEntryHead(id: string, value: Uint8Array): EntryHead {
+  if (value.length < 4) throw new Error('storage: truncated record')
+  const n = new DataView(value.buffer, value.byteOffset, value.byteLength).getUint32(0)
+  if (4 + n > value.length) throw new Error('storage: truncated record header')
+  const h = JSON.parse(decoder.decode(value.subarray(4, 4 + n))) as Record<string, unknown>
+  return { id, documentId: h.documentId as string, author: h.author as string, seq: h.seq as number, type: h.type as string, storedAt: h.storedAt as string }
 }
 
 export function decodeEntry(id: string, value: Uint8Array): StoredEntry {

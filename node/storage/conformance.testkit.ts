@@ -87,6 +87,41 @@ export function storeConformance(name: string, makeStore: () => Promise<StoreHar
       expect(await store.outboxDepth()).toEqual({})
     })
 
+    it('commits several documents in one write: all or nothing, the last record of a document wins', async () => {
+      const { store } = await fresh()
+      const [a, b, c] = [entry('D1', 'KZ', 1), entry('D2', 'KZ', 1), entry('D3', 'KZ', 1)]
+      const bad = { ...entry('D3', 'KZ', 2), id: 'ff'.repeat(32) }
+      expect(await codeOf(store.commitAll([{ entries: [a], document: doc('D1') }, { entries: [bad], document: doc('D3') }]))).toBe('STORE_INVALID')
+      expect(await store.hasEntry(a.id)).toBe(false)
+      expect(await store.getDocument('D1')).toBeUndefined()
+      await store.commitAll([
+        { entries: [a], document: doc('D1', { index: { status: 'accepted', offices: ['KZ01'] } }), outbox: [item('UZ', a, '2025-03-01T10:00:00.000Z')] },
+        { entries: [b, a], document: doc('D2') },
+        { entries: [c], document: doc('D1', { status: 'released', updatedAt: '2025-03-02T10:00:00.000Z', index: { offices: ['KZ02'] } }) },
+      ])
+      expect(await store.getDocument('D1')).toMatchObject({ status: 'released' })
+      expect(await store.search({ office: 'KZ01' })).toEqual([])
+      expect(ids(await store.search({ office: 'KZ02' }))).toEqual(['D1'])
+      expect(ids(await store.search({ status: 'accepted' }))).toEqual(['D2'])
+      expect((await store.entriesOf('D2')).map((e) => e.id)).toEqual([b.id])
+      expect(await store.outboxDepth()).toEqual({ UZ: 1 })
+      await store.commitAll([])
+    })
+
+    it('reads several entries by id, their heads without bytes, and the ids of a document from its index', async () => {
+      const { store } = await fresh()
+      const es = [entry('D1', 'UZ', 1), entry('D1', 'KZ', 2), entry('D2', 'KZ', 1)]
+      await store.commit({ entries: es })
+      const missing = '00'.repeat(32)
+      expect(await store.getEntries([es[2]!.id, missing, es[0]!.id])).toEqual([es[2], undefined, es[0]])
+      const { bytes: _, ...head } = es[1]!
+      void _
+      expect(await store.entryHeads([missing, es[1]!.id])).toEqual([undefined, head])
+      expect(await store.entryIdsOf('D1')).toEqual((await store.entriesOf('D1')).map((e) => e.id))
+      expect(await store.entryIdsOf('D9')).toEqual([])
+      expect(await store.getEntries([])).toEqual([])
+    })
+
     it('replaces a document record and moves its index keys', async () => {
       const { store } = await fresh()
       await store.commit({ document: doc('D1', { index: { status: 'accepted', offices: ['KZ01', 'KZ02'], vehicles: ['A1'] } }) })

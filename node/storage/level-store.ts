@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs'
 import { Level } from 'level'
 import { K, components, timeRange } from './keys.ts'
 import {
-  copyBytes, decodeEntry, depthRecord, decodeJson, decodeReceipt, encodeEntry, encodeJson, encodeReceipt, fromUtf8, utf8,
+  copyBytes, decodeEntry, decodeEntryHead, depthRecord, decodeJson, decodeReceipt, encodeEntry, encodeJson, encodeReceipt, fromUtf8, utf8,
 } from './codec.ts'
 import { planQuery, matches } from './search.ts'
 import {
@@ -22,7 +22,7 @@ import {
   sha256Hex, timeKey, uniqueEntries,
 } from './validate.ts'
 import type {
-  CommitBatch, DocumentRecord, OutboxItem, Receipt, SearchQuery, Store, StoredEntry,
+  CommitBatch, DocumentRecord, EntryHead, OutboxItem, Receipt, SearchQuery, Store, StoredEntry,
 } from './types.ts'
 
 type Op = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
@@ -79,21 +79,30 @@ export class LevelStore implements Store {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    checkBatch(batch)
-    const entries = uniqueEntries(batch.entries ?? [])
+    return this.commitAll([batch])
+  }
+
+  async commitAll(batches: readonly CommitBatch[]): Promise<void> {
+    batches.forEach(checkBatch)
+    const entries = uniqueEntries(batches.flatMap((b) => b.entries ?? []))
+    // A document committed twice in one write: its last record wins, as if written one after the
+    // other (the earlier record's index keys would otherwise be left behind).
+    const documents = [...new Map(batches.flatMap((b) => (b.document === undefined ? [] : [[b.document.documentId, b.document] as const]))).values()]
+    const outbox = batches.flatMap((b) => b.outbox ?? [])
     await this.lock.run(async () => {
-      // The three reads are independent: one round trip to LevelDB's threads instead of three.
+      // The reads are independent: one round trip to LevelDB's threads instead of several.
       const [held, documentOps, outboxOps] = await Promise.all([
         entries.length === 0 ? [] : this.db.hasMany(entries.map((e) => K.entry(e.id))),
-        batch.document === undefined ? [] : this.documentOps(batch.document),
-        this.outboxOps(batch.outbox ?? [], false),
+        Promise.all(documents.map((d) => this.documentOps(d))),
+        this.outboxOps(outbox, false),
       ])
       const ops: Op[] = []
       entries.forEach((e, i) => {
         if (held[i] === true) return
         ops.push(put(K.entry(e.id), encodeEntry(e)), put(K.docEntry(e.documentId, e.author, e.seq, e.id), EMPTY))
       })
-      ops.push(...documentOps, ...outboxOps)
+      for (const d of documentOps) ops.push(...d)
+      ops.push(...outboxOps)
       await this.write(ops)
     })
   }
@@ -143,9 +152,26 @@ export class LevelStore implements Store {
     return value === undefined ? undefined : decodeEntry(id, value)
   }
 
-  async entriesOf(documentId: string): Promise<StoredEntry[]> {
+  async getEntries(ids: readonly string[]): Promise<(StoredEntry | undefined)[]> {
+    if (ids.length === 0) return []
+    const values = await this.db.getMany(ids.map((id) => K.entry(checkString(id, 'id')))) as Array<Uint8Array | undefined>
+    return values.map((v, i) => (v === undefined ? undefined : decodeEntry(ids[i]!, v)))
+  }
+
+  async entryHeads(ids: readonly string[]): Promise<(EntryHead | undefined)[]> {
+    if (ids.length === 0) return []
+    const values = await this.db.getMany(ids.map((id) => K.entry(checkString(id, 'id')))) as Array<Uint8Array | undefined>
+    return values.map((v, i) => (v === undefined ? undefined : decodeEntryHead(ids[i]!, v)))
+  }
+
+  async entryIdsOf(documentId: string): Promise<string[]> {
     const ids: string[] = []
     for await (const k of this.db.keys(K.docEntries(checkString(documentId, 'documentId')))) ids.push(components(k).at(-1) ?? '')
+    return ids
+  }
+
+  async entriesOf(documentId: string): Promise<StoredEntry[]> {
+    const ids = await this.entryIdsOf(documentId)
     const values = await this.db.getMany(ids.map((id) => K.entry(id))) as Array<Uint8Array | undefined>
     return ids.map((id, i) => {
       const value = values[i]

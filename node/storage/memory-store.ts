@@ -13,7 +13,7 @@ import {
   StoreError, checkBatch, checkBytes, checkLimit, checkOutboxItem, checkReceipt, checkString, checkVersion, compareStrings,
   sha256Hex, timeKey, uniqueEntries,
 } from './validate.ts'
-import type { CommitBatch, DocumentRecord, OutboxItem, Receipt, SearchQuery, Store, StoredEntry } from './types.ts'
+import type { CommitBatch, DocumentRecord, EntryHead, OutboxItem, Receipt, SearchQuery, Store, StoredEntry } from './types.ts'
 
 const byKey = <T>(a: readonly [string, T], b: readonly [string, T]): number => compareStrings(a[0], b[0])
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
@@ -45,13 +45,18 @@ export class MemoryStore implements Store {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
+    return this.commitAll([batch])
+  }
+
+  async commitAll(batches: readonly CommitBatch[]): Promise<void> {
     this.ready()
-    checkBatch(batch)
-    const entries = uniqueEntries(batch.entries ?? []).filter((e) => !this.entries.has(e.id)).map(copyEntry)
-    const doc = batch.document === undefined ? undefined : ([batch.document.documentId, JSON.stringify(batch.document)] as const)
-    const items = (batch.outbox ?? []).map((o) => [K.outboxLookup(o.peer, o.entryId), json(o)] as const)
+    batches.forEach(checkBatch)
+    // Everything is computed (and copied) before anything changes: all or nothing.
+    const entries = uniqueEntries(batches.flatMap((b) => b.entries ?? [])).filter((e) => !this.entries.has(e.id)).map(copyEntry)
+    const docs = batches.flatMap((b) => (b.document === undefined ? [] : [[b.document.documentId, JSON.stringify(b.document)] as const]))
+    const items = batches.flatMap((b) => b.outbox ?? []).map((o) => [K.outboxLookup(o.peer, o.entryId), json(o)] as const)
     for (const e of entries) this.entries.set(e.id, e)
-    if (doc !== undefined) this.docs.set(doc[0], doc[1])
+    for (const [id, text] of docs) this.docs.set(id, text)
     for (const [k, o] of items) this.items.set(k, o)
   }
 
@@ -64,6 +69,29 @@ export class MemoryStore implements Store {
     this.ready()
     const e = this.entries.get(checkString(id, 'id'))
     return e === undefined ? undefined : copyEntry(e)
+  }
+
+  async getEntries(ids: readonly string[]): Promise<(StoredEntry | undefined)[]> {
+    this.ready()
+    return ids.map((id) => {
+      const e = this.entries.get(checkString(id, 'id'))
+      return e === undefined ? undefined : copyEntry(e)
+    })
+  }
+
+  async entryHeads(ids: readonly string[]): Promise<(EntryHead | undefined)[]> {
+    this.ready()
+    return ids.map((id) => {
+      const e = this.entries.get(checkString(id, 'id'))
+      if (e === undefined) return undefined
+      const { bytes: _, ...head } = e
+      void _
+      return head
+    })
+  }
+
+  async entryIdsOf(documentId: string): Promise<string[]> {
+    return (await this.entriesOf(documentId)).map((e) => e.id)
   }
 
   async entriesOf(documentId: string): Promise<StoredEntry[]> {

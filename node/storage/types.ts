@@ -18,6 +18,9 @@ export interface StoredEntry {
   readonly storedAt: string
 }
 
+/** What the store keeps of an entry besides its bytes (read without copying them out). */
+export type EntryHead = Omit<StoredEntry, 'bytes'>
+
 /** Search keys of a document, kept as secondary indexes. All values are exact strings. */
 export interface DocumentIndex {
   readonly mrn?: string
@@ -90,10 +93,23 @@ export interface Store {
    * of the same peer and entryId). Invalid input (StoreError) rejects before anything is written.
    */
   commit(batch: CommitBatch): Promise<void>
+  /**
+   * Several batches (of several documents) in ONE atomic, synced write: the result is that of
+   * committing them in order, but after a crash either all of them are there or none. Invalid
+   * input in any batch rejects the whole call before anything is written. One fsync for many
+   * documents is what makes ingesting a peer's batch fast.
+   */
+  commitAll(batches: readonly CommitBatch[]): Promise<void>
   hasEntry(id: string): Promise<boolean>
   getEntry(id: string): Promise<StoredEntry | undefined>
+  /** Several entries by id in one read, undefined where not held (same order as `ids`). */
+  getEntries(ids: readonly string[]): Promise<(StoredEntry | undefined)[]>
+  /** The heads (no bytes) of several entries by id, undefined where not held. */
+  entryHeads(ids: readonly string[]): Promise<(EntryHead | undefined)[]>
   /** Every entry of a document, in (author, seq, id) order. */
   entriesOf(documentId: string): Promise<StoredEntry[]>
+  /** The ids of every entry of a document, in the same order, from the index alone (no values read). */
+  entryIdsOf(documentId: string): Promise<string[]>
   getDocument(documentId: string): Promise<DocumentRecord | undefined>
   /** Every document record, in documentId order (UTF-8 byte order). */
   documents(): AsyncIterable<DocumentRecord>
