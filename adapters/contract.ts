@@ -1,33 +1,18 @@
 /**
  * The adapter contract: everything an adapter author needs, in one file that imports nothing
- * from the node. An adapter talks to its node through `NodeClient` (the node's HTTP API with an
+ * from the node (only the protocol's vocabulary). An adapter talks to its node through `NodeClient` (the node's HTTP API with an
  * integration token, the node's own service when the node runs the adapter from node.json, or
  * the in-memory client in tests) and to its national system in that system's own format. The
  * shapes below mirror the node's API (node/api/schemas.ts); they are restated here so that an
  * adapter can be built and tested without the node's code.
  */
 
-/** Transit actions of POST /v1/transits/:id/actions/:action (node/service.ts TRANSIT_ACTIONS). */
-export const TRANSIT_ACTIONS = ['accept', 'reject', 'amend', 'release', 'passage', 'incident', 'diversion', 'arrival', 'arrival-advice', 'control', 'write-off', 'invalidation-request', 'invalidation-decision', 'resolve-dispute'] as const
-export type TransitAction = (typeof TRANSIT_ACTIONS)[number]
+import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS } from '../protocol/messages/index.ts'
+import type { TransitAction } from '../protocol/messages/index.ts'
 
-/** The message type each action writes (node/authoring.ts ACTION_TYPES). */
-export const ACTION_MESSAGE_TYPES = {
-  accept: 'DeclarationAccepted',
-  reject: 'DeclarationRejected',
-  amend: 'DeclarationAmended',
-  release: 'ReleasedForTransit',
-  passage: 'BorderPassageRecorded',
-  incident: 'IncidentRecorded',
-  diversion: 'DiversionRequested',
-  arrival: 'ArrivalNotified',
-  'arrival-advice': 'ArrivalAdvised',
-  control: 'ControlResultsRecorded',
-  'write-off': 'WrittenOff',
-  'invalidation-request': 'InvalidationRequested',
-  'invalidation-decision': 'InvalidationDecided',
-  'resolve-dispute': 'DisputeResolved',
-} as const satisfies Record<TransitAction, string>
+/** Transit actions of POST /v1/transits/:id/actions/:action and the message type each writes (protocol/messages/actions.ts). */
+export { TRANSIT_ACTIONS, ACTION_MESSAGE_TYPES }
+export type { TransitAction }
 
 /** The action that writes a message type, if any (the inverse of ACTION_MESSAGE_TYPES). */
 export function actionForMessageType(type: string): TransitAction | undefined {

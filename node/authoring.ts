@@ -3,26 +3,13 @@
  * node's own chain, the current heads) and from the entries the action rests on (authority).
  */
 import { SisError } from '../protocol/errors.ts'
+import { ACTION_MESSAGE_TYPES } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
 import type { DocumentState, DocumentLog } from '../protocol/log/index.ts'
 import type { TransitAction } from './service.ts'
 
-export const ACTION_TYPES: Readonly<Record<TransitAction, MessageTypeName>> = {
-  accept: 'DeclarationAccepted',
-  reject: 'DeclarationRejected',
-  amend: 'DeclarationAmended',
-  release: 'ReleasedForTransit',
-  passage: 'BorderPassageRecorded',
-  incident: 'IncidentRecorded',
-  diversion: 'DiversionRequested',
-  arrival: 'ArrivalNotified',
-  'arrival-advice': 'ArrivalAdvised',
-  control: 'ControlResultsRecorded',
-  'write-off': 'WrittenOff',
-  'invalidation-request': 'InvalidationRequested',
-  'invalidation-decision': 'InvalidationDecided',
-  'resolve-dispute': 'DisputeResolved',
-}
+/** The message type each transit action writes. */
+export const ACTION_TYPES: Readonly<Record<TransitAction, MessageTypeName>> = ACTION_MESSAGE_TYPES
 
 /** The entries an action rests on (authorityEntry), from the document's state. */
 export function authorityFor(type: MessageTypeName, state: DocumentState): string[] {

@@ -3,6 +3,7 @@
  * interface the HTTP API (node/api) is written against. SisNode implements it; unit tests of the
  * API may use a small in-memory implementation beside it.
  */
+import type { TransitAction } from '../protocol/messages/index.ts'
 import type { DocumentRecord, OutboxItem, SearchQuery } from './storage/types.ts'
 
 /** Who is asking: resolved from an API token by the API layer. Deny by default. */
@@ -12,9 +13,9 @@ export type Principal =
   | { readonly role: 'officer'; readonly name: string; readonly office: string }
   | { readonly role: 'trader'; readonly name: string; readonly traderId: string }
 
-/** Officer actions on a transit, each written as one signed entry by this node. */
-export const TRANSIT_ACTIONS = ['accept', 'reject', 'amend', 'release', 'passage', 'incident', 'diversion', 'arrival', 'arrival-advice', 'control', 'write-off', 'invalidation-request', 'invalidation-decision', 'resolve-dispute'] as const
-export type TransitAction = (typeof TRANSIT_ACTIONS)[number]
+/** Officer actions on a transit, each written as one signed entry by this node (protocol/messages/actions.ts). */
+export { TRANSIT_ACTIONS } from '../protocol/messages/index.ts'
+export type { TransitAction } from '../protocol/messages/index.ts'
 
 export interface LogView {
   readonly documentId: string
