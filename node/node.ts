@@ -52,7 +52,7 @@ export class SisNode implements NodeService {
   #timer: NodeJS.Timeout | undefined
   #syncTimer: NodeJS.Timeout | undefined
   #apiUrl: string | undefined
-  #mrnCounter = 0
+  #serialCounter = 0
   #startedAt: string | undefined
 
   constructor(config: NodeConfig, store?: Store) {
@@ -331,6 +331,13 @@ export class SisNode implements NodeService {
     if (named.length > 0 && !named.includes(p.office)) throw new SisError('LOG_WRONG_DOCUMENT', `an officer of ${p.office} cannot write in the name of ${named.join(', ')}`, { office: p.office })
   }
 
+  /** Year, country and a serial unique on this node, for the MRNs and GRNs it allocates. */
+  #allocation(): { year: number; country: string; serial: string } {
+    this.#serialCounter = (this.#serialCounter + 1) % 1296
+    const now = this.#now()
+    return { year: Number(now.slice(0, 4)), country: this.country, serial: (Date.parse(now).toString(36) + this.#serialCounter.toString(36).padStart(2, '0')).toUpperCase().slice(-12) }
+  }
+
   async lodge(principal: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult> {
     this.#mayWrite(principal)
     let body: Record<string, unknown>
@@ -346,8 +353,7 @@ export class SisNode implements NodeService {
     const op = (body.TransitOperation ?? {}) as Record<string, unknown>
     if (typeof op.MRN !== 'string' || op.MRN === '' || principal.role === 'officer') {
       // The node allocates MRNs for its officers (never trust a typed one); unique per node.
-      this.#mrnCounter = (this.#mrnCounter + 1) % 1296
-      op.MRN = allocateMrn({ year: Number(this.#now().slice(0, 4)), country: this.country, serial: (Date.parse(this.#now()).toString(36) + this.#mrnCounter.toString(36).padStart(2, '0')).toUpperCase().slice(-12), procedure: 'J' })
+      op.MRN = allocateMrn({ ...this.#allocation(), procedure: 'J' })
       body.TransitOperation = op
     }
     this.#actsAsOwnOffice(principal, body)
@@ -430,8 +436,7 @@ export class SisNode implements NodeService {
     const body = structuredClone(json) as Record<string, unknown>
     const g = (body.Guarantee ?? {}) as Record<string, unknown>
     if (typeof g.GRN !== 'string' || g.GRN === '' || principal.role === 'officer') {
-      this.#mrnCounter = (this.#mrnCounter + 1) % 1296
-      g.GRN = allocateGrn({ year: Number(this.#now().slice(0, 4)), country: this.country, serial: (Date.parse(this.#now()).toString(36) + this.#mrnCounter.toString(36).padStart(2, '0')).toUpperCase().slice(-12) })
+      g.GRN = allocateGrn(this.#allocation())
       body.Guarantee = g
     }
     const grn = g.GRN as string
