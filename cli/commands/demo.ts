@@ -14,6 +14,7 @@ import { allXsdFiles, encodeMessage, exampleMessage, validateMessage } from '../
 import { CAREC_COUNTRY_CODES, findOffice } from '../../protocol/codes/index.ts'
 import { CliError, EXIT } from '../output.ts'
 import { table } from '../table.ts'
+import { onInterrupt } from './testnet.ts'
 
 function officeName(ref: string): string {
   const office = findOffice(ref)
@@ -54,13 +55,9 @@ export function registerDemoCommand(program: Command): void {
       say('')
       const base = mkdtempSync(join(tmpdir(), 'sis-demo-'))
       const net = await TestNetwork.create({ base, countries })
-      let stopping = false
+      // Teardown is idempotent: after an interrupt, or once at the end.
       const stop = async () => { await net.teardown(); rmSync(base, { recursive: true, force: true }) }
-      const interrupt = () => { if (stopping) return; stopping = true; say('\nstopping the demo federation…'); void stop().finally(() => process.exit(130)) }
-      const killNow = () => net.killNow()
-      process.on('SIGINT', interrupt)
-      process.on('SIGTERM', interrupt)
-      process.on('exit', killNow)
+      const done = onInterrupt(stop, () => net.killNow(), () => say('\nstopping the demo federation…'))
       try {
         const t0 = performance.now()
         say(`Starting ${countries.length} nodes (${countries.join(', ')}), each a separate process with its own keys, LevelDB store and ports;`)
@@ -84,10 +81,8 @@ export function registerDemoCommand(program: Command): void {
           await new Promise<never>(() => undefined)
         }
       } finally {
-        process.off('SIGINT', interrupt)
-        process.off('SIGTERM', interrupt)
-        process.off('exit', killNow)
-        if (!stopping) await stop()
+        done()
+        await stop()
       }
     })
 }

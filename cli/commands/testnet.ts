@@ -19,13 +19,16 @@ function countriesOf(list: string | undefined): string[] | undefined {
   return cs
 }
 
-/** Tears the network down on Ctrl-C or SIGTERM, and kills what is left if the process exits anyway. */
-function onInterrupt(teardown: () => Promise<void>, killNow: () => void): () => void {
+/**
+ * Tears a network down on Ctrl-C or SIGTERM (then exits 130), and kills what is left if the
+ * process exits anyway. Returns the function that removes these handlers.
+ */
+export function onInterrupt(teardown: () => Promise<void>, killNow: () => void, notify: () => void = () => process.stderr.write('\nstopping the test network…\n')): () => void {
   let stopping = false
   const handler = () => {
     if (stopping) return
     stopping = true
-    process.stderr.write('\nstopping the test network…\n')
+    notify()
     void teardown().finally(() => process.exit(130))
   }
   process.on('SIGINT', handler)
