@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { signXml } from '../protocol/dsig/index.ts'
 import { DocumentLog, entryId, readEntry } from '../protocol/log/index.ts'
-import { encodeMessage, exampleMessage } from '../protocol/messages/index.ts'
+import { encodeMessage } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
 import { verifySignedMembership } from '../protocol/membership/index.ts'
 import { headerFor } from '../node/authoring.ts'
@@ -20,6 +20,7 @@ import { DATA_FILES, NodeFile } from '../node/config.ts'
 import { generateSigningKey, readSigningKey } from '../node/keys.ts'
 import { P2PHost, readPeerKeyFile, silentLogger, staticMemberDirectory } from '../node/p2p/index.ts'
 import type { TestNetwork, TestNode } from './network.ts'
+import { exampleBody } from './bodies.ts'
 
 export type ByzantineAct = 'forge' | 'unauthorised' | 'equivocate'
 
@@ -34,18 +35,6 @@ export interface ByzantineRecord {
 }
 
 interface LogView { entries: { id: string; xml: string }[] }
-
-/** A body of `type` for this document: the example's, with the transit's MRN. */
-function bodyOf(type: MessageTypeName, documentId: string, salt: string): Omit<Message, 'Header'> {
-  const { Header: _h, ...rest } = structuredClone(exampleMessage(type)) as unknown as Record<string, unknown>
-  void _h
-  const op = rest.TransitOperation as Record<string, unknown> | undefined
-  if (op !== undefined) op.MRN = documentId
-  // Two entries of an equivocation must differ: a salt in a free-text field does it.
-  const passage = rest.CustomsOfficeOfTransitActual as Record<string, unknown> | undefined
-  if (passage !== undefined) rest.passageDateAndTime = `2026-11-2${salt}T10:00:00Z`
-  return rest as unknown as Omit<Message, 'Header'>
-}
 
 export async function actByzantine(net: TestNetwork, node: TestNode, documentId: string, acts: readonly ByzantineAct[]): Promise<ByzantineRecord> {
   const view = await node.get<LogView>(`/v1/transits/${encodeURIComponent(documentId)}/log`)
@@ -65,9 +54,10 @@ export async function actByzantine(net: TestNetwork, node: TestNode, documentId:
   const host = await P2PHost.create({ privateKey: readPeerKeyFile(join(node.dir, DATA_FILES.p2pKey)), listen: ['/ip4/127.0.0.1/tcp/0'], members: directory, logger: silentLogger })
   await host.start()
   const record: ByzantineRecord = { author: node.country, documentId, forged: [], unauthorised: [], answers: [] }
+  // Two entries of an equivocation must differ: the salt changes the passage time.
   const write = (type: MessageTypeName, signingKey = key, salt = '4'): { bytes: Uint8Array; id: string } => {
     const header = headerFor(type, { country: node.country, keyId: file.keyId, documentId, log, authority: [...log.heads()], now: new Date().toISOString() })
-    const bytes = signXml(encodeMessage(type, { ...bodyOf(type, documentId, salt), Header: header } as Message), signingKey)
+    const bytes = signXml(encodeMessage(type, { ...exampleBody(type, type === 'BorderPassageRecorded' ? { passageDateAndTime: `2026-11-2${salt}T10:00:00Z` } : undefined, documentId), Header: header } as Message), signingKey)
     // The id is SHA-256 of the exact bytes, computed without verifying: a forgery does not verify.
     return { bytes, id: entryId(bytes) }
   }

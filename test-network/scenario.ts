@@ -12,11 +12,10 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { CAREC_COUNTRY_CODES } from '../protocol/codes/index.ts'
-import { exampleMessage } from '../protocol/messages/index.ts'
-import type { MessageTypeName } from '../protocol/messages/index.ts'
 import { TRANSIT_ACTIONS } from '../node/service.ts'
 import { ACTION_TYPES } from '../node/authoring.ts'
 import { actByzantine } from './byzantine.ts'
+import { exampleBody } from './bodies.ts'
 import type { ByzantineRecord } from './byzantine.ts'
 import { eventually } from './network.ts'
 import type { TestNetwork, TestNode } from './network.ts'
@@ -86,30 +85,6 @@ interface DocRecord {
 /** What the runner prints as it goes: one line per step and check. */
 export type Narrator = (line: string) => void
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function merge(base: unknown, changes: unknown): unknown {
-  if (!isObject(base) || !isObject(changes)) return changes
-  const out: Record<string, unknown> = { ...base }
-  for (const [k, v] of Object.entries(changes)) out[k] = v === null ? undefined : merge(base[k], v)
-  return out
-}
-
-/** The example message of `type` without its header (the node writes it), changed and pointed at the transit. */
-function bodyFor(type: MessageTypeName, changes: Record<string, unknown> | undefined, mrn?: string): Record<string, unknown> {
-  const { Header: _h, ...rest } = structuredClone(exampleMessage(type)) as unknown as Record<string, unknown>
-  void _h
-  const body = merge(rest, changes ?? {}) as Record<string, unknown>
-  const op = body.TransitOperation as Record<string, unknown> | undefined
-  if (op !== undefined) {
-    if (mrn === undefined) delete op.MRN
-    else op.MRN = mrn
-  }
-  return JSON.parse(JSON.stringify(body)) as Record<string, unknown>
-}
-
 const ms = (t0: number) => `${Math.round(performance.now() - t0)} ms`
 
 export class ScenarioRunner {
@@ -178,7 +153,7 @@ export class ScenarioRunner {
     switch (step.do) {
       case 'declare': {
         const n = net.node(step.at)
-        const body = bodyFor('DeclarationLodged', this.#resolve(step.changes))
+        const body = exampleBody('DeclarationLodged', this.#resolve(step.changes))
         const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/transits', { declaration: body })
         if (r.status !== 201) throw new Error(`${step.at} refused the declaration: ${r.status} ${JSON.stringify(r.body)}`)
         this.#transits.set(step.as, r.body.documentId)
@@ -188,7 +163,7 @@ export class ScenarioRunner {
       }
       case 'guarantee': {
         const n = net.node(step.at)
-        const body = bodyFor('GuaranteeRegistered', this.#resolve(step.changes))
+        const body = exampleBody('GuaranteeRegistered', this.#resolve(step.changes))
         // The issuing node allocates the GRN, as it allocates MRNs.
         delete (body.Guarantee as Record<string, unknown>).GRN
         const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/guarantees', { guarantee: body })
@@ -201,14 +176,15 @@ export class ScenarioRunner {
       case 'act': {
         const n = net.node(step.at)
         const id = this.#documentId(step.on)
-        const body = bodyFor(ACTION_TYPES[step.action], this.#resolve(step.changes), id)
+        const body = exampleBody(ACTION_TYPES[step.action], this.#resolve(step.changes), id)
         // An officer acts when the goods are in front of them, which in a scenario can be a few
         // milliseconds after the previous step: a node that does not hold the document yet
         // answers 404, and the officer tries again, for up to 15 s.
-        let r = await n.post<{ entryId: string; status: string }>(`/v1/transits/${encodeURIComponent(id)}/actions/${step.action}`, body)
+        const post = () => n.post<{ entryId: string; status: string }>(`/v1/transits/${encodeURIComponent(id)}/actions/${step.action}`, body)
+        let r = await post()
         for (const until = Date.now() + 15_000; r.status === 404 && Date.now() < until;) {
           await new Promise((resolve) => setTimeout(resolve, 50))
-          r = await n.post<{ entryId: string; status: string }>(`/v1/transits/${encodeURIComponent(id)}/actions/${step.action}`, body)
+          r = await post()
         }
         if (step.expect === 'refused') {
           if (r.status === 201) throw new Error(`${step.at} ${step.action} on ${step.on} should have been refused, got 201`)

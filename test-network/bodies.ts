@@ -1,0 +1,31 @@
+/** Message bodies for scenarios and the byzantine member: the examples, changed and pointed at a document. */
+import { exampleMessage } from '../protocol/messages/index.ts'
+import type { MessageTypeName } from '../protocol/messages/index.ts'
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Deep merge of `changes` into `base`; arrays and scalars replace, `null` removes a field. */
+function merge(base: unknown, changes: unknown): unknown {
+  if (!isObject(base) || !isObject(changes)) return changes
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(changes)) out[k] = v === null ? undefined : merge(base[k], v)
+  return out
+}
+
+/**
+ * The example message of `type` without its header (the node writes it), deep-merged with
+ * `changes`, its TransitOperation pointed at `mrn` (or without an MRN, for the node to allocate).
+ */
+export function exampleBody(type: MessageTypeName, changes: Record<string, unknown> | undefined, mrn?: string): Record<string, unknown> {
+  const { Header: _h, ...rest } = structuredClone(exampleMessage(type)) as unknown as Record<string, unknown>
+  void _h
+  const body = merge(rest, changes ?? {}) as Record<string, unknown>
+  const op = body.TransitOperation as Record<string, unknown> | undefined
+  if (op !== undefined) {
+    if (mrn === undefined) delete op.MRN
+    else op.MRN = mrn
+  }
+  return JSON.parse(JSON.stringify(body)) as Record<string, unknown>
+}
