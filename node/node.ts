@@ -16,7 +16,7 @@ import { sha256Hex } from '../protocol/crypto/index.ts'
 import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
-import { verifySignedMembership, withHistory } from '../protocol/membership/index.ts'
+import { inForce, verifySignedMembership, withHistory } from '../protocol/membership/index.ts'
 import { ACTION_TYPES, authorityFor, headerFor } from './authoring.ts'
 import type { NodeConfig } from './config.ts'
 import { DATA_FILES } from './config.ts'
@@ -165,10 +165,9 @@ export class SisNode implements NodeService {
       this.#setMembership(verifySignedMembership(signed, signed.document.issuedAt ?? signed.document.validFrom, this.#membership))
     }
     const doc = this.#membership.document
-    // Membership times are whole seconds; "…:21.769Z" must not sort before "…:21Z".
-    const now = this.#now().replace(/\.\d+Z$/, 'Z')
+    const now = this.#now()
     if (!this.#membership.isMember(this.country)) throw new SisError('MEMBERSHIP_INVALID', `membership: ${this.country} is not a member of version ${doc.version}: the node fails closed`, { version: doc.version })
-    if (now < doc.validFrom || now > doc.validUntil) throw new SisError('MEMBERSHIP_INVALID', `membership: version ${doc.version}, the newest held, is valid from ${doc.validFrom} to ${doc.validUntil}, not now (${now}): the node fails closed`, { version: doc.version })
+    if (!inForce(doc, now)) throw new SisError('MEMBERSHIP_INVALID', `membership: version ${doc.version}, the newest held, is valid from ${doc.validFrom} to ${doc.validUntil}, not now (${now}): the node fails closed`, { version: doc.version })
   }
 
   #setMembership(m: Membership): void {
@@ -515,8 +514,7 @@ export class SisNode implements NodeService {
 
   async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipVersion?: number; membershipValidUntil?: string }> {
     const doc = this.#membership.document
-    const now = this.#now().replace(/\.\d+Z$/, 'Z')
-    return { live: true, ready: now >= doc.validFrom && now <= doc.validUntil, peers: this.#parts?.transport.connectedMembers().length ?? 0, members: doc.members.length, membershipVersion: doc.version, membershipValidUntil: doc.validUntil }
+    return { live: true, ready: inForce(doc, this.#now()), peers: this.#parts?.transport.connectedMembers().length ?? 0, members: doc.members.length, membershipVersion: doc.version, membershipValidUntil: doc.validUntil }
   }
 
   // Operations (admin) ------------------------------------------------------------------------
@@ -557,7 +555,7 @@ export class SisNode implements NodeService {
       softwareVersion: SOFTWARE_VERSION,
       keyId: this.#config.file.keyId,
       keys: (me?.keys ?? []).map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, validFrom: k.validFrom, ...(k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt }) })),
-      membership: { version: doc.version, validFrom: doc.validFrom, validUntil: doc.validUntil, valid: now >= doc.validFrom && now <= doc.validUntil, members: doc.members.length, quorum: doc.quorum },
+      membership: { version: doc.version, validFrom: doc.validFrom, validUntil: doc.validUntil, valid: inForce(doc, now), members: doc.members.length, quorum: doc.quorum },
       peers,
       outboxTotal: Object.values(depths).reduce((a, n) => a + n, 0),
       startedAt: started,

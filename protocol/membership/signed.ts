@@ -59,15 +59,22 @@ function validSigners(signed: SignedMembership, signers: Membership, at: (countr
  * for the founding version); `now` is the caller's clock. Fails closed: unsigned, under quorum,
  * out of sequence or expired memberships are refused.
  */
-export function verifySignedMembership(input: unknown, clock: string, previous?: Membership): Membership {
-  // Membership times are whole seconds and compared as text: a clock reading with a fraction
-  // ("…:21.769Z") would sort before the same second ("…:21Z") and fail a fresh membership.
-  const now = clock.replace(/\.\d+Z$/, 'Z')
+/**
+ * Whether a membership version is in force at `clock` (an ISO time). Membership times are whole
+ * seconds and compared as text, so the clock is cut to its second first: "…:21.769Z" would
+ * otherwise sort before "…:21Z" and fail a fresh membership.
+ */
+export function inForce(doc: { readonly validFrom: string; readonly validUntil: string }, clock: string): boolean {
+  const at = clock.replace(/\.\d+Z$/, 'Z')
+  return at >= doc.validFrom && at <= doc.validUntil
+}
+
+export function verifySignedMembership(input: unknown, now: string, previous?: Membership): Membership {
   const parsed = SignedMembership.safeParse(input)
   if (!parsed.success) invalid(`${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
   const signed = parsed.data
   const doc = signed.document
-  if (now < doc.validFrom || now > doc.validUntil) invalid(`version ${doc.version} is valid from ${doc.validFrom} to ${doc.validUntil}, not at ${now}`, { version: doc.version })
+  if (!inForce(doc, now)) invalid(`version ${doc.version} is valid from ${doc.validFrom} to ${doc.validUntil}, not at ${now}`, { version: doc.version })
   const loaded = loadMembership(doc)
   if (previous === undefined) {
     if (doc.version !== 1 || doc.previous !== undefined) invalid('without a membership in force, only a founding version 1 can be taken')
