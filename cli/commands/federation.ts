@@ -12,6 +12,7 @@ import { membershipHash, signMembership, SignedMembership, verifySignedMembershi
 import { readSigningKey } from '../../node/keys.ts'
 import { DATA_FILES, NodeFile } from '../../node/config.ts'
 import { initDataFolder } from '../node-files.ts'
+import { draftNextVersion } from '../membership.ts'
 import type { MemberCard } from '../node-files.ts'
 import { CliError, EXIT, output } from '../output.ts'
 import { table } from '../table.ts'
@@ -93,21 +94,16 @@ export function registerFederationCommands(program: Command): void {
         if (referenceNumber === undefined || country === undefined || roles === undefined) throw new CliError(`--office ${JSON.stringify(o)}: expected REF/COUNTRY/role,role`, EXIT.USAGE)
         offices.set(referenceNumber, { referenceNumber, country, roles: roles.split(',') as never })
       }
-      const document = {
-        ...current,
+      const parsed = draftNextVersion(current, at, {
         ...(offices.size === 0 ? {} : { offices: [...offices.values()] }),
-        version: current.version + 1,
-        issuedAt: at,
-        previous: membershipHash(current),
         members,
         ...(opts.quorum === undefined ? {} : { quorum: Number(opts.quorum) }),
         ...(opts.validDays === undefined ? {} : { validFrom: at, validUntil: new Date(Date.parse(at) + Number(opts.validDays) * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z') }),
-      }
-      const parsed = SignedMembership.safeParse({ document, signatures: [] })
+      })
       if (!parsed.success) throw new CliError(`the draft is not a valid membership: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`, EXIT.USAGE, 'check the option that sets this field')
       const draft = parsed.data
       writeFileSync(opts.out, JSON.stringify(draft, null, 2) + '\n')
-      output(false).result(`wrote ${opts.out}: version ${document.version}, ${members.length} members; needs ${current.quorum} signatures of current members`, {})
+      output(false).result(`wrote ${opts.out}: version ${draft.document.version}, ${members.length} members; needs ${current.quorum} signatures of current members`, {})
     })
 
   fed.command('sign')

@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { publicKeyToBase64 } from '../../protocol/crypto/index.ts'
-import { membershipHash, SignedMembership } from '../../protocol/membership/index.ts'
+import { SignedMembership } from '../../protocol/membership/index.ts'
 import { DATA_FILES, NodeFile } from '../../node/config.ts'
 import { generateSigningKey, readSigningKey, writeSigningKey } from '../../node/keys.ts'
 import type { NodeStatus, OutboxView } from '../../node/service.ts'
@@ -19,6 +19,7 @@ import { ApiClient, resolveConnection } from '../client.ts'
 import { context, examples, nodeContext, withCommon, withNode } from '../command-kit.ts'
 import type { Ctx, NodeOpts } from '../command-kit.ts'
 import { writeAtomic } from '../files.ts'
+import { draftNextVersion } from '../membership.ts'
 import { CliError, EXIT } from '../output.ts'
 import { formatBytes, progress } from '../progress.ts'
 import { fields, table } from '../table.ts'
@@ -276,12 +277,8 @@ export function registerNodeOpsCommands(program: Command): void {
       const publicKey = publicKeyToBase64(signing.publicKey)
       // The draft as sis federation propose --add-key makes it: the next version, chained to this one.
       const at = nowSeconds()
-      const draft = SignedMembership.safeParse({
-        document: {
-          ...current, version: current.version + 1, issuedAt: at, previous: membershipHash(current),
-          members: current.members.map((m) => (m.country === node.country ? { ...m, keys: [...m.keys, { keyId, publicKey, validFrom: at }] } : m)),
-        },
-        signatures: [],
+      const draft = draftNextVersion(current, at, {
+        members: current.members.map((m) => (m.country === node.country ? { ...m, keys: [...m.keys, { keyId, publicKey, validFrom: at }] } : m)),
       })
       if (!draft.success) throw new CliError(`the proposal is not a valid membership: ${draft.error.issues[0]?.path.join('.') ?? ''} ${draft.error.issues[0]?.message ?? ''}`, EXIT.INVALID)
       writeSigningKey(nextPem, signing)
