@@ -7,16 +7,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MESSAGE_TYPE_NAMES } from '../protocol/messages/index.ts'
+import { sisProcess } from './cli.testkit.ts'
 
 const root = join(import.meta.dirname, '..')
-const node = join(root, 'node_modules', '.bin', 'node')
 const dir = mkdtempSync(join(tmpdir(), 'sis-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function sis(...args: string[]) {
-  const r = spawnSync(node, [join(root, 'cli', 'bin', 'sis.ts'), ...args], { encoding: 'utf8', timeout: 20_000 })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const sis = sisProcess({ timeoutMs: 20_000 })
 
 describe('sis message examples, sis schema export, sis message validate', () => {
   const examples = join(dir, 'examples')

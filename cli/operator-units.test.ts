@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publicKeyToBase64 } from '../protocol/crypto/index.ts'
 import { verifySignedMembership } from '../protocol/membership/index.ts'
 import { readSigningKey } from '../node/keys.ts'
@@ -20,6 +20,7 @@ import { CATALOGUES, LANGS, detectLang, translator } from './i18n.ts'
 import { buildProgram, main } from './main.ts'
 import { CliError, EXIT, colourEnabled, paint } from './output.ts'
 import { displayWidth, table } from './table.ts'
+import { sisInProcess } from './cli.testkit.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'sis-ops-units-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -131,20 +132,7 @@ describe('the API client', () => {
 })
 
 describe('key rotation', () => {
-  /** Runs sis in this process; returns the exit code and what it printed. */
-  async function run(...args: string[]): Promise<{ code: number; out: string }> {
-    const written: string[] = []
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { written.push(String(s)); return true })
-    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { written.push(String(s)); return true })
-    process.exitCode = undefined
-    try {
-      return { code: await main(['node', 'sis', ...args]), out: written.join('') }
-    } finally {
-      spy.mockRestore()
-      errSpy.mockRestore()
-      process.exitCode = undefined
-    }
-  }
+  const run = sisInProcess
 
   it('derives the next key id', () => {
     expect(nextKeyId('kz-2026-1', new Set(['kz-2026-1']))).toBe('kz-2026-2')

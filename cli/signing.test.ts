@@ -11,16 +11,14 @@ import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/mess
 import { computeState, DocumentLog, readEntry } from '../protocol/log/index.ts'
 import { testMembership, testMembershipDocument } from '../protocol/testing/federation.ts'
 import { transitLifecycle, unauthorisedEntries } from '../protocol/testing/scenario.ts'
+import { sisProcess } from './cli.testkit.ts'
 
 const root = join(import.meta.dirname, '..')
 const node = join(root, 'node_modules', '.bin', 'node')
 const dir = mkdtempSync(join(tmpdir(), 'sis-sign-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function sis(...args: string[]) {
-  const r = spawnSync(node, [join(root, 'cli', 'bin', 'sis.ts'), ...args], { encoding: 'utf8', timeout: 30_000 })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const sis = sisProcess({ timeoutMs: 30_000 })
 
 describe('sis key generate, message sign, verify, canonicalize', () => {
   const keyFile = join(dir, 'cn.pem')

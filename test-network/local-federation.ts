@@ -4,17 +4,14 @@
  * `sis federation sign`), each node gets an integration token (`sis token create`), and
  * `sis start` runs each as its own process. Everything goes through the CLI, as an operator would.
  */
-import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort, NODE_BIN, SIS_BIN, TestNode } from './network.ts'
+import { sisProcess } from '../cli/cli.testkit.ts'
+import { freePort, TestNode } from './network.ts'
 
 export { eventually, freePort } from './network.ts'
 
-export function sis(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(NODE_BIN, [SIS_BIN, ...args], { encoding: 'utf8', timeout: 60_000 })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+export const sis = sisProcess({ timeoutMs: 60_000 })
 
 /** A node of a federation made through the CLI: start, stop, kill -9, pause, and its API. */
 export type LocalNode = TestNode

@@ -2,36 +2,17 @@
  * `sis adapter conformance` and `sis adapter list`, run as real processes (the exit status is
  * part of the contract) and in process for the JSON forms.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterAll, describe, expect, it, vi } from 'vitest'
-import { NODE_BIN, SIS_BIN } from '../../test-network/network.ts'
-import { main } from '../main.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { sisInProcess, sisProcess } from '../cli.testkit.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'sis-adapter-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function sis(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(NODE_BIN, [SIS_BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-async function inProcess(...args: string[]): Promise<{ code: number; out: string }> {
-  const written: string[] = []
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { written.push(String(s)); return true })
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { written.push(String(s)); return true })
-  process.exitCode = undefined
-  try {
-    return { code: await main(['node', 'sis', ...args]), out: written.join('') }
-  } finally {
-    spy.mockRestore()
-    errSpy.mockRestore()
-    process.exitCode = undefined
-  }
-}
+const sis = sisProcess({ timeoutMs: 60_000, env: { ...process.env, NO_COLOR: '1' } })
 
 describe('sis adapter conformance', () => {
   it('passes a shipped adapter: one aligned row per step, exit 0', () => {
@@ -46,7 +27,7 @@ describe('sis adapter conformance', () => {
   })
 
   it('reports as JSON for scripts', async () => {
-    const r = await inProcess('adapter', 'conformance', '--adapter', 'webhook', '--format', 'ncts', '--json')
+    const r = await sisInProcess('adapter', 'conformance', '--adapter', 'webhook', '--format', 'ncts', '--json')
     expect(r.code, r.out).toBe(0)
     const report = JSON.parse(r.out) as { ok: boolean; adapter: string; steps: { step: string; ok: boolean }[]; summary: { passed: number; failed: number } }
     expect(report).toMatchObject({ ok: true, adapter: 'webhook', summary: { passed: 12, failed: 0 } })
@@ -78,11 +59,11 @@ describe('sis adapter conformance', () => {
   })
 
   it('refuses combinations it does not offer with a usage error', async () => {
-    expect((await inProcess('adapter', 'conformance', '--adapter', 'webhook', '--format', 'cusres')).code).toBe(2)
-    expect((await inProcess('adapter', 'conformance', '--adapter', 'webhook', '--input', 'cusdec')).code).toBe(2)
-    expect((await inProcess('adapter', 'conformance')).code).toBe(2)
-    expect((await inProcess('adapter', 'conformance', '--adapter', 'file-drop', '--module', 'x.ts')).code).toBe(2)
-    expect((await inProcess('adapter', 'conformance', '--adapter', 'ftp')).code).toBe(2)
+    expect((await sisInProcess('adapter', 'conformance', '--adapter', 'webhook', '--format', 'cusres')).code).toBe(2)
+    expect((await sisInProcess('adapter', 'conformance', '--adapter', 'webhook', '--input', 'cusdec')).code).toBe(2)
+    expect((await sisInProcess('adapter', 'conformance')).code).toBe(2)
+    expect((await sisInProcess('adapter', 'conformance', '--adapter', 'file-drop', '--module', 'x.ts')).code).toBe(2)
+    expect((await sisInProcess('adapter', 'conformance', '--adapter', 'ftp')).code).toBe(2)
   })
 })
 
@@ -104,7 +85,7 @@ describe('sis adapter list', () => {
     expect(lines[0]).toMatch(/^name +kind +format +inbox +failed +dead letters +where$/)
     expect(lines[2]).toMatch(/^asycuda +file-drop +ncts +2 +1 +1 +\S+drop$/)
     expect(lines[3]).toMatch(/^national +webhook +sis +- +- +0 +https:\/\/customs\.example\/sis$/)
-    const json = await inProcess('adapter', 'list', '--data', data, '--json')
+    const json = await sisInProcess('adapter', 'list', '--data', data, '--json')
     expect(JSON.parse(json.out)).toMatchObject([{ name: 'asycuda', waiting: 2, failed: 1, deadLetters: 1, folder: join(data, 'drop') }, { name: 'national', folder: join(data, 'adapters', 'national') }])
   })
 
@@ -112,11 +93,11 @@ describe('sis adapter list', () => {
     const empty = join(dir, 'empty')
     mkdirSync(empty, { recursive: true })
     writeFileSync(join(empty, 'node.json'), JSON.stringify({ country: 'KZ', keyId: 'kz-2026-1' }))
-    expect((await inProcess('adapter', 'list', '--data', empty)).out).toContain('no adapters configured')
+    expect((await sisInProcess('adapter', 'list', '--data', empty)).out).toContain('no adapters configured')
     writeFileSync(join(empty, 'node.json'), JSON.stringify({ country: 'KZ', keyId: 'kz-2026-1', adapters: [{ kind: 'file-drop', name: 'a' }] }))
-    const bad = await inProcess('adapter', 'list', '--data', empty)
+    const bad = await sisInProcess('adapter', 'list', '--data', empty)
     expect(bad.code).toBe(1)
     expect(bad.out).toContain('adapters.0.folder')
-    expect((await inProcess('adapter', 'list', '--data', join(dir, 'nowhere'))).code).toBe(3)
+    expect((await sisInProcess('adapter', 'list', '--data', join(dir, 'nowhere'))).code).toBe(3)
   })
 })
