@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for this project: the system tools the tests use
-# (xmllint from libxml2-utils) and the npm dependencies, including the pinned Node runtime
+# (xmllint from libxml2-utils; ip from iproute2, for the partition scenario, which runs in
+# network namespaces when the tests run as root) and the npm dependencies, including the pinned Node runtime
 # (the `node` package puts Node 24 in node_modules/.bin, which npm scripts run first).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
