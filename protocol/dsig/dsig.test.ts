@@ -90,6 +90,16 @@ describe('one byte sequence per signed content (S5)', () => {
     expect(() => verifyXml(withBom, pinned)).toThrow(expect.objectContaining({ code: 'SIG_MALFORMED', details: { reason: 'not-canonical' } }))
   })
 
+  it('white space directly inside ds:Signature, signed by nothing and still canonical, is refused', () => {
+    // Neither the digest (the signature is cut out) nor SignedInfo covers this text, and a space
+    // or a CR written as &#xD; is its own canonical form: only the profile can refuse it.
+    for (const ws of [' ', '\n', '&#xD;']) {
+      refused(signed.replace(/(<ds:Signature [^>]*>)/, `$1${ws}`), 'SIG_MALFORMED', 'text')
+      refused(signed.replace('</ds:SignedInfo>', `</ds:SignedInfo>${ws}`), 'SIG_MALFORMED', 'text')
+      refused(signed.replace('</ds:Signature>', `${ws}</ds:Signature>`), 'SIG_MALFORMED', 'text')
+    }
+  })
+
   it('a re-spelling with the ds prefix declared on the root still digests the same content, and is refused as not canonical', () => {
     // The canonical form moves the declaration back onto ds:Signature: the digest matches, the
     // signature verifies, and only S5 refuses (the digest is taken from the canonical form).

@@ -84,6 +84,10 @@ export function signatureParts(root: XmlElement): SignatureParts {
   const last = elementChildren(root, 'the root element').at(-1)
   if (last !== signature) malformed('position', 'ds:Signature must be the last child of the root element (enveloped)')
   onlyAttributes(signature, [])
+  // Text between ds:Signature's children, even white space, is covered neither by the digest
+  // (the enveloped transform removes the whole signature) nor by SignedInfo: it would be another
+  // spelling of the same entry, with another id (a false equivocation). The signer writes none.
+  if (signature.children.some((c) => c.kind === 'text')) malformed('text', 'ds:Signature holds text between its children, which nothing signs; the profile writes none')
   const [signedInfo, signatureValue] = exactly(signature, ['SignedInfo', 'SignatureValue'], 'ds:Signature') as [XmlElement, XmlElement]
   onlyAttributes(signedInfo, [])
   const [c14n, method, reference] = exactly(signedInfo, ['CanonicalizationMethod', 'SignatureMethod', 'Reference'], 'ds:SignedInfo') as [XmlElement, XmlElement, XmlElement]
