@@ -3,8 +3,9 @@
  * the store on first use, every entry verified again), its computed state, audience and the
  * record kept in the store with its search indexes.
  */
+import { SisError } from '../protocol/errors.ts'
 import type { Message } from '../protocol/messages/index.ts'
-import { audienceOf, computeState, DocumentLog, readEntry } from '../protocol/log/index.ts'
+import { audienceOf, computeState, DocumentLog, readEntries } from '../protocol/log/index.ts'
 import type { DocumentState } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
 import type { DocumentIndex, DocumentRecord, Store } from './storage/types.ts'
@@ -132,10 +133,11 @@ export class DocumentCache {
 
   async #load(documentId: string): Promise<LoadedDocument> {
     const log = new DocumentLog(documentId)
-    for (const stored of await this.#store.entriesOf(documentId)) {
-      // Entries were verified before they were stored; verifying again on load means a
-      // corrupted or tampered data folder is noticed instead of trusted.
-      log.add(readEntry(stored.bytes, this.#membership))
+    // Entries were verified before they were stored; verifying again on load means a
+    // corrupted or tampered data folder is noticed instead of trusted.
+    for (const e of readEntries((await this.#store.entriesOf(documentId)).map((stored) => stored.bytes), this.#membership)) {
+      if (e instanceof SisError) throw e
+      log.add(e)
     }
     const state = stateOf(log, this.#membership)
     return { log, state, audience: audienceOf(state, this.#membership) }

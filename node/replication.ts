@@ -9,14 +9,14 @@
  *   lacks of the documents they share, by sets of entry ids; the answer carries those entries,
  *   including documents the asker does not know yet, but only documents whose audience includes
  *   the asker (THREATS 19).
- * Receivers verify every entry they do not hold yet (readEntry) and count refusals against the
+ * Receivers verify every entry they do not hold yet (readEntries) and count refusals against the
  * sending peer; an entry already stored is known by its id (the SHA-256 of its bytes) and is not
  * verified again.
  */
 import { randomUUID } from 'node:crypto'
 import { sha256Hex } from '../protocol/crypto/index.ts'
 import { isSisError, SisError } from '../protocol/errors.ts'
-import { entryId, readEntry, readSignedMessage } from '../protocol/log/index.ts'
+import { entryId, readEntries, readSignedMessage } from '../protocol/log/index.ts'
 import type { LogEntry } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
 import type { DocumentCache, LoadedDocument } from './documents.ts'
@@ -226,16 +226,11 @@ export class Replicator {
       else result.held.push(h.id)
     }
     const byDoc = new Map<string, LogEntry[]>()
-    for (const bytes of toRead) {
-      try {
-        const e = readEntry(bytes, this.#membership)
-        const list = byDoc.get(e.documentId)
-        if (list === undefined) byDoc.set(e.documentId, [e])
-        else list.push(e)
-      } catch (err) {
-        if (!isSisError(err)) throw err
-        refuse(err)
-      }
+    for (const e of readEntries(toRead, this.#membership)) {
+      if (isSisError(e)) { refuse(e); continue }
+      const list = byDoc.get(e.documentId)
+      if (list === undefined) byDoc.set(e.documentId, [e])
+      else list.push(e)
     }
     const batches: CommitBatch[] = []
     const changed: LoadedDocument[] = []

@@ -2,5 +2,5 @@
 export { ALGORITHMS, DSIG_NS, xmldsigProfileXsd } from './profile.ts'
 export { signatureParts } from './structure.ts'
 export { signXml } from './sign.ts'
-export { verifyXml } from './verify.ts'
-export type { KeyResolver, VerifiedXml } from './verify.ts'
+export { prepareVerification, verifyXml } from './verify.ts'
+export type { KeyResolver, PreparedVerification, VerifiedXml, VerifyOptions } from './verify.ts'

@@ -39,6 +39,15 @@ export function signedInfoXml(digestBase64: string): string {
     + '</ds:SignedInfo>'
 }
 
+/**
+ * The ds:Signature element as the signer writes it, for base64 digest and signature values.
+ * In an entry it is the root's last child, and this is its canonical form as long as the root
+ * itself renders no ds prefix (then the signature must declare it, as here).
+ */
+export function signatureXml(digestBase64: string, signatureBase64: string): string {
+  return `<ds:Signature xmlns:ds="${DSIG_NS}">${signedInfoXml(digestBase64).replace(` xmlns:ds="${DSIG_NS}"`, '')}<ds:SignatureValue>${signatureBase64}</ds:SignatureValue></ds:Signature>`
+}
+
 /** The XSD of the profile, imported by the message XSDs so xmllint checks signed messages too. */
 export function xmldsigProfileXsd(): string {
   const a = ALGORITHMS

@@ -7,7 +7,7 @@ import { SisError } from '../errors.ts'
 import { canonicalize, parseXml } from '../xml/index.ts'
 import type { Ed25519Backend, SigningKey } from '../crypto/index.ts'
 import { NODE_ED25519, sha256 } from '../crypto/index.ts'
-import { DSIG_NS, encodeBase64, signedInfoXml } from './profile.ts'
+import { DSIG_NS, encodeBase64, signatureXml, signedInfoXml } from './profile.ts'
 
 /** Signs an unsigned XML document (UTF-8 text) and returns the signed entry: its canonical bytes. */
 export function signXml(unsignedXml: string, key: SigningKey, backend: Ed25519Backend = NODE_ED25519): Uint8Array {
@@ -19,7 +19,7 @@ export function signXml(unsignedXml: string, key: SigningKey, backend: Ed25519Ba
   // Sign the canonical form as the verifier will compute it from the parsed element.
   const canonicalSignedInfo = canonicalize(parseXml(signedInfo))
   const signatureValue = encodeBase64(backend.sign(key, canonicalSignedInfo))
-  const signature = `<ds:Signature xmlns:ds="${DSIG_NS}">${signedInfo.replace(` xmlns:ds="${DSIG_NS}"`, '')}<ds:SignatureValue>${signatureValue}</ds:SignatureValue></ds:Signature>`
+  const signature = signatureXml(digest, signatureValue)
   // The signature goes right before the root's end tag, so the text around it is unchanged and
   // the enveloped-signature transform gives back exactly the digested document.
   const end = unsignedXml.lastIndexOf('</')

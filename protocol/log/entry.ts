@@ -4,7 +4,7 @@
  * well-formedness, signature and key, message); the rest is DocumentLog's.
  */
 import { SisError } from '../errors.ts'
-import { verifyXml } from '../dsig/index.ts'
+import { prepareVerification } from '../dsig/index.ts'
 import type { Ed25519Backend } from '../crypto/index.ts'
 import { sha256Hex } from '../crypto/index.ts'
 import { validateElement } from '../messages/index.ts'
@@ -57,15 +57,26 @@ export interface ReadOptions {
  * authorKeyId, at its claimed time) and validates it; any message type, log entry or directed.
  */
 export function readSignedMessage(bytes: Uint8Array, membership: Membership, options: ReadOptions = {}): TypedMessage {
-  const verified = verifyXml(bytes, (root) => membership.key(headerField(root, 'authorCountry'), headerField(root, 'authorKeyId'), headerField(root, 'preparationDateAndTime')), options)
-  const result = validateElement(verified.root)
-  if (!result.ok) throw result.errors[0] ?? new SisError('MSG_INVALID_VALUE', 'invalid message', {})
-  return result.message
+  return prepareSignedMessage(bytes, membership, options)()
 }
 
-/** Steps 1-3: parse within limits, verify against the pinned key, validate the message. */
-export function readEntry(bytes: Uint8Array, membership: Membership, options: ReadOptions = {}): LogEntry {
-  const { type, message } = readSignedMessage(bytes, membership, options)
+/**
+ * readSignedMessage up to the Ed25519 verification; the function returned does the rest and
+ * hands back the message. The message is decoded before the signature is checked (it is
+ * work, not trust: nothing of it is returned unless the signature holds), and its refusal
+ * waits for the signature's, so every entry is refused for the same reason as before.
+ */
+function prepareSignedMessage(bytes: Uint8Array, membership: Membership, options: ReadOptions): () => TypedMessage {
+  const prepared = prepareVerification(bytes, (root) => membership.key(headerField(root, 'authorCountry'), headerField(root, 'authorKeyId'), headerField(root, 'preparationDateAndTime')), options)
+  const result = validateElement(prepared.root)
+  return () => {
+    prepared.complete()
+    if (!result.ok) throw result.errors[0] ?? new SisError('MSG_INVALID_VALUE', 'invalid message', {})
+    return result.message
+  }
+}
+
+function toEntry(bytes: Uint8Array, { type, message }: TypedMessage): LogEntry {
   if ((DIRECTED_TYPES as readonly string[]).includes(type)) throw new SisError('LOG_NOT_A_LOG_ENTRY', `${type} is a directed message, not a log entry`, { type })
   const h = message.Header
   return {
@@ -81,6 +92,42 @@ export function readEntry(bytes: Uint8Array, membership: Membership, options: Re
     parents: h.parentEntry ?? [],
     authRefs: h.authorityEntry ?? [],
     claimedAt: h.preparationDateAndTime,
+  }
+}
+
+/** Steps 1-3: parse within limits, verify against the pinned key, validate the message. */
+export function readEntry(bytes: Uint8Array, membership: Membership, options: ReadOptions = {}): LogEntry {
+  return toEntry(bytes, readSignedMessage(bytes, membership, options))
+}
+
+/** How many entries readEntries prepares before it verifies their signatures. */
+const GROUP = 32
+
+/**
+ * readEntry for many entries: for each, the entry or the SisError readEntry would throw (other
+ * exceptions, bugs, propagate). The Ed25519 verifications of up to 32 entries run back to back
+ * after the rest of their reading, where OpenSSL's tables are still in the CPU's caches: a
+ * verification run between parsing and decoding costs about a fifth more here.
+ */
+export function readEntries(list: readonly Uint8Array[], membership: Membership, options: ReadOptions = {}): (LogEntry | SisError)[] {
+  const out: (LogEntry | SisError)[] = []
+  for (let start = 0; start < list.length; start += GROUP) {
+    const group = list.slice(start, start + GROUP)
+    const pending = group.map((bytes) => attempt(() => prepareSignedMessage(bytes, membership, options)))
+    for (let i = 0; i < group.length; i++) {
+      const p = pending[i]
+      out.push(p instanceof SisError ? p : attempt(() => toEntry(group[i] as Uint8Array, (p as () => TypedMessage)())))
+    }
+  }
+  return out
+}
+
+function attempt<T>(f: () => T): T | SisError {
+  try {
+    return f()
+  } catch (e) {
+    if (e instanceof SisError) return e
+    throw e
   }
 }
 

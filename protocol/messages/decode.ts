@@ -7,8 +7,8 @@
  * accepted message needs no second walk; zod still judges and reports anything they do not pass.
  */
 import { boundValue, SisError } from '../errors.ts'
-import type { XmlElement } from '../xml/types.ts'
-import type { ComplexType, ElementType } from './shape.ts'
+import type { XmlAttribute, XmlElement } from '../xml/types.ts'
+import type { ChildElement, ComplexType } from './shape.ts'
 import { SIS_NS, XML_NS } from './namespace.ts'
 
 /**
@@ -34,20 +34,34 @@ function qname(e: { prefix: string; local: string }): string {
   return e.prefix === '' ? e.local : `${e.prefix}:${e.local}`
 }
 
+/**
+ * Where an element is, as an error names it: its parent's path, its name, and for a repeated
+ * element its position. Built only for an error or a complex element's children: most elements
+ * are leaves that pass, and a string per element is a good part of decoding's cost.
+ */
+function pathOf(parent: string, spec: ChildElement, count: number): string {
+  return spec.repeated ? `${parent}/${spec.name}[${count}]` : `${parent}/${spec.name}`
+}
+
 /** The text of a leaf element: text nodes only, exactly as written (no trimming). */
-function leafText(el: XmlElement, path: string): string {
+function leafText(el: XmlElement, parent: string, spec: ChildElement, count: number): string {
+  const children = el.children
+  // The usual leaf: one text node, or none for an empty value.
+  if (children.length === 1 && children[0]?.kind === 'text') return children[0].value
   let text = ''
-  for (const node of el.children) {
+  for (const node of children) {
     if (node.kind === 'text') text += node.value
-    else fail('MSG_MIXED_CONTENT', path, node.kind === 'comment' ? 'a comment inside a value is not allowed (it could change what is read)' : `child element <${qname(node)}> inside a value`)
+    else fail('MSG_MIXED_CONTENT', pathOf(parent, spec, count), node.kind === 'comment' ? 'a comment inside a value is not allowed (it could change what is read)' : `child element <${qname(node)}> inside a value`)
   }
   return text
 }
 
-function checkAttributes(el: XmlElement, path: string, allowLang: boolean): void {
-  for (const a of el.attributes) {
+function checkAttributes(el: XmlElement, parent: string, spec: ChildElement, count: number, allowLang: boolean): void {
+  const attributes = el.attributes
+  for (let i = 0; i < attributes.length; i++) {
+    const a = attributes[i] as XmlAttribute
     if (allowLang && a.ns === XML_NS && a.local === 'lang') continue
-    fail('MSG_UNEXPECTED_ATTRIBUTE', path, `attribute ${qname(a)} is not allowed here`, { attribute: qname(a) })
+    fail('MSG_UNEXPECTED_ATTRIBUTE', pathOf(parent, spec, count), `attribute ${qname(a)} is not allowed here`, { attribute: qname(a) })
   }
 }
 
@@ -72,23 +86,24 @@ export interface Verdict {
   accepted: boolean
 }
 
-function decodeValue(el: XmlElement, type: ElementType, path: string, check: FieldCheck | undefined, verdict: Verdict | undefined): Plain {
+function decodeValue(el: XmlElement, spec: ChildElement, parent: string, count: number, check: FieldCheck | undefined, verdict: Verdict | undefined): Plain {
   let value: Plain
+  const type = spec.type
   switch (type.kind) {
     case 'leaf':
-      checkAttributes(el, path, false)
-      value = leafText(el, path)
+      checkAttributes(el, parent, spec, count, false)
+      value = leafText(el, parent, spec, count)
       break
     case 'lang-text': {
-      checkAttributes(el, path, true)
+      checkAttributes(el, parent, spec, count, true)
       const lang = el.attributes.find((a) => a.ns === XML_NS && a.local === 'lang')?.value
-      const text = leafText(el, path)
+      const text = leafText(el, parent, spec, count)
       value = lang === undefined ? { value: text } : { lang, value: text }
       break
     }
     case 'complex':
-      checkAttributes(el, path, false)
-      return decodeChildren(el, type, path, check?.children, verdict)
+      checkAttributes(el, parent, spec, count, false)
+      return decodeChildren(el, type, pathOf(parent, spec, count), check?.children, verdict)
   }
   // Once a value has failed, zod will judge and report: the rest is only decoded.
   if (verdict?.accepted === true && check?.value?.(value) !== true) verdict.accepted = false
@@ -140,8 +155,7 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string,
     at = j
     atCount = count
     if (count > spec.max) fail('MSG_DUPLICATE_ELEMENT', `${path}/${spec.name}`, `<${spec.name}> appears ${count} times, at most ${spec.max} allowed`, { element: spec.name, max: spec.max })
-    const childPath = spec.repeated ? `${path}/${spec.name}[${count}]` : `${path}/${spec.name}`
-    const value = decodeValue(node, spec.type, childPath, checks?.[j], verdict)
+    const value = decodeValue(node, spec, path, count, checks?.[j], verdict)
     if (!spec.repeated) out[spec.name] = value
     else if (count === 1) out[spec.name] = [value]
     else (out[spec.name] as Plain[]).push(value)

@@ -96,8 +96,8 @@ function checkRules<T extends MessageTypeName>(type: T, data: unknown): CheckRes
  * the signature verifier's business (protocol/dsig); anywhere else a ds element is refused.
  */
 function withoutSignature(root: XmlElement): XmlElement {
-  let last = -1
-  root.children.forEach((c, i) => { if (c.kind === 'element') last = i })
+  let last = root.children.length - 1
+  while (last >= 0 && root.children[last]?.kind !== 'element') last--
   const sig = root.children[last]
   if (sig?.kind !== 'element' || sig.ns !== DSIG_NS || sig.local !== 'Signature') return root
   return { ...root, children: root.children.filter((_, i) => i !== last) }

@@ -12,7 +12,7 @@ import { signXml, verifyXml } from '../dsig/index.ts'
 import { encodeMessage, exampleMessage } from '../messages/index.ts'
 import { testKey } from '../testing/federation.ts'
 import { canonicalText } from './c14n.ts'
-import { elementTree, serializeDocument, URIS } from './documents.testkit.ts'
+import { applyEdit, edit, elementTree, serializeDocument, URIS } from './documents.testkit.ts'
 import { parseXmlText } from './index.ts'
 
 const key = testKey('KZ')
@@ -37,45 +37,6 @@ function check(input: string | Uint8Array): 'canonical' | 'not canonical' | 'ref
     if (last !== undefined) expect([form.lastChild?.start, form.lastChild?.end]).toEqual([whole.markStart, whole.markEnd])
   }
   return reference ? 'canonical' : 'not canonical'
-}
-
-// Edits that change the spelling (or the content) at a random place.
-const SNIPPETS = [' ', '\n', '\r', '\r\n', '\t', '>', '&gt;', '&#62;', '&amp;', '&#38;', '&lt;', '&#65;', '&#x41;', '&#xD;', '&#13;', '&#x9;', '&#xA;', '&quot;', '&apos;', "'", '"', '/', '<!--c-->',
-  '<![CDATA[x]]>', '<![CDATA[]]>', ' a="1"', ' a="x&#x9;y"', ' b="&gt;"', ' xml:lang="en"', ' xmlns="urn:carec:sis:1"', ' xmlns=""', ' xmlns:ds="http://www.w3.org/2000/09/xmldsig#"',
-  ' xmlns:p="urn:a"', ' xmlns:sis="urn:carec:sis:1"', '\u00a0', 'Ж', '\uFEFF']
-type Edit = { readonly at: number; readonly kind: number; readonly pick: number }
-const edit: fc.Arbitrary<Edit> = fc.record({ at: fc.nat(), kind: fc.nat({ max: 10 }), pick: fc.nat() })
-
-function applyEdit(text: string, { at, kind, pick }: Edit): string {
-  const i = at % (text.length + 1)
-  const tags = [...text.matchAll(/<([^/!?>\s]+)([^>]*)>/g)]
-  const tag = tags[pick % Math.max(1, tags.length)]
-  switch (kind) {
-    case 0: return text.slice(0, i) + (SNIPPETS[pick % SNIPPETS.length] ?? '') + text.slice(i) // insert anywhere
-    case 1: { // insert inside a start tag, just after its name
-      if (tag?.index === undefined) return text
-      const after = tag.index + 1 + (tag[1]?.length ?? 0)
-      return text.slice(0, after) + (SNIPPETS[(pick >> 3) % SNIPPETS.length] ?? '') + text.slice(after)
-    }
-    case 10: { // insert at the start of an element's content
-      if (tag?.index === undefined) return text
-      const after = tag.index + tag[0].length
-      return text.slice(0, after) + (SNIPPETS[(pick >> 3) % SNIPPETS.length] ?? '') + text.slice(after)
-    }
-    case 2: { // swap the first two attributes of a tag
-      const attributes = tag?.[2]?.match(/ [^\s=]+="[^"]*"/g)
-      if (tag?.index === undefined || attributes === null || attributes === undefined || attributes.length < 2) return text
-      const [a, b, ...rest] = attributes
-      return text.slice(0, tag.index) + `<${tag[1]}${b}${a}${rest.join('')}>` + text.slice(tag.index + tag[0].length)
-    }
-    case 3: return text.replace(/<([^/!?>\s]+)([^>]*)><\/\1>/, '<$1$2/>') // an empty-element tag
-    case 4: return tag?.index === undefined ? text : text.slice(0, tag.index) + tag[0].replace(/"/g, "'") + text.slice(tag.index + tag[0].length) // single quotes
-    case 5: return text.replace(/<\/([^>]+)>/, '</$1 >') // white space in an end tag
-    case 6: return `<?xml version="1.0" encoding="UTF-8"?>${text}`
-    case 7: return i % 2 === 0 ? `${text}\n` : `<!--x-->${text}`
-    case 8: return text.slice(0, i) + text.slice(i + 1 + (pick % 3)) // delete a few characters
-    default: return text.replace(/<ds:SignedInfo>|<ds:Reference URI="">|<\/ds:Transforms>/, (m) => `${m}\n  `) // white space in SignedInfo
-  }
 }
 
 const RUNS = Number(process.env['SIS_C14N_RUNS'] ?? 1500)

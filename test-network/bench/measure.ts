@@ -28,6 +28,51 @@ export function measure(name: string, fn: () => unknown, opts: { seconds?: numbe
   return { name, opsPerSecond: (iterations * 1000) / elapsed, iterations, seconds: elapsed / 1000 }
 }
 
+/**
+ * Several figures measured in turns: `rounds` rounds, each giving every function an equal slice
+ * of time, one after another; each figure is the median of its rounds. A figure and its ceiling
+ * then share the machine's moments, so a burst of load elsewhere (a shared 2-core machine swings
+ * figures 2x between runs) lowers both instead of only the one it happened to hit.
+ */
+export function measureTogether<K extends string>(fns: Record<K, () => unknown>, opts: { seconds?: number; warmup?: number; rounds?: number } = {}): Record<K, Measurement> {
+  const names = Object.keys(fns) as K[]
+  const rounds = opts.rounds ?? 9
+  const slice = ((opts.seconds ?? 2) * 1000) / rounds
+  for (const name of names) for (let i = 0; i < (opts.warmup ?? 200); i++) fns[name]()
+  const rates = new Map<K, number[]>(names.map((n) => [n, []]))
+  const totals = new Map<K, { iterations: number; seconds: number }>(names.map((n) => [n, { iterations: 0, seconds: 0 }]))
+  for (let r = 0; r < rounds; r++) {
+    for (const name of names) {
+      const fn = fns[name]
+      let iterations = 0
+      const start = performance.now()
+      let elapsed = 0
+      while (elapsed < slice) {
+        for (let i = 0; i < 8; i++) fn()
+        iterations += 8
+        elapsed = performance.now() - start
+      }
+      rates.get(name)?.push((iterations * 1000) / elapsed)
+      const total = totals.get(name)
+      if (total !== undefined) {
+        total.iterations += iterations
+        total.seconds += elapsed / 1000
+      }
+    }
+  }
+  const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b)
+    const mid = sorted.length >> 1
+    return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+  }
+  const out = {} as Record<K, Measurement>
+  for (const name of names) {
+    const total = totals.get(name) ?? { iterations: 0, seconds: 0 }
+    out[name] = { name, opsPerSecond: median(rates.get(name) ?? []), iterations: total.iterations, seconds: total.seconds }
+  }
+  return out
+}
+
 export interface Row {
   readonly what: string
   readonly figure: string
