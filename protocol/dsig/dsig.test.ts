@@ -4,6 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { signXml, verifyXml, ALGORITHMS } from './index.ts'
+import { decodeBase64Strict } from './profile.ts'
 import { encodeMessage, exampleMessage, validateElement } from '../messages/index.ts'
 import { L } from '../crypto/curve.ts'
 import { testKey } from '../testing/federation.ts'
@@ -183,6 +184,26 @@ describe('comments, removal, substitution, keys (THREATS 8, 10, 11)', () => {
   it('non-canonical base64 in SignatureValue is refused', () => {
     const value = /<ds:SignatureValue>([^<]+)</.exec(signed)![1]!
     refused(signed.replace(value, value.slice(0, 40) + '\n' + value.slice(40)), 'SIG_MALFORMED', 'signature-value')
+  })
+
+  it('strict base64 takes only the one canonical spelling of the right length', () => {
+    const bytes32 = Buffer.alloc(32, 0xfb)
+    const good = bytes32.toString('base64')
+    expect(decodeBase64Strict(good, 32)).toEqual(new Uint8Array(bytes32))
+    const spellings = [
+      good.replace(/\+/g, '-').replace(/\//g, '_'), // the URL alphabet
+      good.replace(/=$/, ''), // padding left out
+      `${good.slice(0, 20)} ${good.slice(20)}`, // white space
+      `${good.slice(0, 20)}\n${good.slice(20)}`,
+      `${good.slice(0, 20)}*${good.slice(20)}`, // a foreign character
+      `${good.slice(0, 42)}${String.fromCharCode(good.charCodeAt(42) + 1)}=`, // padding bits set
+      `${good}AAAA`, // too long
+    ]
+    for (const s of spellings) {
+      expect(s).not.toBe(good)
+      expect(decodeBase64Strict(s, 32), s).toBeUndefined()
+    }
+    expect(decodeBase64Strict(good, 31)).toBeUndefined()
   })
 
   it('a signature made for one document never verifies another (THREATS 11)', () => {

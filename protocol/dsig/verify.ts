@@ -110,6 +110,15 @@ const OPENING = Buffer.from(TEMPLATE.slice(0, TEMPLATE.indexOf(DIGEST_SLOT)), 'l
 const MIDDLE = Buffer.from(TEMPLATE.slice(TEMPLATE.indexOf(DIGEST_SLOT) + 44, TEMPLATE.indexOf(VALUE_SLOT)), 'latin1')
 const CLOSING = Buffer.from(TEMPLATE.slice(TEMPLATE.indexOf(VALUE_SLOT) + 88), 'latin1')
 const SIGNATURE_LENGTH = TEMPLATE.length
+// SignedInfo as signed (its canonical form, ds declared on it), around its digest.
+const SIGNED_INFO = signedInfoXml(DIGEST_SLOT)
+const SIGNED_INFO_OPENING = Buffer.from(SIGNED_INFO.slice(0, SIGNED_INFO.indexOf(DIGEST_SLOT)), 'latin1')
+const SIGNED_INFO_CLOSING = Buffer.from(SIGNED_INFO.slice(SIGNED_INFO.indexOf(DIGEST_SLOT) + 44), 'latin1')
+
+/** The bytes of signedInfoXml(digest) for the 44 ASCII bytes of a digest's base64. */
+function signedInfoBytes(digestBase64: Uint8Array): Uint8Array {
+  return Buffer.concat([SIGNED_INFO_OPENING, digestBase64, SIGNED_INFO_CLOSING])
+}
 // What the signature adds to a document, for the limits of the document without it: ten
 // elements, six levels below the root, one attribute each, an 88-character value.
 const SIGNATURE_ELEMENTS = 10
@@ -153,8 +162,8 @@ export function prepareAsWritten(input: Uint8Array, resolveKey: KeyResolver, opt
   const digestAt = start + OPENING.length
   const valueAt = digestAt + 44 + MIDDLE.length
   if (!matches(bytes, start, OPENING) || !matches(bytes, digestAt + 44, MIDDLE) || !matches(bytes, valueAt + 88, CLOSING)) return undefined
-  const digestBase64 = bytes.toString('latin1', digestAt, digestAt + 44)
-  const digest = decodeBase64Strict(digestBase64, 32)
+  const digestBase64 = bytes.subarray(digestAt, digestAt + 44)
+  const digest = decodeBase64Strict(digestBase64.toString('latin1'), 32)
   const signatureValue = decodeBase64Strict(bytes.toString('latin1', valueAt, valueAt + 88), 64)
   if (digest === undefined || signatureValue === undefined) return undefined
   const unsigned = Buffer.concat([bytes.subarray(0, start), bytes.subarray(close)])
@@ -166,7 +175,7 @@ export function prepareAsWritten(input: Uint8Array, resolveKey: KeyResolver, opt
   }
   const { root, form } = parsed
   if (!form.canonical || root.namespaces.has('ds') || signatureOrRootText(root)) return undefined
-  return prepared(input, root, sha256(unsigned), digest, resolveKey, () => UTF8.encode(signedInfoXml(digestBase64)), signatureValue, options)
+  return prepared(input, root, sha256(unsigned), digest, resolveKey, () => signedInfoBytes(digestBase64), signatureValue, options)
 }
 
 /**
@@ -201,7 +210,7 @@ export function prepareParsed(bytes: Uint8Array, resolveKey: KeyResolver, option
       ? sha256Parts(cutOut(bytes, whole.text, whole.markStart, whole.markEnd))
       : sha256Parts([UTF8.encode(whole.text.slice(0, whole.markStart) + whole.text.slice(whole.markEnd))])
   }
-  const signedInfo = (): Uint8Array => profileSpelling(parts.signedInfo) ? UTF8.encode(signedInfoXml(encodeBase64(parts.digest))) : canonicalize(parts.signedInfo, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) })
+  const signedInfo = (): Uint8Array => profileSpelling(parts.signedInfo) ? signedInfoBytes(Buffer.from(encodeBase64(parts.digest), 'latin1')) : canonicalize(parts.signedInfo, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) })
   const withoutSignature = { ...root, children: root.children.filter((c) => c !== parts.signature) }
   // S5, after the signature: the bytes must be the canonical form itself. Any other spelling of
   // the same signed content (a trailing newline, single quotes, an XML declaration) would verify

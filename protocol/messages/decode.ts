@@ -7,7 +7,7 @@
  * accepted message needs no second walk; zod still judges and reports anything they do not pass.
  */
 import { boundValue, SisError } from '../errors.ts'
-import type { XmlAttribute, XmlElement } from '../xml/types.ts'
+import type { XmlAttribute, XmlElement, XmlNode } from '../xml/types.ts'
 import type { ChildElement, ComplexType } from './shape.ts'
 import { SIS_NS, XML_NS } from './namespace.ts'
 
@@ -127,10 +127,14 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string,
   const out: { [key: string]: Plain | Plain[] | undefined } = {}
   const specs = shape.children
   // Elements come in the shape's order, so only the current spec can have a count: every spec
-  // before it was passed (and checked), every spec after it has none yet.
+  // before it was passed (and checked), every spec after it has none yet. Each spec's presence
+  // and array checks run once it is passed (settle), from what is at hand, not from `out`.
   let at = 0
   let atCount = 0
-  for (const node of el.children) {
+  let atValue: Plain | Plain[] | undefined
+  const children = el.children
+  for (let i = 0; i < children.length; i++) {
+    const node = children[i] as XmlNode
     if (node.kind === 'comment') continue
     if (node.kind === 'text') {
       if (!isXmlWhitespace(node.value)) fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
@@ -151,29 +155,28 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string,
       if (hasChild(el, s.name)) fail('MSG_ELEMENT_ORDER', `${path}/${s.name}`, `<${s.name}> must come before <${node.local}>`, { element: s.name })
       fail('MSG_MISSING_ELEMENT', `${path}/${s.name}`, `required element <${s.name}> is missing`, { element: s.name })
     }
-    const count = (j === at ? atCount : 0) + 1
-    at = j
-    atCount = count
-    if (count > spec.max) fail('MSG_DUPLICATE_ELEMENT', `${path}/${spec.name}`, `<${spec.name}> appears ${count} times, at most ${spec.max} allowed`, { element: spec.name, max: spec.max })
-    const value = decodeValue(node, spec, path, count, checks?.[j], verdict)
-    if (!spec.repeated) out[spec.name] = value
-    else if (count === 1) out[spec.name] = [value]
-    else (out[spec.name] as Plain[]).push(value)
+    if (j !== at) {
+      if (checks !== undefined && verdict?.accepted === true) for (let k = at; k < j; k++) settle(checks[k], k === at ? atValue : undefined, verdict)
+      atCount = 0
+      atValue = undefined
+      at = j
+    }
+    atCount++
+    if (atCount > spec.max) fail('MSG_DUPLICATE_ELEMENT', `${path}/${spec.name}`, `<${spec.name}> appears ${atCount} times, at most ${spec.max} allowed`, { element: spec.name, max: spec.max })
+    const value = decodeValue(node, spec, path, atCount, checks?.[j], verdict)
+    if (!spec.repeated) out[spec.name] = atValue = value
+    else if (atCount === 1) out[spec.name] = atValue = [value]
+    else (atValue as Plain[]).push(value)
   }
-  // Loops, not closures, in this function: a variable a closure captures lives on the heap.
   for (let k = at; k < specs.length; k++) {
     const s = specs[k]
     if (s !== undefined && (k === at ? atCount : 0) < s.min) fail('MSG_MISSING_ELEMENT', `${path}/${s.name}`, `required element <${s.name}> is missing${s.min > 1 ? ` (at least ${s.min})` : ''}`, { element: s.name })
   }
-  if (checks !== undefined && verdict?.accepted === true) {
-    for (let k = 0; k < specs.length; k++) {
-      const check = checks[k]
-      const value = out[specs[k]?.name ?? '']
-      if (check === undefined || (value === undefined ? check.required : check.array !== undefined && !check.array(value))) {
-        verdict.accepted = false
-        break
-      }
-    }
-  }
+  if (checks !== undefined && verdict?.accepted === true) for (let k = at; k < specs.length; k++) settle(checks[k], k === at ? atValue : undefined, verdict)
   return out
+}
+
+/** A passed spec's checks: present if zod requires it, and its array's checks. */
+function settle(check: FieldCheck | undefined, value: Plain | Plain[] | undefined, verdict: Verdict): void {
+  if (check === undefined || (value === undefined ? check.required : check.array !== undefined && !check.array(value))) verdict.accepted = false
 }
