@@ -1,7 +1,8 @@
 /**
  * Signatures and intake: signs/s, verifies/s (parse and S5 check, digest, strict Ed25519) and
  * full intakes/s (verify, validate, place in the document log, apply the state machine), each
- * beside the raw node:crypto Ed25519 verify rate measured in the same run.
+ * beside the raw node:crypto Ed25519 verify rate measured in the same run: all in turns, nine
+ * rounds each (measureTogether), the figure the median round, the note the fastest round.
  */
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
 import { signXml, verifyXml } from '../../protocol/dsig/index.ts'
@@ -11,6 +12,7 @@ import { encodeMessage, exampleMessage } from '../../protocol/messages/index.ts'
 import { testKey, testMembership } from '../../protocol/testing/federation.ts'
 import { transitLifecycle } from '../../protocol/testing/scenario.ts'
 import { measureTogether, rate } from './measure.ts'
+import type { Measurement } from './measure.ts'
 import type { Row } from './measure.ts'
 
 export function benchLog(seconds = 2): Row[] {
@@ -57,11 +59,13 @@ export function benchLog(seconds = 2): Row[] {
   const { ceiling, signs, verifies, one } = m
   const intakes = { ...m.intake, opsPerSecond: m.intake.opsPerSecond * entries.length }
   const pct = (m: { opsPerSecond: number }) => `${Math.round((100 * m.opsPerSecond) / ceiling.opsPerSecond)}%`
+  // The fastest round of each, figure over ceiling: the same comparison with the least noise.
+  const best = (m: Measurement, per = 1) => `${Math.round((100 * (m.bestOpsPerSecond ?? m.opsPerSecond) * per) / (ceiling.bestOpsPerSecond ?? ceiling.opsPerSecond))}%`
   const avg = Math.round(entries.reduce((n, w) => n + w.bytes.length, 0) / entries.length)
   return [
-    { what: `sign (${signed.length} B entry)`, figure: rate(signs), ceiling: rate(ceiling), ratio: pct(signs), note: 'parse, canonicalize, SHA-256, Ed25519 sign' },
-    { what: 'verify', figure: rate(verifies), ceiling: rate(ceiling), ratio: pct(verifies), note: 'parse (the reader confirms the canonical form as it reads), profile checks, SHA-256, strict Ed25519 verify' },
-    { what: `intake of a border passage (${passage.bytes.length} B)`, figure: rate(one), ceiling: rate(ceiling), ratio: pct(one), note: 'verify + validate + document log, the commonest entry, alone (readEntry)' },
-    { what: `full intake, whole transit (avg ${avg} B)`, figure: rate(intakes), ceiling: rate(ceiling), ratio: pct(intakes), note: 'the ten entries of a transit (one 8 KB declaration) as one push (readEntries): verified, validated, placed, and the state computed; target: half the ceiling or better' },
+    { what: `sign (${signed.length} B entry)`, figure: rate(signs), ceiling: rate(ceiling), ratio: pct(signs), note: `parse, canonicalize, SHA-256, Ed25519 sign (fastest round ${best(signs)})` },
+    { what: 'verify', figure: rate(verifies), ceiling: rate(ceiling), ratio: pct(verifies), note: `the signature matched as written, the document without it parsed (the reader confirms its canonical form), SHA-256, strict Ed25519 verify (fastest round ${best(verifies)})` },
+    { what: `intake of a border passage (${passage.bytes.length} B)`, figure: rate(one), ceiling: rate(ceiling), ratio: pct(one), note: `verify + validate + document log, the commonest entry, alone (readEntry) (fastest round ${best(one)})` },
+    { what: `full intake, whole transit (avg ${avg} B)`, figure: rate(intakes), ceiling: rate(ceiling), ratio: pct(intakes), note: `the ten entries of a transit (one 8 KB declaration) as one push (readEntries): verified, validated, placed, and the state computed (fastest round ${best(m.intake, entries.length)}); target: half the ceiling or better` },
   ]
 }
