@@ -3,9 +3,8 @@
  * the store on first use, every entry verified again), its computed state, audience and the
  * record kept in the store with its search indexes.
  */
-import { SisError } from '../protocol/errors.ts'
 import type { Message } from '../protocol/messages/index.ts'
-import { audienceOf, computeState, DocumentLog, readEntries } from '../protocol/log/index.ts'
+import { audienceOf, computeState, DocumentLog, readAllEntries } from '../protocol/log/index.ts'
 import type { DocumentState } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
 import type { DocumentIndex, DocumentRecord, Store } from './storage/types.ts'
@@ -135,10 +134,7 @@ export class DocumentCache {
     const log = new DocumentLog(documentId)
     // Entries were verified before they were stored; verifying again on load means a
     // corrupted or tampered data folder is noticed instead of trusted.
-    for (const e of readEntries((await this.#store.entriesOf(documentId)).map((stored) => stored.bytes), this.#membership)) {
-      if (e instanceof SisError) throw e
-      log.add(e)
-    }
+    for (const e of readAllEntries((await this.#store.entriesOf(documentId)).map((stored) => stored.bytes), this.#membership)) log.add(e)
     const state = stateOf(log, this.#membership)
     return { log, state, audience: audienceOf(state, this.#membership) }
   }

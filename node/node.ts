@@ -11,7 +11,7 @@ import type { Logger } from 'pino'
 import { SisError, isSisError } from '../protocol/errors.ts'
 import { allocateGrn, allocateMrn } from '../protocol/codes/index.ts'
 import { signXml } from '../protocol/dsig/index.ts'
-import { DocumentLog, readEntries } from '../protocol/log/index.ts'
+import { DocumentLog, readAllEntries } from '../protocol/log/index.ts'
 import { sha256Hex } from '../protocol/crypto/index.ts'
 import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
@@ -397,10 +397,7 @@ export class SisNode implements NodeService {
     }
     const r = await this.#replicator.serial(async () => {
       const log = new DocumentLog(documentId)
-      for (const e of readEntries(frames, this.#membership)) {
-        if (e instanceof SisError) throw e
-        log.add(e)
-      }
+      for (const e of readAllEntries(frames, this.#membership)) log.add(e)
       const state = stateOf(log, this.#membership)
       const bytes = this.#sign('DiversionRequested', body, documentId, log, authorityFor('DiversionRequested', state))
       return this.#replicator.ingestUnlocked([...frames, bytes], departure)

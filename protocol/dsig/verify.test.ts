@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SisError } from '../errors.ts'
+import { authorKey } from '../log/index.ts'
 import { testMembership } from '../testing/federation.ts'
 import { transitLifecycle } from '../testing/scenario.ts'
 import { applyEdit, edit } from '../xml/documents.testkit.ts'
@@ -17,15 +18,7 @@ const membership = testMembership()
 const UTF8 = new TextEncoder()
 const TEXT = new TextDecoder()
 
-function headerValue(root: XmlElement, name: string): string {
-  for (const c of root.children) {
-    if (c.kind !== 'element' || c.local !== 'Header') continue
-    for (const f of c.children) if (f.kind === 'element' && f.local === name) return f.children.map((t) => (t.kind === 'text' ? t.value : '')).join('')
-  }
-  throw new SisError('SIG_UNKNOWN_KEY', `no ${name}`, {})
-}
-
-const keyOf = (root: XmlElement): Uint8Array => membership.key(headerValue(root, 'authorCountry'), headerValue(root, 'authorKeyId'), headerValue(root, 'preparationDateAndTime'))
+const keyOf = authorKey(membership)
 
 type Outcome = { readonly refused: string; readonly message: string } | { readonly root: XmlElement }
 

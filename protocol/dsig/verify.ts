@@ -1,9 +1,12 @@
 /**
- * Verification (docs/protocol/log.md S1-S5): parse the bytes once, find the one enveloped
- * signature and check its shape, recompute the digest of the document without it (from the
- * bytes themselves when the reader saw they are canonical, else by canonicalizing), resolve the
- * pinned key, and verify the Ed25519 signature of the canonical SignedInfo strictly. The result
- * carries the tree of exactly the verified bytes: callers read the message from it and nothing else.
+ * Verification (docs/protocol/log.md S1-S5), in two paths with one verdict. As written: when
+ * ds:Signature is spelled exactly as our signers write it, before the root's end tag, parse only
+ * the document without it (which is also the digest input). General: parse the bytes once, find
+ * the one enveloped signature and check its shape, recompute the digest of the document without
+ * it (from the bytes themselves when the reader saw they are canonical, else by canonicalizing).
+ * Both then resolve the pinned key and verify the Ed25519 signature of the canonical SignedInfo
+ * strictly. The result carries the tree of exactly the verified bytes: callers read the message
+ * from it and nothing else.
  */
 import { SisError } from '../errors.ts'
 import { canonicalize, canonicalText, parseXmlText, resolveLimits } from '../xml/index.ts'
@@ -51,7 +54,6 @@ function cutOut(bytes: Uint8Array, text: string, start: number, end: number): Ui
   const after = bytes.length - tail
   return [bytes.subarray(0, after - cut), bytes.subarray(after)]
 }
-
 
 export interface VerifyOptions {
   readonly backend?: Ed25519Backend
@@ -101,29 +103,39 @@ function prepared(bytes: Uint8Array, root: XmlElement, digest: Uint8Array, claim
   return { bytes, root, complete }
 }
 
-// The signature as the signer writes it, in three pieces around its two base64 values (44
-// characters for a 32-byte digest, 88 for a 64-byte signature).
-const DIGEST_SLOT = 'D'.repeat(44)
-const VALUE_SLOT = 'S'.repeat(88)
+// The signature as the signer writes it, and SignedInfo as signed (its canonical form, ds
+// declared on it), in the pieces around their base64 values: 44 characters for a 32-byte digest,
+// 88 for a 64-byte signature.
+const DIGEST_CHARS = 44
+const VALUE_CHARS = 88
+const DIGEST_SLOT = 'D'.repeat(DIGEST_CHARS)
+const VALUE_SLOT = 'S'.repeat(VALUE_CHARS)
 const TEMPLATE = signatureXml(DIGEST_SLOT, VALUE_SLOT)
-const OPENING = Buffer.from(TEMPLATE.slice(0, TEMPLATE.indexOf(DIGEST_SLOT)), 'latin1')
-const MIDDLE = Buffer.from(TEMPLATE.slice(TEMPLATE.indexOf(DIGEST_SLOT) + 44, TEMPLATE.indexOf(VALUE_SLOT)), 'latin1')
-const CLOSING = Buffer.from(TEMPLATE.slice(TEMPLATE.indexOf(VALUE_SLOT) + 88), 'latin1')
 const SIGNATURE_LENGTH = TEMPLATE.length
-// SignedInfo as signed (its canonical form, ds declared on it), around its digest.
-const SIGNED_INFO = signedInfoXml(DIGEST_SLOT)
-const SIGNED_INFO_OPENING = Buffer.from(SIGNED_INFO.slice(0, SIGNED_INFO.indexOf(DIGEST_SLOT)), 'latin1')
-const SIGNED_INFO_CLOSING = Buffer.from(SIGNED_INFO.slice(SIGNED_INFO.indexOf(DIGEST_SLOT) + 44), 'latin1')
-
-/** The bytes of signedInfoXml(digest) for the 44 ASCII bytes of a digest's base64. */
-function signedInfoBytes(digestBase64: Uint8Array): Uint8Array {
-  return Buffer.concat([SIGNED_INFO_OPENING, digestBase64, SIGNED_INFO_CLOSING])
-}
+const [OPENING, MIDDLE, CLOSING] = pieces(TEMPLATE, DIGEST_SLOT, VALUE_SLOT) as [Buffer, Buffer, Buffer]
+const [SIGNED_INFO_OPENING, SIGNED_INFO_CLOSING] = pieces(signedInfoXml(DIGEST_SLOT), DIGEST_SLOT) as [Buffer, Buffer]
 // What the signature adds to a document, for the limits of the document without it: ten
 // elements, six levels below the root, one attribute each, an 88-character value.
 const SIGNATURE_ELEMENTS = 10
 const SIGNATURE_DEPTH = 6
-const SIGNATURE_VALUE_LENGTH = 88
+
+/** The bytes of an ASCII template around each slot in turn (each slot is there exactly once). */
+function pieces(template: string, ...slots: string[]): Buffer[] {
+  const out: Buffer[] = []
+  let rest = template
+  for (const slot of slots) {
+    const at = rest.indexOf(slot)
+    out.push(Buffer.from(rest.slice(0, at), 'latin1'))
+    rest = rest.slice(at + slot.length)
+  }
+  out.push(Buffer.from(rest, 'latin1'))
+  return out
+}
+
+/** The bytes of signedInfoXml(digest) for the ASCII bytes of a digest's base64. */
+function signedInfoBytes(digestBase64: Uint8Array): Uint8Array {
+  return Buffer.concat([SIGNED_INFO_OPENING, digestBase64, SIGNED_INFO_CLOSING])
+}
 
 /** bytes[at, at + piece.length) equals piece. */
 function matches(bytes: Buffer, at: number, piece: Buffer): boolean {
@@ -154,17 +166,17 @@ function signatureOrRootText(root: XmlElement): boolean {
  */
 export function prepareAsWritten(input: Uint8Array, resolveKey: KeyResolver, options: VerifyOptions = {}): PreparedVerification | undefined {
   const limits = resolveLimits(options.limits)
-  if (input.length > limits.maxBytes || limits.maxDepth < SIGNATURE_DEPTH || limits.maxElements <= SIGNATURE_ELEMENTS || limits.maxValueLength < SIGNATURE_VALUE_LENGTH) return undefined
+  if (input.length > limits.maxBytes || limits.maxDepth < SIGNATURE_DEPTH || limits.maxElements <= SIGNATURE_ELEMENTS || limits.maxValueLength < VALUE_CHARS) return undefined
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   const close = bytes.lastIndexOf(0x3c) // '<' of the root's end tag
   const start = close - SIGNATURE_LENGTH
   if (start < 0 || bytes[close + 1] !== 0x2f || bytes[bytes.length - 1] !== 0x3e) return undefined
   const digestAt = start + OPENING.length
-  const valueAt = digestAt + 44 + MIDDLE.length
-  if (!matches(bytes, start, OPENING) || !matches(bytes, digestAt + 44, MIDDLE) || !matches(bytes, valueAt + 88, CLOSING)) return undefined
-  const digestBase64 = bytes.subarray(digestAt, digestAt + 44)
+  const valueAt = digestAt + DIGEST_CHARS + MIDDLE.length
+  if (!matches(bytes, start, OPENING) || !matches(bytes, digestAt + DIGEST_CHARS, MIDDLE) || !matches(bytes, valueAt + VALUE_CHARS, CLOSING)) return undefined
+  const digestBase64 = bytes.subarray(digestAt, digestAt + DIGEST_CHARS)
   const digest = decodeBase64Strict(digestBase64.toString('latin1'), 32)
-  const signatureValue = decodeBase64Strict(bytes.toString('latin1', valueAt, valueAt + 88), 64)
+  const signatureValue = decodeBase64Strict(bytes.toString('latin1', valueAt, valueAt + VALUE_CHARS), 64)
   if (digest === undefined || signatureValue === undefined) return undefined
   const unsigned = Buffer.concat([bytes.subarray(0, start), bytes.subarray(close)])
   let parsed: ReturnType<typeof parseXmlText>

@@ -5,12 +5,11 @@
  */
 import { SisError } from '../errors.ts'
 import { prepareVerification } from '../dsig/index.ts'
-import type { PreparedVerification } from '../dsig/index.ts'
-import type { Ed25519Backend } from '../crypto/index.ts'
+import type { KeyResolver, PreparedVerification, VerifyOptions } from '../dsig/index.ts'
 import { sha256Hex } from '../crypto/index.ts'
 import { validateElement } from '../messages/index.ts'
 import type { CheckResult, Message, MessageTypeName, TypedMessage } from '../messages/index.ts'
-import type { XmlElement, XmlLimits } from '../xml/index.ts'
+import type { XmlElement } from '../xml/index.ts'
 import type { Membership } from '../membership/index.ts'
 
 /** Directed messages are answered, not logged (L4). */
@@ -48,9 +47,12 @@ function headerField(root: XmlElement, name: string): string {
   throw new SisError('SIG_UNKNOWN_KEY', `the header has no ${name}, so no pinned key can be chosen`, { reason: 'no-author' })
 }
 
-export interface ReadOptions {
-  readonly backend?: Ed25519Backend
-  readonly limits?: Partial<XmlLimits>
+/** What verification takes: the Ed25519 backend and the XML limits. */
+export type ReadOptions = VerifyOptions
+
+/** The key an entry is verified with: the pinned key of its author (header authorCountry and authorKeyId) at its claimed time. */
+export function authorKey(membership: Membership): KeyResolver {
+  return (root) => membership.key(headerField(root, 'authorCountry'), headerField(root, 'authorKeyId'), headerField(root, 'preparationDateAndTime'))
 }
 
 /**
@@ -65,7 +67,7 @@ export function readSignedMessage(bytes: Uint8Array, membership: Membership, opt
 
 /** readSignedMessage up to the Ed25519 verification: parse, S1, digest, the author's pinned key. */
 function prepareMessage(bytes: Uint8Array, membership: Membership, options: ReadOptions): PreparedVerification {
-  return prepareVerification(bytes, (root) => membership.key(headerField(root, 'authorCountry'), headerField(root, 'authorKeyId'), headerField(root, 'preparationDateAndTime')), options)
+  return prepareVerification(bytes, authorKey(membership), options)
 }
 
 function messageOf(result: CheckResult<TypedMessage>): TypedMessage {
@@ -126,6 +128,14 @@ export function readEntries(list: readonly Uint8Array[], membership: Membership,
     }
   }
   return out
+}
+
+/** readEntries for a list that must be read whole: its entries, or the first refusal, thrown. */
+export function readAllEntries(list: readonly Uint8Array[], membership: Membership, options: ReadOptions = {}): LogEntry[] {
+  return readEntries(list, membership, options).map((e) => {
+    if (e instanceof SisError) throw e
+    return e
+  })
 }
 
 function attempt<T>(f: () => T): T | SisError {

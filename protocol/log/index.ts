@@ -1,5 +1,5 @@
 /** The per-document log: entries, intake, order, state machines and state (docs/protocol/log.md). */
-export { readEntries, readEntry, readSignedMessage, entryId, dependenciesOf, DIRECTED_TYPES } from './entry.ts'
+export { authorKey, readAllEntries, readEntries, readEntry, readSignedMessage, entryId, dependenciesOf, DIRECTED_TYPES } from './entry.ts'
 export type { LogEntry, LogEntryType, ReadOptions } from './entry.ts'
 export { DocumentLog } from './document-log.ts'
 export type { IntakeResult } from './document-log.ts'
