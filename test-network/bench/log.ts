@@ -54,7 +54,7 @@ export function benchLog(seconds = 2): Row[] {
   const intakes = { ...m.intake, opsPerSecond: m.intake.opsPerSecond * entries.length }
   const pct = (m: { opsPerSecond: number }) => `${Math.round((100 * m.opsPerSecond) / ceiling.opsPerSecond)}%`
   // The fastest round of each, figure over ceiling: the same comparison with the least noise.
-  const best = (m: Measurement, per = 1) => `${Math.round((100 * (m.bestOpsPerSecond ?? m.opsPerSecond) * per) / (ceiling.bestOpsPerSecond ?? ceiling.opsPerSecond))}%`
+  const best = (m: Measurement, per = 1) => `${Math.round((100 * m.bestOpsPerSecond * per) / ceiling.bestOpsPerSecond)}%`
   const avg = Math.round(entries.reduce((n, w) => n + w.bytes.length, 0) / entries.length)
   return [
     { what: `sign (${signed.length} B entry)`, figure: rate(signs), ceiling: rate(ceiling), ratio: pct(signs), note: `parse, canonicalize, SHA-256, Ed25519 sign (fastest round ${best(signs)})` },

@@ -1,5 +1,5 @@
 /**
- * A small benchmark harness: warm up, then run a function in batches until a time budget is
+ * A small benchmark harness: warm up, then run each function in turns until its time budget is
  * spent, and report operations per second. Figures are printed beside a ceiling measured in the
  * same run on the same machine, never against a hard-coded number.
  */
@@ -8,31 +8,15 @@ import { performance } from 'node:perf_hooks'
 export interface Measurement {
   readonly name: string
   readonly opsPerSecond: number
-  /** measureTogether: the rate of the fastest round, the least disturbed by the rest of the machine. */
-  readonly bestOpsPerSecond?: number
+  /** The rate of the fastest round, the least disturbed by the rest of the machine. */
+  readonly bestOpsPerSecond: number
   readonly iterations: number
   readonly seconds: number
 }
 
-export function measure(name: string, fn: () => unknown, opts: { seconds?: number; warmup?: number } = {}): Measurement {
-  const budget = (opts.seconds ?? 2) * 1000
-  for (let i = 0; i < (opts.warmup ?? 200); i++) fn()
-  let iterations = 0
-  let batch = 16
-  const start = performance.now()
-  let elapsed = 0
-  while (elapsed < budget) {
-    for (let i = 0; i < batch; i++) fn()
-    iterations += batch
-    elapsed = performance.now() - start
-    if (elapsed < budget / 10) batch *= 2
-  }
-  return { name, opsPerSecond: (iterations * 1000) / elapsed, iterations, seconds: elapsed / 1000 }
-}
-
 /**
  * Several figures measured in turns: `rounds` rounds, each giving every function an equal slice
- * of time, one after another; each figure is the median of its rounds. A figure and its ceiling
+ * of time, one after another; each figure is the median of its rounds, `seconds` the time each function gets in all. A figure and its ceiling
  * then share the machine's moments, so a burst of load elsewhere (a shared 2-core machine swings
  * figures 2x between runs) lowers both instead of only the one it happened to hit.
  */
