@@ -4,6 +4,7 @@
  * the same member (a restart, a network cut), so it is not hit by all of them in the same instant
  * when it comes back.
  */
+import { backoffDelay as retryDelay } from '../../adapters/isolation.ts'
 
 export interface BackoffPolicy {
   /** Delay before the first retry (the ceiling for attempt 0). */
@@ -20,14 +21,9 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, stableAfterMs: 10_000 }
 
-/**
- * Delay before retry number `attempt` (0-based): "equal jitter", uniform between half and all of
- * min(max, initial * 2^attempt). Never less than half the ceiling, so retries still slow down;
- * never more than the cap.
- */
+/** Delay before retry number `attempt` (0-based): the adapters' equal-jitter backoff, from initialDelayMs. */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.min(attempt, 30))
-  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+  return retryDelay({ baseDelayMs: policy.initialDelayMs, maxDelayMs: policy.maxDelayMs }, attempt + 1, random)
 }
 
 export interface MemberDialerOptions {
