@@ -4,7 +4,8 @@
  * integration token, the node's own service when the node runs the adapter from node.json, or
  * the in-memory client in tests) and to its national system in that system's own format. The
  * shapes below mirror the node's API (node/api/schemas.ts); they are restated here so that an
- * adapter can be built and tested without the node's code.
+ * adapter can be built and tested without the node's code. Where the node's shape is exactly
+ * the contract's (NodeEvent), the node takes it from here, so there is one definition.
  */
 
 import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS } from '../protocol/messages/index.ts'

@@ -5,6 +5,7 @@
  */
 import type { TransitAction } from '../protocol/messages/index.ts'
 import type { DocumentRecord, OutboxItem, SearchQuery } from './storage/types.ts'
+import type { NodeEvent } from '../adapters/contract.ts'
 
 /** Who is asking: resolved from an API token by the API layer. Deny by default. */
 export type Principal =
@@ -31,13 +32,8 @@ export interface LogView {
   }[]
 }
 
-export interface NodeEvent {
-  readonly type: 'document-changed' | 'entry-refused' | 'peer-connected' | 'peer-disconnected'
-  readonly documentId?: string
-  readonly status?: string
-  readonly at: string
-  readonly detail?: string
-}
+/** The events of GET /v1/events, as the adapter contract (adapters/contract.ts) states them for adapter authors. */
+export type { NodeEvent } from '../adapters/contract.ts'
 
 export interface SubmitResult {
   readonly documentId: string
