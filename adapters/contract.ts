@@ -1,15 +1,17 @@
 /**
- * The adapter contract: everything an adapter author needs, in one file that imports nothing
- * from the node (only the protocol's vocabulary). An adapter talks to its node through `NodeClient` (the node's HTTP API with an
+ * The adapter contract: everything an adapter author needs, in one file that imports only the
+ * protocol's vocabulary and the node's public event type (node/events.ts). An adapter talks to its node through `NodeClient` (the node's HTTP API with an
  * integration token, the node's own service when the node runs the adapter from node.json, or
  * the in-memory client in tests) and to its national system in that system's own format. The
  * shapes below mirror the node's API (node/api/schemas.ts); they are restated here so that an
- * adapter can be built and tested without the node's code. Where the node's shape is exactly
- * the contract's (NodeEvent), the node takes it from here, so there is one definition.
+ * adapter can be built and tested without the node's code. Where the contract's shape is exactly
+ * the node's (NodeEvent), it is re-exported from node/, so there is one definition and node/
+ * never imports adapters/.
  */
 
 import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS } from '../protocol/messages/index.ts'
 import type { TransitAction } from '../protocol/messages/index.ts'
+import type { NodeEvent } from '../node/events.ts'
 
 /** Transit actions of POST /v1/transits/:id/actions/:action and the message type each writes (protocol/messages/actions.ts). */
 export { TRANSIT_ACTIONS, ACTION_MESSAGE_TYPES }
@@ -48,14 +50,8 @@ export interface LogEntryView {
   readonly xml: string
 }
 
-/** A server-sent event of GET /v1/events (NodeEvent). */
-export interface NodeEvent {
-  readonly type: 'document-changed' | 'entry-refused' | 'peer-connected' | 'peer-disconnected'
-  readonly documentId?: string
-  readonly status?: string
-  readonly at: string
-  readonly detail?: string
-}
+/** A server-sent event of GET /v1/events (node/events.ts: the node defines it, the contract takes it from there). */
+export type { NodeEvent } from '../node/events.ts'
 
 /** A subscription to node events; `connected` fires on every (re)connection. */
 export interface EventSubscription {

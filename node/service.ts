@@ -5,7 +5,7 @@
  */
 import type { TransitAction } from '../protocol/messages/index.ts'
 import type { DocumentRecord, OutboxItem, SearchQuery } from './storage/types.ts'
-import type { NodeEvent } from '../adapters/contract.ts'
+import type { NodeEvent } from './events.ts'
 
 /** Who is asking: resolved from an API token by the API layer. Deny by default. */
 export type Principal =
@@ -32,8 +32,8 @@ export interface LogView {
   }[]
 }
 
-/** The events of GET /v1/events, as the adapter contract (adapters/contract.ts) states them for adapter authors. */
-export type { NodeEvent } from '../adapters/contract.ts'
+/** The events of GET /v1/events (node/events.ts; the adapter contract re-exports them for adapter authors). */
+export type { NodeEvent } from './events.ts'
 
 export interface SubmitResult {
   readonly documentId: string
