@@ -14,7 +14,7 @@
  * descriptions; many crossings serve more than one corridor.
  */
 
-import type { CustomsOffice, OfficeKind, OfficeRole } from './offices.ts'
+import type { CustomsOffice, OfficeKind, OfficeRole } from './office-types.ts'
 
 /** Border crossing where goods only pass: NCTS office of transit, exit and entry. */
 const PASS: readonly OfficeRole[] = ['transit', 'exit', 'entry']

@@ -3,19 +3,10 @@
  * an independent implementation to cross-check node:crypto in the tests. About 20 times slower
  * than node:crypto, so nodes verify with NODE_ED25519.
  */
-import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import type { Ed25519Backend, SigningKey } from './signing-key.ts'
 import { L, bytesToBigIntLE, equalBytes, isSmallOrderEncoding } from './curve.ts'
-
-// noble v3 ships without a hash so it has no dependency; its synchronous API needs SHA-512 set
-// once. Setting it at import is configuration of a library object, not I/O.
-ed.hashes.sha512 = sha512
-
-/** RFC 8032 5.1.5: the public key of a 32-byte seed (used by SigningKey, which may run in a browser). */
-export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
-  return Uint8Array.from(ed.getPublicKey(seed))
-}
+import { ed } from './ed.ts'
 
 /**
  * Cofactorless verification (RFC 8032 5.1.7 without the optional factor 8): accept only if the

@@ -6,7 +6,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { SisError } from '../errors.ts'
-import { publicKeyFromSeed } from './noble.ts'
+import { publicKeyFromSeed } from './ed.ts'
 
 /**
  * Why a key was refused (`details.reason` of a KEY_INVALID SisError). Machines read these, so

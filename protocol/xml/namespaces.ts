@@ -9,7 +9,7 @@ import { SisError } from '../errors.ts'
 import { splitQName } from './names.ts'
 import { excerpt, shorten } from './refuse.ts'
 import { internName } from './tag.ts'
-import type { XmlAttribute, XmlName } from './types.ts'
+import type { RawAttribute, XmlAttribute, XmlName } from './types.ts'
 
 export const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace'
 export const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/'
@@ -19,12 +19,6 @@ export type NamespaceScope = ReadonlyMap<string, string>
 
 /** The scope outside the root: only `xml` is bound, as the Namespaces spec predeclares it. */
 export const ROOT_SCOPE: NamespaceScope = new Map([['xml', XML_NAMESPACE]])
-
-/** An attribute with its name as written and its value already normalized and decoded. */
-export interface RawAttribute {
-  readonly name: string
-  readonly value: string
-}
 
 export interface ResolvedElement {
   readonly name: XmlName

@@ -7,7 +7,7 @@
  */
 
 import { SisError } from '../errors.ts'
-import type { RawAttribute } from './namespaces.ts'
+import type { RawAttribute } from './types.ts'
 import { forbiddenPart } from './names.ts'
 import { excerpt, positionOf, refuseAt, shorten } from './refuse.ts'
 import { checkedName, scanName, skipSpace } from './starttag.ts'

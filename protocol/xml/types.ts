@@ -11,6 +11,12 @@ export interface XmlName {
   readonly prefix: string
 }
 
+/** An attribute as the reader hands it to namespace resolution: its name as written, its value already normalized and decoded. */
+export interface RawAttribute {
+  readonly name: string
+  readonly value: string
+}
+
 export interface XmlAttribute extends XmlName {
   readonly value: string
 }
