@@ -50,6 +50,8 @@ export const NodeFile = z.strictObject({
   keyId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   listen: z.array(z.string()).min(1).default(['/ip4/127.0.0.1/tcp/0']),
   api: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(0) }).default({ host: '127.0.0.1', port: 0 }),
+  // API tokens live in tokens.json (node/tokens.ts); any listed here are moved there when the
+  // node or `sis token` opens the folder, so node.json files of older versions still work.
   tokens: z.array(z.strictObject({ tokenSha256: z.string().regex(/^[0-9a-f]{64}$/), principal: PrincipalConfig })).default([]),
   // Optional, so node.json files written before adapters existed read (and are written) unchanged.
   adapters: z.array(AdapterConfig).refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'adapter names must be unique').optional(),
@@ -74,5 +76,7 @@ export const DATA_FILES = {
   signingKey: 'signing.pem',
   p2pKey: 'p2p.key',
   membership: 'membership.json',
+  /** The API tokens (hashes and principals), managed at run time: node/tokens.ts. */
+  tokens: 'tokens.json',
   store: 'store',
 } as const

@@ -106,12 +106,14 @@ describe('metrics and OpenAPI', () => {
     const doc = await body(await fetch(`${api.url}/openapi.json`))
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/backup', '/v1/events', '/v1/guarantees', '/v1/membership', '/v1/outbox',
+      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/admin/tokens', '/v1/admin/tokens/{id}', '/v1/backup', '/v1/events', '/v1/guarantees', '/v1/membership', '/v1/outbox',
       '/v1/outbox/retry', '/v1/search', '/v1/status', '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
       '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log',
     ])
     expect(doc.paths['/v1/membership'].post['x-roles']).toEqual(['admin'])
     expect(doc.paths['/v1/backup'].get['x-roles']).toEqual(['admin'])
+    for (const op of [doc.paths['/v1/admin/tokens'].post, doc.paths['/v1/admin/tokens'].get, doc.paths['/v1/admin/tokens/{id}'].delete]) expect(op['x-roles']).toEqual(['admin'])
+    expect(doc.paths['/v1/admin/tokens'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/IssuedToken' })
     expect(doc.paths['/v1/status'].get['x-roles']).toEqual(['admin', 'integration'])
     expect(doc.paths['/v1/status'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/NodeStatus' })
     const lodge = doc.paths['/v1/transits'].post

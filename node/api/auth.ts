@@ -31,8 +31,17 @@ interface Known {
 
 export type Authenticator = (authorization: string | undefined) => Principal
 
-/** Builds the lookup once; refuses malformed hashes at start-up rather than at the first request. */
-export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator {
+/** Tokens that change while the node runs (node/tokens.ts): a new array after every change. */
+export interface TokenSource {
+  current(): readonly ApiToken[]
+}
+
+/** Refuses malformed hashes, and one hash naming two principals. */
+export function checkTokens(tokens: readonly ApiToken[]): void {
+  compile(tokens)
+}
+
+function compile(tokens: readonly ApiToken[]): Known[] {
   const known: Known[] = tokens.map((t, i) => {
     if (!/^[0-9a-fA-F]{64}$/.test(t.tokenSha256)) {
       throw new Error(`API token ${i} (${t.principal.name}): tokenSha256 must be 64 hex digits`)
@@ -42,7 +51,24 @@ export function createAuthenticator(tokens: readonly ApiToken[]): Authenticator 
   // One token naming two principals would make the caller's identity depend on table order.
   const seen = new Set(known.map((k) => k.hash.toString('hex')))
   if (seen.size !== known.length) throw new Error('API tokens: the same token hash appears twice')
+  return known
+}
+
+/**
+ * Builds the lookup once (a fixed list is checked at start-up rather than at the first request);
+ * from a TokenSource it is rebuilt whenever the source's list changes, so a token created or
+ * revoked counts from the next request on.
+ */
+export function createAuthenticator(tokens: readonly ApiToken[] | TokenSource): Authenticator {
+  const source: TokenSource = 'current' in tokens ? tokens : { current: () => tokens }
+  let list = source.current()
+  let known = compile(list)
   return (authorization) => {
+    const now = source.current()
+    if (now !== list) {
+      known = compile(now)
+      list = now
+    }
     const match = authorization === undefined ? null : BEARER.exec(authorization)
     if (match === null) throw unauthenticated()
     const presented = createHash('sha256').update(match[1] ?? '', 'utf8').digest()

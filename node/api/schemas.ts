@@ -10,6 +10,9 @@ import { Header, types } from '../../protocol/index.ts'
 import type { DocumentRecord } from '../storage/types.ts'
 import { TRANSIT_ACTIONS } from '../service.ts'
 import type { LogView, NodeEvent, NodeStatus, OutboxView, SubmitResult } from '../service.ts'
+import { PrincipalConfig } from '../config.ts'
+import { NewTokenPrincipal, TOKEN_ID } from '../tokens.ts'
+import type { IssuedToken, TokenInfo } from '../tokens.ts'
 
 export const DocumentParams = z.object({ documentId: Header.shape.documentId }).strict()
 
@@ -159,3 +162,20 @@ export const OutboxViewSchema = z.object({
 }).meta({ id: 'OutboxView' }) satisfies z.ZodType<OutboxView>
 
 export const RetryJson = z.object({ peer: Country.optional() }).strict()
+
+/** Who a new API token is for: role, name, and the office of an officer or the id of a trader. */
+export const TokenPrincipalSchema = NewTokenPrincipal.meta({ id: 'TokenPrincipal' })
+
+export const TokenInfoSchema = z.object({
+  id: z.string().describe('The token\'s id, for revoking it; random, it says nothing about the secret'),
+  principal: PrincipalConfig.meta({ id: 'Principal' }),
+  created: z.string(),
+}).meta({ id: 'TokenInfo' }) satisfies z.ZodType<TokenInfo>
+
+export const IssuedTokenSchema = TokenInfoSchema.extend({
+  token: z.string().describe('The secret, shown this once: the node keeps only its SHA-256'),
+}).meta({ id: 'IssuedToken' }) satisfies z.ZodType<IssuedToken>
+
+export const TokenListSchema = z.object({ tokens: z.array(TokenInfoSchema) }).meta({ id: 'TokenList' })
+
+export const TokenParams = z.object({ id: z.string().regex(TOKEN_ID, '16 lowercase hex digits') }).strict()

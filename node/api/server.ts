@@ -19,10 +19,13 @@ import { ErrorSchema } from './schemas.ts'
 import type { SseOptions } from './sse.ts'
 import { DEFAULT_SSE, EventStreams } from './sse.ts'
 import { XmlBody, registerRoutes } from './table.ts'
+import { TokenStore } from '../tokens.ts'
+import { tokenRoutes } from './token-routes.ts'
 
 export interface ApiOptions {
   readonly service: NodeService
-  readonly tokens: readonly ApiToken[]
+  /** A fixed list (kept in memory), or the node's token store, managed through /v1/admin/tokens. */
+  readonly tokens: readonly ApiToken[] | TokenStore
   readonly logger: Logger
   readonly metrics: Metrics
   /** Bytes; defaults to the XML reader's limit, so any message the node accepts fits. */
@@ -60,7 +63,8 @@ function decodeXml(request: FastifyRequest, body: Buffer): XmlBody {
 
 export function createApi(options: ApiOptions): FastifyInstance {
   const { service, metrics } = options
-  const authenticate = createAuthenticator(options.tokens)
+  const tokens = options.tokens instanceof TokenStore ? options.tokens : TokenStore.inMemory(options.tokens)
+  const authenticate = createAuthenticator(tokens)
   const logger = options.logger.child({ component: 'api' }, {
     // Belt and braces: no serializer here emits headers, but a future log call might.
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' },
@@ -115,12 +119,12 @@ export function createApi(options: ApiOptions): FastifyInstance {
   // Open event streams would hold app.close() until every client hung up.
   app.addHook('preClose', async () => streams.closeAll())
 
-  const routes = apiRoutes({
+  const routes = [...apiRoutes({
     service, metrics, streams,
     sse: { ...DEFAULT_SSE, ...options.sse },
     // Read at request time, after the document below exists: it is built from these routes.
     openapi: () => openapi,
-  })
+  }), ...tokenRoutes({ tokens, streams })]
   const openapi = buildOpenApi(routes, { title: `SIS node ${service.country}: internal platform API`, version: '1', errorSchema: ErrorSchema })
   registerRoutes(app, routes, authenticate)
   return app

@@ -19,12 +19,15 @@ export interface SseOptions {
 
 export const DEFAULT_SSE: SseOptions = { heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 }
 
-/** Open streams, so that closing the server ends them instead of waiting for the clients. */
+/**
+ * Open streams, each with the principal it serves: closing the server ends them instead of
+ * waiting for the clients, and revoking a token ends the streams opened with it.
+ */
 export class EventStreams {
-  readonly #closers = new Set<() => void>()
+  readonly #closers = new Map<() => void, Principal | undefined>()
 
-  add(close: () => void): void {
-    this.#closers.add(close)
+  add(close: () => void, principal?: Principal): void {
+    this.#closers.set(close, principal)
   }
 
   delete(close: () => void): void {
@@ -36,7 +39,14 @@ export class EventStreams {
   }
 
   closeAll(): void {
-    for (const close of [...this.#closers]) close()
+    for (const close of [...this.#closers.keys()]) close()
+  }
+
+  /** Ends the streams of this principal (the very object the authenticator resolved). */
+  closeFor(principal: Principal): number {
+    const mine = [...this.#closers].filter(([, p]) => p === principal).map(([close]) => close)
+    for (const close of mine) close()
+    return mine.length
   }
 }
 
@@ -91,7 +101,7 @@ export function streamEvents(args: {
       res.end()
     }
   }
-  streams.add(close)
+  streams.add(close, principal)
   res.on('close', close)
   try {
     unsubscribe = service.subscribe(principal, (event) => write(frame(event)))

@@ -34,7 +34,7 @@ export interface Ctx<P, Q, B> {
 }
 
 export interface RouteSpec<P, Q, B> {
-  readonly method: 'GET' | 'POST'
+  readonly method: 'GET' | 'POST' | 'DELETE'
   /** Fastify syntax (`:documentId`); openapi.ts turns it into `{documentId}`. */
   readonly path: string
   readonly operationId: string
