@@ -4,7 +4,9 @@
  * the node clients and the conformance kit.
  */
 export * from './contract.ts'
-export { DEFAULT_RETRY, backoffDelay, withRetry, isRetryable, MemoryDeadLetterStore, FolderDeadLetterStore, Journal, writeFileAtomic } from './isolation.ts'
+export { DEFAULT_RETRY, backoffDelay, withRetry, isRetryable, MemoryDeadLetterStore, FolderDeadLetterStore, Journal } from './isolation.ts'
+/** Atomic, durable file writes (temporary file, fsync, rename, fsync of the folder): for adapters that write files for their national system. */
+export { writeFileAtomic } from '../shared/files.ts'
 export type { RetryPolicy, DeadLetter, DeadLetterStore } from './isolation.ts'
 export { HttpNodeClient } from './client/http.ts'
 export type { HttpNodeClientOptions } from './client/http.ts'

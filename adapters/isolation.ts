@@ -3,8 +3,9 @@
  * dead-letter store (in memory for tests, a folder for real use), and a small append-only
  * journal that survives a crash (one JSON line per record, fsynced before the call returns).
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { writeFileAtomic } from '../shared/files.ts'
 import { NodeClientError } from './contract.ts'
 
 export interface RetryPolicy {
@@ -75,22 +76,7 @@ export class MemoryDeadLetterStore implements DeadLetterStore {
   }
 }
 
-/** Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync, rename. */
-export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true })
-  const tmp = join(dirname(path), `.${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}.tmp`)
-  const fd = openSync(tmp, 'w', 0o640)
-  try {
-    writeFileSync(fd, bytes)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  // A reader of the folder sees either no file or the whole file, never a partial one.
-  renameSync(tmp, path)
-}
-
-/** Dead letters as one JSON file each in a folder (`<id>.json`), written atomically. */
+/** Dead letters as one JSON file each in a folder (`<id>.json`), written atomically and durably (mode 0640). */
 export class FolderDeadLetterStore implements DeadLetterStore {
   readonly #dir: string
 
@@ -100,7 +86,7 @@ export class FolderDeadLetterStore implements DeadLetterStore {
   }
 
   async put(letter: DeadLetter): Promise<void> {
-    writeFileAtomic(join(this.#dir, `${letter.id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), `${JSON.stringify(letter, null, 2)}\n`)
+    writeFileAtomic(join(this.#dir, `${letter.id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), `${JSON.stringify(letter, null, 2)}\n`, { mode: 0o640 })
   }
 
   async list(): Promise<DeadLetter[]> {

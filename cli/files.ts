@@ -1,7 +1,7 @@
-/** File access for the CLI: bounded reads (never load more than the limit) and atomic writes. */
-import { mkdir, open, rename, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { randomBytes } from 'node:crypto'
+/** File access for the CLI: bounded reads (never load more than the limit) and writing a set of files. */
+import { open } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../shared/files.ts'
 import { CliError, EXIT } from './output.ts'
 
 /** Reads at most `limit + 1` bytes, so the parser can refuse an oversized file without loading it. */
@@ -29,19 +29,11 @@ export async function readBounded(path: string, limit: number): Promise<Uint8Arr
   }
 }
 
-/** Writes a file atomically: a temporary file in the same folder, synced, then renamed. */
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
-  await writeFile(tmp, data, { flush: true })
-  await rename(tmp, path)
-}
-
-/** Writes a set of files into a folder, creating it. */
+/** Writes a set of files into a folder, creating it; each one atomically and durably (shared/files.ts). */
 export async function writeAll(dir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
   const written: string[] = []
   for (const [name, content] of files) {
-    await writeAtomic(join(dir, name), content)
+    writeFileAtomic(join(dir, name), content, { mkdir: true })
     written.push(name)
   }
   return written

@@ -2,7 +2,7 @@
  * The data folder of a node: creating it (`sis init`) and reading it back into a NodeConfig
  * (`sis start`). Private keys are written 0600 and never printed.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
 import { generatePeerKey, peerIdOfKey, readPeerKeyFile, writePeerKeyFile } from '../node/p2p/peer-key.ts'
@@ -11,6 +11,7 @@ import { verifySignedMembership } from '../protocol/membership/index.ts'
 import { generateSigningKey, readSigningKey, writeSigningKey } from '../node/keys.ts'
 import { DATA_FILES, NodeFile } from '../node/config.ts'
 import type { NodeConfig } from '../node/config.ts'
+import { writeFileAtomic } from '../shared/files.ts'
 import { CliError, EXIT } from './output.ts'
 
 export interface MemberCard {
@@ -30,7 +31,8 @@ export async function initDataFolder(dir: string, opts: { country: string; liste
   const p2p = await generatePeerKey()
   writePeerKeyFile(join(dir, DATA_FILES.p2pKey), p2p)
   const file = NodeFile.parse({ country: opts.country, keyId, listen: opts.listen, api: { host: '127.0.0.1', port: opts.apiPort } })
-  writeFileSync(join(dir, DATA_FILES.config), JSON.stringify(file, null, 2) + '\n')
+  // Last, atomically: a data folder without a whole node.json can be initialised again.
+  writeFileAtomic(join(dir, DATA_FILES.config), JSON.stringify(file, null, 2) + '\n')
   const peerId = peerIdOfKey(p2p)
   return { country: opts.country, name: `${opts.country} customs`, peerId, addresses: [...opts.listen], keys: [{ keyId, publicKey: publicKeyToBase64(signing.publicKey), validFrom: opts.now.replace(/\.\d+Z$/, 'Z') }] }
 }

@@ -49,19 +49,6 @@ describe('writeSigningKey and readSigningKey', () => {
     expect(readdirSync(dir)).toEqual(['node.key'])
   })
 
-  it('make the file 0600 whatever the umask (0o777 would leave 0000 without the fchmod)', () => {
-    for (const umask of [0, 0o022, 0o077, 0o777]) {
-      const path = join(dir, `umask-${umask}.key`)
-      const previous = process.umask(umask)
-      try {
-        writeSigningKey(path, generateSigningKey())
-      } finally {
-        process.umask(previous)
-      }
-      expect(modeOf(path)).toBe(0o600)
-    }
-  })
-
   it('refuse to overwrite an existing file unless told to, and then replace it with mode 0600', () => {
     const path = join(dir, 'node.key')
     writeFileSync(path, 'precious', { mode: 0o644 })

@@ -3,14 +3,12 @@
  * PKCS#8 that operators can inspect with `openssl pkey -in key.pem -noout -text`, written
  * atomically with mode 0600 and read only if nobody but the owner can read it.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import {
-  closeSync, fchmodSync, fstatSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeFileSync,
-} from 'node:fs'
-import { basename, dirname, join, resolve } from 'node:path'
+import { generateKeyPairSync } from 'node:crypto'
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { SisError } from '../protocol/errors.ts'
 import type { SigningKey } from '../protocol/crypto/index.ts'
 import { signingKeyFromPem, signingKeyFromSeed, signingKeyToPem } from '../protocol/crypto/index.ts'
+import { writeFileAtomic } from '../shared/files.ts'
 
 /** A PEM Ed25519 key is about 120 bytes; anything far larger is not a key file, so stop reading early. */
 const MAX_KEY_FILE_BYTES = 64 * 1024
@@ -26,53 +24,19 @@ export function generateSigningKey(): SigningKey {
   }
 }
 
-function fsyncDirectory(dir: string): void {
-  // Makes the new directory entry durable: without it a crash after rename can lose the file.
-  const fd = openSync(dir, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-}
-
 /**
- * Write the key as PEM PKCS#8 with mode 0600, atomically: a temporary file in the same folder
- * (so rename stays on one file system) is written, fsynced and then moved into place, so a crash
+ * Write the key as PEM PKCS#8 with mode 0600, atomically and durably (shared/files.ts: a
+ * temporary file in the same folder, fsynced, moved into place, the folder fsynced), so a crash
  * leaves the old file or the new one, never half a key. Without `overwrite` an existing file is
  * never replaced: the temporary file is hard-linked to the name, which fails if the name exists
  * even when two processes race (a check-then-rename would not).
  */
 export function writeSigningKey(path: string, key: SigningKey, options: { overwrite?: boolean } = {}): void {
-  const target = resolve(path)
-  const dir = dirname(target)
-  const temporary = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  // 'wx': fail rather than follow a planted symlink; 0o600 at creation so the secret is never
-  // readable by others, and fchmod because the umask could only have removed bits, not this.
-  const fd = openSync(temporary, 'wx', 0o600)
   try {
-    try {
-      fchmodSync(fd, 0o600)
-      writeFileSync(fd, signingKeyToPem(key))
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-    if (options.overwrite === true) {
-      renameSync(temporary, target)
-    } else {
-      try {
-        linkSync(temporary, target)
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-        throw Object.assign(new Error(`refusing to overwrite the key file ${path} (pass { overwrite: true } to replace it)`, {
-          cause: e,
-        }), { code: 'EEXIST', path })
-      }
-    }
-    fsyncDirectory(dir)
-  } finally {
-    rmSync(temporary, { force: true }) // after link the name stays; after rename this is a no-op
+    writeFileAtomic(path, signingKeyToPem(key), { mode: 0o600, overwrite: options.overwrite === true })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    throw Object.assign(new Error(`refusing to overwrite the key file ${path} (pass { overwrite: true } to replace it)`, { cause: e }), { code: 'EEXIST', path })
   }
 }
 

@@ -2,7 +2,8 @@
  * The file-drop adapter: the national system drops records into inbox/ (write to a dotfile or
  * *.tmp, then rename: such names are ignored), the adapter lodges or acts on the node and moves
  * each file to processed/ once the node acknowledged it, or to failed/ with `<name>.error.json`
- * beside it. Node events are written to outbox/ atomically (temporary file, fsync, rename).
+ * beside it. Node events are written to outbox/ atomically (temporary file, fsync, rename, fsync
+ * of the folder: shared/files.ts).
  * State lives in `.sis-adapter/` (journal, dead letters). A file the node could not take
  * because it was unreachable stays in inbox/ and is tried again on the next scan.
  */
@@ -14,7 +15,8 @@ import { cusresForErrors } from '../edifact/index.ts'
 import { decodeNational } from '../formats.ts'
 import { Ingestor, NodeUnavailable } from '../ingest.ts'
 import type { JournalRecord } from '../ingest.ts'
-import { DEFAULT_RETRY, FolderDeadLetterStore, Journal, writeFileAtomic } from '../isolation.ts'
+import { DEFAULT_RETRY, FolderDeadLetterStore, Journal } from '../isolation.ts'
+import { writeFileAtomic } from '../../shared/files.ts'
 import type { DeadLetterStore, RetryPolicy } from '../isolation.ts'
 import type { ImportOptions } from '../ncts/index.ts'
 import { Outbound } from '../outbound.ts'
@@ -67,7 +69,7 @@ export class FileDropAdapter implements Adapter {
   }
 
   #write(item: DeliveredItem): void {
-    writeFileAtomic(join(this.dirs.outbox, item.name), item.bytes)
+    writeFileAtomic(join(this.dirs.outbox, item.name), item.bytes, { mode: 0o640 })
   }
 
   async start(): Promise<void> {
@@ -131,7 +133,7 @@ export class FileDropAdapter implements Adapter {
         continue
       }
       // The reason is written first, so a crash leaves the file in the inbox rather than failed/ without a reason.
-      writeFileAtomic(join(this.dirs.failed, `${name}.error.json`), `${JSON.stringify({ file: name, at: (this.#o.now ?? utcNow)(), ...(decoded.source === undefined ? {} : { format: decoded.source }), errors: outcome.errors }, null, 2)}\n`)
+      writeFileAtomic(join(this.dirs.failed, `${name}.error.json`), `${JSON.stringify({ file: name, at: (this.#o.now ?? utcNow)(), ...(decoded.source === undefined ? {} : { format: decoded.source }), errors: outcome.errors }, null, 2)}\n`, { mode: 0o640 })
       if (decoded.source === 'cusdec' || (!decoded.ok && decoded.edifact !== undefined)) {
         const ed = decoded.ok ? undefined : decoded.edifact
         this.#write({ documentId: '', kind: 'CUSRES', name: `${name}.cusres.edi`, bytes: new TextEncoder().encode(cusresForErrors({ sender: this.#o.sender ?? 'SIS-NODE', recipient: this.#o.recipient ?? 'NATIONAL', preparedAt: (this.#o.now ?? utcNow)(), controlReference: ed?.controlReference ?? 'UNKNOWN', ...(ed?.lrn === undefined ? {} : { lrn: ed.lrn }), errors: outcome.errors })) })

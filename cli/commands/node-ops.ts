@@ -4,9 +4,9 @@
  * rotation `sis key rotate|activate`.
  */
 import type { Command } from 'commander'
-import { createReadStream, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createReadStream, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { publicKeyToBase64 } from '../../protocol/crypto/index.ts'
 import { SignedMembership } from '../../protocol/membership/index.ts'
@@ -18,17 +18,18 @@ import { inspectStoreFolder, writeStoreFolder } from '../../node/storage/level-s
 import { ApiClient, resolveConnection } from '../client.ts'
 import { context, examples, nodeContext, withCommon, withNode } from '../command-kit.ts'
 import type { Ctx, NodeOpts } from '../command-kit.ts'
-import { writeAtomic } from '../files.ts'
+import type { Translate } from '../i18n.ts'
 import { draftNextVersion } from '../membership.ts'
 import { CliError, EXIT } from '../output.ts'
 import { formatBytes, progress } from '../progress.ts'
 import { fields, table } from '../table.ts'
+import { fsyncDirectory, moveIntoPlace, temporaryPathFor, writeFileAtomic } from '../../shared/files.ts'
 
-function duration(seconds: number): string {
+function duration(t: Translate, seconds: number): string {
   const s = Math.floor(seconds)
   const d = Math.floor(s / 86_400)
-  const hms = `${Math.floor((s % 86_400) / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m ${String(s % 60).padStart(2, '0')}s`
-  return d > 0 ? `${d}d ${hms}` : hms
+  const hms = { h: Math.floor((s % 86_400) / 3600), m: String(Math.floor((s % 3600) / 60)).padStart(2, '0'), s: String(s % 60).padStart(2, '0') }
+  return d > 0 ? t('value.durationDays', { d, ...hms }) : t('value.duration', hms)
 }
 
 function peersTable(ctx: Ctx, status: NodeStatus): string {
@@ -49,9 +50,9 @@ function humanStatus(ctx: Ctx, s: NodeStatus): string {
   return `${fields([
     [t('label.node'), `${paint.bold(s.country)}  sis ${s.softwareVersion}`],
     [t('label.key'), s.keyId],
-    [t('label.membership'), `${t('value.membership', { version: m.version, members: m.members, quorum: m.quorum, from: m.validFrom, until: m.validUntil })}: ${m.valid ? paint.ok(t('value.inForce')) : paint.bad(t('value.notValid'))}`],
-    [t('label.uptime'), duration(s.uptimeSeconds)],
-    [t('label.outbox'), s.outboxTotal === 0 ? '0' : paint.warn(t('value.waiting', { n: s.outboxTotal }))],
+    [t('label.membership'), `${t('value.membership', { version: m.version, members: t('count.members', { count: m.members }), quorum: m.quorum, from: m.validFrom, until: m.validUntil })}: ${m.valid ? paint.ok(t('value.inForce')) : paint.bad(t('value.notValid'))}`],
+    [t('label.uptime'), duration(t, s.uptimeSeconds)],
+    [t('label.outbox'), s.outboxTotal === 0 ? '0' : paint.warn(t('value.waiting', { count: s.outboxTotal }))],
     [t('label.peers'), connected === s.peers.length ? t('value.connectedOf', { connected, total: s.peers.length }) : paint.warn(t('value.connectedOf', { connected, total: s.peers.length }))],
   ])}\n\n${peersTable(ctx, s)}`
 }
@@ -145,7 +146,7 @@ export function registerNodeOpsCommands(program: Command): void {
     .action(async (opts: NodeOpts & { peer?: string }) => {
       const ctx = nodeContext(opts)
       const r = await ctx.client.postJson<{ rescheduled: number }>('/v1/outbox/retry', opts.peer === undefined ? {} : { peer: opts.peer })
-      ctx.out.result(ctx.t('result.retried', { n: r.rescheduled }), r)
+      ctx.out.result(ctx.t('result.retried', { count: r.rescheduled }), r)
     })
 
   withNode(program.command('backup')
@@ -156,7 +157,7 @@ export function registerNodeOpsCommands(program: Command): void {
       const ctx = nodeContext(opts)
       const res = await ctx.client.request('GET', '/v1/backup', undefined, { stream: true })
       const target = resolve(opts.out)
-      const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.part`)
+      const tmp = temporaryPathFor(target)
       const bar = progress(ctx.t('progress.backup'), 'bytes', ctx.json ? { isTTY: false, write: () => true } : process.stderr)
       let bytes = 0
       try {
@@ -175,8 +176,8 @@ export function registerNodeOpsCommands(program: Command): void {
         bar.end()
         // A backup that cannot be restored is worse than none: read it back before keeping it.
         const { header, trailer } = await verifyBackup(createReadStream(tmp))
-        renameSync(tmp, target)
-        ctx.out.result(ctx.t('result.backup', { file: opts.out, records: trailer.records, size: formatBytes(bytes), sha: trailer.sha256 }), { ok: true, file: opts.out, bytes, records: trailer.records, sha256: trailer.sha256, country: header.country, createdAt: header.createdAt })
+        moveIntoPlace(tmp, target)
+        ctx.out.result(ctx.t('result.backup', { file: opts.out, records: ctx.t('count.records', { count: trailer.records }), size: formatBytes(bytes), sha: trailer.sha256 }), { ok: true, file: opts.out, bytes, records: trailer.records, sha256: trailer.sha256, country: header.country, createdAt: header.createdAt })
       } catch (e) {
         bar.end()
         rmSync(tmp, { force: true })
@@ -234,9 +235,11 @@ export function registerNodeOpsCommands(program: Command): void {
           const old = join(dir, `.store.replaced-${randomBytes(4).toString('hex')}`)
           renameSync(storeDir, old)
           renameSync(fresh, storeDir)
+          fsyncDirectory(dir)
           rmSync(old, { recursive: true, force: true })
         } else {
           renameSync(fresh, storeDir)
+          fsyncDirectory(dir)
         }
       } catch (e) {
         writing.end()
@@ -245,7 +248,7 @@ export function registerNodeOpsCommands(program: Command): void {
         throw e
       }
       const h = verified.header
-      ctx.out.result(t('result.restored', { records, country: h.country, createdAt: h.createdAt, dir: storeDir, data: opts.data }), { ok: true, records, country: h.country, createdAt: h.createdAt, sha256: verified.trailer.sha256, store: storeDir })
+      ctx.out.result(t('result.restored', { records: t('count.records', { count: records }), country: h.country, createdAt: h.createdAt, dir: storeDir, data: opts.data }), { ok: true, records, country: h.country, createdAt: h.createdAt, sha256: verified.trailer.sha256, store: storeDir })
     })
 
   const key = keyGroup(program)
@@ -283,8 +286,8 @@ export function registerNodeOpsCommands(program: Command): void {
       if (!draft.success) throw new CliError(`the proposal is not a valid membership: ${draft.error.issues[0]?.path.join('.') ?? ''} ${draft.error.issues[0]?.message ?? ''}`, EXIT.INVALID)
       writeSigningKey(nextPem, signing)
       try {
-        writeFileAtomicSync(nextInfo, JSON.stringify({ keyId, publicKey } satisfies PendingKey, null, 2) + '\n')
-        writeFileAtomicSync(opts.out, JSON.stringify(draft.data, null, 2) + '\n')
+        writeFileAtomic(nextInfo, JSON.stringify({ keyId, publicKey } satisfies PendingKey, null, 2) + '\n')
+        writeFileAtomic(opts.out, JSON.stringify(draft.data, null, 2) + '\n')
       } catch (e) {
         rmSync(nextPem, { force: true })
         rmSync(nextInfo, { force: true })
@@ -330,20 +333,14 @@ export function registerNodeOpsCommands(program: Command): void {
         // Keep the old key under its id (a hard link, so there is no moment without signing.pem),
         // then move the new one into place in one rename.
         if (!existsSync(keep)) linkSync(current, keep)
-        renameSync(nextPem, current)
+        moveIntoPlace(nextPem, current)
       } else if (publicKeyToBase64(readSigningKey(current).publicKey) !== pending.publicKey) {
         throw new CliError(`${nextPem} is missing`, EXIT.IO, t('hint.keyPending', { file: nextPem, json: infoPath }))
       }
       // node.json last: until it names the new id, a re-run finishes the switch (see above).
-      if (node.keyId !== pending.keyId) await writeAtomic(join(dir, DATA_FILES.config), JSON.stringify({ ...node, keyId: pending.keyId }, null, 2) + '\n')
+      if (node.keyId !== pending.keyId) writeFileAtomic(join(dir, DATA_FILES.config), JSON.stringify({ ...node, keyId: pending.keyId }, null, 2) + '\n')
       rmSync(infoPath, { force: true })
       ctx.out.result(t('result.activated', { keyId: pending.keyId, old: keep, data: dir, country: node.country, oldKeyId }), { ok: true, keyId: pending.keyId, previousKeyId: oldKeyId, previousKeyFile: keep, restartNeeded: true })
     })
 }
 
-/** Small files, written in order within one command: a synced temporary file, then a rename. */
-function writeFileAtomicSync(path: string, text: string): void {
-  const tmp = join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`)
-  writeFileSync(tmp, text, { flush: true, flag: 'wx' })
-  renameSync(tmp, path)
-}

@@ -10,7 +10,9 @@ import type { DocumentRecord } from '../../node/storage/types.ts'
 import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'
 import { examples, nodeContext, withNode } from '../command-kit.ts'
 import type { NodeOpts } from '../command-kit.ts'
-import { readBounded, writeAtomic } from '../files.ts'
+import { readBounded } from '../files.ts'
+import { writeFileAtomic } from '../../shared/files.ts'
+import { statusText } from '../i18n.ts'
 import { CliError, EXIT } from '../output.ts'
 import { fields, table } from '../table.ts'
 
@@ -55,7 +57,7 @@ export function registerTransitCommands(program: Command): void {
         const value = parseJson(bytes, file, ctx.t('hint.declarationFile')) as Record<string, unknown>
         r = await ctx.client.postJson<SubmitResult>('/v1/transits', 'declaration' in value ? value : { declaration: value })
       } else throw new CliError(`${file} is neither XML nor JSON`, EXIT.INVALID, ctx.t('hint.declarationFile'))
-      ctx.out.result(ctx.t('result.declared', { documentId: r.documentId, status: r.status, entry: r.entryId.slice(0, 16) }), r)
+      ctx.out.result(ctx.t('result.declared', { documentId: r.documentId, status: statusText(ctx.t, r.status), entry: r.entryId.slice(0, 16) }), r)
     })
 
   withNode(transit.command('show')
@@ -70,7 +72,7 @@ export function registerTransitCommands(program: Command): void {
       ctx.out.result(fields([
         [t('label.document'), ctx.paint.bold(d.documentId)],
         [t('label.kind'), d.kind],
-        [t('label.status'), d.status],
+        [t('label.status'), statusText(t, d.status)],
         [t('label.stateHash'), d.stateHash],
         [t('label.updated'), d.updatedAt],
         [t('label.audience'), d.audience.join(' → ')],
@@ -88,7 +90,7 @@ export function registerTransitCommands(program: Command): void {
       const { t, paint } = ctx
       const v = await ctx.client.get<LogView>(`/v1/transits/${enc(mrn)}/log`)
       ctx.out.result(table([t('col.seq'), t('col.type'), t('col.author'), t('col.entry'), t('col.effect')], v.entries.map((e) => [
-        String(e.seq), e.type, e.author, e.id.slice(0, 16), e.effective ? paint.ok(t('value.effective')) : paint.bad(e.reason ?? 'ineffective'),
+        String(e.seq), e.type, e.author, e.id.slice(0, 16), e.effective ? paint.ok(t('value.effective')) : paint.bad(e.reason ?? t('value.ineffective')),
       ]), ['right']), v)
     })
 
@@ -108,7 +110,7 @@ export function registerTransitCommands(program: Command): void {
       const body = parseJson(bytes, opts.body ?? 'the body', ctx.t('hint.bodyFile'))
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CliError(`${opts.body ?? 'the body'} must be a JSON object`, EXIT.INVALID, ctx.t('hint.bodyFile'))
       const r = await ctx.client.postJson<SubmitResult>(`/v1/transits/${enc(mrn)}/actions/${enc(action)}`, body)
-      ctx.out.result(ctx.t('result.acted', { action, documentId: r.documentId, status: r.status, entry: r.entryId.slice(0, 16) }), r)
+      ctx.out.result(ctx.t('result.acted', { action, documentId: r.documentId, status: statusText(ctx.t, r.status), entry: r.entryId.slice(0, 16) }), r)
     })
 
   withNode(transit.command('search')
@@ -133,7 +135,8 @@ export function registerTransitCommands(program: Command): void {
         if (v !== undefined) q.set(k, v)
       }
       const found = await ctx.client.get<DocumentRecord[]>(`/v1/search${q.size === 0 ? '' : `?${q}`}`)
-      ctx.out.result(found.length === 0 ? t('result.noMatch') : table([t('col.document'), t('col.status'), t('col.updated'), t('col.route')], found.map((d) => [d.documentId, d.status, d.updatedAt, d.audience.join(' → ')])), found)
+      const rows = found.map((d) => [d.documentId, statusText(t, d.status), d.updatedAt, d.audience.join(' → ')])
+      ctx.out.result(found.length === 0 ? t('result.noMatch') : `${table([t('col.document'), t('col.status'), t('col.updated'), t('col.route')], rows)}\n${t('result.found', { count: found.length })}`, found)
     })
 
   // `sis log export` joins `sis log verify` (cli/commands/log.ts), which reads what it writes.
@@ -147,7 +150,7 @@ export function registerTransitCommands(program: Command): void {
       const ctx = nodeContext(opts)
       const res = await ctx.client.request('GET', `/v1/transits/${enc(mrn)}/bundle`)
       const tar = new Uint8Array(await res.arrayBuffer())
-      await writeAtomic(opts.out, tar)
-      ctx.out.result(ctx.t('result.exported', { file: opts.out, bytes: tar.length }), { ok: true, file: opts.out, bytes: tar.length })
+      writeFileAtomic(opts.out, tar, { mkdir: true })
+      ctx.out.result(ctx.t('result.exported', { file: opts.out, bytes: ctx.t('count.bytes', { count: tar.length }) }), { ok: true, file: opts.out, bytes: tar.length })
     })
 }

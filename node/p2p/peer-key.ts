@@ -4,10 +4,11 @@
  * be rotated without re-signing anything. Stored as libp2p's protobuf encoding (what
  * privateKeyToProtobuf writes), with mode 0600, and read only if nobody but the owner can read it.
  */
-import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { writeFileAtomic } from '../../shared/files.ts'
 
 /** An Ed25519 protobuf key is 68 bytes; anything much larger is not a key file. */
 const MAX_KEY_FILE_BYTES = 4096
@@ -20,18 +21,13 @@ export function peerIdOfKey(key: PrivateKey): string {
   return peerIdFromPrivateKey(key).toString()
 }
 
-/** Write a new key file (mode 0600). Never replaces an existing file: a lost key is a new identity. */
+/**
+ * Write a new key file (mode 0600), atomically and durably (shared/files.ts). Never replaces an
+ * existing file or a symlink at the name (EEXIST): a lost key is a new identity.
+ */
 export function writePeerKeyFile(path: string, key: PrivateKey): void {
   if (key.type !== 'Ed25519') throw new TypeError(`the transport key must be Ed25519, got ${key.type}`)
-  // 'wx' fails on an existing name and does not follow a planted symlink.
-  const fd = openSync(path, 'wx', 0o600)
-  try {
-    fchmodSync(fd, 0o600)
-    writeFileSync(fd, privateKeyToProtobuf(key))
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
+  writeFileAtomic(path, privateKeyToProtobuf(key), { mode: 0o600, overwrite: false })
 }
 
 /** Read a key file written by writePeerKeyFile; refuses one that group or others may access. */
