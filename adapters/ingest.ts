@@ -5,7 +5,7 @@
  * an intent (how many entries of its type the transit had) in the journal before the call, and
  * a retry or a restart first checks the node's log to see whether the action already landed.
  */
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../protocol/crypto/index.ts'
 import { ACTION_MESSAGE_TYPES, NodeClientError } from './contract.ts'
 import type { FieldError, IngestOutcome, NationalRecord, NodeClient, TransitAction } from './contract.ts'
 import { decodeNational } from './formats.ts'
@@ -43,7 +43,7 @@ export class Ingestor {
   }
 
   static key(bytes: Uint8Array): string {
-    return createHash('sha256').update(bytes).digest('hex')
+    return sha256Hex(bytes)
   }
 
   #acked(key: string): JournalRecord | undefined {

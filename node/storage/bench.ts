@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Level } from 'level'
 import { LevelStore } from './level-store.ts'
-import { sha256Hex } from './validate.ts'
+import { sha256Hex } from '../../protocol/crypto/index.ts'
 import type { CommitBatch, StoredEntry } from './types.ts'
 
 /**

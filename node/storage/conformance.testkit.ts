@@ -3,7 +3,7 @@
  * so that unit tests written against MemoryStore hold on disk too.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { sha256Hex } from './validate.ts'
+import { sha256Hex } from '../../protocol/crypto/index.ts'
 import type { DocumentIndex, DocumentRecord, OutboxItem, Receipt, Store, StoredEntry } from './types.ts'
 
 export interface StoreHarness {

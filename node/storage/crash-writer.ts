@@ -11,7 +11,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto'
 import { LevelStore } from './level-store.ts'
-import { sha256Hex } from './validate.ts'
+import { sha256Hex } from '../../protocol/crypto/index.ts'
 import type { DocumentRecord, OutboxItem, StoredEntry } from './types.ts'
 
 export const CRASH_DOCUMENTS = 7

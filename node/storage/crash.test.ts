@@ -17,7 +17,8 @@ import { CRASH_DOCUMENTS, CRASH_PEERS, parseCrashEntry } from './crash-writer.ts
 import type { CrashState } from './crash-writer.ts'
 import { K, components } from './keys.ts'
 import { LevelStore } from './level-store.ts'
-import { indexValues, sha256Hex, timeKey } from './validate.ts'
+import { indexValues, timeKey } from './validate.ts'
+import { sha256Hex } from '../../protocol/crypto/index.ts'
 import type { DocumentRecord, StoredEntry } from './types.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))

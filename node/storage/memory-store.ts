@@ -11,8 +11,9 @@ import { copyBytes, depthRecord } from './codec.ts'
 import { matches, planQuery } from './search.ts'
 import {
   StoreError, checkBatch, checkBytes, checkLimit, checkOutboxItem, checkReceipt, checkString, checkVersion, compareStrings,
-  sha256Hex, timeKey, uniqueEntries,
+  timeKey, uniqueEntries,
 } from './validate.ts'
+import { sha256Hex } from '../../protocol/crypto/index.ts'
 import type { CommitBatch, DocumentRecord, EntryHead, OutboxItem, Receipt, SearchQuery, Store, StoredEntry } from './types.ts'
 
 const byKey = <T>(a: readonly [string, T], b: readonly [string, T]): number => compareStrings(a[0], b[0])
