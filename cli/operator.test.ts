@@ -14,8 +14,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
-import { createFederation, eventually, sis } from '../test-network/local-federation.ts'
-import type { LocalNode } from '../test-network/local-federation.ts'
+import { createFederation, eventually, sis } from '../test-network/index.ts'
+import type { LocalNode } from '../test-network/index.ts'
 
 const base = mkdtempSync(join(tmpdir(), 'sis-ops-'))
 const MRN = EXAMPLE_CONTEXT.mrn
@@ -96,10 +96,8 @@ describe('sis on a running federation', () => {
     expect(found.map((d) => d.documentId)).toEqual([MRN])
     const tar = join(base, `${MRN}.tar`)
     expect(sis('log', 'export', MRN, '--out', tar, '--data', kz.dir, '--token', kz.token).status).toBe(0)
-    // log verify reads the bare membership document (cli/membership.ts), not the signed file.
-    const document = join(base, 'membership-document.json')
-    writeFileSync(document, JSON.stringify((JSON.parse(readFileSync(join(base, 'membership.json'), 'utf8')) as { document: unknown }).document))
-    const verified = sis('log', 'verify', tar, '--membership', document)
+    // The auditor gives the signed membership.json every node keeps.
+    const verified = sis('log', 'verify', tar, '--membership', join(base, 'membership.json'))
     expect(verified.status, verified.stdout + verified.stderr).toBe(0)
     expect(verified.stdout).toMatch(/status\s+released/)
     const missing = sis('transit', 'show', '26CN652100000099J1', '--data', kz.dir, '--token', kz.token)

@@ -4,12 +4,22 @@
  * `sis federation sign`), each node gets an integration token (`sis token create`), and
  * `sis start` runs each as its own process. Everything goes through the CLI, as an operator would.
  */
+import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { sisProcess } from '../cli/cli.testkit.ts'
-import { freePort, TestNode } from './network.ts'
+import { freePort, NODE_BIN, SIS_BIN, TestNode } from './network.ts'
 
 export { eventually, freePort } from './network.ts'
+
+export interface SisRun { readonly status: number | null; readonly stdout: string; readonly stderr: string }
+
+/** A function that runs `sis ...args` as a process on the pinned Node, killed after `timeoutMs`. */
+export function sisProcess(opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): (...args: string[]) => SisRun {
+  return (...args) => {
+    const r = spawnSync(NODE_BIN, [SIS_BIN, ...args], { encoding: 'utf8', timeout: opts.timeoutMs, ...(opts.env === undefined ? {} : { env: opts.env }) })
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+  }
+}
 
 export const sis = sisProcess({ timeoutMs: 60_000 })
 

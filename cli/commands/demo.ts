@@ -44,8 +44,7 @@ export function registerDemoCommand(program: Command): void {
     .addHelpText('after', '\nExamples:\n  npm start\n  sis demo --nodes CN,KZ,UZ,KG --exit')
     .action(async (opts: { nodes?: string; exit?: boolean; quiet?: boolean }) => {
       const say = (s: string) => process.stdout.write(s + '\n')
-      const { TestNetwork } = await import('../../test-network/network.ts')
-      const { readScenario, ScenarioRunner } = await import('../../test-network/scenario.ts')
+      const { TestNetwork, readScenario, ScenarioRunner } = await import('../../test-network/index.ts')
       const countries = opts.nodes === undefined ? [...CAREC_COUNTRY_CODES] : opts.nodes.split(',').map((c) => c.trim().toUpperCase())
       for (const c of ['CN', 'KZ', 'UZ']) if (!countries.includes(c)) throw new CliError(`--nodes must include CN, KZ and UZ (the route of the demo transit)`, EXIT.USAGE)
       const stay = opts.exit !== true && process.stdout.isTTY

@@ -48,7 +48,7 @@ export function registerTestnetCommands(program: Command): void {
     .option('--json', 'print the nodes as JSON')
     .addHelpText('after', '\nExamples:\n  sis testnet up\n  sis testnet up --nodes CN,KZ,UZ,KG --data /tmp/sis-net')
     .action(async (opts: { nodes?: string; netns?: boolean; data?: string; json?: boolean }) => {
-      const { TestNetwork } = await import('../../test-network/network.ts')
+      const { TestNetwork } = await import('../../test-network/index.ts')
       const countries = countriesOf(opts.nodes) ?? [...CAREC_COUNTRY_CODES]
       const base = opts.data === undefined ? mkdtempSync(join(tmpdir(), 'sis-testnet-')) : resolve(opts.data)
       const net = await TestNetwork.create({ base, countries, placement: opts.netns === true ? 'netns' : 'loopback' })
@@ -74,8 +74,7 @@ export function registerTestnetCommands(program: Command): void {
     .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExamples:\n  sis testnet run test-network/scenarios/transit.json\n  sis testnet run test-network/scenarios/*.json --nodes all\n  sis testnet run test-network/scenarios/*.json --json')
     .action(async (files: string[], opts: { nodes?: string; netns?: boolean; keep?: boolean; json?: boolean }) => {
-      const { TestNetwork, netnsAvailable } = await import('../../test-network/network.ts')
-      const { readScenario, ScenarioRunner } = await import('../../test-network/scenario.ts')
+      const { TestNetwork, netnsAvailable, readScenario, ScenarioRunner } = await import('../../test-network/index.ts')
       const say = (line: string) => { if (opts.json !== true) process.stdout.write(line + '\n') }
       const results = []
       for (const file of files) {
