@@ -1,24 +1,75 @@
-/** Reads the federation membership file (JSON) given by --membership. */
+/**
+ * Reads the federation membership given by --membership: the signed files `{document, signatures}`
+ * that `sis federation create|sign` write and every node keeps, one per version. Each version is
+ * checked as the node checks it: version 1 signed by every founder, each later one the next
+ * version naming the hash of the one before and signed by its quorum, each as of its own drafting
+ * (an auditor's clock must not decide). Entries are then judged by the version of their time.
+ * A bare membership document (no signatures) is still read alone, for hand-made test federations.
+ */
+import type { Command } from 'commander'
 import { isSisError } from '../protocol/errors.ts'
-import { loadMembership, membershipHash, SignedMembership } from '../protocol/membership/index.ts'
+import { loadMembership, membershipHash, SignedMembership, verifySignedMembership, withHistory } from '../protocol/membership/index.ts'
 import type { Membership, MembershipDocument } from '../protocol/membership/index.ts'
 import { readBounded } from './files.ts'
 import { CliError, EXIT } from './output.ts'
 
-export async function readMembershipFile(path: string): Promise<Membership> {
+const FORMAT_HINT = 'give the signed membership.json (sis federation create/sign), then each later version in turn: --membership v1.json --membership v2.json'
+
+export interface MembershipChain {
+  /** Every version given, each entry judged by the version of its time (withHistory). */
+  readonly membership: Membership
+  /** The version numbers given, oldest first. */
+  readonly versions: readonly number[]
+}
+
+/** --membership FILE, repeatable (one signed file per version), required. */
+export function withMembership(cmd: Command): Command {
+  return cmd.requiredOption('--membership <file>', 'the signed membership file (membership.json); repeat it for each later version: entries are judged by the version of their time',
+    (file: string, previous: string[] | undefined) => [...(previous ?? []), file])
+}
+
+async function readJson(path: string): Promise<unknown> {
   const bytes = await readBounded(path, 4 * 1024 * 1024)
-  let json: unknown
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch (e) {
-    throw new CliError(`${path} is not a JSON membership document: ${e instanceof Error ? e.message : String(e)}`, EXIT.INVALID, 'see docs/protocol/membership.md for the format')
+    throw new CliError(`${path} is not a JSON membership file: ${e instanceof Error ? e.message : String(e)}`, EXIT.INVALID, FORMAT_HINT, { code: 'MEMBERSHIP_INVALID', details: { file: path } })
   }
-  try {
-    return loadMembership(json)
-  } catch (e) {
-    if (isSisError(e)) throw new CliError(`${path}: ${e.message}`, EXIT.INVALID, 'see docs/protocol/membership.md for the format')
-    throw e
+}
+
+function refused(path: string, e: unknown): never {
+  if (!isSisError(e)) throw e
+  throw new CliError(`${path}: ${e.message}`, EXIT.INVALID, FORMAT_HINT, { code: e.code, details: { ...e.details, file: path } })
+}
+
+const isSigned = (json: unknown): boolean => typeof json === 'object' && json !== null && 'document' in json
+
+/**
+ * Reads and checks the membership files, in any order (they are taken by version). A bare
+ * document is read only alone, and `note` says that no signature was checked.
+ */
+export async function readMembershipFiles(paths: readonly string[], note: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<MembershipChain> {
+  const files = await Promise.all(paths.map(async (path) => ({ path, json: await readJson(path) })))
+  const bare = files.find((f) => !isSigned(f.json))
+  if (bare !== undefined) {
+    if (files.length > 1) throw new CliError(`${bare.path} is a bare membership document, without signatures: a version chain takes only signed files`, EXIT.INVALID, FORMAT_HINT, { code: 'MEMBERSHIP_INVALID', details: { file: bare.path } })
+    let membership: Membership
+    try { membership = loadMembership(bare.json) } catch (e) { refused(bare.path, e) }
+    note(`note: ${bare.path} is a bare membership document: no membership signature was checked`)
+    return { membership, versions: [membership.document.version] }
   }
+  const version = (json: unknown) => SignedMembership.safeParse(json).data?.document.version ?? 0
+  files.sort((a, b) => version(a.json) - version(b.json))
+  const versions: Membership[] = []
+  for (const { path, json } of files) {
+    // Each version as of its own drafting, as the node replays its stored versions (node/node.ts).
+    const doc = (json as { document?: { issuedAt?: unknown; validFrom?: unknown } }).document
+    const drafted = String(doc?.issuedAt ?? doc?.validFrom ?? '')
+    try {
+      versions.push(verifySignedMembership(json, drafted, versions.at(-1)))
+    } catch (e) { refused(path, e) }
+  }
+  return { membership: withHistory(versions), versions: versions.map((m) => m.document.version) }
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `sis log verify BUNDLE --membership FILE`: what an auditor runs. Recomputes a document's state
+ * `sis log verify BUNDLE --membership FILE...`: what an auditor runs. Recomputes a document's state
  * offline from a bundle of entries in any order and prints the state, its hash, ineffective
  * entries with reasons, disputes and fork proofs.
  */
@@ -8,7 +8,7 @@ import { isSisError } from '../../protocol/errors.ts'
 import { computeState, DocumentLog, readEntry } from '../../protocol/log/index.ts'
 import type { DocumentState, LogEntry } from '../../protocol/log/index.ts'
 import { readBundle } from '../bundle.ts'
-import { readMembershipFile } from '../membership.ts'
+import { readMembershipFiles, withMembership } from '../membership.ts'
 import { EXIT, output } from '../output.ts'
 import { table } from '../table.ts'
 
@@ -64,17 +64,16 @@ export function verifyBundle(files: readonly { name: string; bytes: Uint8Array }
 
 export function registerLogCommands(program: Command): void {
   const log = program.command('log').description('per-document logs of signed entries')
-  log.command('verify')
+  withMembership(log.command('verify')
     .description('recompute a document\'s state offline from a bundle of signed entries (a folder or a .tar/.tar.gz, any order)')
-    .argument('<bundle>', 'folder or archive of entry files')
-    .requiredOption('--membership <file>', 'the federation membership (JSON) whose pinned keys count')
+    .argument('<bundle>', 'folder or archive of entry files'))
     .option('--json', 'print the full report as JSON')
-    .addHelpText('after', '\nExample:\n  sis log verify ./26CN652100000042J8/ --membership membership.json\n\nExit status: 0 every entry verified and was placed; 1 some entry was refused or waits for entries missing from the bundle.')
-    .action(async (bundle: string, opts: { membership: string; json?: boolean }) => {
-      const membership = await readMembershipFile(opts.membership)
+    .addHelpText('after', '\nExample:\n  sis log verify ./26CN652100000042J8/ --membership membership.json\n  sis log verify 26CN652100000042J8.tar --membership membership.json --membership v2.json\n\nExit status: 0 every entry verified and was placed; 1 a membership file was refused, or some entry was refused or waits for entries missing from the bundle.')
+    .action(async (bundle: string, opts: { membership: string[]; json?: boolean }) => {
+      const { membership, versions } = await readMembershipFiles(opts.membership)
       const report = verifyBundle(await readBundle(bundle), membership)
       const complete = report.refused.length === 0 && report.documents.every((d) => d.pending.length === 0)
-      output(opts.json === true).result(humanReport(report), { ok: complete, ...report })
+      output(opts.json === true).result(humanReport(report), { ok: complete, membershipVersions: versions, ...report })
       process.exitCode = complete ? EXIT.OK : EXIT.INVALID
     })
 }

@@ -12,7 +12,7 @@ import { readSignedMessage } from '../../protocol/log/index.ts'
 import { publicKeyToBase64, publicKeyToPem } from '../../protocol/crypto/index.ts'
 import { generateSigningKey, readSigningKey, writeSigningKey } from '../../node/keys.ts'
 import { readBounded } from '../files.ts'
-import { readMembershipFile } from '../membership.ts'
+import { readMembershipFiles, withMembership } from '../membership.ts'
 import { CliError, EXIT, output } from '../output.ts'
 
 async function readText(file: string): Promise<{ bytes: Uint8Array; text: string }> {
@@ -43,20 +43,19 @@ export function registerSigningCommands(program: Command, message: Command): voi
       else writeFileSync(opts.out, signed)
     })
 
-  message.command('verify')
+  withMembership(message.command('verify')
     .description('verify a signed message against the keys pinned in the membership, and validate it')
-    .argument('<signed>', 'the signed message')
-    .requiredOption('--membership <file>', 'the federation membership (JSON)')
+    .argument('<signed>', 'the signed message'))
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  sis message verify --membership membership.json signed.xml\n\nExit status: 0 valid and signed by a pinned key; 1 refused (the typed code is printed).')
-    .action(async (file: string, opts: { membership: string; json?: boolean }) => {
-      const membership = await readMembershipFile(opts.membership)
+    .addHelpText('after', '\nExample:\n  sis message verify --membership membership.json signed.xml\n  sis message verify --membership membership.json --membership v2.json signed.xml\n\nExit status: 0 valid and signed by a pinned key; 1 refused, the message or a membership file (the typed code is printed).')
+    .action(async (file: string, opts: { membership: string[]; json?: boolean }) => {
+      const { membership, versions } = await readMembershipFiles(opts.membership)
       const { bytes } = await readText(file)
       const out = output(opts.json === true)
       try {
         const m = readSignedMessage(bytes, membership)
         const h = m.message.Header
-        out.result(`OK ${m.type} signed by ${h.authorCountry} key ${h.authorKeyId}`, { ok: true, type: m.type, author: h.authorCountry, keyId: h.authorKeyId, documentId: h.documentId })
+        out.result(`OK ${m.type} signed by ${h.authorCountry} key ${h.authorKeyId}`, { ok: true, type: m.type, author: h.authorCountry, keyId: h.authorKeyId, documentId: h.documentId, membershipVersions: versions })
       } catch (e) {
         if (!isSisError(e)) throw e
         out.result(`INVALID ${e.code}: ${e.message}`, { ok: false, errors: [e.toJSON()] })
