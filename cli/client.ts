@@ -77,7 +77,7 @@ export class ApiClient {
   }
 
   /** The raw response of a successful call (2xx); anything else throws a CliError. */
-  async request(method: 'GET' | 'POST', path: string, body?: { contentType: string; data: string | Uint8Array }, options: { stream?: boolean } = {}): Promise<Response> {
+  async request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: { contentType: string; data: string | Uint8Array }, options: { stream?: boolean } = {}): Promise<Response> {
     if (this.#token === undefined) throw new CliError('no API token', EXIT.AUTH, this.#t('hint.noToken'))
     let res: Response
     try {

@@ -5,7 +5,7 @@
  * file as membership.json.
  */
 import type { Command } from 'commander'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CAREC_COUNTRY_CODES } from '../../protocol/codes/index.ts'
 import { membershipHash, signMembership, SignedMembership, verifySignedMembership } from '../../protocol/membership/index.ts'
@@ -15,6 +15,12 @@ import { initDataFolder } from '../node-files.ts'
 import { draftNextVersion } from '../membership.ts'
 import type { MemberCard } from '../node-files.ts'
 import { CliError, EXIT, output } from '../output.ts'
+import { NewTokenPrincipal, TOKEN_ID, TokenStore } from '../../node/tokens.ts'
+import type { IssuedToken, TokenInfo } from '../../node/tokens.ts'
+import type { Principal } from '../../node/service.ts'
+import { ApiClient, resolveConnection } from '../client.ts'
+import { context, examples, withNode } from '../command-kit.ts'
+import type { Ctx, NodeOpts } from '../command-kit.ts'
 import { table } from '../table.ts'
 
 const now = () => new Date().toISOString()
@@ -134,27 +140,83 @@ export function registerFederationCommands(program: Command): void {
     })
 }
 
-/** `sis token create`: an API token for a local user; only its SHA-256 is stored in node.json. */
+/**
+ * The token store of a stopped node's data folder (`sis token` offline, and `sis start`): a
+ * malformed tokens.json stops the command rather than reading as "no tokens".
+ */
+export function openTokenStore(dir: string): TokenStore {
+  if (!existsSync(join(dir, DATA_FILES.config))) throw new CliError(`${dir} holds no node (${DATA_FILES.config} is missing)`, EXIT.IO, 'run sis init first, or pass the data folder of the node')
+  try {
+    return TokenStore.open(dir)
+  } catch (e) {
+    throw new CliError(`cannot read the API tokens of ${dir}: ${e instanceof Error ? e.message : String(e)}`, EXIT.INVALID, `restore ${DATA_FILES.tokens} from a backup, or move it aside and create the tokens again`)
+  }
+}
+
+type TokenOpts = NodeOpts
+
+/**
+ * Where `sis token` acts: on the running node through its admin API (--api, or the node whose
+ * store is locked by a running process), or on the files of a stopped node's data folder.
+ */
+async function tokenTarget(opts: TokenOpts, ctx: Ctx): Promise<{ readonly api: ApiClient } | { readonly store: TokenStore }> {
+  if (opts.api === undefined) {
+    if (opts.data === undefined) throw new CliError('which node? neither --api nor --data was given', EXIT.USAGE, ctx.t('hint.noApi'))
+    const { inspectStoreFolder } = await import('../../node/storage/level-store.ts')
+    if (await inspectStoreFolder(join(opts.data, DATA_FILES.store)) !== 'locked') return { store: openTokenStore(opts.data) }
+  }
+  const connection = resolveConnection(opts, ctx.t)
+  if (connection.token === undefined) {
+    throw new CliError('the node is running: its tokens are managed through its API, with an admin token', EXIT.AUTH, 'pass --token TOKEN or set SIS_TOKEN (an admin token); or stop the node and run this again to change its files')
+  }
+  return { api: new ApiClient(connection, ctx.t) }
+}
+
+function scopeOf(p: Principal): string {
+  return p.role === 'officer' ? `office ${p.office}` : p.role === 'trader' ? `trader ${p.traderId}` : ''
+}
+
+/** `sis token create|list|revoke`: API tokens, on the running node at once, or offline in the data folder. */
 export function registerTokenCommand(program: Command): void {
-  program.command('token')
-    .description('API tokens for local users')
-    .command('create')
-    .description('create an API token (printed once; node.json keeps only its SHA-256)')
-    .requiredOption('--data <dir>', 'the node\'s data folder')
+  const group = program.command('token').description('API tokens for local users: created, listed and revoked on the running node (admin API), or offline in a stopped node\'s data folder')
+  withNode(group.command('create')
+    .description('create an API token (printed once; the node keeps only its SHA-256). In force at once on a running node')
     .requiredOption('--role <role>', 'admin, integration, officer or trader')
     .requiredOption('--name <name>', 'who holds it')
     .option('--office <ref>', 'the office of an officer')
-    .option('--trader <id>', 'the identification number of a trader')
-    .option('--json', 'print as JSON')
-    .action(async (opts: { data: string; role: string; name: string; office?: string; trader?: string; json?: boolean }) => {
-      const { createHash, randomBytes } = await import('node:crypto')
-      const path = join(opts.data, DATA_FILES.config)
-      const node = NodeFile.parse(JSON.parse(readFileSync(path, 'utf8')))
-      const principal = opts.role === 'officer' ? { role: 'officer', name: opts.name, office: opts.office } : opts.role === 'trader' ? { role: 'trader', name: opts.name, traderId: opts.trader } : { role: opts.role, name: opts.name }
-      const token = `sis_${randomBytes(24).toString('base64url')}`
-      const updated = NodeFile.safeParse({ ...node, tokens: [...node.tokens, { tokenSha256: createHash('sha256').update(token).digest('hex'), principal }] })
-      if (!updated.success) throw new CliError(`token: ${updated.error.issues[0]?.path.join('.') ?? ''} ${updated.error.issues[0]?.message ?? ''}`, EXIT.USAGE, 'officers need --office REF, traders --trader ID')
-      writeFileSync(path, JSON.stringify(updated.data, null, 2) + '\n')
-      output(opts.json === true).result(`token for ${opts.name} (${opts.role}): ${token}\nstore it now: it is not kept`, { token, principal })
+    .option('--trader <id>', 'the identification number of a trader'))
+    .addHelpText('after', examples('sis token create --data /var/lib/sis/kz --role officer --name a.nurlanov --office KZB00100   # stopped node: offline', 'SIS_TOKEN=$ADMIN sis token create --data /var/lib/sis/kz --role trader --name t1 --trader KZ123   # running node: at once'))
+    .action(async (opts: TokenOpts & { role: string; name: string; office?: string; trader?: string }) => {
+      const ctx = context(opts)
+      const asked = opts.role === 'officer' ? { role: 'officer', name: opts.name, office: opts.office } : opts.role === 'trader' ? { role: 'trader', name: opts.name, traderId: opts.trader } : { role: opts.role, name: opts.name }
+      const principal = NewTokenPrincipal.safeParse(asked)
+      if (!principal.success) throw new CliError(`token: ${principal.error.issues[0]?.path.join('.') ?? ''} ${principal.error.issues[0]?.message ?? ''}`, EXIT.USAGE, 'roles: admin, integration, officer, trader; officers need --office REF, traders --trader ID')
+      const target = await tokenTarget(opts, ctx)
+      const issued = 'api' in target ? await target.api.postJson<IssuedToken>('/v1/admin/tokens', principal.data) : target.store.create(principal.data)
+      const when = 'api' in target ? 'in force now' : 'in force when the node starts'
+      ctx.out.result(`token for ${issued.principal.name} (${issued.principal.role}): ${issued.token}\nid ${issued.id}, ${when}\nstore it now: it is not kept`, { ...issued, live: 'api' in target })
+    })
+  withNode(group.command('list')
+    .description('the API tokens: id, role, name, office or trader, created (never a secret or its hash)'))
+    .addHelpText('after', examples('sis token list --data /var/lib/sis/kz --token $ADMIN'))
+    .action(async (opts: TokenOpts) => {
+      const ctx = context(opts)
+      const target = await tokenTarget(opts, ctx)
+      const tokens = 'api' in target ? (await target.api.get<{ tokens: TokenInfo[] }>('/v1/admin/tokens')).tokens : target.store.list()
+      ctx.out.result(tokens.length === 0 ? 'no tokens' : table(['id', 'role', 'name', 'scope', 'created'], tokens.map((k) => [k.id, k.principal.role, k.principal.name, scopeOf(k.principal), k.created])), { tokens })
+    })
+  withNode(group.command('revoke')
+    .description('revoke an API token by its id (sis token list): refused from the next request on')
+    .argument('<id>', 'the token\'s id'))
+    .addHelpText('after', examples('sis token revoke 3f9a0c1d2e4b5a69 --data /var/lib/sis/kz --token $ADMIN'))
+    .action(async (id: string, opts: TokenOpts) => {
+      const ctx = context(opts)
+      if (!TOKEN_ID.test(id)) throw new CliError(`${JSON.stringify(id)} is not a token id`, EXIT.USAGE, 'ids are 16 hex digits: see sis token list')
+      const target = await tokenTarget(opts, ctx)
+      const revoked = 'api' in target
+        ? (await (await target.api.request('DELETE', `/v1/admin/tokens/${id}`)).json()) as TokenInfo
+        : target.store.revoke(id)
+      if (revoked === undefined) throw new CliError(`no token ${id}`, EXIT.INVALID, 'see sis token list', { code: 'API_NOT_FOUND' })
+      ctx.out.result(`revoked token ${revoked.id} of ${revoked.principal.name} (${revoked.principal.role})${'api' in target ? '' : '; the node refuses it when it starts'}`, { ...revoked, live: 'api' in target })
     })
 }

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander'
 import { readNodeConfig } from '../node-files.ts'
+import { openTokenStore } from './federation.ts'
 
 export function registerStartCommand(program: Command): void {
   program.command('start')
@@ -25,7 +26,8 @@ export function registerStartCommand(program: Command): void {
       const members = { countryOf: (peerId: string) => directory().countryOf(peerId), members: () => directory().members() }
       const host = await P2PHost.create({ privateKey: config.p2pKey, listen: config.file.listen, members, logger: logger.child({ part: 'p2p' }) })
       const metrics = createMetrics()
-      const app = createApi({ service: node, tokens: config.file.tokens, logger: logger.child({ part: 'api' }), metrics })
+      // tokens.json, managed at run time through /v1/admin/tokens (and node.json's older list, moved there).
+      const app = createApi({ service: node, tokens: openTokenStore(opts.data), logger: logger.child({ part: 'api' }), metrics })
       await node.start({
         transport: { handle: (n, h) => host.handle(n, h), request: (c, n, f, o) => host.request(c, n, f, o), connectedMembers: () => host.connectedMembers(), start: () => host.start(), stop: () => host.stop(), onMemberConnected: (cb) => { host.onMemberConnected(cb) }, membersChanged: () => host.syncMembers() },
         api: { app, listen: () => startApi(app, { host: config.file.api.host, port: config.file.api.port }) },
