@@ -5,6 +5,7 @@
  */
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { backoffDelay } from '../shared/backoff.ts'
 import { writeFileAtomic } from '../shared/files.ts'
 import { NodeClientError } from './contract.ts'
 
@@ -17,16 +18,8 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 30_000 }
 
-/**
- * Delay before attempt `n` (1 = the first retry): "equal jitter", uniform between half and all of
- * min(max, base * 2^(n-1)). Never less than half the ceiling, so retries still slow down; never
- * more than the cap. The jitter keeps many clients that failed together (adapters, or nodes
- * redialling a member, node/p2p/reconnect.ts) from retrying in lockstep.
- */
-export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, n: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(n - 1, 30))
-  return Math.round(ceiling / 2 + random() * (ceiling / 2))
-}
+/** Delay before attempt `n` (1 = the first retry): the project's one equal-jitter formula (shared/backoff.ts). */
+export { backoffDelay }
 
 export function isRetryable(e: unknown): boolean {
   return e instanceof NodeClientError ? e.retryable : false

@@ -4,7 +4,7 @@
  * the same member (a restart, a network cut), so it is not hit by all of them in the same instant
  * when it comes back.
  */
-import { backoffDelay as retryDelay } from '../../adapters/isolation.ts'
+import { backoffDelay as retryDelay } from '../../shared/backoff.ts'
 
 export interface BackoffPolicy {
   /** Delay before the first retry (the ceiling for attempt 0). */
@@ -21,7 +21,7 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, stableAfterMs: 10_000 }
 
-/** Delay before retry number `attempt` (0-based): the adapters' equal-jitter backoff, from initialDelayMs. */
+/** Delay before retry number `attempt` (0-based): the equal-jitter backoff of shared/backoff.ts, from initialDelayMs. */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   return retryDelay({ baseDelayMs: policy.initialDelayMs, maxDelayMs: policy.maxDelayMs }, attempt + 1, random)
 }
