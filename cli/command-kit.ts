@@ -1,6 +1,7 @@
 /**
  * What every operator command shares: the options that name a node (--api, --data, --token),
- * --json and --lang, and the context built from them (output, messages, colours, API client).
+ * --json, and the context built from them and the global --lang (output, messages, colours, API
+ * client).
  */
 import type { Command } from 'commander'
 import { ApiClient, resolveConnection } from './client.ts'
@@ -11,6 +12,7 @@ import type { Output, Paint } from './output.ts'
 
 export interface CommonOpts {
   readonly json?: boolean
+  /** Set by main.ts from the global --lang (or the locale) before every action. */
   readonly lang?: string
 }
 
@@ -20,14 +22,17 @@ export interface NodeOpts extends CommonOpts {
   readonly token?: string
 }
 
-/** --json and --lang. */
+export const LANG_HELP = 'language of the human output (default: from LC_ALL, LC_MESSAGES or LANG)'
+
+/**
+ * --json. (--lang is an option of the program itself, so every command takes it: main.ts checks
+ * it once and hands it to the command's options as `lang`.)
+ */
 export function withCommon(cmd: Command): Command {
-  return cmd
-    .option('--json', 'print the result as JSON (for scripts; never translated)')
-    .option('--lang <lang>', 'language of the human output: en, ru or zh (default: from LC_ALL, LC_MESSAGES or LANG)')
+  return cmd.option('--json', 'print the result as JSON (for scripts; never translated)')
 }
 
-/** --api, --data and --token, then --json and --lang. */
+/** --api, --data and --token, then --json. */
 export function withNode(cmd: Command): Command {
   return withCommon(cmd
     .option('--api <url>', 'the node\'s API, e.g. http://127.0.0.1:8080 (default: from node.json in --data)')
@@ -47,7 +52,7 @@ export function context(opts: CommonOpts): Ctx {
   let lang: Lang
   try { lang = chooseLang(opts.lang) } catch (e) { throw new CliError(e instanceof Error ? e.message : String(e), EXIT.USAGE) }
   const json = opts.json === true
-  return { json, lang, t: translator(lang), out: output(json), paint: paint(!json && colourEnabled()) }
+  return { json, lang, t: translator(lang), out: output(json, lang), paint: paint(!json && colourEnabled()) }
 }
 
 export function nodeContext(opts: NodeOpts): Ctx & { client: ApiClient } {

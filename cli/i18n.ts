@@ -1,248 +1,24 @@
 /**
- * The message catalogue of the operator commands' human output: labels, table headings, results
- * and hints, in English, Russian and Chinese. One plain object per language; every language has
- * every key (the type says so, and a test checks it at run time too). `{name}` is replaced by the
- * value of the same name. JSON output and error codes are never translated: scripts read those.
+ * The message catalogue of the CLI's human output: labels, table headings, results, hints,
+ * statuses, counted phrases and the explanations of typed error codes, in English, Russian and
+ * Chinese. The texts are in cli/i18n/ (en.ts defines the keys, ru.ts and zh.ts must give every one,
+ * errors.ts explains every error code); this file picks a language and fills the texts in.
+ * `{name}` is replaced by the value of the same name; a counted phrase takes `{count}` and the
+ * form Intl.PluralRules chooses for it. JSON output and error codes are never translated:
+ * scripts read those.
  */
+import type { ErrorDetails } from '../protocol/errors.ts'
+import { en } from './i18n/en.ts'
+import { ERROR_EXPLANATIONS } from './i18n/errors.ts'
+import { ru } from './i18n/ru.ts'
+import { LANGS } from './i18n/types.ts'
+import type { Catalogue, Lang, MessageKey, PluralKey } from './i18n/types.ts'
+import { zh } from './i18n/zh.ts'
 
-export const LANGS = ['en', 'ru', 'zh'] as const
-export type Lang = (typeof LANGS)[number]
+export { LANGS }
+export type { Lang, MessageKey, PluralKey }
 
-const en = {
-  'label.node': 'node',
-  'label.key': 'signing key',
-  'label.membership': 'membership',
-  'label.uptime': 'uptime',
-  'label.outbox': 'outbox',
-  'label.peers': 'peers',
-  'label.document': 'document',
-  'label.kind': 'kind',
-  'label.status': 'status',
-  'label.stateHash': 'state hash',
-  'label.updated': 'updated',
-  'label.audience': 'route countries',
-  'label.offices': 'offices',
-  'label.entries': 'entries',
-  'value.membership': 'v{version}, {members} members, quorum {quorum}, valid {from} to {until}',
-  'value.inForce': 'in force',
-  'value.notValid': 'NOT valid now',
-  'value.connectedOf': '{connected} of {total} connected',
-  'value.waiting': '{n} entries waiting',
-  'value.yes': 'yes',
-  'value.no': 'no',
-  'value.effective': 'effective',
-  'col.country': 'country',
-  'col.connected': 'connected',
-  'col.outbox': 'outbox',
-  'col.lag': 'lag (s)',
-  'col.peer': 'peer',
-  'col.document': 'document',
-  'col.entry': 'entry',
-  'col.enqueued': 'enqueued',
-  'col.attempts': 'attempts',
-  'col.nextTry': 'next try',
-  'col.status': 'status',
-  'col.updated': 'updated',
-  'col.route': 'route',
-  'col.type': 'type',
-  'col.author': 'author',
-  'col.seq': 'seq',
-  'col.effect': 'effect',
-  'result.noPeers': 'no other members',
-  'result.outboxEmpty': 'the outbox is empty: every entry was delivered',
-  'result.outboxShown': 'showing {shown} of {total} waiting',
-  'result.retried': 'made {n} waiting entries due now; delivery starts at once',
-  'result.declared': 'declared {documentId}: {status} (entry {entry})',
-  'result.acted': '{action}: {documentId} is now {status} (entry {entry})',
-  'result.noMatch': 'no documents match',
-  'result.exported': 'wrote {file} ({bytes} bytes)\nnext: sis log verify {file} --membership membership.json',
-  'result.backup': 'wrote {file}: {records} records, {size}, SHA-256 {sha}',
-  'result.restored': 'restored {records} records of the {country} node (backup of {createdAt}) into {dir}\nnext: sis start --data {data}',
-  'result.rotated': 'generated the next signing key {keyId} ({file}, mode 0600)\nwrote the membership proposal {out}: version {version}, adds {country}/{keyId}\nnext:\n  1. a quorum of members signs it: sis federation sign {out} --data DIR\n  2. an admin posts it: curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @{out} API/v1/membership\n  3. sis key activate --data {data}',
-  'result.activated': 'node.json now signs with {keyId}; the previous key is kept as {old}\nnext: restart the node (SIGTERM, then sis start --data {data}); later revoke the old key: sis federation propose --revoke {country}/{oldKeyId}',
-  'progress.backup': 'backup',
-  'progress.verify': 'verifying',
-  'progress.restore': 'restoring',
-  'hint.notRunning': 'is the node running? sis start --data DIR (or give its address with --api URL)',
-  'hint.unauthorized': '401: pass an admin token: sis token create --role admin --data DIR, then --token TOKEN or SIS_TOKEN (restart the node after creating a token)',
-  'hint.forbidden': '403: this needs another role: sis token create --role admin --data DIR',
-  'hint.noToken': 'pass --token TOKEN or set SIS_TOKEN (sis token create --role admin --data DIR)',
-  'hint.noApi': 'pass --api URL, or --data DIR (the folder with node.json)',
-  'hint.apiPortZero': 'node.json lets the API pick any port: pass --api URL (the "api" field of the ready line of sis start)',
-  'hint.notFound': 'check the MRN (sis transit search); officers and traders see only the documents of their office or id',
-  'hint.badInput': 'fix the field named in the message; sis help <command> shows the expected input',
-  'hint.conflict': 'the log already holds a conflicting entry: see sis transit log MRN',
-  'hint.serverError': 'the node failed on this request: see its log',
-  'hint.unavailable': 'the node is not ready: check sis status and its membership validity',
-  'hint.locked': 'a running node holds this store: stop it first (SIGTERM), or restore into a new folder',
-  'hint.notEmpty': 'the folder already holds a store: restore into a new folder, or pass --force to replace it',
-  'hint.badBackup': 'the file is damaged or not a sis backup: take a new one with sis backup --out FILE',
-  'hint.otherCountry': 'this backup is of another country\'s node: restore it into a folder of that country, or pass --force',
-  'hint.keyPending': 'a rotation is already pending: run sis key activate --data DIR once the membership pins it, or delete {file} and {json} to start over',
-  'hint.noPending': 'nothing to activate: run sis key rotate first',
-  'hint.keyNotPinned': 'the membership in force does not pin {keyId} with this public key yet: have the quorum sign the proposal and post it (POST /v1/membership), then run this again',
-  'hint.declarationFile': 'give an unsigned DeclarationLodged message (XML) or its JSON form',
-  'hint.bodyFile': 'give the action body as a JSON file (the message without its Header), or - for standard input',
-} as const
-
-export type MessageKey = keyof typeof en
-type Catalogue = Readonly<Record<MessageKey, string>>
-
-const ru: Catalogue = {
-  'label.node': 'узел',
-  'label.key': 'ключ подписи',
-  'label.membership': 'членство',
-  'label.uptime': 'время работы',
-  'label.outbox': 'очередь отправки',
-  'label.peers': 'узлы',
-  'label.document': 'документ',
-  'label.kind': 'вид',
-  'label.status': 'статус',
-  'label.stateHash': 'хеш состояния',
-  'label.updated': 'обновлён',
-  'label.audience': 'страны маршрута',
-  'label.offices': 'таможни',
-  'label.entries': 'записи',
-  'value.membership': 'в{version}, участников: {members}, кворум {quorum}, действует с {from} по {until}',
-  'value.inForce': 'действует',
-  'value.notValid': 'СЕЙЧАС НЕ действует',
-  'value.connectedOf': 'подключено {connected} из {total}',
-  'value.waiting': 'ожидают записей: {n}',
-  'value.yes': 'да',
-  'value.no': 'нет',
-  'value.effective': 'действует',
-  'col.country': 'страна',
-  'col.connected': 'связь',
-  'col.outbox': 'очередь',
-  'col.lag': 'отставание (с)',
-  'col.peer': 'узел',
-  'col.document': 'документ',
-  'col.entry': 'запись',
-  'col.enqueued': 'в очереди с',
-  'col.attempts': 'попытки',
-  'col.nextTry': 'следующая попытка',
-  'col.status': 'статус',
-  'col.updated': 'обновлён',
-  'col.route': 'маршрут',
-  'col.type': 'тип',
-  'col.author': 'автор',
-  'col.seq': 'номер',
-  'col.effect': 'действие',
-  'result.noPeers': 'других участников нет',
-  'result.outboxEmpty': 'очередь пуста: все записи доставлены',
-  'result.outboxShown': 'показано {shown} из {total} ожидающих',
-  'result.retried': 'ожидающих записей назначено к отправке сейчас: {n}; доставка начинается сразу',
-  'result.declared': 'декларация {documentId} подана: {status} (запись {entry})',
-  'result.acted': '{action}: {documentId} теперь {status} (запись {entry})',
-  'result.noMatch': 'документы не найдены',
-  'result.exported': 'записан {file} ({bytes} байт)\nдалее: sis log verify {file} --membership membership.json',
-  'result.backup': 'записан {file}: записей {records}, {size}, SHA-256 {sha}',
-  'result.restored': 'восстановлено записей: {records} (узел {country}, копия от {createdAt}) в {dir}\nдалее: sis start --data {data}',
-  'result.rotated': 'создан следующий ключ подписи {keyId} ({file}, права 0600)\nзаписано предложение изменения членства {out}: версия {version}, добавляет {country}/{keyId}\nдалее:\n  1. кворум участников подписывает его: sis federation sign {out} --data DIR\n  2. администратор отправляет его: curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @{out} API/v1/membership\n  3. sis key activate --data {data}',
-  'result.activated': 'node.json теперь подписывает ключом {keyId}; прежний ключ сохранён как {old}\nдалее: перезапустите узел (SIGTERM, затем sis start --data {data}); позже отзовите старый ключ: sis federation propose --revoke {country}/{oldKeyId}',
-  'progress.backup': 'резервная копия',
-  'progress.verify': 'проверка',
-  'progress.restore': 'восстановление',
-  'hint.notRunning': 'узел запущен? sis start --data DIR (или укажите его адрес: --api URL)',
-  'hint.unauthorized': '401: нужен токен администратора: sis token create --role admin --data DIR, затем --token TOKEN или SIS_TOKEN (после создания токена перезапустите узел)',
-  'hint.forbidden': '403: нужна другая роль: sis token create --role admin --data DIR',
-  'hint.noToken': 'укажите --token TOKEN или переменную SIS_TOKEN (sis token create --role admin --data DIR)',
-  'hint.noApi': 'укажите --api URL или --data DIR (папка с node.json)',
-  'hint.apiPortZero': 'в node.json порт API выбирается автоматически: укажите --api URL (поле "api" строки ready у sis start)',
-  'hint.notFound': 'проверьте MRN (sis transit search); инспектор и участник ВЭД видят только документы своей таможни или своего номера',
-  'hint.badInput': 'исправьте указанное поле; sis help <команда> описывает ожидаемые данные',
-  'hint.conflict': 'в журнале уже есть противоречащая запись: см. sis transit log MRN',
-  'hint.serverError': 'узел не смог выполнить запрос: см. его журнал',
-  'hint.unavailable': 'узел не готов: проверьте sis status и срок действия членства',
-  'hint.locked': 'это хранилище занято работающим узлом: сначала остановите его (SIGTERM) или восстановите в новую папку',
-  'hint.notEmpty': 'в папке уже есть хранилище: восстановите в новую папку или укажите --force, чтобы заменить его',
-  'hint.badBackup': 'файл повреждён или не является копией sis: сделайте новую: sis backup --out FILE',
-  'hint.otherCountry': 'это копия узла другой страны: восстановите её в папку той страны или укажите --force',
-  'hint.keyPending': 'смена ключа уже начата: выполните sis key activate --data DIR, когда членство закрепит ключ, или удалите {file} и {json}, чтобы начать заново',
-  'hint.noPending': 'активировать нечего: сначала выполните sis key rotate',
-  'hint.keyNotPinned': 'действующее членство ещё не закрепляет {keyId} с этим открытым ключом: кворум должен подписать предложение и отправить его (POST /v1/membership); затем повторите',
-  'hint.declarationFile': 'укажите неподписанное сообщение DeclarationLodged (XML) или его форму JSON',
-  'hint.bodyFile': 'укажите тело действия файлом JSON (сообщение без Header) или - для стандартного ввода',
-}
-
-const zh: Catalogue = {
-  'label.node': '节点',
-  'label.key': '签名密钥',
-  'label.membership': '成员资格',
-  'label.uptime': '运行时间',
-  'label.outbox': '发件队列',
-  'label.peers': '对等节点',
-  'label.document': '单证',
-  'label.kind': '类型',
-  'label.status': '状态',
-  'label.stateHash': '状态哈希',
-  'label.updated': '更新时间',
-  'label.audience': '路线国家',
-  'label.offices': '海关机构',
-  'label.entries': '条目',
-  'value.membership': '第{version}版，{members}个成员，法定人数{quorum}，有效期{from}至{until}',
-  'value.inForce': '有效',
-  'value.notValid': '当前无效',
-  'value.connectedOf': '已连接{connected}/{total}',
-  'value.waiting': '{n}个条目待发送',
-  'value.yes': '是',
-  'value.no': '否',
-  'value.effective': '有效',
-  'col.country': '国家',
-  'col.connected': '已连接',
-  'col.outbox': '队列',
-  'col.lag': '延迟(秒)',
-  'col.peer': '对等节点',
-  'col.document': '单证',
-  'col.entry': '条目',
-  'col.enqueued': '入队时间',
-  'col.attempts': '尝试次数',
-  'col.nextTry': '下次尝试',
-  'col.status': '状态',
-  'col.updated': '更新时间',
-  'col.route': '路线',
-  'col.type': '类型',
-  'col.author': '作者',
-  'col.seq': '序号',
-  'col.effect': '效力',
-  'result.noPeers': '没有其他成员',
-  'result.outboxEmpty': '发件队列为空：所有条目均已送达',
-  'result.outboxShown': '显示{shown}个，共{total}个待发送',
-  'result.retried': '已将{n}个待发送条目设为立即发送；投递立即开始',
-  'result.declared': '已申报{documentId}：{status}（条目{entry}）',
-  'result.acted': '{action}：{documentId}现为{status}（条目{entry}）',
-  'result.noMatch': '没有匹配的单证',
-  'result.exported': '已写入{file}（{bytes}字节）\n下一步：sis log verify {file} --membership membership.json',
-  'result.backup': '已写入{file}：{records}条记录，{size}，SHA-256 {sha}',
-  'result.restored': '已将{country}节点的{records}条记录（{createdAt}的备份）恢复到{dir}\n下一步：sis start --data {data}',
-  'result.rotated': '已生成下一个签名密钥{keyId}（{file}，权限0600）\n已写入成员资格变更提案{out}：第{version}版，新增{country}/{keyId}\n下一步：\n  1. 法定人数的成员签署：sis federation sign {out} --data DIR\n  2. 管理员提交：curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @{out} API/v1/membership\n  3. sis key activate --data {data}',
-  'result.activated': 'node.json现使用{keyId}签名；原密钥保存为{old}\n下一步：重启节点（SIGTERM，然后sis start --data {data}）；之后吊销旧密钥：sis federation propose --revoke {country}/{oldKeyId}',
-  'progress.backup': '备份',
-  'progress.verify': '校验',
-  'progress.restore': '恢复',
-  'hint.notRunning': '节点是否在运行？sis start --data DIR（或用--api URL指定地址）',
-  'hint.unauthorized': '401：请提供管理员令牌：sis token create --role admin --data DIR，然后使用--token TOKEN或SIS_TOKEN（创建令牌后需重启节点）',
-  'hint.forbidden': '403：需要其他角色：sis token create --role admin --data DIR',
-  'hint.noToken': '请使用--token TOKEN或设置SIS_TOKEN（sis token create --role admin --data DIR）',
-  'hint.noApi': '请使用--api URL或--data DIR（node.json所在目录）',
-  'hint.apiPortZero': 'node.json未固定API端口：请使用--api URL（sis start的ready行中的"api"字段）',
-  'hint.notFound': '请检查MRN（sis transit search）；关员和贸易商只能看到本机构或本编号的单证',
-  'hint.badInput': '请修正消息中指出的字段；sis help <命令>说明所需输入',
-  'hint.conflict': '日志中已有冲突条目：见sis transit log MRN',
-  'hint.serverError': '节点处理该请求失败：请查看其日志',
-  'hint.unavailable': '节点尚未就绪：请检查sis status及成员资格有效期',
-  'hint.locked': '运行中的节点占用此存储：请先停止节点（SIGTERM），或恢复到新目录',
-  'hint.notEmpty': '该目录已有存储：请恢复到新目录，或使用--force替换',
-  'hint.badBackup': '文件已损坏或不是sis备份：请用sis backup --out FILE重新备份',
-  'hint.otherCountry': '这是其他国家节点的备份：请恢复到该国的目录，或使用--force',
-  'hint.keyPending': '密钥轮换已在进行：成员资格固定新密钥后运行sis key activate --data DIR，或删除{file}和{json}后重新开始',
-  'hint.noPending': '没有待激活的密钥：请先运行sis key rotate',
-  'hint.keyNotPinned': '当前有效的成员资格尚未以此公钥固定{keyId}：请法定人数签署提案并提交（POST /v1/membership），然后重试',
-  'hint.declarationFile': '请提供未签名的DeclarationLodged消息（XML）或其JSON形式',
-  'hint.bodyFile': '请以JSON文件提供操作正文（不含Header的消息），或用-表示标准输入',
-}
-
-export const CATALOGUES: Readonly<Record<Lang, Catalogue>> = { en, ru, zh }
+export const CATALOGUES: { readonly [L in Lang]: Catalogue<L> } = { en, ru, zh }
 
 /** The language of the locale (LC_ALL, then LC_MESSAGES, then LANG), English by default. */
 export function detectLang(env: NodeJS.ProcessEnv = process.env): Lang {
@@ -258,9 +34,56 @@ export function chooseLang(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   throw new Error(`--lang ${JSON.stringify(flag)}: use one of ${LANGS.join(', ')}`)
 }
 
-export type Translate = (key: MessageKey, vars?: Readonly<Record<string, string | number>>) => string
+export type Vars = Readonly<Record<string, string | number>>
+
+/** A text of the catalogue in one language; counted phrases require `count`. */
+export type Translate = <K extends MessageKey>(key: K, ...vars: K extends PluralKey ? [vars: Vars & { readonly count: number }] : [vars?: Vars]) => string
+
+const fill = (text: string, vars: Vars): string => text.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
 
 export function translator(lang: Lang): Translate {
-  const catalogue = CATALOGUES[lang]
-  return (key, vars = {}) => catalogue[key].replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
+  const catalogue: Readonly<Record<MessageKey, string | Readonly<Record<string, string>>>> = CATALOGUES[lang]
+  const rules = new Intl.PluralRules(lang)
+  const translate = (key: MessageKey, vars: Vars = {}): string => {
+    const text = catalogue[key]
+    if (typeof text === 'string') return fill(text, vars)
+    // Every category Intl knows for the language is in the catalogue (types.ts; a test checks).
+    return fill(text[rules.select(Number(vars.count))] ?? text.other ?? '', vars)
+  }
+  return translate as Translate
+}
+
+/** A document's status (the API's word: released, written-off, registered...) for people. */
+export function statusText(t: Translate, status: string): string {
+  const key = `status.${status}`
+  return key in CATALOGUES.en ? t(key as MessageKey) : status
+}
+
+function shown(name: string, value: string | number | boolean): string {
+  if (typeof value !== 'string') return String(value)
+  // A value comes from the input: quoted, so its spaces and control characters cannot pass for ours.
+  return name === 'value' || /[\p{Cc}\s"]/u.test(value) || value === '' ? JSON.stringify(value) : value
+}
+
+/**
+ * A typed error for people: its code unchanged, what the code means in the language, and its
+ * details (field, value, code list, line...) with their names translated. Codes that are not
+ * SisError codes (the API's, say) keep their own message.
+ */
+export function describeError(lang: Lang, e: { readonly code: string; readonly message: string; readonly details?: unknown }): string {
+  const t = translator(lang)
+  const explanations: Readonly<Record<string, string>> = ERROR_EXPLANATIONS[lang]
+  const explanation = explanations[e.code]
+  if (explanation === undefined) return t('error.line', { code: e.code, explanation: e.message })
+  const given = (e.details ?? {}) as ErrorDetails
+  const details = Object.entries(given)
+    .flatMap(([name, value]) => {
+      // The byte offset says again what line and column say, less readably.
+      if (value === undefined || (name === 'offset' && given.line !== undefined)) return []
+      const key = `detail.${name}`
+      const label = key in CATALOGUES.en ? t(key as MessageKey) : name
+      return [t('error.detail', { label, value: shown(name, value) })]
+    })
+    .join(t('error.detailSeparator'))
+  return details === '' ? t('error.line', { code: e.code, explanation }) : t('error.withDetails', { code: e.code, explanation, details })
 }

@@ -2,7 +2,7 @@
  * The sis program: commander wiring for every command. Only cli/ reads flags, files and the
  * environment; commands hand typed values to protocol/ and node/.
  */
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, Option } from 'commander'
 import { registerMessageCommands } from './commands/message.ts'
 import { registerSchemaCommands } from './commands/schema.ts'
 import { registerDemoCommand } from './commands/demo.ts'
@@ -14,6 +14,9 @@ import { registerNodeOpsCommands } from './commands/node-ops.ts'
 import { registerTransitCommands } from './commands/transit.ts'
 import { registerCompletionCommand } from './commands/completion.ts'
 import { registerAdapterCommands } from './commands/adapter.ts'
+import { LANG_HELP } from './command-kit.ts'
+import { LANGS, chooseLang, detectLang } from './i18n.ts'
+import type { Lang } from './i18n.ts'
 import { CliError, EXIT, output } from './output.ts'
 
 export function buildProgram(): Command {
@@ -22,6 +25,11 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run sis help <command> for its options and examples)')
     .exitOverride()
+    // One --lang for every command, before or after its name; each command's help lists it.
+    .addOption(new Option('--lang <lang>', LANG_HELP).choices(LANGS))
+    .configureHelp({ showGlobalOptions: true })
+  // Checked once, here: every action finds the language in its own options as `lang`.
+  program.hook('preAction', (_, action) => { action.setOptionValue('lang', chooseLang(program.getOptionValue('lang') as string | undefined)) })
   registerMessageCommands(program)
   registerSchemaCommands(program)
   registerLogCommands(program)
@@ -47,11 +55,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE
     const json = argv.includes('--json')
+    const lang = (program.getOptionValue('lang') as Lang | undefined) ?? detectLang()
     if (e instanceof CliError) {
-      output(json).error(e, e.hint)
+      output(json, lang).error(e, e.hint)
       return e.exitCode
     }
-    output(json).error(e)
+    output(json, lang).error(e)
     return EXIT.INTERNAL
   }
 }

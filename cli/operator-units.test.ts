@@ -1,7 +1,7 @@
 /**
- * The operator CLI's parts, in process and fast: the message catalogue, tables, colour, the
- * completion script (run by a real bash), the API client against a real loopback API, and key
- * rotation through real data folders and membership files.
+ * The operator CLI's parts, in process and fast: tables, colour, the completion script (run by a
+ * real bash), the API client against a real loopback API, and key rotation through real data
+ * folders and membership files. (The message catalogue: i18n.test.ts.)
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -16,7 +16,7 @@ import type { TestApi } from '../node/api/fake-service.testkit.ts'
 import { ApiClient, resolveConnection } from './client.ts'
 import { bashCompletion, completionTree, zshCompletion } from './commands/completion.ts'
 import { nextKeyId } from './commands/node-ops.ts'
-import { CATALOGUES, LANGS, detectLang, translator } from './i18n.ts'
+import { translator } from './i18n.ts'
 import { buildProgram, main } from './main.ts'
 import { CliError, EXIT, colourEnabled, paint } from './output.ts'
 import { displayWidth, table } from './table.ts'
@@ -25,30 +25,6 @@ import { sisInProcess } from './cli.testkit.ts'
 const dir = mkdtempSync(join(tmpdir(), 'sis-ops-units-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const en = translator('en')
-
-describe('the message catalogue', () => {
-  it('has every key in every language, none empty, with the same placeholders', () => {
-    const keys = Object.keys(CATALOGUES.en).sort()
-    for (const lang of LANGS) {
-      expect(Object.keys(CATALOGUES[lang]).sort(), lang).toEqual(keys)
-      for (const k of keys) {
-        const text = CATALOGUES[lang][k as keyof typeof CATALOGUES.en]
-        expect(text.trim(), `${lang} ${k}`).not.toBe('')
-        const vars = (s: string) => [...s.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]).sort()
-        expect(vars(text), `${lang} ${k}`).toEqual(vars(CATALOGUES.en[k as keyof typeof CATALOGUES.en]))
-      }
-    }
-  })
-
-  it('takes the language from LC_ALL, then LC_MESSAGES, then LANG; English otherwise', () => {
-    expect(detectLang({ LANG: 'ru_RU.UTF-8' })).toBe('ru')
-    expect(detectLang({ LC_ALL: 'zh_CN.UTF-8', LANG: 'ru_RU.UTF-8' })).toBe('zh')
-    expect(detectLang({ LC_MESSAGES: 'ru_KZ', LANG: 'en_US' })).toBe('ru')
-    expect(detectLang({ LANG: 'kk_KZ.UTF-8' })).toBe('en')
-    expect(detectLang({})).toBe('en')
-    expect(translator('ru')('value.connectedOf', { connected: 1, total: 2 })).toBe('подключено 1 из 2')
-  })
-})
 
 describe('tables and colour', () => {
   it('aligns columns by terminal width: colour codes take none, Chinese characters two', () => {

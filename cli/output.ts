@@ -1,9 +1,13 @@
 /**
  * Output for humans and machines. Every command takes --json; errors are typed (code, message,
- * details) and printed as such, with a hint of what to do next where there is one. Colour only
- * on a terminal and only without NO_COLOR (https://no-color.org).
+ * details) and printed as such, with a hint of what to do next where there is one: for humans in
+ * the language of --lang (the code unchanged, its explanation from the catalogue), for --json as
+ * the objects themselves. Colour only on a terminal and only without NO_COLOR
+ * (https://no-color.org).
  */
 import { isSisError } from '../protocol/errors.ts'
+import { describeError, translator } from './i18n.ts'
+import type { Lang } from './i18n.ts'
 
 /**
  * Exit codes of every sis command: 4 the node could not be reached or failed (5xx), 5 the node
@@ -25,7 +29,8 @@ function errorBody(e: unknown): { code: string; message: string; details?: unkno
   return { code: 'ERROR', message: e instanceof Error ? e.message : String(e) }
 }
 
-export function output(json: boolean, write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): Output {
+export function output(json: boolean, lang: Lang = 'en', write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): Output {
+  const t = translator(lang)
   return {
     json,
     result(human, machine) {
@@ -34,7 +39,7 @@ export function output(json: boolean, write: (s: string) => void = (s) => proces
     error(e, hint) {
       const body = errorBody(e)
       if (json) write(JSON.stringify({ ok: false, errors: [body], hint }, null, 2) + '\n')
-      else writeErr(`error ${body.code}: ${body.message}\n${hint === undefined ? '' : `hint: ${hint}\n`}`)
+      else writeErr(`${t('output.error', { error: describeError(lang, body) })}\n${hint === undefined ? '' : `${t('output.hint', { hint })}\n`}`)
     },
   }
 }

@@ -3,29 +3,31 @@ import type { Command } from 'commander'
 import { join } from 'node:path'
 import { validateMessage, encodeMessage, exampleMessage, MESSAGE_TYPE_NAMES } from '../../protocol/messages/index.ts'
 import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'
+import { context, withCommon } from '../command-kit.ts'
+import type { CommonOpts } from '../command-kit.ts'
 import { readBounded, writeAll } from '../files.ts'
+import { describeError } from '../i18n.ts'
 import { EXIT, output } from '../output.ts'
 import { registerSigningCommands } from './signing.ts'
 
 export function registerMessageCommands(program: Command): void {
   const message = program.command('message').description('work with SIS XML messages')
 
-  message.command('validate')
+  withCommon(message.command('validate')
     .description('check that FILE is a valid SIS message: safe XML, schema, code lists and rules')
-    .argument('<file>', 'the XML message')
-    .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  sis message validate DeclarationLodged.xml\n  sis message validate --json incoming.xml | jq .errors[0].code\n\nExit status: 0 valid, 1 invalid (the error codes are printed), 3 the file cannot be read.')
-    .action(async (file: string, opts: { json?: boolean }) => {
-      const out = output(opts.json === true)
+    .argument('<file>', 'the XML message'))
+    .addHelpText('after', '\nExamples:\n  sis message validate DeclarationLodged.xml\n  sis message validate --json incoming.xml | jq .errors[0].code\n  sis message validate --lang ru incoming.xml\n\nExit status: 0 valid, 1 invalid (the error codes are printed, each with what it means in the language of --lang), 3 the file cannot be read.')
+    .action(async (file: string, opts: CommonOpts) => {
+      const { out, t, lang } = context(opts)
       const bytes = await readBounded(file, DEFAULT_XML_LIMITS.maxBytes)
       const result = validateMessage(bytes)
       if (result.ok) {
-        out.result(`OK ${result.message.type}`, { ok: true, type: result.message.type, documentId: result.message.message.Header.documentId })
+        out.result(t('validate.ok', { type: result.message.type }), { ok: true, type: result.message.type, documentId: result.message.message.Header.documentId })
         process.exitCode = EXIT.OK
         return
       }
       const errors = result.errors.map((e) => e.toJSON())
-      out.result(errors.map((e) => `INVALID ${e.code}: ${e.message}`).join('\n'), { ok: false, errors })
+      out.result(errors.map((e) => t('validate.invalid', { error: describeError(lang, e) })).join('\n'), { ok: false, errors })
       process.exitCode = EXIT.INVALID
     })
 
