@@ -1,63 +1,33 @@
 /**
- * The data folder of a node: creating it (`sis init`) and reading it back into a NodeConfig
- * (`sis start`). Private keys are written 0600 and never printed.
+ * The node's data folder (node/data-folder.ts) as the CLI uses it: `sis init`, `sis federation`
+ * and `sis start` call these, and a folder that cannot be used becomes a CliError with the exit
+ * code of its problem and the hint.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { PrivateKey } from '@libp2p/interface'
-import { generatePeerKey, peerIdOfKey, readPeerKeyFile, writePeerKeyFile } from '../node/p2p/peer-key.ts'
-import { publicKeyToBase64 } from '../protocol/crypto/index.ts'
-import { verifySignedMembership } from '../protocol/membership/index.ts'
-import { generateSigningKey, readSigningKey, writeSigningKey } from '../node/keys.ts'
-import { DATA_FILES, NodeFile } from '../node/config.ts'
+import { DataFolderError, initDataFolder as initFolder, readNodeConfig as readConfig } from '../node/data-folder.ts'
 import type { NodeConfig } from '../node/config.ts'
-import { writeFileAtomic } from '../shared/files.ts'
+import type { MemberCard } from '../node/data-folder.ts'
 import { CliError, EXIT } from './output.ts'
 
-export interface MemberCard {
-  country: string
-  name: string
-  peerId: string
-  addresses: string[]
-  keys: { keyId: string; publicKey: string; validFrom: string }[]
+export type { MemberCard }
+
+const EXIT_OF = { exists: EXIT.USAGE, unreadable: EXIT.IO, invalid: EXIT.INVALID } as const
+
+function asCliError(e: unknown): unknown {
+  return e instanceof DataFolderError ? new CliError(e.message, EXIT_OF[e.problem], e.hint) : e
 }
 
-export async function initDataFolder(dir: string, opts: { country: string; listen: string[]; apiPort: number; keyId?: string; now: string }): Promise<MemberCard> {
-  if (existsSync(join(dir, DATA_FILES.config))) throw new CliError(`${dir} already holds a node (${DATA_FILES.config} exists)`, EXIT.USAGE, 'choose an empty folder; a node is initialised once')
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const keyId = opts.keyId ?? `${opts.country.toLowerCase()}-${opts.now.slice(0, 4)}-1`
-  const signing = generateSigningKey()
-  writeSigningKey(join(dir, DATA_FILES.signingKey), signing)
-  const p2p = await generatePeerKey()
-  writePeerKeyFile(join(dir, DATA_FILES.p2pKey), p2p)
-  const file = NodeFile.parse({ country: opts.country, keyId, listen: opts.listen, api: { host: '127.0.0.1', port: opts.apiPort } })
-  // Last, atomically: a data folder without a whole node.json can be initialised again.
-  writeFileAtomic(join(dir, DATA_FILES.config), JSON.stringify(file, null, 2) + '\n')
-  const peerId = peerIdOfKey(p2p)
-  return { country: opts.country, name: `${opts.country} customs`, peerId, addresses: [...opts.listen], keys: [{ keyId, publicKey: publicKeyToBase64(signing.publicKey), validFrom: opts.now.replace(/\.\d+Z$/, 'Z') }] }
-}
-
-function readJson(path: string, what: string): unknown {
+export async function initDataFolder(...args: Parameters<typeof initFolder>): Promise<MemberCard> {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'))
+    return await initFolder(...args)
   } catch (e) {
-    throw new CliError(`cannot read ${what} ${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO, what === 'membership' ? 'place the signed membership.json in the data folder (sis federation create/sign)' : 'run sis init first')
+    throw asCliError(e)
   }
 }
 
 export function readNodeConfig(dir: string, now: () => string): NodeConfig {
-  const parsed = NodeFile.safeParse(readJson(join(dir, DATA_FILES.config), 'node configuration'))
-  if (!parsed.success) throw new CliError(`${join(dir, DATA_FILES.config)}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`, EXIT.INVALID, 'fix the option named, or re-run sis init in a new folder')
-  let p2pKey: PrivateKey
   try {
-    p2pKey = readPeerKeyFile(join(dir, DATA_FILES.p2pKey))
+    return readConfig(dir, now)
   } catch (e) {
-    throw new CliError(`cannot read ${join(dir, DATA_FILES.p2pKey)}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO)
+    throw asCliError(e)
   }
-  const membershipSigned = readJson(join(dir, DATA_FILES.membership), 'membership')
-  // The founding file is checked as of its own start: later versions live in the store, and the
-  // node refuses to start (fails closed) if the newest one is not valid now.
-  const founded = (membershipSigned as { document?: { validFrom?: unknown } }).document?.validFrom
-  const membership = verifySignedMembership(membershipSigned, typeof founded === 'string' ? founded : now())
-  return { dataDir: dir, file: parsed.data, signingKey: readSigningKey(join(dir, DATA_FILES.signingKey)), p2pKey, membership, membershipSigned, now }
 }
