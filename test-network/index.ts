@@ -4,7 +4,8 @@
  * and the CLI as a process through it. test-network/ never imports cli/: it runs the CLI as a
  * process (cli/bin/sis.ts).
  */
-export { NODE_BIN, SIS_BIN, TestNetwork, TestNode, eventually, netnsAvailable } from './network.ts'
+export { NODE_BIN, SIS_BIN, TestNetwork, TestNode, netnsAvailable } from './network.ts'
+export { eventually } from '../node/testing/helpers.ts'
 export type { NetworkOptions, Placement } from './network.ts'
 export { ScenarioRunner, readScenario } from './scenario.ts'
 export type { Scenario, ScenarioResult } from './scenario.ts'

@@ -7,9 +7,10 @@
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort, NODE_BIN, SIS_BIN, TestNode } from './network.ts'
+import { NODE_BIN, SIS_BIN, TestNode } from './network.ts'
+import { freePort } from '../node/testing/helpers.ts'
 
-export { eventually, freePort } from './network.ts'
+export { eventually, freePort } from '../node/testing/helpers.ts'
 
 export interface SisRun { readonly status: number | null; readonly stdout: string; readonly stderr: string }
 

@@ -14,11 +14,11 @@ import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { hashToken } from '../node/api/auth.ts'
 import { DATA_FILES, NodeFile } from '../node/config.ts'
 import { readSigningKey } from '../node/keys.ts'
+import { freePort } from '../node/testing/helpers.ts'
 import { membershipHash, signMembership, SignedMembership } from '../protocol/membership/index.ts'
 import { initDataFolder } from '../cli/node-files.ts'
 import type { MemberCard } from '../cli/node-files.ts'
@@ -28,38 +28,6 @@ export const NODE_BIN = join(root, 'node_modules', '.bin', 'node')
 export const SIS_BIN = join(root, 'cli', 'bin', 'sis.ts')
 
 export type Placement = 'loopback' | 'netns'
-
-/**
- * A free port below Linux's ephemeral range (32768 and up): ports are chosen at founding (they are
- * in the membership) but bound only when the node starts, and in between the kernel hands out
- * ephemeral ports to outgoing connections, so a port from that range could be taken meanwhile.
- */
-const handedOut = new Set<number>()
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000)
-    if (handedOut.has(port)) continue
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = createServer()
-      srv.once('error', () => resolve(false))
-      srv.listen(port, host, () => srv.close(() => resolve(true)))
-    })
-    if (free) { handedOut.add(port); return port }
-    if (attempt > 200) throw new Error(`no free port found on ${host}`)
-  }
-}
-
-/** Polls until `check` returns a value other than undefined, or fails after `ms`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000, every = 100): Promise<T> {
-  const until = Date.now() + ms
-  for (;;) {
-    const v = await check().catch(() => undefined)
-    if (v !== undefined) return v
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, every))
-  }
-}
 
 export interface ApiAnswer<T> { readonly status: number; readonly body: T }
 

@@ -17,7 +17,7 @@ import { ACTION_TYPES } from '../node/authoring.ts'
 import { actByzantine } from './byzantine.ts'
 import { exampleBody } from './bodies.ts'
 import type { ByzantineRecord } from './byzantine.ts'
-import { eventually } from './network.ts'
+import { eventually } from '../node/testing/helpers.ts'
 import type { TestNetwork, TestNode } from './network.ts'
 
 const Country = z.enum(CAREC_COUNTRY_CODES)

@@ -9,6 +9,7 @@ import { P2PError } from './errors.ts'
 import { P2PHost } from './host.ts'
 import type { Member, MemberDirectory } from './members.ts'
 import { generatePeerKey, peerIdOfKey } from './peer-key.ts'
+import { eventually } from '../testing/helpers.ts'
 
 /** A directory the test can edit while the hosts run. */
 function mutableDirectory(list: Member[]): MemberDirectory & { list: Member[] } {
@@ -30,14 +31,6 @@ function bytes(n: number, seed = 1): Uint8Array {
   const out = new Uint8Array(n)
   for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff
   return out
-}
-
-async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time')
-    await sleep(25)
-  }
 }
 
 describe('P2PHost in process', () => {
@@ -86,7 +79,7 @@ describe('P2PHost in process', () => {
   })
 
   it('connects the members and reports it on both sides', async () => {
-    await eventually(() => kz.connectedMembers().includes('TJ') && tj.connectedMembers().includes('KZ'))
+    await eventually('KZ and TJ connected', () => (kz.connectedMembers().includes('TJ') && tj.connectedMembers().includes('KZ')) || undefined, 5_000, 25)
     expect(events).toContain('kz+TJ')
     expect(kz.addresses().every((a) => a.endsWith(`/p2p/${kz.peerId}`))).toBe(true)
   })
@@ -152,10 +145,10 @@ describe('P2PHost in process', () => {
     // The connection from before the change is still open: the handler's own check refuses.
     expect(await failure(kz.request('TJ', 'echo', [bytes(10)]))).toMatchObject({ code: 'NOT_MEMBER', remote: true })
     await tj.syncMembers()
-    await eventually(() => !kz.connectedMembers().includes('TJ'))
+    await eventually('KZ to drop TJ', () => !kz.connectedMembers().includes('TJ') || undefined, 5_000, 25)
     expect(events).toContain('kz-TJ')
     // KZ keeps redialing (it still lists TJ); TJ's gate turns every attempt away after Noise.
-    await eventually(() => events.includes('tj denied KZ inbound'))
+    await eventually('TJ to deny KZ', () => events.includes('tj denied KZ inbound') || undefined, 5_000, 25)
     expect(tj.connectedPeers()).not.toContain(kz.peerId)
   })
 })

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Member } from './members.ts'
-import { PeerProcess, freePort, killAll, makeKeyFile, writeMembersFile } from './testing.ts'
-import type { PeerLine } from './testing.ts'
+import { PeerProcess, killAll, makeKeyFile, writeMembersFile } from './testing/peers.ts'
+import { freePort } from '../testing/helpers.ts'
+import type { PeerLine } from './testing/peers.ts'
 
 type Peer = Awaited<ReturnType<typeof PeerProcess.start>>
 

@@ -1,5 +1,5 @@
 /**
- * kill -9 proves the durability guarantee: a real child process (crash-writer.ts) commits to a
+ * kill -9 proves the durability guarantee: a real child process (testing/crash-writer.ts) commits to a
  * LevelStore and prints each id only once its commit resolved; it is killed with SIGKILL at a
  * random moment, three times on the same folder. Then every acknowledged entry must be there
  * with exactly its bytes, every batch must be all there or not at all (entries, document record,
@@ -13,8 +13,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Level } from 'level'
 import { afterAll, expect, it } from 'vitest'
-import { CRASH_DOCUMENTS, CRASH_PEERS, parseCrashEntry } from './crash-writer.ts'
-import type { CrashState } from './crash-writer.ts'
+import { CRASH_DOCUMENTS, CRASH_PEERS, parseCrashEntry } from './testing/crash-writer.ts'
+import type { CrashState } from './testing/crash-writer.ts'
+import { decodeDocument } from './codec.ts'
 import { K, components } from './keys.ts'
 import { LevelStore } from './level-store.ts'
 import { indexValues, timeKey } from './validate.ts'
@@ -39,7 +40,7 @@ interface WriterRun {
  * acknowledged; with `fileSizeKb`, under `ulimit -f` (a full disk, as far as LevelDB can tell).
  */
 function runWriter(folder: string, run: number, opts: { killAfter?: number; fileSizeKb?: number }): Promise<WriterRun> {
-  const args = [join(here, 'crash-writer.ts'), folder, String(run)]
+  const args = [join(here, 'testing', 'crash-writer.ts'), folder, String(run)]
   const child = opts.fileSizeKb === undefined
     ? spawn(NODE, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn('bash', ['-c', `ulimit -f ${opts.fileSizeKb} && exec "$0" "$@"`, NODE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -128,7 +129,7 @@ async function checkStore(folder: string, acked: readonly string[]): Promise<voi
       for (const b of batches.values()) expect(b.count, `batch ${b.run}/${b.batch}`).toBe(b.size)
       const held = new Set(entries.map((e) => e.id))
       for (const id of state.entryIds) expect(held.has(id)).toBe(true)
-      expect((await store.search({ mrn: `MRN-D${d}` })).map((r) => r.documentId)).toEqual([`D${d}`])
+      expect((await store.search({ keys: { mrn: `MRN-D${d}` } })).map((r) => r.documentId)).toEqual([`D${d}`])
     }
     expect(stored.length).toBeGreaterThanOrEqual(acked.length)
     for (const peer of CRASH_PEERS) expect(due.get(peer)!.size).toBe(stored.length)
@@ -146,7 +147,7 @@ async function checkRawKeys(folder: string): Promise<void> {
   try {
     const records = new Map<string, DocumentRecord>()
     for await (const v of db.values({ gte: 'd\x00', lt: 'd\x01' })) {
-      const r = JSON.parse(new TextDecoder().decode(v)) as DocumentRecord
+      const r = decodeDocument(v)
       records.set(r.documentId, r)
     }
     const expected = new Set<string>()

@@ -8,7 +8,7 @@ import { SisError } from '../errors.ts'
 import { element, serializeDocument } from './documents.testkit.ts'
 import { parseXml } from './index.ts'
 import type { XmlElement, XmlLimits } from './index.ts'
-import { parseXmlWithFastXmlParser } from './oracle.ts'
+import { parseXmlWithFastXmlParser } from './testing/oracle.ts'
 
 type Outcome = { readonly tree: XmlElement } | { readonly code: string; readonly details: unknown }
 

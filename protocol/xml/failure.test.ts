@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SisError } from '../errors.ts'
 import { parseXml } from './index.ts'
-import { parseXmlWithFastXmlParser } from './oracle.ts'
+import { parseXmlWithFastXmlParser } from './testing/oracle.ts'
 
 type Behaviour = ((text: string) => unknown) | undefined
 const fake = vi.hoisted(() => ({ parse: undefined as Behaviour, validate: undefined as Behaviour }))

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { SisError } from '../errors.ts'
 import { parseXml } from './index.ts'
-import { checkWellFormed } from './wellformed.ts'
+import { checkWellFormed } from './testing/wellformed.ts'
 
 function refusal(run: () => unknown): SisError {
   try {

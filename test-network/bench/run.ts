@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { benchXml } from './xml.ts'
 import { benchLog } from './log.ts'
 import { benchNetwork } from './network.ts'
-import { benchStore } from '../../node/storage/bench.ts'
+import { benchStore } from '../../node/storage/testing/bench.ts'
 import { printTable } from './measure.ts'
 
 const TABLES = ['xml', 'log', 'store', 'network'] as const

@@ -6,7 +6,7 @@
  */
 import { encodeMessage, exampleMessage, validateMessage } from '../../protocol/messages/index.ts'
 import { parseXml } from '../../protocol/xml/index.ts'
-import { runFastXmlParser } from '../../protocol/xml/oracle.ts'
+import { runFastXmlParser } from '../../protocol/xml/testing/oracle.ts'
 import { measureTogether, rate } from './measure.ts'
 import type { Row } from './measure.ts'
 

@@ -6,14 +6,14 @@
  * fast-xml-parser changing its output format, and refuse rather than guess.
  */
 
-import { SisError } from '../errors.ts'
+import { SisError } from '../../errors.ts'
 import { ATTRIBUTE_PREFIX, ATTRIBUTES_KEY, CDATA_KEY, COMMENT_KEY, TEXT_KEY } from './fxp.ts'
 import type { FxpNode } from './fxp.ts'
-import { resolveElement, ROOT_SCOPE } from './namespaces.ts'
-import type { NamespaceScope } from './namespaces.ts'
-import { decodeReferences } from './references.ts'
-import type { DocumentCounts } from './structure.ts'
-import type { RawAttribute, XmlElement, XmlNode } from './types.ts'
+import { resolveElement, ROOT_SCOPE } from '../namespaces.ts'
+import type { NamespaceScope } from '../namespaces.ts'
+import { decodeReferences } from '../references.ts'
+import type { DocumentCounts } from '../structure.ts'
+import type { RawAttribute, XmlElement, XmlNode } from '../types.ts'
 
 interface Frame {
   readonly source: readonly FxpNode[]

@@ -7,7 +7,7 @@
  */
 
 import { XMLValidator } from 'fast-xml-parser'
-import { SisError } from '../errors.ts'
+import { SisError } from '../../errors.ts'
 
 /** Refuses with XML_MALFORMED whatever fast-xml-parser's validator refuses. */
 export function checkWellFormed(text: string): void {

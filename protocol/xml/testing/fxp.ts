@@ -7,7 +7,7 @@
 
 import { XMLParser } from 'fast-xml-parser'
 import type { X2jOptions } from 'fast-xml-parser'
-import { SisError } from '../errors.ts'
+import { SisError } from '../../errors.ts'
 
 /** Key prefix of attributes. '@' cannot start an XML name, so no element can collide with it. */
 export const ATTRIBUTE_PREFIX = '@'

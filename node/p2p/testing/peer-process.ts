@@ -17,11 +17,11 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { P2PError } from './errors.ts'
-import { P2PHost } from './host.ts'
-import { staticMemberDirectory } from './members.ts'
-import type { Member } from './members.ts'
-import { readPeerKeyFile } from './peer-key.ts'
+import { P2PError } from '../errors.ts'
+import { P2PHost } from '../host.ts'
+import { staticMemberDirectory } from '../members.ts'
+import type { Member } from '../members.ts'
+import { readPeerKeyFile } from '../peer-key.ts'
 
 const { values } = parseArgs({
   options: {

@@ -10,9 +10,9 @@
  * of one without any other record of what was written.
  */
 import { randomBytes, randomInt } from 'node:crypto'
-import { LevelStore } from './level-store.ts'
-import { sha256Hex } from '../../protocol/crypto/index.ts'
-import type { DocumentRecord, OutboxItem, StoredEntry } from './types.ts'
+import { LevelStore } from '../level-store.ts'
+import { sha256Hex } from '../../../protocol/crypto/index.ts'
+import type { DocumentRecord, OutboxItem, StoredEntry } from '../types.ts'
 
 export const CRASH_DOCUMENTS = 7
 export const CRASH_PEERS = ['CN', 'UZ'] as const
@@ -45,8 +45,12 @@ function batchOf(run: number, batch: number, size: number, clock: number): { ent
     documentId, kind: 'transit', audience: [...CRASH_PEERS], status, stateHash: sha256Hex(new TextEncoder().encode(JSON.stringify(state))),
     updatedAt: at, state,
     index: {
-      mrn: `MRN-${documentId}`, status, offices: [`O${run}`, `O-${batch % 5}`], traders: [`T${batch % 4}`],
-      vehicles: [`V${batch % 3}\x00${run}`], containers: batch % 2 === 0 ? ['C0'] : [],
+      status,
+      keys: {
+        mrn: [`MRN-${documentId}`], office: [`O${run}`, `O-${batch % 5}`], trader: [`T${batch % 4}`],
+        // A key without values is absent, as the node writes it.
+        vehicle: [`V${batch % 3}\x00${run}`], ...(batch % 2 === 0 ? { container: ['C0'] } : {}),
+      },
     },
   }
   const outbox = entries.flatMap((e) => CRASH_PEERS.map((peer): OutboxItem => (

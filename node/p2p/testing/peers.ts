@@ -1,31 +1,20 @@
 /**
  * Test support: member nodes as real processes (peer-process.ts on the pinned Node 24), key and
- * membership files, and free ports. Every process started here is recorded so a test's afterAll
+ * membership files (free ports: node/testing/helpers.ts). Every process started here is recorded so a test's afterAll
  * can kill whatever is left with `killAll()`.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcessByStdio } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import type { Member } from './members.ts'
-import { generatePeerKey, peerIdOfKey, writePeerKeyFile } from './peer-key.ts'
+import type { Member } from '../members.ts'
+import { generatePeerKey, peerIdOfKey, writePeerKeyFile } from '../peer-key.ts'
 
-const NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url))
+const NODE = fileURLToPath(new URL('../../../node_modules/.bin/node', import.meta.url))
 const SCRIPT = fileURLToPath(new URL('./peer-process.ts', import.meta.url))
-
-/** A port that was free a moment ago: listen on port 0, note the port, close. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 /** A fresh transport key in `dir`; returns its file and PeerId. */
 export async function makeKeyFile(dir: string, name: string): Promise<{ keyFile: string; peerId: string }> {

@@ -9,15 +9,15 @@
  * fast-xml-parser itself, the conversion to our tree and a count cross-check.
  */
 
-import { SisError } from '../errors.ts'
+import { SisError } from '../../errors.ts'
 import { convertDocument } from './convert.ts'
-import { decodeInput } from './decode.ts'
+import { decodeInput } from '../decode.ts'
 import { runParser } from './fxp.ts'
 import type { FxpNode } from './fxp.ts'
-import { resolveLimits } from './limits.ts'
-import { prescan } from './prescan.ts'
-import type { DocumentCounts } from './structure.ts'
-import type { XmlElement, XmlLimits } from './types.ts'
+import { resolveLimits } from '../limits.ts'
+import { prescan } from '../prescan.ts'
+import type { DocumentCounts } from '../structure.ts'
+import type { XmlElement, XmlLimits } from '../types.ts'
 import { checkWellFormed } from './wellformed.ts'
 
 /**
