@@ -126,7 +126,7 @@ describe('sis on a running federation', () => {
     await kz.stop()
     const dir = join(base, 'KZ-restored')
     mkdirSync(dir, { mode: 0o700 })
-    for (const f of ['node.json', 'signing.pem', 'p2p.key', 'membership.json']) copyFileSync(join(kz.dir, f), join(dir, f))
+    for (const f of ['node.json', 'tokens.json', 'signing.pem', 'p2p.key', 'membership.json']) copyFileSync(join(kz.dir, f), join(dir, f))
     expect(sisJson<{ records: number }>(0, 'restore', file, '--data', dir).records).toBe(b.records)
     expect(sisJson<{ errors: { code: string }[] }>(2, 'restore', file, '--data', dir).errors[0]?.code).toBe('STORE_NOT_EMPTY')
 
