@@ -104,7 +104,7 @@ export async function listAdapters(dataDir: string): Promise<Listed[]> {
     const issue = parsed.error.issues[0]
     throw new CliError(`${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`, EXIT.INVALID, 'fix the adapters section (see docs/adapters.md)')
   }
-  const { adapterFolders } = await import('../../node/adapters.ts')
+  const { adapterFolders } = await import('../adapter-host.ts')
   return (parsed.data.adapters ?? []).map((c) => {
     const f = adapterFolders(dataDir, c)
     const deadLetters = count(f.deadLetters, (n) => n.endsWith('.json'))

@@ -42,7 +42,7 @@ export function registerStartCommand(program: Command): void {
         },
       })
       // Adapters (node.json `adapters`) start once the node is up; their failures never stop it.
-      const stopAdapters = (await import('../../node/adapters.ts')).startAdapters(node, config.file.adapters, logger.child({ part: 'adapter' }), { dataDir: opts.data })
+      const stopAdapters = (await import('../adapter-host.ts')).startAdapters(node, config.file.adapters, logger.child({ part: 'adapter' }), { dataDir: opts.data })
       process.stdout.write(JSON.stringify({ ready: true, country: config.file.country, peerId: host.peerId, p2p: host.addresses(), api: node.apiUrl }) + '\n')
       await new Promise<void>((resolve) => {
         const stop = () => { process.off('SIGTERM', stop); process.off('SIGINT', stop); resolve() }

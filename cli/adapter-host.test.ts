@@ -1,5 +1,5 @@
 /**
- * Adapters inside the node: the in-process NodeClient against a real SisNode (LevelDB, real
+ * Adapters inside the node (cli/adapter-host.ts): the in-process NodeClient against a real SisNode (LevelDB, real
  * signing, no libp2p peers), supervision and isolation of configured adapters (a missing secret,
  * a national system that keeps failing), the node.json section, and one real `sis start` process
  * running a file-drop adapter from its node.json end to end.
@@ -17,15 +17,14 @@ import { NodeClientError } from '../adapters/contract.ts'
 import { decodeNational } from '../adapters/formats.ts'
 import { writeFileAtomic } from '../shared/files.ts'
 import { verifyWebhook } from '../adapters/webhook/signature.ts'
-import { readNodeConfig } from '../cli/node-files.ts'
+import { readNodeConfig } from '../node/data-folder.ts'
 import { exampleMessage } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
-import { TestNetwork } from '../test-network/network.ts'
-import { eventually } from './testing/helpers.ts'
-import { AdapterHost, InProcessNodeClient } from './adapters.ts'
-import { DATA_FILES, NodeFile } from './config.ts'
-import { SisNode } from './node.ts'
-import type { NodeEvent } from './service.ts'
+import { eventually, TestNetwork } from '../test-network/index.ts'
+import { AdapterHost, InProcessNodeClient } from './adapter-host.ts'
+import { DATA_FILES, NodeFile } from '../node/config.ts'
+import { SisNode } from '../node/node.ts'
+import type { NodeEvent } from '../node/events.ts'
 
 const base = mkdtempSync(join(tmpdir(), 'sis-node-adapters-'))
 afterAll(() => rmSync(base, { recursive: true, force: true }))

@@ -1,5 +1,7 @@
 /**
- * Adapters configured in node.json, run inside the node's process: each talks to the node
+ * Adapters configured in node.json, run inside the node's process (`sis start`). This is cli/'s
+ * because it puts the two together: node/ does not import adapters/, and adapters/ take only
+ * types from node/. Each adapter talks to the node
  * through `InProcessNodeClient`, the adapters' NodeClient contract implemented directly over the
  * NodeService with an `integration` principal named after the adapter (no token, no HTTP hop).
  * `startAdapters` supervises them: an adapter that cannot start (a folder it cannot create, a
@@ -12,13 +14,13 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { NodeClientError } from '../adapters/contract.ts'
 import type { Adapter, AdapterLogger, DocumentView, EventHandlers, EventSubscription, LogEntryView, NodeClient, SubmitResult, TransitAction } from '../adapters/contract.ts'
 import { FileDropAdapter } from '../adapters/file-drop/file-drop.ts'
-import { backoffDelay } from '../adapters/isolation.ts'
+import { backoffDelay } from '../shared/backoff.ts'
 import type { RetryPolicy } from '../adapters/isolation.ts'
 import { WebhookAdapter } from '../adapters/webhook/webhook.ts'
 import { isSisError } from '../protocol/errors.ts'
-import { statusForCode } from './api/errors.ts'
-import type { AdapterConfig } from './config.ts'
-import type { NodeService, Principal } from './service.ts'
+import { statusForCode } from '../node/api/errors.ts'
+import type { AdapterConfig } from '../node/config.ts'
+import type { NodeService, Principal } from '../node/service.ts'
 
 /** The error the HTTP API would have answered with, so adapters retry exactly what they would over HTTP. */
 function clientError(e: unknown): NodeClientError {
