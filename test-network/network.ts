@@ -20,8 +20,8 @@ import { DATA_FILES, NodeFile } from '../node/config.ts'
 import { readSigningKey } from '../node/keys.ts'
 import { freePort } from '../node/testing/helpers.ts'
 import { membershipHash, signMembership, SignedMembership } from '../protocol/membership/index.ts'
-import { initDataFolder } from '../cli/node-files.ts'
-import type { MemberCard } from '../cli/node-files.ts'
+import { initDataFolder } from '../node/data-folder.ts'
+import type { MemberCard } from '../node/data-folder.ts'
 
 const root = join(import.meta.dirname, '..')
 export const NODE_BIN = join(root, 'node_modules', '.bin', 'node')
