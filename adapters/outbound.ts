@@ -11,6 +11,7 @@ import { withRetry } from './isolation.ts'
 import type { DeadLetterStore, Journal, RetryPolicy } from './isolation.ts'
 import { render, RenderError } from './render.ts'
 import type { OutputFormat } from './render.ts'
+import { SerialQueue } from '../shared/serial.ts'
 
 export interface OutboundOptions {
   readonly client: NodeClient
@@ -30,7 +31,7 @@ export interface OutboundOptions {
 export class Outbound {
   readonly #o: OutboundOptions
   readonly #delivered = new Set<string>()
-  #chain: Promise<void> = Promise.resolve()
+  readonly #serial = new SerialQueue()
 
   constructor(o: OutboundOptions) {
     this.#o = o
@@ -39,16 +40,16 @@ export class Outbound {
 
   /** Resolves once everything queued so far is handled. */
   idle(): Promise<void> {
-    return this.#chain
+    return this.#serial.idle()
   }
 
+  /** One step at a time, in order; a failed step is logged (what it lost is in the dead letters). */
   #queue(f: () => Promise<void>): Promise<void> {
-    this.#chain = this.#chain.then(f).catch((e: unknown) => this.#o.logger.error({ err: String(e) }, 'outbound step failed'))
-    return this.#chain
+    return this.#serial.run(f).catch((e: unknown) => this.#o.logger.error({ err: String(e) }, 'outbound step failed'))
   }
 
   onEvent(event: NodeEvent): Promise<void> {
-    if (event.type !== 'document-changed' || event.documentId === undefined) return this.#chain
+    if (event.type !== 'document-changed' || event.documentId === undefined) return this.#serial.idle()
     const id = event.documentId
     return this.#queue(() => this.#document(id))
   }

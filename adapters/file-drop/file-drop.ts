@@ -17,6 +17,7 @@ import { Ingestor, NodeUnavailable } from '../ingest.ts'
 import type { JournalRecord } from '../ingest.ts'
 import { DEFAULT_RETRY, FolderDeadLetterStore, Journal } from '../isolation.ts'
 import { writeFileAtomic } from '../../shared/files.ts'
+import { SerialQueue } from '../../shared/serial.ts'
 import type { DeadLetterStore, RetryPolicy } from '../isolation.ts'
 import type { ImportOptions } from '../ncts/index.ts'
 import { Outbound } from '../outbound.ts'
@@ -50,7 +51,7 @@ export class FileDropAdapter implements Adapter {
   readonly #logger: AdapterLogger
   #timer: NodeJS.Timeout | undefined
   #subscription: EventSubscription | undefined
-  #scanning: Promise<void> = Promise.resolve()
+  readonly #scans = new SerialQueue()
 
   constructor(o: FileDropOptions) {
     this.#o = o
@@ -85,13 +86,13 @@ export class FileDropAdapter implements Adapter {
   async stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer)
     this.#subscription?.close()
-    await this.#scanning
+    await this.#scans.idle()
     await this.#outbound.idle()
   }
 
   /** Waits for queued outbound work (tests and the conformance kit). */
   async idle(): Promise<void> {
-    await this.#scanning
+    await this.#scans.idle()
     await this.#outbound.idle()
   }
 
@@ -105,8 +106,7 @@ export class FileDropAdapter implements Adapter {
 
   /** One pass over inbox/, oldest name first; concurrent calls run one after the other. */
   scan(): Promise<void> {
-    this.#scanning = this.#scanning.then(() => this.#scan()).catch((e: unknown) => this.#logger.error({ err: String(e) }, 'inbox scan failed'))
-    return this.#scanning
+    return this.#scans.run(() => this.#scan()).catch((e: unknown) => this.#logger.error({ err: String(e) }, 'inbox scan failed'))
   }
 
   async #scan(): Promise<void> {
