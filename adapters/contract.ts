@@ -32,10 +32,12 @@ export interface SubmitResult {
 /** GET /v1/transits/:id (DocumentRecord); `state` is the computed state, opaque here. */
 export interface DocumentView {
   readonly documentId: string
-  readonly kind: 'transit' | 'guarantee'
+  /** The document kind (transit, guarantee, ...). */
+  readonly kind: string
   readonly status: string
   readonly updatedAt: string
-  readonly index: { readonly mrn?: string; readonly lrn?: string; readonly status: string; readonly offices: readonly string[] }
+  /** Its status and the search keys its kind declares (mrn, lrn, office, ...), with their values. */
+  readonly index: { readonly status: string; readonly keys: Readonly<Record<string, readonly string[]>> }
   readonly state: unknown
 }
 

@@ -83,7 +83,7 @@ export class Ingestor {
           if (!(e instanceof NodeClientError) || e.code !== 'LOG_DUPLICATE') throw e
           // Lodged before (a retry after a lost answer, or a restart): the same LRN means the same declaration.
           const doc = await withRetry(() => this.#client.document(mrn), this.#opts())
-          if (doc?.index.lrn !== op.lrn) return { ok: false, errors: [nodeError(e, '/TransitOperation/MRN')] }
+          if (doc?.index.keys.lrn?.[0] !== op.lrn) return { ok: false, errors: [nodeError(e, '/TransitOperation/MRN')] }
           this.journal.append({ kind: 'acked', key, operation: 'lodge', documentId: mrn, lrn: op.lrn })
           return { ok: true, documentId: mrn, operation: 'lodge', duplicate: true }
         }

@@ -92,7 +92,7 @@ describe('adapters inside a real node (in process)', () => {
     await expect(client.act(mrn, 'accept', [])).rejects.toMatchObject({ status: 400, code: 'API_BAD_REQUEST' })
 
     expect(await client.act(mrn, 'accept', body('DeclarationAccepted', mrn))).toMatchObject({ documentId: mrn, status: 'accepted' })
-    expect(await client.document(mrn)).toMatchObject({ documentId: mrn, status: 'accepted', index: { lrn: decl.TransitOperation.LRN } })
+    expect(await client.document(mrn)).toMatchObject({ documentId: mrn, status: 'accepted', index: { keys: { lrn: [decl.TransitOperation.LRN] } } })
     expect((await client.log(mrn))?.map((e) => [e.type, e.effective])).toEqual([['DeclarationLodged', true], ['DeclarationAccepted', true]])
     expect(await client.document('26CN0000000000000X')).toBeUndefined()
     expect((await client.changedSince(started)).map((d) => d.documentId)).toContain(mrn)
@@ -206,9 +206,9 @@ describe('a real node process with a file-drop adapter in its node.json', () => 
       await eventually('the inbox', async () => (existsSync(join(drop, 'inbox')) ? true : undefined))
       writeFileAtomic(join(drop, 'inbox', `${lrn}.edi`), edi)
       await eventually('the file in processed/', async () => (existsSync(join(drop, 'processed', `${lrn}.edi`)) ? true : undefined))
-      const doc = await cn.get<{ status: string; index: { lrn: string } }>(`/v1/transits/${mrn}`)
+      const doc = await cn.get<{ status: string; index: { keys: { lrn: string[] } } }>(`/v1/transits/${mrn}`)
       expect(doc.status).toBe(200)
-      expect(doc.body).toMatchObject({ status: 'lodged', index: { lrn } })
+      expect(doc.body).toMatchObject({ status: 'lodged', index: { keys: { lrn: [lrn] } } })
 
       expect((await cn.post(`/v1/transits/${mrn}/actions/accept`, body('DeclarationAccepted', mrn))).status).toBe(201)
       expect((await cn.post(`/v1/transits/${mrn}/actions/release`, body('ReleasedForTransit', mrn))).status).toBe(201)

@@ -9,6 +9,7 @@
  * keeps messages from being lost is the adapters' own machinery (adapters/): the journal, the
  * retries, files left in the inbox while the node cannot take them, and the dead-letter folder.
  */
+import { isNodeError } from '../node/errors.ts'
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { NodeClientError } from '../adapters/contract.ts'
@@ -25,7 +26,7 @@ import type { NodeService, Principal } from '../node/service.ts'
 /** The error the HTTP API would have answered with, so adapters retry exactly what they would over HTTP. */
 function clientError(e: unknown): NodeClientError {
   if (e instanceof NodeClientError) return e
-  if (isSisError(e)) return new NodeClientError(statusForCode(e.code), e.code, e.message, e.details, { cause: e })
+  if (isSisError(e) || isNodeError(e)) return new NodeClientError(statusForCode(e.code), e.code, e.message, e.details, { cause: e })
   // Not a refusal of the input: a store closing under the call, a bug. Retryable, like a 500.
   return new NodeClientError(500, 'API_INTERNAL', e instanceof Error ? e.message : String(e), {}, { cause: e })
 }
@@ -56,7 +57,7 @@ export class InProcessNodeClient implements NodeClient {
     return this.#call(async () => {
       // The same shape check as the API's LodgeJson, before the service sees the body.
       if ('json' in declaration && !isPlainObject(declaration.json)) throw new NodeClientError(400, 'API_BAD_REQUEST', 'the declaration is a JSON object')
-      return await this.#service.lodge(this.principal, 'xml' in declaration ? { xml: declaration.xml } : { json: declaration.json })
+      return await this.#service.command(this.principal, 'transit', 'lodge', 'xml' in declaration ? { xml: declaration.xml } : { json: declaration.json })
     })
   }
 
@@ -65,7 +66,7 @@ export class InProcessNodeClient implements NodeClient {
       if (!isPlainObject(body)) throw new NodeClientError(400, 'API_BAD_REQUEST', 'the action body is a JSON object')
       // As the API does: an unknown document is a 404 whatever the service would have raised.
       if ((await this.#service.document(this.principal, documentId)) === undefined) throw new NodeClientError(404, 'API_NOT_FOUND', `no document ${documentId}`, { documentId })
-      return await this.#service.act(this.principal, documentId, action, body)
+      return await this.#service.command(this.principal, 'transit', 'act', { documentId, action, body })
     })
   }
 

@@ -1,38 +1,16 @@
 /**
  * Writing an entry as this node: the header's log fields come from the document's log (the
- * node's own chain, the current heads) and from the entries the action rests on (authority).
+ * node's own chain, the current heads) and from the entries the action rests on (authority,
+ * which the document's kind names: DocumentKind.authority).
  */
 import { SisError } from '../protocol/errors.ts'
-import { ACTION_MESSAGE_TYPES } from '../protocol/messages/index.ts'
-import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
-import type { DocumentState, DocumentLog } from '../protocol/log/index.ts'
-import type { TransitAction } from './service.ts'
-
-/** The message type each transit action writes. */
-export const ACTION_TYPES: Readonly<Record<TransitAction, MessageTypeName>> = ACTION_MESSAGE_TYPES
-
-/** The entries an action rests on (authorityEntry), from the document's state. */
-export function authorityFor(type: MessageTypeName, state: DocumentState): string[] {
-  if (state.kind !== 'transit') return []
-  const f = state.facts
-  const ids = (...xs: (string | undefined)[]) => xs.filter((x): x is string => x !== undefined)
-  const decl = f.declaration?.entry
-  switch (type) {
-    case 'DeclarationAccepted': case 'DeclarationRejected': case 'DeclarationAmended': case 'InvalidationRequested': return ids(decl)
-    case 'ReleasedForTransit': return ids(decl, f.accepted)
-    case 'InvalidationDecided': return ids(decl, f.invalidationRequested)
-    case 'BorderPassageRecorded': case 'IncidentRecorded': case 'DiversionRequested': case 'ArrivalNotified': return ids(decl, f.released, ...f.diversions.map((d) => d.entry))
-    case 'ArrivalAdvised': case 'ControlResultsRecorded': return ids(decl, f.released, f.arrival?.entry)
-    case 'WrittenOff': return ids(decl, f.arrival?.entry, f.control?.entry)
-    case 'DisputeResolved': return ids(decl, ...f.disputes.filter((d) => d.open).flatMap((d) => [...d.entries]))
-    default: return ids(decl)
-  }
-}
+import type { Message } from '../protocol/messages/index.ts'
+import type { DocumentLog } from '../protocol/log/index.ts'
 
 let counter = 0
 
 /** The header of a new entry by `country` on `log`'s document. */
-export function headerFor(type: MessageTypeName, opts: { country: string; keyId: string; documentId: string; log: DocumentLog | undefined; authority: string[]; now: string }): Message['Header'] {
+export function headerFor(type: string, opts: { country: string; keyId: string; documentId: string; log: DocumentLog | undefined; authority: string[]; now: string }): Message['Header'] {
   const own = opts.log === undefined ? [] : [...opts.log.entries()].filter((e) => e.author === opts.country)
   const last = own.reduce<(typeof own)[number] | undefined>((a, e) => (a === undefined || e.seq > a.seq ? e : a), undefined)
   const frozen = opts.log?.frozen().get(opts.country)

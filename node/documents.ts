@@ -1,12 +1,12 @@
 /**
  * The node's view of its documents: for each, the DocumentLog of verified entries (rebuilt from
  * the store on first use, every entry verified again), its computed state, audience and the
- * record kept in the store with its search indexes.
+ * record kept in the store with its search indexes (the keys its kind declares).
  */
-import type { Message } from '../protocol/messages/index.ts'
 import { audienceOf, computeState, DocumentLog, readAllEntries } from '../protocol/log/index.ts'
 import type { DocumentState } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
+import { nodeKind } from './kinds/registry.ts'
 import type { DocumentIndex, DocumentRecord, Store } from './storage/types.ts'
 
 export interface LoadedDocument {
@@ -19,34 +19,10 @@ export function stateOf(log: DocumentLog, membership: Membership): DocumentState
   return computeState({ documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, membership)
 }
 
+/** The search keys of a document, as its kind declares them (node/kinds/). */
 function indexOf(doc: LoadedDocument): DocumentIndex {
-  const { state, log } = doc
-  const entryMessage = (id: string | undefined): Message | undefined => (id === undefined ? undefined : log.get(id)?.message)
-  if (state.kind === 'guarantee') {
-    const reg = entryMessage(state.facts.registered?.entry) as Message<'GuaranteeRegistered'> | undefined
-    return {
-      status: state.status,
-      offices: reg === undefined ? [] : [reg.GuaranteeOffice.referenceNumber],
-      traders: reg?.Principal.identificationNumber === undefined ? [] : [reg.Principal.identificationNumber],
-      vehicles: [],
-      containers: [],
-    }
-  }
-  const f = state.facts
-  // The current declaration data: the latest effective amendment, else the lodged declaration.
-  const declarations = state.entries.filter((e) => e.effect.effective && (e.type === 'DeclarationLodged' || e.type === 'DeclarationAmended'))
-  const decl = entryMessage(declarations.at(-1)?.id) as Message<'DeclarationLodged'> | undefined
-  const offices = new Set<string>([...(f.declaration ? [f.declaration.departure, f.declaration.destination, ...f.declaration.transitOffices] : []), ...f.passages.map((p) => p.office), ...f.diversions.map((d) => d.office), ...(f.arrival ? [f.arrival.office] : [])])
-  const parties = decl === undefined ? [] : [decl.HolderOfTheTransitProcedure, decl.Consignment.Consignor, decl.Consignment.Consignee]
-  return {
-    mrn: state.documentId,
-    lrn: decl?.TransitOperation.LRN,
-    status: state.status,
-    offices: [...offices].sort(),
-    traders: [...new Set(parties.flatMap((p) => (p.identificationNumber === undefined ? [] : [p.identificationNumber])))].sort(),
-    vehicles: [...new Set((decl?.Consignment.DepartureTransportMeans ?? []).map((m) => m.identificationNumber))].sort(),
-    containers: [...new Set((decl?.Consignment.TransportEquipment ?? []).flatMap((t) => (t.containerIdentificationNumber === undefined ? [] : [t.containerIdentificationNumber])))].sort(),
-  }
+  const keys = nodeKind(doc.state.kind)?.keys(doc) ?? {}
+  return { status: doc.state.status, keys: Object.fromEntries(Object.entries(keys).filter(([, v]) => v.length > 0)) }
 }
 
 export function recordOf(doc: LoadedDocument, now: string): DocumentRecord {

@@ -9,23 +9,25 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { SisError, isSisError } from '../protocol/errors.ts'
-import { allocateGrn, allocateMrn } from '../protocol/codes/index.ts'
 import { signXml } from '../protocol/dsig/index.ts'
-import { DocumentLog, readAllEntries } from '../protocol/log/index.ts'
+import { kindOfType } from '../protocol/kinds/index.ts'
+import { DocumentLog, dryRun, entryOf, readAllEntries, readSignedMessage } from '../protocol/log/index.ts'
 import { sha256Hex } from '../protocol/crypto/index.ts'
-import { encodeMessage, validateMessage } from '../protocol/messages/index.ts'
-import type { Message, MessageTypeName } from '../protocol/messages/index.ts'
+import { encodeMessage } from '../protocol/messages/index.ts'
+import type { Message, MessageTypeName, TypedMessage } from '../protocol/messages/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
 import { inForce, verifySignedMembership, withHistory } from '../protocol/membership/index.ts'
-import { ACTION_TYPES, authorityFor, headerFor } from './authoring.ts'
+import { headerFor } from './authoring.ts'
 import type { NodeConfig } from './config.ts'
 import { DATA_FILES } from './config.ts'
 import { DocumentCache, stateOf } from './documents.ts'
-import { guaranteeWrites } from './guarantees.ts'
-import type { GuaranteeView } from './guarantees.ts'
+import { NodeError } from './errors.ts'
+import type { KindContext } from './kinds/kind.ts'
+import { NODE_KINDS, nodeKind } from './kinds/registry.ts'
+import { mayWrite } from './kinds/scope.ts'
 import { Replicator } from './replication.ts'
-import type { Frames, Transport } from './replication.ts'
-import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, PeerStatus, Principal, SubmitResult, TransitAction } from './service.ts'
+import type { Frames, IngestResult, Transport } from './replication.ts'
+import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, PeerStatus, Principal, ReceiptsView, SubmitResult } from './service.ts'
 import { encodeBackup } from './storage/backup.ts'
 import { LevelStore } from './storage/index.ts'
 import type { DocumentRecord, OutboxItem, SearchQuery, Store } from './storage/types.ts'
@@ -89,7 +91,7 @@ export class SisNode implements NodeService {
     await t.handle('push', (frames, from) => this.#onPush(frames, from.country))
     await t.handle('sync', (frames, from) => this.#replicator.answerSync(from.country, this.#replicator.parseSync(frames[0])))
     await t.handle('membership', (frames) => this.#answerMembership(frames))
-    await t.handle('presentation', (frames, from) => this.#answerPresentation(frames, from.country))
+    for (const k of NODE_KINDS) for (const [name, handler] of Object.entries(k.protocols ?? {})) await t.handle(name, (frames, from) => handler(this.#ctx(), frames, from.country))
     t.onMemberConnected((country) => { void this.#syncWith(country); this.#emit({ type: 'peer-connected', at: this.#now(), detail: country }) })
     await t.start()
     if (parts.api !== undefined) this.#apiUrl = await parts.api.listen()
@@ -98,7 +100,7 @@ export class SisNode implements NodeService {
     this.#timer = setInterval(() => void this.#flushAll(++this.#flushTicks % 16 === 0), 300)
     // New entries leave as soon as they are durable, not at the next tick.
     this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed') setImmediate(() => void this.#flushAll(false)) })
-    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed' && e.documentId !== undefined) this.#guaranteeDuties(e.documentId) })
+    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed' && e.documentId !== undefined) this.#react(e.documentId) })
     // Periodic sync asks only for what changed since the last one with each peer; every 20th
     // round (5 min) compares every shared document, as on connecting.
     this.#syncTimer = setInterval(() => { const full = ++this.#syncRound % 20 === 0; for (const c of t.connectedMembers()) void this.#syncWith(c, full) }, 15_000)
@@ -215,7 +217,7 @@ export class SisNode implements NodeService {
   }
 
   async updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }> {
-    if (principal.role !== 'admin') throw new SisError('MEMBERSHIP_INVALID', 'only an admin changes the membership', {})
+    if (principal.role !== 'admin') throw new NodeError('NODE_FORBIDDEN', 'only an admin changes the membership', { role: principal.role })
     try {
       return { version: await this.#adopt(signed) }
     } catch (e) {
@@ -289,185 +291,119 @@ export class SisNode implements NodeService {
     }
   }
 
-  #sign<T extends MessageTypeName>(type: T, body: Omit<Message<T>, 'Header'>, documentId: string, log: Parameters<typeof headerFor>[1]['log'], authority: string[]): Uint8Array {
-    const header = headerFor(type, { country: this.country, keyId: this.#config.file.keyId, documentId, log, authority, now: this.#now() })
-    const message = { ...body, Header: header } as Message<T>
-    return signXml(encodeMessage(type, message), this.#config.signingKey)
+  /**
+   * The entry this node would write: header from the log, body as given, encoded (which
+   * validates it) and dry-run through the kind's machine. Nothing is signed unless the entry
+   * would take effect, or `evenIfIneffective` says the refusal must be on record.
+   */
+  #draft(type: string, body: Record<string, unknown>, documentId: string, log: DocumentLog, options: { evenIfIneffective?: boolean } = {}): Uint8Array {
+    const state = stateOf(log, this.#membership)
+    const kind = kindOfType(type)
+    if (kind === undefined) throw new NodeError('NODE_CONFLICT', `${type} is not a log entry of any document kind`, { type })
+    if (log.size > 0 && state.kind !== kind.name) throw new NodeError('NODE_CONFLICT', `${documentId} is a ${state.kind} document: ${type} does not belong in it`, { documentId, type })
+    const header = headerFor(type, { country: this.country, keyId: this.#config.file.keyId, documentId, log, authority: kind.authority(type, state.facts), now: this.#now() })
+    const message = { ...body, Header: header } as unknown as Message
+    const xml = encodeMessage(type as MessageTypeName, message)
+    if (options.evenIfIneffective !== true) {
+      const draft = entryOf(new TextEncoder().encode(xml), { type, message } as TypedMessage)
+      const effect = dryRun({ documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, draft, this.#membership)
+      if (!effect.effective) {
+        const code = effect.code === 'not-authorised' ? 'NODE_FORBIDDEN' : 'NODE_CONFLICT'
+        throw new NodeError(code, `${type} on ${documentId} would not take effect (${effect.code}): ${effect.reason}; nothing was signed`, { documentId, type, reason: effect.code })
+      }
+    }
+    return signXml(xml, this.#config.signingKey)
   }
 
   /** Writes one entry as this node and stores it; resolves after the synced write. */
-  async write<T extends MessageTypeName>(type: T, documentId: string, body: Omit<Message<T>, 'Header'>): Promise<SubmitResult> {
+  async write(type: string, documentId: string, body: Record<string, unknown>, options: { evenIfIneffective?: boolean } = {}): Promise<SubmitResult> {
     // Header (seq, previous, parents), signature and storage in one serialized step: two
     // concurrent writes must never both take the same seq (the node would equivocate).
     const r = await this.#replicator.serial(async () => {
       const doc = await this.#docs.get(documentId)
-      const bytes = this.#sign(type, body, documentId, doc.log, authorityFor(type, doc.state))
-      return this.#replicator.ingestUnlocked([bytes])
+      return this.#replicator.ingestUnlocked([this.#draft(type, body, documentId, doc.log, options)])
     })
+    return this.#written(documentId, r)
+  }
+
+  async #written(documentId: string, r: IngestResult): Promise<SubmitResult> {
     if (r.refused[0] !== undefined) throw r.refused[0].error
-    if (r.accepted.length === 0) throw new SisError('LOG_MISSING_DEPENDENCIES', `the entry was not stored (${r.refused.map((x) => x.code).join(', ') || 'pending'})`, { documentId })
+    const own = r.accepted.at(-1)
+    if (own === undefined) throw new NodeError('NODE_CONFLICT', `the entry was not stored (${r.refused.map((x) => x.code).join(', ') || 'pending'})`, { documentId })
     const after = await this.#docs.get(documentId)
-    return { documentId, entryId: r.accepted[0]!, status: after.state.status }
+    return { documentId, entryId: own, status: after.state.status }
+  }
+
+  /** A peer's log of a document, verified, with this node's entry on top: all stored, or nothing. */
+  async #writeOnto(frames: Frames, from: string, type: string, documentId: string, body: Record<string, unknown>): Promise<SubmitResult> {
+    const r = await this.#replicator.serial(async () => {
+      const log = new DocumentLog(documentId)
+      for (const e of readAllEntries(frames, this.#membership)) log.add(e)
+      return this.#replicator.ingestUnlocked([...frames, this.#draft(type, body, documentId, log)], from)
+    })
+    return this.#written(documentId, r)
   }
 
   // NodeService --------------------------------------------------------------------------------
 
-  #mayWrite(p: Principal): void {
-    if (p.role === 'trader') throw new SisError('LOG_NOT_A_LOG_ENTRY', 'traders read their documents; officers and the national system write', { role: p.role })
-  }
-
   /** Data scope (THREATS 28): a trader its own documents, an officer its office's, the rest all. */
   #sees(p: Principal, r: DocumentRecord): boolean {
-    if (p.role === 'trader') return r.index.traders.includes(p.traderId)
-    if (p.role === 'officer') return r.index.offices.includes(p.office)
+    if (p.role === 'trader') return (r.index.keys.trader ?? []).includes(p.traderId)
+    if (p.role === 'officer') return (r.index.keys.office ?? []).includes(p.office)
     return true
   }
 
-  /** An officer writes only in the name of its own office. */
-  #actsAsOwnOffice(p: Principal, body: unknown): void {
-    if (p.role !== 'officer') return
-    const named = officesNamed(body)
-    if (named.length > 0 && !named.includes(p.office)) throw new SisError('LOG_WRONG_DOCUMENT', `an officer of ${p.office} cannot write in the name of ${named.join(', ')}`, { office: p.office })
-  }
-
-  /** Year, country and a serial unique on this node, for the MRNs and GRNs it allocates. */
+  /** Year, country and a serial unique on this node, for the identifiers it allocates. */
   #allocation(): { year: number; country: string; serial: string } {
     this.#serialCounter = (this.#serialCounter + 1) % 1296
     const now = this.#now()
     return { year: Number(now.slice(0, 4)), country: this.country, serial: (Date.parse(now).toString(36) + this.#serialCounter.toString(36).padStart(2, '0')).toUpperCase().slice(-12) }
   }
 
-  async lodge(principal: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult> {
-    this.#mayWrite(principal)
-    let body: Record<string, unknown>
-    if ('xml' in declaration) {
-      const v = validateMessage(declaration.xml)
-      if (!v.ok) throw v.errors[0]!
-      if (v.message.type !== 'DeclarationLodged') throw new SisError('MSG_UNKNOWN_TYPE', `expected DeclarationLodged, got ${v.message.type}`, {})
-      body = { ...v.message.message } as Record<string, unknown>
-      delete body.Header
-    } else {
-      body = structuredClone(declaration.json) as Record<string, unknown>
+  /** What the node lends its kinds (node/kinds/kind.ts). */
+  #ctx(): KindContext {
+    return {
+      country: this.country,
+      membership: () => this.#membership,
+      logger: this.#parts?.logger,
+      now: () => this.#now(),
+      allocation: () => this.#allocation(),
+      document: (id) => this.#docs.get(id),
+      record: (id) => this.#store.getDocument(id),
+      sees: (p, r) => this.#sees(p, r),
+      write: (type, id, body, options) => this.write(type, id, body, options),
+      writeOnto: (frames, from, type, id, body) => this.#writeOnto(frames, from, type, id, body),
+      request: (country, protocol, frames, options) => {
+        const t = this.#parts?.transport
+        if (t === undefined) return Promise.reject(new NodeError('NODE_UNAVAILABLE', 'the node is not started', {}))
+        return t.request(country, protocol, frames, options)
+      },
+      entryBytes: async (id) => (await this.#store.entriesOf(id)).map((e) => e.bytes),
     }
-    const op = (body.TransitOperation ?? {}) as Record<string, unknown>
-    if (typeof op.MRN !== 'string' || op.MRN === '' || principal.role === 'officer') {
-      // The node allocates MRNs for its officers (never trust a typed one); unique per node.
-      op.MRN = allocateMrn({ ...this.#allocation(), procedure: 'J' })
-      body.TransitOperation = op
-    }
-    this.#actsAsOwnOffice(principal, body)
-    if ((await this.#store.getDocument(op.MRN as string)) !== undefined || (await this.#docs.get(op.MRN as string)).log.size > 0) {
-      throw new SisError('LOG_DUPLICATE', `a transit with MRN ${op.MRN as string} already exists`, { documentId: op.MRN as string })
-    }
-    return this.write('DeclarationLodged', op.MRN as string, body as Omit<Message<'DeclarationLodged'>, 'Header'>)
   }
 
-  async act(principal: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult> {
-    this.#mayWrite(principal)
-    const record = await this.#store.getDocument(documentId)
-    if (record === undefined && action === 'diversion') {
-      this.#actsAsOwnOffice(principal, body)
-      return this.#divertHere(documentId, body as Omit<Message<'DiversionRequested'>, 'Header'>)
-    }
-    if (record === undefined || !this.#sees(principal, record)) throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} here`, { documentId })
-    this.#actsAsOwnOffice(principal, body)
-    return this.write(ACTION_TYPES[action], documentId, body as Omit<Message<'WrittenOff'>, 'Header'>)
+  async command(principal: Principal, kind: string, name: string, input: unknown): Promise<SubmitResult> {
+    mayWrite(principal)
+    const run = nodeKind(kind)?.commands[name]
+    if (run === undefined) throw new NodeError('NODE_NOT_FOUND', `no command ${name} for ${kind} documents`, { kind, command: name })
+    return run(this.#ctx(), principal, input)
   }
 
-  // Diversion to a country off the route --------------------------------------------------------
+  /** Kind reactions run one at a time, each on the state as it is then (no double reservation). */
+  #reactions: Promise<void> = Promise.resolve()
 
-  /**
-   * Goods under a transit this node does not hold are presented at one of its offices (the
-   * driver hands over the MRN): the node asks the office of departure's country for the log
-   * (the presentation protocol, like NCTS's request for the anticipated arrival record), writes
-   * its DiversionRequested on top of it, and stores the whole log, which the diversion now puts
-   * in its audience. The entries are verified like any others; nothing is stored if the
-   * departure country refuses or the diversion is not effective.
-   */
-  async #divertHere(documentId: string, body: Omit<Message<'DiversionRequested'>, 'Header'>): Promise<SubmitResult> {
-    const t = this.#parts?.transport
-    const departure = documentId.slice(2, 4)
-    const office = (body as { CustomsOfficeActual?: { referenceNumber?: string } }).CustomsOfficeActual?.referenceNumber
-    if (t === undefined || departure === this.country || office === undefined) throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} here`, { documentId })
-    let frames: Frames
-    try {
-      frames = await t.request(departure, 'presentation', [new TextEncoder().encode(JSON.stringify({ documentId, office }))], { timeoutMs: 15_000 })
-    } catch {
-      throw new SisError('LOG_WRONG_DOCUMENT', `no transit ${documentId} could be obtained from ${departure} for a diversion to ${office}`, { documentId })
-    }
-    const r = await this.#replicator.serial(async () => {
-      const log = new DocumentLog(documentId)
-      for (const e of readAllEntries(frames, this.#membership)) log.add(e)
-      const state = stateOf(log, this.#membership)
-      const bytes = this.#sign('DiversionRequested', body, documentId, log, authorityFor('DiversionRequested', state))
-      return this.#replicator.ingestUnlocked([...frames, bytes], departure)
-    })
-    const own = r.accepted.at(-1)
-    if (own === undefined || r.refused.length > 0) throw r.refused[0]?.error ?? new SisError('LOG_WRONG_DOCUMENT', `the diversion of ${documentId} to ${office} was not taken: it does not bring ${this.country} into the transit`, { documentId })
-    const after = await this.#docs.get(documentId)
-    return { documentId, entryId: own, status: after.state.status }
-  }
-
-  /**
-   * The presentation protocol, at the departure country's node: the log of a released transit,
-   * for a member at one of whose offices the goods are presented. Any other case gets the same
-   * refusal, whether or not the document exists.
-   */
-  async #answerPresentation(frames: Frames, from: string): Promise<Frames> {
-    const refuse = () => new SisError('LOG_WRONG_DOCUMENT', 'no transit to present', {})
-    let asked: { documentId?: unknown; office?: unknown }
-    try { asked = JSON.parse(new TextDecoder().decode(frames[0] ?? new Uint8Array())) as typeof asked } catch { throw refuse() }
-    if (typeof asked.documentId !== 'string' || typeof asked.office !== 'string' || asked.documentId.slice(2, 4) !== this.country) throw refuse()
-    if (this.#membership.office(asked.office)?.country !== from) throw refuse()
-    const doc = await this.#docs.get(asked.documentId)
-    const s = doc.state
-    if (doc.log.size === 0 || s.kind !== 'transit' || s.facts.released === undefined || s.facts.arrival !== undefined || s.facts.writtenOff !== undefined) throw refuse()
-    this.#parts?.logger.info({ peer: from, documentId: asked.documentId, office: asked.office }, 'transit presented for a diversion')
-    return (await this.#store.entriesOf(asked.documentId)).map((e) => e.bytes)
-  }
-
-  /**
-   * Registers a guarantee issued by this country (GuaranteeRegistered on its own document); the
-   * node allocates the GRN unless the national system gives one.
-   */
-  async registerGuarantee(principal: Principal, json: unknown): Promise<SubmitResult> {
-    this.#mayWrite(principal)
-    const body = structuredClone(json) as Record<string, unknown>
-    const g = (body.Guarantee ?? {}) as Record<string, unknown>
-    if (typeof g.GRN !== 'string' || g.GRN === '' || principal.role === 'officer') {
-      g.GRN = allocateGrn(this.#allocation())
-      body.Guarantee = g
-    }
-    const grn = g.GRN as string
-    if (grn.slice(2, 4) !== this.country) throw new SisError('LOG_WRONG_DOCUMENT', `guarantee ${grn} is issued by ${grn.slice(2, 4)}: only the issuing country registers it`, { documentId: grn })
-    this.#actsAsOwnOffice(principal, { CustomsOfficeOfDeparture: body.GuaranteeOffice })
-    if ((await this.#store.getDocument(grn)) !== undefined) throw new SisError('LOG_DUPLICATE', `guarantee ${grn} is already registered`, { documentId: grn })
-    return this.write('GuaranteeRegistered', grn, body as Omit<Message<'GuaranteeRegistered'>, 'Header'>)
-  }
-
-  /** Guarantee duties run one at a time, each on the state as it is then (no double reservation). */
-  #duties: Promise<void> = Promise.resolve()
-
-  /** As the issuing country, reserves or releases on its guarantees what a changed transit calls for (L11). */
-  #guaranteeDuties(documentId: string): void {
-    this.#duties = this.#duties.then(async () => {
+  #react(documentId: string): void {
+    this.#reactions = this.#reactions.then(async () => {
       const doc = await this.#docs.get(documentId)
-      if (doc.state.kind !== 'transit') return
-      const f = doc.state.facts
-      if (f.declaration === undefined || !f.declaration.guarantees.some((grn) => grn.slice(2, 4) === this.country)) return
-      const views = new Map<string, GuaranteeView>()
-      for (const grn of f.declaration.guarantees) {
-        if (grn.slice(2, 4) !== this.country) continue
-        const g = await this.#docs.get(grn)
-        if (g.log.size > 0) views.set(grn, { state: g.state, entries: [...g.log.entries()] })
+      for (const k of NODE_KINDS) {
+        if (k.react === undefined) continue
+        try {
+          await k.react(this.#ctx(), doc)
+        } catch (e) {
+          this.#parts?.logger.warn({ kind: k.kind.name, documentId, err: e instanceof Error ? e.message : String(e) }, 'a kind reaction failed; retried on the next change of the document')
+        }
       }
-      for (const w of guaranteeWrites(this.country, doc.state, doc.log.get(f.declaration.entry), (grn) => views.get(grn), this.#now())) {
-        const r = await this.write(w.type, w.grn, w.body as Omit<Message<'GuaranteeReserved'>, 'Header'>)
-        this.#parts?.logger.info({ guarantee: w.grn, transit: documentId, entry: r.entryId, type: w.type }, 'guarantee duty written')
-      }
-    }).catch((e: unknown) => {
-      this.#parts?.logger.warn({ transit: documentId, err: e instanceof Error ? e.message : String(e) }, 'guarantee duty failed; retried on the next change of the transit')
-    })
+    }).catch(() => undefined)
   }
 
   async document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined> {
@@ -489,10 +425,32 @@ export class SisNode implements NodeService {
     }
   }
 
+  async receipts(principal: Principal, documentId: string): Promise<ReceiptsView | undefined> {
+    if ((await this.document(principal, documentId)) === undefined) return undefined
+    const ids = new Set(await this.#store.entryIdsOf(documentId))
+    const decoder = new TextDecoder()
+    const out: ReceiptsView['receipts'][number][] = []
+    for (const r of await this.#store.receipts()) {
+      const entryIds = r.entryIds.filter((id) => ids.has(id))
+      if (entryIds.length === 0) continue
+      let reason: string | undefined
+      try {
+        const m = readSignedMessage(r.bytes, this.#membership)
+        if (m.type !== 'DeliveryReceipt' || m.message.Header.authorCountry !== r.peer) reason = `not a DeliveryReceipt signed by ${r.peer}`
+      } catch (e) {
+        reason = isSisError(e) ? `${e.code}: ${e.message}` : String(e)
+      }
+      out.push({ peer: r.peer, receivedAt: r.receivedAt, entryIds, verified: reason === undefined, ...(reason === undefined ? {} : { reason }), xml: decoder.decode(r.bytes) })
+    }
+    return { documentId, receipts: out }
+  }
+
   async search(principal: Principal, query: SearchQuery): Promise<DocumentRecord[]> {
     // The scope is part of the query (indexed), so a limit counts documents the caller may see.
-    const scoped = principal.role === 'trader' ? { ...query, trader: principal.traderId } : principal.role === 'officer' ? { ...query, office: principal.office } : query
-    if ((principal.role === 'trader' && query.trader !== undefined && query.trader !== principal.traderId) || (principal.role === 'officer' && query.office !== undefined && query.office !== principal.office)) return []
+    const keys = query.keys ?? {}
+    const scope: Record<string, string> = principal.role === 'trader' ? { trader: principal.traderId } : principal.role === 'officer' ? { office: principal.office } : {}
+    if (Object.entries(scope).some(([k, v]) => keys[k] !== undefined && keys[k] !== v)) return []
+    const scoped = { ...query, keys: { ...keys, ...scope } }
     return (await this.#store.search(scoped)).filter((r) => this.#sees(principal, r))
   }
 
@@ -521,7 +479,7 @@ export class SisNode implements NodeService {
 
   #operator(p: Principal, roles: readonly Principal['role'][]): void {
     // The API checks roles first; this is the second lock on the same door.
-    if (!roles.includes(p.role)) throw new Error(`the role ${p.role} may not run this operation`)
+    if (!roles.includes(p.role)) throw new NodeError('NODE_FORBIDDEN', `the role ${p.role} may not run this operation`, { role: p.role })
   }
 
   /** Every other member, and every peer something still waits for (a member removed meanwhile). */
@@ -592,7 +550,7 @@ export class SisNode implements NodeService {
   async backup(principal: Principal): Promise<{ fileName: string; chunks: AsyncIterable<Uint8Array> }> {
     this.#operator(principal, ['admin'])
     const snapshot = this.#store.snapshot
-    if (snapshot === undefined) throw new Error('this store cannot take a snapshot')
+    if (snapshot === undefined) throw new NodeError('NODE_UNAVAILABLE', 'this store cannot take a snapshot', {})
     const createdAt = new Date().toISOString()
     // The snapshot is taken here, before the response starts: the file is the store as of now.
     const batches = snapshot.call(this.#store, 256)
@@ -620,11 +578,4 @@ const SOFTWARE_VERSION: string = (() => {
 
 export function errorCode(e: unknown): string {
   return isSisError(e) ? e.code : 'ERROR'
-}
-
-/** Customs offices a message body names as the writer's office. */
-function officesNamed(body: unknown): string[] {
-  const fields = ['CustomsOfficeOfDeparture', 'CustomsOfficeOfTransitActual', 'CustomsOfficeOfIncidentRegistration', 'CustomsOfficeActual', 'CustomsOfficeOfDestinationActual']
-  const b = (body ?? {}) as Record<string, { referenceNumber?: unknown } | undefined>
-  return fields.flatMap((f) => (typeof b[f]?.referenceNumber === 'string' ? [b[f].referenceNumber as string] : []))
 }

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto'
 import { sha256Hex } from '../protocol/crypto/index.ts'
 import { isSisError, SisError } from '../protocol/errors.ts'
+import { isJoining } from '../protocol/kinds/index.ts'
 import { entryId, readEntries, readSignedMessage } from '../protocol/log/index.ts'
 import type { LogEntry } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
@@ -222,7 +223,7 @@ export class Replicator {
       if (h === undefined) { toRead.push(unique.get(ids[i]!)!); continue }
       // The same rule as for an entry read fresh into a held document: only its audience writes.
       audiences ??= await this.#audienceIndex()
-      if (!(audiences.get(h.documentId) ?? []).includes(h.author) && h.type !== 'DiversionRequested') refuse(outOfScope(), h.id)
+      if (!(audiences.get(h.documentId) ?? []).includes(h.author) && !isJoining(h.type)) refuse(outOfScope(), h.id)
       else result.held.push(h.id)
     }
     const byDoc = new Map<string, LogEntry[]>()
@@ -244,7 +245,7 @@ export class Replicator {
       for (const e of entries) {
         // Of a document held here, only its audience writes (a diversion brings a new country
         // in). The refusal reads exactly as for a document not held: no existence leaks.
-        if (held && !doc.audience.includes(e.author) && e.type !== 'DiversionRequested') { refuse(outOfScope(), e.id); continue }
+        if (held && !doc.audience.includes(e.author) && !isJoining(e.type)) { refuse(outOfScope(), e.id); continue }
         const r = doc.log.add(e)
         if (r.status === 'accepted') {
           for (const f of r.forks) for (const id of f.ids) forked.add(id)

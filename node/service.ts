@@ -32,6 +32,19 @@ export interface LogView {
   }[]
 }
 
+/** The delivery receipts of one document (GET /v1/documents/{id}/receipts, `sis transit receipts`). */
+export interface ReceiptsView {
+  readonly documentId: string
+  readonly receipts: readonly {
+    readonly peer: string
+    readonly receivedAt: string
+    readonly entryIds: readonly string[]
+    readonly verified: boolean
+    readonly reason?: string
+    readonly xml: string
+  }[]
+}
+
 /** The events of GET /v1/events (node/events.ts; the adapter contract re-exports them for adapter authors). */
 export type { NodeEvent } from './events.ts'
 
@@ -73,14 +86,17 @@ export interface OutboxView {
 
 export interface NodeService {
   readonly country: string
-  /** Lodges a declaration given as unsigned message XML (DeclarationLodged) or its JSON form. */
-  lodge(principal: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult>
-  /** Registers a guarantee this country issues (GuaranteeRegistered as JSON, header filled by the node). */
-  registerGuarantee(principal: Principal, guarantee: unknown): Promise<SubmitResult>
-  /** Acts on a transit: the body is the action's message body as JSON (header filled by the node). */
-  act(principal: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult>
+  /**
+   * Runs a command of a document kind (node/kinds/): each writes signed entries as this node,
+   * after a dry run of the kind's rules (an entry they judge ineffective is refused, unsigned).
+   * The transit's are `lodge` ({ xml } or { json }) and `act` ({ documentId, action, body });
+   * the guarantee's `register` (its JSON body).
+   */
+  command(principal: Principal, kind: string, name: string, input: unknown): Promise<SubmitResult>
   document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined>
   log(principal: Principal, documentId: string): Promise<LogView | undefined>
+  /** The signed receipts for the document's entries: which member holds which, since when. */
+  receipts(principal: Principal, documentId: string): Promise<ReceiptsView | undefined>
   search(principal: Principal, query: SearchQuery): Promise<DocumentRecord[]>
   /** A tar archive of the document's entries, for `sis log verify`. */
   exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined>

@@ -152,7 +152,7 @@ export class InMemoryNodeClient implements NodeClient {
   }
 
   #view(doc: Doc): DocumentView {
-    return { documentId: doc.documentId, kind: 'transit', status: doc.status, updatedAt: doc.updatedAt, index: { mrn: doc.documentId, lrn: doc.lrn, status: doc.status, offices: doc.offices }, state: { status: doc.status } }
+    return { documentId: doc.documentId, kind: 'transit', status: doc.status, updatedAt: doc.updatedAt, index: { status: doc.status, keys: { mrn: [doc.documentId], ...(doc.lrn === undefined ? {} : { lrn: [doc.lrn] }), ...(doc.offices.length === 0 ? {} : { office: doc.offices }) } }, state: { status: doc.status } }
   }
 
   async document(documentId: string): Promise<DocumentView | undefined> {

@@ -7,6 +7,7 @@ import type { Command } from 'commander'
 import { isSisError } from '../../protocol/errors.ts'
 import { computeState, DocumentLog, readEntry } from '../../protocol/log/index.ts'
 import type { DocumentState, LogEntry } from '../../protocol/log/index.ts'
+import type { Dispute } from '../../protocol/kinds/transit/index.ts'
 import { readBundle } from '../bundle.ts'
 import { readMembershipFiles, withMembership } from '../membership.ts'
 import { EXIT, output } from '../output.ts'
@@ -24,8 +25,9 @@ function humanReport(r: BundleReport): string {
   for (const { state, pending } of r.documents) {
     lines.push(`document ${state.documentId} (${state.kind})`, `status      ${state.status}`, `state hash  ${state.hash}`, `entries     ${state.entries.length} (${state.entries.filter((e) => !e.effect.effective).length} ineffective)`, '')
     lines.push(table(['#', 'type', 'author', 'seq', 'entry', 'effect'], state.entries.map((e, i) => [String(i + 1), e.type, e.author, String(e.seq), e.id.slice(0, 16), e.effect.effective ? 'effective' : `${e.effect.code}: ${e.effect.reason}`])))
-    if (state.kind === 'transit') {
-      for (const d of state.facts.disputes) lines.push(`dispute (${d.open ? 'OPEN' : `resolved: ${d.outcome ?? ''}`}): ${d.reason}: ${d.entries.map((x) => x.slice(0, 16)).join(' vs ')}`)
+    // Disputes (L10) are facts of the kinds that have them (the transit).
+    {
+      for (const d of (state.facts as { disputes?: readonly Dispute[] }).disputes ?? []) lines.push(`dispute (${d.open ? 'OPEN' : `resolved: ${d.outcome ?? ''}`}): ${d.reason}: ${d.entries.map((x) => x.slice(0, 16)).join(' vs ')}`)
     }
     for (const f of state.forks) lines.push(`FORK PROOF: ${f.author} signed two entries at seq ${f.seq}: ${f.ids.map((x) => x.slice(0, 16)).join(', ')}; ${f.author} is frozen on this document`)
     for (const p of pending) lines.push(`waiting: ${p.id.slice(0, 16)} needs ${p.missing.map((x) => x.slice(0, 16)).join(', ')} (not in the bundle)`)

@@ -76,7 +76,7 @@ export function registerTransitCommands(program: Command): void {
         [t('label.stateHash'), d.stateHash],
         [t('label.updated'), d.updatedAt],
         [t('label.audience'), d.audience.join(' → ')],
-        [t('label.offices'), d.index.offices.join(', ')],
+        [t('label.offices'), (d.index.keys.office ?? []).join(', ')],
         ...(entries === undefined ? [] : [[t('label.entries'), String(entries)] as const]),
       ]), d)
     })

@@ -6,6 +6,7 @@
  */
 import { isSisError } from '../../protocol/errors.ts'
 import type { ErrorDetails } from '../../protocol/errors.ts'
+import { NODE_ERROR_STATUS, NodeError } from '../errors.ts'
 
 export const API_ERROR_CODES = {
   API_UNAUTHENTICATED: 'no bearer token, or a token the node does not know',
@@ -54,6 +55,7 @@ const API_STATUS: Readonly<Record<ApiErrorCode, number>> = {
  */
 export function statusForCode(code: string): number {
   if (code in API_STATUS) return API_STATUS[code as ApiErrorCode]
+  if (code in NODE_ERROR_STATUS) return NODE_ERROR_STATUS[code as keyof typeof NODE_ERROR_STATUS]
   if (code === 'XML_TOO_LARGE') return 413
   // A duplicate, a broken chain or an equivocation conflicts with what the log already holds.
   if (code.startsWith('LOG_')) return 409
@@ -80,7 +82,7 @@ export interface Mapped {
 
 /** Maps anything thrown while serving a request to its status and body (never a stack). */
 export function mapError(err: unknown, opts: { xmlRequest: boolean }): Mapped {
-  if (isSisError(err) || err instanceof ApiError) {
+  if (isSisError(err) || err instanceof ApiError || err instanceof NodeError) {
     return made(statusForCode(err.code), err.code, err.message, err.details)
   }
   const e = err as { code?: unknown; statusCode?: unknown; message?: unknown }

@@ -5,22 +5,21 @@
  */
 import { Readable } from 'node:stream'
 import { z } from 'zod'
-import { isSisError } from '../../protocol/errors.ts'
+import { NODE_KINDS } from '../kinds/registry.ts'
 import { BACKUP_CONTENT_TYPE } from '../storage/backup.ts'
-import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
-import type { NodeService, Principal } from '../service.ts'
+import type { DocumentRecord } from '../storage/types.ts'
+import type { NodeService } from '../service.ts'
 import type { Role } from './auth.ts'
-import { ROLES, describePrincipal } from './auth.ts'
+import { ROLES } from './auth.ts'
+import { documentRoutes } from './document-routes.ts'
 import { ApiError } from './errors.ts'
 import type { Metrics } from './metrics.ts'
-import {
-  ActionJson, ActionParams, GuaranteeJson, DocumentParams, DocumentRecordSchema, HealthSchema, LodgeJson, LogViewSchema,
-  NodeEventSchema, NodeStatusSchema, OUTBOX_DEFAULT_LIMIT, OutboxParams, OutboxViewSchema, RetryJson, SEARCH_DEFAULT_LIMIT,
-  SearchParams, SubmitResultSchema,
-} from './schemas.ts'
+import { audit, jsonOnly } from './route-kit.ts'
+import { HealthSchema, DocumentRecordSchema, NodeEventSchema, NodeStatusSchema, OUTBOX_DEFAULT_LIMIT, OutboxParams, OutboxViewSchema, RetryJson } from './schemas.ts'
+import { SearchParams, toSearchQuery } from './search-params.ts'
 import type { EventStreams, SseOptions } from './sse.ts'
 import { streamEvents } from './sse.ts'
-import type { Body, Route } from './table.ts'
+import type { Route } from './table.ts'
 import { defineRoute } from './table.ts'
 
 export interface RouteDeps {
@@ -32,24 +31,8 @@ export interface RouteDeps {
   readonly openapi: () => unknown
 }
 
-const WRITERS: readonly Role[] = ['officer', 'integration']
 /** The operator, and the national system's monitoring. */
 const OPERATORS: readonly Role[] = ['admin', 'integration']
-
-function notFound(documentId: string): ApiError {
-  // One message for "unknown" and "not yours": the difference would leak existence.
-  return new ApiError('API_NOT_FOUND', `no document ${documentId}`, { documentId })
-}
-
-function found<T>(value: T | undefined, documentId: string): T {
-  if (value === undefined) throw notFound(documentId)
-  return value
-}
-
-function required<B>(body: Body<B> | undefined): Body<B> {
-  if (body === undefined) throw new ApiError('API_BAD_REQUEST', 'this route needs a request body')
-  return body
-}
 
 type Health = Awaited<ReturnType<NodeService['health']>>
 
@@ -59,115 +42,11 @@ function healthy(health: Health, probe: 'live' | 'ready'): Health {
   return health
 }
 
-function toSearchQuery(q: SearchParams): SearchQuery {
-  // Stored times are UTC ISO strings compared as text, so bounds are normalised to UTC first.
-  const from = q.from === undefined ? undefined : new Date(q.from).toISOString()
-  const to = q.to === undefined ? undefined : new Date(q.to).toISOString()
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new ApiError('API_BAD_REQUEST', 'query.from: is later than query.to', { field: 'query.from' })
-  }
-  return {
-    ...(q.mrn === undefined ? {} : { mrn: q.mrn }),
-    ...(q.lrn === undefined ? {} : { lrn: q.lrn }),
-    ...(q.status === undefined ? {} : { status: q.status }),
-    ...(q.office === undefined ? {} : { office: q.office }),
-    ...(q.trader === undefined ? {} : { trader: q.trader }),
-    ...(q.vehicle === undefined ? {} : { vehicle: q.vehicle }),
-    ...(q.container === undefined ? {} : { container: q.container }),
-    ...(from === undefined ? {} : { updatedFrom: from }),
-    ...(to === undefined ? {} : { updatedTo: to }),
-    limit: q.limit ?? SEARCH_DEFAULT_LIMIT,
-  }
-}
-
 export function apiRoutes(deps: RouteDeps): Route[] {
   const { service } = deps
-  const audit = (request: { log: { info: (o: object, m: string) => void } }, p: Principal, what: object, msg: string): void => {
-    request.log.info({ principal: describePrincipal(p), ...what }, msg)
-  }
   return [
-    defineRoute<undefined, undefined, z.output<typeof LodgeJson>>({
-      method: 'POST', path: '/v1/transits', operationId: 'lodgeTransit', access: WRITERS,
-      summary: 'Lodge a transit declaration (an officer of the office of departure, or the national system)',
-      body: { json: LodgeJson, xml: 'An unsigned DeclarationLodged message (UTF-8); the node signs it' },
-      response: { status: 201, description: 'The declaration was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
-      errors: [409, 503],
-      async handle({ body, principal, request, reply }) {
-        const b = required(body)
-        const result = await service.lodge(principal, b.kind === 'xml' ? { xml: b.xml } : { json: b.value.declaration })
-        audit(request, principal, { documentId: result.documentId, entryId: result.entryId }, 'declaration lodged')
-        reply.header('location', `/v1/transits/${encodeURIComponent(result.documentId)}`)
-        return result
-      },
-    }),
-    defineRoute<undefined, undefined, z.output<typeof GuaranteeJson>>({
-      method: 'POST', path: '/v1/guarantees', operationId: 'registerGuarantee', access: WRITERS,
-      summary: 'Register a guarantee issued by this country; its node then reserves and releases it for the transits that name it',
-      body: { json: GuaranteeJson },
-      response: { status: 201, description: 'The guarantee was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
-      errors: [409, 503],
-      async handle({ body, principal, request, reply }) {
-        const b = required(body)
-        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
-        const result = await service.registerGuarantee(principal, b.value.guarantee)
-        audit(request, principal, { documentId: result.documentId, entryId: result.entryId }, 'guarantee registered')
-        reply.header('location', `/v1/transits/${encodeURIComponent(result.documentId)}`)
-        return result
-      },
-    }),
-    defineRoute<z.output<typeof ActionParams>, undefined, z.output<typeof ActionJson>>({
-      method: 'POST', path: '/v1/transits/:documentId/actions/:action', operationId: 'actOnTransit', access: WRITERS,
-      summary: 'An officer action on a transit (accept, release, passage, arrival, write-off, ...)',
-      params: ActionParams,
-      body: { json: ActionJson },
-      response: { status: 201, description: 'The action was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
-      errors: [404, 409, 503],
-      async handle({ params, body, principal, request }) {
-        // Checked here rather than left to the service, so an out-of-scope document is a 404
-        // whatever error the service would have raised for it.
-        // A diversion may be written where the document is not held yet (the node obtains it
-        // from the country of departure); a refusal then reads as "not found" too.
-        const held = await service.document(principal, params.documentId)
-        if (params.action !== 'diversion') found(held, params.documentId)
-        const b = required(body)
-        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
-        const result = await service.act(principal, params.documentId, params.action, b.value).catch((e: unknown) => {
-          throw held === undefined && isSisError(e) && e.code === 'LOG_WRONG_DOCUMENT' ? notFound(params.documentId) : e
-        })
-        audit(request, principal, { documentId: params.documentId, action: params.action, entryId: result.entryId }, 'transit action')
-        return result
-      },
-    }),
-    defineRoute<z.output<typeof DocumentParams>>({
-      method: 'GET', path: '/v1/transits/:documentId', operationId: 'getDocument', access: ROLES,
-      summary: 'A document with its computed state', params: DocumentParams,
-      response: { status: 200, description: 'The document', contentType: 'application/json', schema: DocumentRecordSchema },
-      errors: [404],
-      async handle({ params, principal }) {
-        return found(await service.document(principal, params.documentId), params.documentId)
-      },
-    }),
-    defineRoute<z.output<typeof DocumentParams>>({
-      method: 'GET', path: '/v1/transits/:documentId/log', operationId: 'getLog', access: ROLES,
-      summary: 'The signed entries of a document, each with its verdict', params: DocumentParams,
-      response: { status: 200, description: 'The log', contentType: 'application/json', schema: LogViewSchema },
-      errors: [404],
-      async handle({ params, principal }) {
-        return found(await service.log(principal, params.documentId), params.documentId)
-      },
-    }),
-    defineRoute<z.output<typeof DocumentParams>>({
-      method: 'GET', path: '/v1/transits/:documentId/bundle', operationId: 'getBundle', access: ROLES,
-      summary: 'A tar archive of the document\'s signed entries, for `sis log verify`', params: DocumentParams,
-      response: { status: 200, description: 'The bundle', contentType: 'application/x-tar' },
-      errors: [404],
-      async handle({ params, principal, reply }) {
-        const tar = found(await service.exportBundle(principal, params.documentId), params.documentId)
-        // The document id pattern has no quotes or separators, so it is safe as a file name.
-        reply.type('application/x-tar').header('content-disposition', `attachment; filename="${params.documentId}.tar"`)
-        return Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength)
-      },
-    }),
+    ...NODE_KINDS.flatMap((k) => k.routes?.({ service }) ?? []),
+    ...documentRoutes(service, { path: '/v1/documents', operation: 'Document' }),
     defineRoute<undefined, SearchParams>({
       method: 'GET', path: '/v1/search', operationId: 'search', access: ROLES,
       summary: 'Documents in the caller\'s scope matching every given key', query: SearchParams,
@@ -193,9 +72,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       response: { status: 201, description: 'The membership version now in force', contentType: 'application/json', schema: z.object({ version: z.number() }) },
       errors: [409, 503],
       async handle({ body, principal, request }) {
-        const b = required(body)
-        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
-        const result = await service.updateMembership(principal, b.value)
+        const result = await service.updateMembership(principal, jsonOnly(body))
         audit(request, principal, { version: result.version }, 'membership updated')
         return result
       },
@@ -223,10 +100,9 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       body: { json: RetryJson },
       response: { status: 200, description: 'How many items were rescheduled', contentType: 'application/json', schema: z.object({ rescheduled: z.number() }) },
       async handle({ body, principal, request }) {
-        const b = required(body)
-        if (b.kind !== 'json') throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
-        const result = await service.retryOutbox(principal, b.value.peer)
-        audit(request, principal, { peer: b.value.peer ?? 'all', rescheduled: result.rescheduled }, 'outbox retry')
+        const { peer } = jsonOnly(body)
+        const result = await service.retryOutbox(principal, peer)
+        audit(request, principal, { peer: peer ?? 'all', rescheduled: result.rescheduled }, 'outbox retry')
         return result
       },
     }),

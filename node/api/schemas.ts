@@ -6,54 +6,31 @@
  * the documentation cannot drift from what the handlers return.
  */
 import { z } from 'zod'
-import { Header, types } from '../../protocol/index.ts'
+import { Header } from '../../protocol/index.ts'
 import type { DocumentRecord } from '../storage/types.ts'
-import { TRANSIT_ACTIONS } from '../service.ts'
-import type { LogView, NodeEvent, NodeStatus, OutboxView, SubmitResult } from '../service.ts'
+import type { LogView, NodeEvent, NodeStatus, OutboxView, ReceiptsView, SubmitResult } from '../service.ts'
 import { PrincipalConfig } from '../config.ts'
 import { NewTokenPrincipal, TOKEN_ID } from '../tokens.ts'
 import type { IssuedToken, TokenInfo } from '../tokens.ts'
 
 export const DocumentParams = z.object({ documentId: Header.shape.documentId }).strict()
 
-export const ActionParams = z.object({
-  documentId: Header.shape.documentId,
-  action: z.enum(TRANSIT_ACTIONS).describe('The officer action, written as one signed entry by this node'),
-}).strict()
+
 
 /** Query strings arrive as strings; a repeated parameter arrives as an array and is refused. */
-const Limit = z.string().regex(/^[0-9]{1,3}$/, 'a whole number from 1 to 500')
+export const Limit = z.string().regex(/^[0-9]{1,3}$/, 'a whole number from 1 to 500')
   .transform(Number).pipe(z.number().int().min(1).max(500))
-const Time = z.iso.datetime({ offset: true }).describe('ISO 8601 date and time with a zone, inclusive')
+export const Time = z.iso.datetime({ offset: true }).describe('ISO 8601 date and time with a zone, inclusive')
 
 export const SEARCH_DEFAULT_LIMIT = 100
 
-export const SearchParams = z.object({
-  mrn: types.Mrn.optional(),
-  lrn: types.Lrn.optional(),
-  status: z.string().regex(/^[a-z][a-z-]{0,31}$/).optional().describe('Document status, e.g. released'),
-  office: types.OfficeReference.optional(),
-  trader: types.Identifier.optional().describe('Identification number of the holder, consignor or consignee'),
-  vehicle: types.Identifier.optional().describe('Registration number of a means of transport'),
-  container: types.ContainerNumber.optional(),
-  from: Time.optional(),
-  to: Time.optional(),
-  limit: Limit.optional().describe(`At most this many records (1 to 500, default ${SEARCH_DEFAULT_LIMIT})`),
-}).strict()
 
-export type SearchParams = z.output<typeof SearchParams>
 
-/** `{ declaration }`: the DeclarationLodged message in its JSON form; the service validates it. */
-export const GuaranteeJson = z.object({
-  guarantee: z.record(z.string(), z.unknown()).describe('The GuaranteeRegistered message as JSON (the node fills the header; it allocates the GRN if none is given)'),
-}).strict()
 
-export const LodgeJson = z.object({
-  declaration: z.record(z.string(), z.unknown()).describe('The DeclarationLodged message as JSON (the node fills the header)'),
-}).strict()
 
-export const ActionJson = z.record(z.string(), z.unknown())
-  .describe('The action message body as JSON; the node fills the header and signs the entry')
+
+
+
 
 const Details = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
 
@@ -73,22 +50,29 @@ export const SubmitResultSchema = z.object({
 
 export const DocumentRecordSchema = z.object({
   documentId: z.string(),
-  kind: z.enum(['transit', 'guarantee']),
+  kind: z.string().describe('The document kind (transit, guarantee, ...)'),
   audience: z.array(z.string()),
   status: z.string(),
   stateHash: z.string(),
   updatedAt: z.string(),
   index: z.object({
-    mrn: z.string().optional(),
-    lrn: z.string().optional(),
     status: z.string(),
-    offices: z.array(z.string()),
-    traders: z.array(z.string()),
-    vehicles: z.array(z.string()),
-    containers: z.array(z.string()),
+    keys: z.record(z.string(), z.array(z.string())).describe('The search keys the document\'s kind declares, with their values'),
   }),
   state: z.unknown().describe('The computed document state'),
 }).meta({ id: 'DocumentRecord' }) satisfies z.ZodType<DocumentRecord>
+
+export const ReceiptsViewSchema = z.object({
+  documentId: z.string(),
+  receipts: z.array(z.object({
+    peer: z.string().describe('The member that signed the receipt'),
+    receivedAt: z.string().describe('When it stored the entries, as it signed'),
+    entryIds: z.array(z.string()).describe('The entries of this document it acknowledged'),
+    verified: z.boolean().describe('The receipt\'s signature verifies against the peer\'s pinned key'),
+    reason: z.string().optional().describe('Why it does not verify'),
+    xml: z.string().describe('The signed DeliveryReceipt'),
+  })),
+}).meta({ id: 'ReceiptsView' }) satisfies z.ZodType<ReceiptsView>
 
 export const LogViewSchema = z.object({
   documentId: z.string(),

@@ -70,6 +70,27 @@ export function decodeJson<T>(value: Uint8Array): T {
   return JSON.parse(decoder.decode(value)) as T
 }
 
+/** The index as stores of layout 1 kept it: the transit's search fields by name. */
+interface LegacyIndex { mrn?: string; lrn?: string; status: string; offices?: string[]; traders?: string[]; vehicles?: string[]; containers?: string[] }
+
+/**
+ * A stored document record. Records written before document kinds were plug-ins carry the
+ * transit's fixed index fields; they are read as the same keys (the index entries on disk
+ * already use these key names, so old stores are searched unchanged).
+ */
+export function decodeDocument(value: Uint8Array): DocumentRecord {
+  const d = decodeJson<Omit<DocumentRecord, 'index'> & { index: DocumentRecord['index'] | LegacyIndex }>(value)
+  if ('keys' in d.index) return d as DocumentRecord
+  const ix: LegacyIndex = d.index
+  const keys: Record<string, string[]> = {}
+  const put = (name: string, values: readonly (string | undefined)[] | undefined) => {
+    const v = (values ?? []).filter((x): x is string => x !== undefined)
+    if (v.length > 0) keys[name] = [...v]
+  }
+  put('mrn', [ix.mrn]); put('lrn', [ix.lrn]); put('office', ix.offices); put('trader', ix.traders); put('vehicle', ix.vehicles); put('container', ix.containers)
+  return { ...d, index: { status: ix.status, keys } }
+}
+
 /** A copy in a plain Uint8Array (no Buffer, no shared memory with the caller or with level). */
 export function copyBytes(value: Uint8Array): Uint8Array {
   return new Uint8Array(value)

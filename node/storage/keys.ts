@@ -9,8 +9,8 @@
  *   e ␀ id                                        -> entry record (codec.ts)
  *   n ␀ documentId ␀ author ␀ seq(16) ␀ id        -> empty: entriesOf is one range scan
  *   d ␀ documentId                                -> document record, JSON
- *   x ␀ field ␀ value ␀ updatedAt ␀ documentId    -> empty: search by mrn, lrn, status, office,
- *                                                    trader, vehicle, container (newest last)
+ *   x ␀ field ␀ value ␀ updatedAt ␀ documentId    -> empty: search by status and by each key the kinds declare,
+ *                                                    (office, trader, ...; newest last)
  *   u ␀ updatedAt ␀ documentId                     -> empty: search by time alone, documents()
  *   o ␀ peer ␀ nextAttemptAt ␀ entryId            -> outbox item, JSON: due items are a prefix
  *   p ␀ peer ␀ entryId                            -> nextAttemptAt: finds the o key to delete

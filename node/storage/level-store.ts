@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs'
 import { Level } from 'level'
 import { K, components, timeRange } from './keys.ts'
 import {
-  copyBytes, decodeEntry, decodeEntryHead, depthRecord, decodeJson, decodeReceipt, encodeEntry, encodeJson, encodeReceipt, fromUtf8, utf8,
+  copyBytes, decodeDocument, decodeEntry, decodeEntryHead, depthRecord, decodeJson, decodeReceipt, encodeEntry, encodeJson, encodeReceipt, fromUtf8, utf8,
 } from './codec.ts'
 import { planQuery, matches } from './search.ts'
 import {
@@ -112,7 +112,7 @@ export class LevelStore implements Store {
     const ops: Op[] = []
     const old = await this.get(K.document(d.documentId))
     if (old !== undefined) {
-      const was = decodeJson<DocumentRecord>(old)
+      const was = decodeDocument(old)
       const at = timeKey(was.updatedAt, 'document.updatedAt')
       for (const [field, value] of indexValues(was)) ops.push(del(K.index(field, value, at, d.documentId)))
       ops.push(del(K.updated(at, d.documentId)))
@@ -183,11 +183,11 @@ export class LevelStore implements Store {
 
   async getDocument(documentId: string): Promise<DocumentRecord | undefined> {
     const value = await this.get(K.document(checkString(documentId, 'documentId')))
-    return value === undefined ? undefined : decodeJson<DocumentRecord>(value)
+    return value === undefined ? undefined : decodeDocument(value)
   }
 
   async *documents(): AsyncIterable<DocumentRecord> {
-    for await (const value of this.db.values({ gte: 'd\x00', lt: 'd\x01' })) yield decodeJson<DocumentRecord>(value)
+    for await (const value of this.db.values({ gte: 'd\x00', lt: 'd\x01' })) yield decodeDocument(value)
   }
 
   async search(query: SearchQuery): Promise<DocumentRecord[]> {
@@ -205,7 +205,7 @@ export class LevelStore implements Store {
         const values = await this.db.getMany(ids.map((id) => K.document(id))) as Array<Uint8Array | undefined>
         for (const value of values) {
           if (value === undefined) continue
-          const d = decodeJson<DocumentRecord>(value)
+          const d = decodeDocument(value)
           if (matches(plan, d)) out.push(d)
           if (out.length >= plan.limit) return out
         }

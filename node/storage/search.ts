@@ -6,18 +6,16 @@
 import { StoreError, checkString, timeKey } from './validate.ts'
 import type { DocumentRecord, SearchQuery } from './types.ts'
 
-export type SearchField = 'mrn' | 'lrn' | 'status' | 'office' | 'trader' | 'vehicle' | 'container'
-
 /**
- * The order an equality key is picked to drive the scan: the rarest values first (an MRN names
- * one document; a status names thousands), so the scan reads few candidates.
+ * Keys that name many documents (an officer's office, a trader): a scan is driven by any other
+ * key of the query first (the rarer kind: a document's own identifier names one), by status last.
  */
-export const SEARCH_FIELDS: readonly SearchField[] = ['mrn', 'lrn', 'container', 'vehicle', 'trader', 'office', 'status']
+const BROAD_KEYS: readonly string[] = ['office', 'trader']
 
 export interface PlannedQuery {
   readonly query: SearchQuery
   /** The key that drives the scan, or undefined to scan by updatedAt alone. */
-  readonly driver?: { readonly field: SearchField; readonly value: string }
+  readonly driver?: { readonly field: string; readonly value: string }
   /** timeKey() of the bounds. */
   readonly from?: string
   readonly to?: string
@@ -25,13 +23,16 @@ export interface PlannedQuery {
 }
 
 export function planQuery(query: SearchQuery): PlannedQuery {
-  let driver: PlannedQuery['driver']
-  for (const field of SEARCH_FIELDS) {
-    const value = query[field]
-    if (value === undefined) continue
-    checkString(value, `query.${field}`)
-    driver ??= { field, value }
+  const keys = Object.entries(query.keys ?? {})
+  for (const [field, value] of keys) {
+    checkString(field, 'query.keys')
+    checkString(value, `query.keys.${field}`)
+    if (field === 'status') throw new StoreError('STORE_INVALID', 'query.keys.status', 'status is not a key (query.status)')
   }
+  if (query.status !== undefined) checkString(query.status, 'query.status')
+  if (query.kind !== undefined) checkString(query.kind, 'query.kind')
+  const pick = keys.find(([f]) => !BROAD_KEYS.includes(f)) ?? keys[0]
+  const driver: PlannedQuery['driver'] = pick !== undefined ? { field: pick[0], value: pick[1] } : query.status !== undefined ? { field: 'status', value: query.status } : undefined
   const limit = query.limit ?? Number.POSITIVE_INFINITY
   if (query.limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
     throw new StoreError('STORE_INVALID', 'query.limit', 'not a non-negative integer')
@@ -49,13 +50,9 @@ export function planQuery(query: SearchQuery): PlannedQuery {
 export function matches(plan: PlannedQuery, d: DocumentRecord): boolean {
   const q = plan.query
   const ix = d.index
-  if (q.mrn !== undefined && ix.mrn !== q.mrn) return false
-  if (q.lrn !== undefined && ix.lrn !== q.lrn) return false
   if (q.status !== undefined && ix.status !== q.status) return false
-  if (q.office !== undefined && !ix.offices.includes(q.office)) return false
-  if (q.trader !== undefined && !ix.traders.includes(q.trader)) return false
-  if (q.vehicle !== undefined && !ix.vehicles.includes(q.vehicle)) return false
-  if (q.container !== undefined && !ix.containers.includes(q.container)) return false
+  if (q.kind !== undefined && d.kind !== q.kind) return false
+  for (const [field, value] of Object.entries(q.keys ?? {})) if (!(ix.keys[field] ?? []).includes(value)) return false
   const at = timeKey(d.updatedAt, 'document.updatedAt')
   if (plan.from !== undefined && at < plan.from) return false
   if (plan.to !== undefined && at > plan.to) return false

@@ -21,22 +21,21 @@ export interface StoredEntry {
 /** What the store keeps of an entry besides its bytes (read without copying them out). */
 export type EntryHead = Omit<StoredEntry, 'bytes'>
 
-/** Search keys of a document, kept as secondary indexes. All values are exact strings. */
+/**
+ * Search keys of a document, kept as secondary indexes: its status, and the keys its kind
+ * declares (node/kinds/), each a name with exact string values. Two key names also decide who
+ * sees a document: `office` (an officer's scope) and `trader` (a trader's).
+ */
 export interface DocumentIndex {
-  readonly mrn?: string
-  readonly lrn?: string
   readonly status: string
-  readonly offices: readonly string[]
-  /** Identification numbers of the holder, consignor and consignee (trader scope). */
-  readonly traders: readonly string[]
-  readonly vehicles: readonly string[]
-  readonly containers: readonly string[]
+  readonly keys: Readonly<Record<string, readonly string[]>>
 }
 
 export interface DocumentRecord {
   readonly documentId: string
-  readonly kind: 'transit' | 'guarantee'
-  /** Countries that must hold this document (route, guarantee country, diversions). */
+  /** The document's kind (protocol/kinds/registry.ts). */
+  readonly kind: string
+  /** Countries that must hold this document (its kind's audience rule). */
   readonly audience: readonly string[]
   readonly status: string
   readonly stateHash: string
@@ -65,13 +64,10 @@ export interface Receipt {
 }
 
 export interface SearchQuery {
-  readonly mrn?: string
-  readonly lrn?: string
+  readonly kind?: string
   readonly status?: string
-  readonly office?: string
-  readonly trader?: string
-  readonly vehicle?: string
-  readonly container?: string
+  /** Key name → the exact value a document must have among that key's values. */
+  readonly keys?: Readonly<Record<string, string>>
   /** ISO times, inclusive, on updatedAt. */
   readonly updatedFrom?: string
   readonly updatedTo?: string
@@ -114,8 +110,8 @@ export interface Store {
   /** Every document record, in documentId order (UTF-8 byte order). */
   documents(): AsyncIterable<DocumentRecord>
   /**
-   * Documents matching every given key (each exact; office, trader, vehicle and container match
-   * any element of the list; status is `index.status`), newest first: updatedAt descending, then
+   * Documents matching every given key (each exact, matching any of the document's values of
+   * that key; status is `index.status`, kind the record's kind), newest first: updatedAt descending, then
    * documentId descending. No key at all lists every document in that order.
    */
   search(query: SearchQuery): Promise<DocumentRecord[]>

@@ -93,17 +93,17 @@ export function checkDocument(d: DocumentRecord): void {
   checkString(d.status, 'document.status')
   checkString(d.stateHash, 'document.stateHash')
   timeKey(d.updatedAt, 'document.updatedAt')
-  if (d.kind !== 'transit' && d.kind !== 'guarantee') throw new StoreError('STORE_INVALID', 'document.kind', 'not transit or guarantee')
+  if (typeof d.kind !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(d.kind)) throw new StoreError('STORE_INVALID', 'document.kind', 'not a kind name')
   checkStrings(d.audience, 'document.audience')
   const ix = d.index
   if (ix === null || typeof ix !== 'object') throw new StoreError('STORE_INVALID', 'document.index', 'not an object')
-  if (ix.mrn !== undefined) checkString(ix.mrn, 'document.index.mrn')
-  if (ix.lrn !== undefined) checkString(ix.lrn, 'document.index.lrn')
   checkString(ix.status, 'document.index.status')
-  checkStrings(ix.offices, 'document.index.offices')
-  checkStrings(ix.traders, 'document.index.traders')
-  checkStrings(ix.vehicles, 'document.index.vehicles')
-  checkStrings(ix.containers, 'document.index.containers')
+  if (ix.keys === null || typeof ix.keys !== 'object') throw new StoreError('STORE_INVALID', 'document.index.keys', 'not an object')
+  for (const [name, values] of Object.entries(ix.keys)) {
+    checkString(name, 'document.index.keys')
+    if (name === 'status') throw new StoreError('STORE_INVALID', 'document.index.keys.status', 'status is not a key')
+    checkStrings(values, `document.index.keys.${name}`)
+  }
 }
 
 export function checkOutboxItem(o: OutboxItem): void {
@@ -143,13 +143,8 @@ export function compareStrings(a: string, b: string): number {
 /** Every value a document is found under, per search key, deduplicated. */
 export function indexValues(d: DocumentRecord): Array<[field: string, value: string]> {
   const ix = d.index
-  const out: Array<[string, string]> = []
-  if (ix.mrn !== undefined) out.push(['mrn', ix.mrn])
-  if (ix.lrn !== undefined) out.push(['lrn', ix.lrn])
-  out.push(['status', ix.status])
-  for (const [field, values] of [['office', ix.offices], ['trader', ix.traders], ['vehicle', ix.vehicles], ['container', ix.containers]] as const) {
-    for (const v of new Set(values)) out.push([field, v])
-  }
+  const out: Array<[string, string]> = [['status', ix.status]]
+  for (const [field, values] of Object.entries(ix.keys)) for (const v of new Set(values)) out.push([field, v])
   return out
 }
 

@@ -1,30 +1,16 @@
 /**
- * Who must hold a document (route scope): a transit goes to the departure country, every
- * country of its itinerary, the countries of its declared offices, the countries of its
- * guarantees, and any country a diversion added; a guarantee to its issuer and the countries
- * where it is valid. Nobody else receives it, or learns that it exists (THREATS 19).
+ * Who must hold a document, by the rule of its kind: a route, an issuer and the countries a
+ * document is valid in, named addressees, every member, or any other function of the state
+ * a kind declares. Nobody else receives it, or learns that it exists (THREATS 19).
  */
-import type { OfficeDirectory } from './effect.ts'
+import { kindNamed } from '../kinds/registry.ts'
+import type { Membership } from '../membership/index.ts'
 import type { DocumentState } from './state.ts'
 
-export function audienceOf(state: DocumentState, offices: OfficeDirectory): string[] {
-  const out = new Set<string>()
-  if (state.kind === 'transit') {
-    const d = state.facts.declaration
-    if (d === undefined) return []
-    out.add(d.departureCountry)
-    for (const c of d.route) out.add(c)
-    for (const ref of [d.departure, d.destination, ...d.transitOffices]) {
-      const o = offices.office(ref)
-      if (o !== undefined) out.add(o.country)
-    }
-    for (const grn of d.guarantees) out.add(grn.slice(2, 4))
-    for (const v of state.facts.diversions) out.add(v.country)
-  } else {
-    const r = state.facts.registered
-    if (r === undefined) return []
-    out.add(r.issuer)
-    for (const c of r.validIn) out.add(c)
-  }
-  return [...out].sort()
+export function audienceOf(state: DocumentState, membership: Pick<Membership, 'office' | 'document'>): string[] {
+  const kind = kindNamed(state.kind)
+  if (kind === undefined) return []
+  const rule = kind.audience(state.facts, membership)
+  const countries = rule === 'every-member' ? membership.document.members.map((m) => m.country) : rule
+  return [...new Set(countries)].sort()
 }

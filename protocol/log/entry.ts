@@ -8,13 +8,13 @@ import { prepareVerification } from '../dsig/index.ts'
 import type { KeyResolver, PreparedVerification, VerifyOptions } from '../dsig/index.ts'
 import { sha256Hex } from '../crypto/index.ts'
 import { validateElement } from '../messages/index.ts'
-import type { CheckResult, Message, MessageTypeName, TypedMessage } from '../messages/index.ts'
+import type { Catalogue, CheckResult, Message, MessageTypeName, TypedMessage } from '../messages/index.ts'
+import { isDirected } from '../kinds/registry.ts'
 import type { XmlElement } from '../xml/index.ts'
 import type { Membership } from '../membership/index.ts'
 
-/** Directed messages are answered, not logged (L4). */
-export const DIRECTED_TYPES = ['GuaranteeBalanceQuery', 'GuaranteeBalanceResponse', 'FunctionalRejection', 'DeliveryReceipt'] as const
-export type LogEntryType = Exclude<MessageTypeName, (typeof DIRECTED_TYPES)[number]>
+/** The logged message types: directed messages are answered, not logged (L4). */
+export type LogEntryType = { [T in MessageTypeName]: Catalogue[T] extends { readonly directed: true } ? never : T }[MessageTypeName]
 
 export interface LogEntry {
   /** SHA-256 of `bytes`, lowercase hex (L1). */
@@ -75,8 +75,9 @@ function messageOf(result: CheckResult<TypedMessage>): TypedMessage {
   return result.message
 }
 
-function toEntry(bytes: Uint8Array, { type, message }: TypedMessage): LogEntry {
-  if ((DIRECTED_TYPES as readonly string[]).includes(type)) throw new SisError('LOG_NOT_A_LOG_ENTRY', `${type} is a directed message, not a log entry`, { type })
+/** A log entry of bytes and the message they hold (read from them, or about to be signed: a draft). */
+export function entryOf(bytes: Uint8Array, { type, message }: TypedMessage): LogEntry {
+  if (isDirected(type)) throw new SisError('LOG_NOT_A_LOG_ENTRY', `${type} is a directed message, not a log entry`, { type })
   const h = message.Header
   return {
     id: entryId(bytes),
@@ -96,7 +97,7 @@ function toEntry(bytes: Uint8Array, { type, message }: TypedMessage): LogEntry {
 
 /** Steps 1-3: parse within limits, verify against the pinned key, validate the message. */
 export function readEntry(bytes: Uint8Array, membership: Membership, options: ReadOptions = {}): LogEntry {
-  return toEntry(bytes, readSignedMessage(bytes, membership, options))
+  return entryOf(bytes, readSignedMessage(bytes, membership, options))
 }
 
 /** How many entries readEntries reads at a time. */
@@ -123,7 +124,7 @@ export function readEntries(list: readonly Uint8Array[], membership: Membership,
       const result = decoded[i] as CheckResult<TypedMessage>
       out.push(p instanceof SisError ? p : attempt(() => {
         p.complete()
-        return toEntry(group[i] as Uint8Array, messageOf(result))
+        return entryOf(group[i] as Uint8Array, messageOf(result))
       }))
     }
   }

@@ -1,3 +1,4 @@
+import type { GuaranteeFacts } from '../kinds/guarantee/index.ts'
 import { describe, expect, it } from 'vitest'
 import { computeState, DocumentLog, readEntry, checkForkProof } from './index.ts'
 import type { DocumentState } from './index.ts'
@@ -147,7 +148,7 @@ describe('guarantees (L11)', () => {
     const one = deliver([reg, r1, r2], EXAMPLE_CONTEXT.grn).state
     const two = deliver([r2, r1, reg], EXAMPLE_CONTEXT.grn).state
     expect(one.hash).toBe(two.hash)
-    expect(one.kind === 'guarantee' && one.facts.balance).toBe('100000.00')
+    expect(one.kind === 'guarantee' && (one.facts as GuaranteeFacts).balance).toBe('100000.00')
     expect(effectOf(one, r2.id)).toMatchObject({ effective: false, code: 'precondition' })
   })
 

@@ -1,33 +1,13 @@
 /**
  * L8: the deterministic order in which the state machine sees the entries. Topological over
  * previous entry, parents and authority entries; among the entries that are ready, the lowest
- * semantic rank of the type first, then the lowest depth, then the lowest id. Claimed times are
+ * semantic rank of the type first (declared by its kind), then the lowest depth, then the lowest id. Claimed times are
  * never looked at (THREATS 17).
  */
+import { rankOf } from '../kinds/registry.ts'
+import type { CausalQuery } from '../kinds/kind.ts'
 import { dependenciesOf } from './entry.ts'
-import type { LogEntry, LogEntryType } from './entry.ts'
-
-/** Semantic rank: what must be applied first when two entries are concurrent. */
-export const TYPE_RANK: Readonly<Record<LogEntryType, number>> = {
-  GuaranteeRegistered: 0,
-  DeclarationLodged: 0,
-  DeclarationAmended: 1,
-  DeclarationAccepted: 2,
-  DeclarationRejected: 3,
-  GuaranteeReserved: 4,
-  ReleasedForTransit: 5,
-  DiversionRequested: 6,
-  BorderPassageRecorded: 7,
-  IncidentRecorded: 8,
-  ArrivalNotified: 9,
-  ArrivalAdvised: 10,
-  ControlResultsRecorded: 11,
-  InvalidationRequested: 12,
-  InvalidationDecided: 13,
-  DisputeResolved: 14,
-  WrittenOff: 15,
-  GuaranteeReleased: 16,
-}
+import type { LogEntry } from './entry.ts'
 
 export interface Ordered {
   readonly entries: readonly LogEntry[]
@@ -42,7 +22,7 @@ class ReadyQueue {
 
   push(entry: LogEntry, depth: number): void {
     const items = this.#items
-    items.push({ key: [TYPE_RANK[entry.type], depth, entry.id], entry })
+    items.push({ key: [rankOf(entry.type), depth, entry.id], entry })
     let i = items.length - 1
     while (i > 0) {
       const parent = (i - 1) >> 1
@@ -119,7 +99,7 @@ export function orderEntries(all: Iterable<LogEntry>): Ordered {
 }
 
 /** Causal-past queries over an ordered set: is `ancestor` in the causal past of `entry`? */
-export class CausalPast {
+export class CausalPast implements CausalQuery {
   readonly #byId: ReadonlyMap<string, LogEntry>
   readonly #depth: ReadonlyMap<string, number>
   readonly #memo = new Map<string, Set<string>>()

@@ -3,6 +3,7 @@
  * so that the field tables can never drift from the schemas. `npm run gen` writes them.
  */
 import { CATALOGUE, MESSAGE_TYPE_NAMES } from './catalogue/index.ts'
+import { kindOfType } from '../kinds/registry.ts'
 import type { MessageTypeName } from './catalogue/index.ts'
 import { messageShape } from './shape.ts'
 import type { ChildElement, ElementType } from './shape.ts'
@@ -42,7 +43,7 @@ export function messageDoc(type: MessageTypeName): string {
     `- **Sender:** ${def.sender}`,
     `- **Receivers:** ${def.receivers.join('; ')}`,
     `- **NCTS phase 6 counterpart:** ${def.ncts}`,
-    `- **Document id (header):** ${def.documentKind === 'transit' ? 'the MRN (TransitOperation/MRN)' : def.documentKind === 'guarantee' ? 'the GRN (Guarantee/GRN)' : 'the document of the message it answers'}`,
+    `- **Document id (header):** ${documentIdDoc(type)}`,
     `- **Schema:** [protocol/xsd/${type}.xsd](../../../protocol/xsd/${type}.xsd); example: \`sis message examples --out DIR\` writes \`${type}.xml\``,
     '',
     '## Rules',
@@ -92,4 +93,10 @@ export function catalogueIndexDoc(): string {
     '- Free text that may be given in several languages (descriptions, reasons, remarks) is a repeated element with `xml:lang` on each.',
     '',
   ].join('\n')
+}
+
+/** What a message's header documentId is, from its kind's identifier. */
+function documentIdDoc(type: MessageTypeName): string {
+  const id = kindOfType(type)?.identifier
+  return id === undefined ? 'the document of the message it answers' : `the ${id.name} (${id.field})`
 }

@@ -5,15 +5,16 @@
  */
 import { z } from 'zod'
 import * as t from './types/simple.ts'
-import { MESSAGE_TYPE_NAMES } from './catalogue/names.ts'
 
 export const DocumentId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/).meta({
-  id: 'DocumentIdType', description: 'Document id: the MRN of a transit, the GRN of a guarantee, or another document identifier',
+  id: 'DocumentIdType', description: 'Document id: the identifier of the document the entry belongs to, in the scheme of its kind',
 })
 
 export const Header = z.object({
   messageIdentification: t.MessageId,
-  messageType: z.enum(MESSAGE_TYPE_NAMES),
+  // The root element's name; that it is a type of the catalogue and matches the root is checked
+  // with the message (MSG_UNKNOWN_TYPE, MSG_HEADER_MISMATCH), so the header knows no kind.
+  messageType: t.MessageTypeToken,
   preparationDateAndTime: t.DateTime,
   documentId: DocumentId,
   authorCountry: t.CountryCode,

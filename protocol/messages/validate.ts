@@ -10,6 +10,7 @@ import type { ErrorCode } from '../errors.ts'
 import { parseXml } from '../xml/index.ts'
 import type { XmlElement, XmlLimits } from '../xml/index.ts'
 import { CATALOGUE, MESSAGE_TYPE_NAMES } from './catalogue/index.ts'
+import { kindOfType } from '../kinds/registry.ts'
 import type { MessageTypeName } from './catalogue/index.ts'
 import { decodeChildren } from './decode.ts'
 import { SIS_NS } from './namespace.ts'
@@ -48,12 +49,6 @@ function issueToError(type: string, input: unknown, issue: z.core.$ZodIssue): Si
   return new SisError('MSG_INVALID_VALUE', `${field}:${shown} is not valid (${reason})`, { field, value, reason })
 }
 
-function documentIdOf(type: MessageTypeName, m: Record<string, unknown>): string | undefined {
-  const kind = CATALOGUE[type].documentKind
-  if (kind === 'transit') return (m.TransitOperation as { MRN: string }).MRN
-  if (kind === 'guarantee') return (m.Guarantee as { GRN: string }).GRN
-  return undefined
-}
 
 /** Checks a message object (from code or from the decoder) against schema, header and rules. */
 export function checkMessage<T extends MessageTypeName>(type: T, input: unknown): CheckResult<Message<T>> {
@@ -79,9 +74,10 @@ function checkRules<T extends MessageTypeName>(type: T, data: unknown): CheckRes
   if (m.Header.messageType !== type) {
     errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/messageType: ${JSON.stringify(m.Header.messageType)} does not match the root element ${type}`, { field: `${type}/Header/messageType`, value: m.Header.messageType }))
   }
-  const docId = documentIdOf(type, m)
+  const identifier = kindOfType(type)?.identifier
+  const docId = identifier?.documentIdOf(m)
   if (docId !== undefined && m.Header.documentId !== docId) {
-    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/documentId: ${JSON.stringify(m.Header.documentId)} is not the document's ${CATALOGUE[type].documentKind === 'transit' ? 'MRN' : 'GRN'} ${JSON.stringify(docId)}`, { field: `${type}/Header/documentId`, value: m.Header.documentId }))
+    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/documentId: ${JSON.stringify(m.Header.documentId)} is not the document's ${identifier?.name ?? 'id'} ${JSON.stringify(docId)}`, { field: `${type}/Header/documentId`, value: m.Header.documentId }))
   }
   const check = CATALOGUE[type].check as ((m: unknown) => { path: string; value?: string; reason: string }[]) | undefined
   for (const v of check?.(m) ?? []) {

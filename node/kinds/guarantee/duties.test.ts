@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { computeState, DocumentLog, readEntry } from '../protocol/log/index.ts'
-import type { LogEntry } from '../protocol/log/index.ts'
-import { exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
-import { DocumentWriter, testMembership } from '../protocol/testing/federation.ts'
-import { transitLifecycle } from '../protocol/testing/scenario.ts'
-import type { WrittenEntry } from '../protocol/testing/federation.ts'
-import { guaranteeWrites } from './guarantees.ts'
-import type { GuaranteeView } from './guarantees.ts'
+import { computeState, DocumentLog, readEntry } from '../../../protocol/log/index.ts'
+import type { LogEntry } from '../../../protocol/log/index.ts'
+import type { GuaranteeFacts } from '../../../protocol/kinds/guarantee/index.ts'
+import { exampleMessage, EXAMPLE_CONTEXT } from '../../../protocol/messages/index.ts'
+import { DocumentWriter, testMembership } from '../../../protocol/testing/federation.ts'
+import { transitLifecycle } from '../../../protocol/testing/scenario.ts'
+import type { WrittenEntry } from '../../../protocol/testing/federation.ts'
+import { guaranteeWrites } from './duties.ts'
+import type { GuaranteeView } from './duties.ts'
 
 const membership = testMembership()
 const NOW = '2026-11-23T12:00:00.000Z'
@@ -49,7 +50,7 @@ describe('what the issuing node writes on its guarantee (L11)', () => {
       big.Reservation.amount = '999999.00'
       w.write('GuaranteeReserved', 'CN', big, { parents: [r.id], auth: [r.id] })
     })
-    expect(reserved.state.kind === 'guarantee' && reserved.state.facts.reservations).toEqual([])
+    expect(reserved.state.kind === 'guarantee' && (reserved.state.facts as GuaranteeFacts).reservations).toEqual([])
     expect(guaranteeWrites('CN', accepted.state, decl(accepted), () => reserved, NOW)).toEqual([])
   })
 

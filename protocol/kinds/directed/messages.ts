@@ -3,9 +3,9 @@
  * list every implementation shares (FUNCTIONAL_ERROR_CODES), as NCTS IE906/IE917 do.
  */
 import { z } from 'zod'
-import * as t from '../types/simple.ts'
-import * as c from '../types/complex.ts'
-import { defineMessage } from './definition.ts'
+import * as t from '../../messages/types/simple.ts'
+import * as c from '../../messages/types/complex.ts'
+import { defineMessage } from '../../messages/catalogue/definition.ts'
 
 /** The rejection code list. Codes are stable; add, never renumber or reuse. */
 export const FUNCTIONAL_ERROR_CODES = {
@@ -36,7 +36,7 @@ export const FunctionalRejection = defineMessage({
   sender: 'any member node',
   receivers: ['the sender of the rejected message (messageRecipient)'],
   ncts: 'CC906C / CC917C (functional NACK / XML NACK)',
-  documentKind: 'any',
+  directed: true,
   body: {
     RejectedMessage: z.object({
       messageIdentification: t.MessageId,
@@ -57,7 +57,7 @@ export const DeliveryReceipt = defineMessage({
   sender: 'any member node (the receiver of entries)',
   receivers: ['the node that sent the entries (messageRecipient)'],
   ncts: 'none (as the signed receipts of X-Road and eDelivery/AS4)',
-  documentKind: 'any',
+  directed: true,
   body: {
     Receipt: z.object({
       receivedAt: t.DateTime,
@@ -66,3 +66,6 @@ export const DeliveryReceipt = defineMessage({
   },
   rules: ['Not a log entry: a directed answer. Signed by the receiver with its pinned key.', 'Lists only entries the receiver holds after a synced write.'],
 })
+
+/** Directed messages of no kind: answers about any document (L4). */
+export const DIRECTED_MESSAGES = { FunctionalRejection, DeliveryReceipt } as const

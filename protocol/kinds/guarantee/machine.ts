@@ -4,12 +4,12 @@
  * L8, so the balance never goes below zero whatever the delivery order; a release returns an
  * effective reservation of the same transit. Amounts are exact integers of minor units.
  */
-import type { Message } from '../messages/index.ts'
-import type { LogEntry } from './entry.ts'
-import { checkOffice, EFFECTIVE, notAuthorised, precondition } from './effect.ts'
-import type { Effect, OfficeDirectory } from './effect.ts'
-import { transitStatus } from './transit.ts'
-import type { TransitFacts } from './transit.ts'
+import { checkOffice, EFFECTIVE, notAuthorised, precondition } from '../../log/effect.ts'
+import type { Effect, OfficeDirectory } from '../../log/effect.ts'
+import type { KindEntry, KindMachine } from '../kind.ts'
+import { transitStatus } from '../transit/machine.ts'
+import type { TransitFacts } from '../transit/machine.ts'
+import type { GuaranteeMessage, GuaranteeMessageType } from './messages.ts'
 
 export interface GuaranteeFacts {
   registered?: { entry: string; referenceAmount: string; currency: string; issuer: string; validFrom: string; validUntil: string; validIn: string[] }
@@ -30,9 +30,10 @@ export function fromMinor(minor: bigint): string {
   return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`
 }
 
-type M<T extends LogEntry['type']> = Message<T>
+type M<T extends GuaranteeMessageType> = GuaranteeMessage<T>
+type LogEntry = KindEntry
 
-export class GuaranteeMachine {
+export class GuaranteeMachine implements KindMachine<GuaranteeFacts> {
   readonly facts: GuaranteeFacts = { reservations: [], balance: '0.00' }
   readonly #dir: OfficeDirectory
 
@@ -83,7 +84,7 @@ export class GuaranteeMachine {
   }
 }
 
-function m<T extends LogEntry['type']>(e: LogEntry): M<T> {
+function m<T extends GuaranteeMessageType>(e: LogEntry): M<T> {
   return e.message as M<T>
 }
 

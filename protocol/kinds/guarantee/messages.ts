@@ -4,9 +4,10 @@
  * query and answer. The balance never goes below zero (see docs/protocol/log.md).
  */
 import { z } from 'zod'
-import * as t from '../types/simple.ts'
-import * as c from '../types/complex.ts'
-import { defineMessage } from './definition.ts'
+import * as t from '../../messages/types/simple.ts'
+import * as c from '../../messages/types/complex.ts'
+import { defineMessage } from '../../messages/catalogue/definition.ts'
+import type { MessageOf } from '../../messages/catalogue/definition.ts'
 
 const GuaranteeRef = z.object({ GRN: t.Grn })
 const Money = { amount: t.Amount, currency: t.CurrencyCode }
@@ -18,7 +19,6 @@ export const GuaranteeRegistered = defineMessage({
   sender: 'guarantee office (issuing country)',
   receivers: ['countries where the guarantee is valid'],
   ncts: 'GMS: guarantee registration (CD203C/CD209C use and credit in the NCTS domain)',
-  documentKind: 'guarantee',
   body: {
     Guarantee: z.object({
       GRN: t.Grn,
@@ -44,7 +44,6 @@ export const GuaranteeReserved = defineMessage({
   sender: 'guarantee office (issuing country)',
   receivers: ['office of departure of the transit'],
   ncts: 'CD203C (guarantee use)',
-  documentKind: 'guarantee',
   body: {
     Guarantee: GuaranteeRef,
     TransitOperation: TransitRef(),
@@ -60,7 +59,6 @@ export const GuaranteeReleased = defineMessage({
   sender: 'guarantee office (issuing country)',
   receivers: ['office of departure of the transit'],
   ncts: 'CD209C (guarantee credit)',
-  documentKind: 'guarantee',
   body: {
     Guarantee: GuaranteeRef,
     TransitOperation: TransitRef(),
@@ -76,7 +74,7 @@ export const GuaranteeBalanceQuery = defineMessage({
   sender: 'any member node',
   receivers: ['the issuing country (messageRecipient)'],
   ncts: 'CC034C (IE034 query on guarantees)',
-  documentKind: 'guarantee',
+  directed: true,
   body: {
     Guarantee: z.object({ GRN: t.Grn, accessCode: z.string().regex(/^[A-Za-z0-9]{4}$/).optional() }),
     queryIdentifier: t.MessageId,
@@ -91,7 +89,7 @@ export const GuaranteeBalanceResponse = defineMessage({
   sender: 'guarantee office (issuing country)',
   receivers: ['the querying node (messageRecipient)'],
   ncts: 'CC037C (IE037 response to query on guarantees)',
-  documentKind: 'guarantee',
+  directed: true,
   body: {
     Guarantee: z.object({ GRN: t.Grn, referenceAmount: t.Amount, balanceAmount: t.Amount, currency: t.CurrencyCode }),
     queryIdentifier: t.MessageId,
@@ -104,3 +102,7 @@ export const GuaranteeBalanceResponse = defineMessage({
 function TransitRef() {
   return z.object({ MRN: t.Mrn })
 }
+
+export const GUARANTEE_MESSAGES = { GuaranteeRegistered, GuaranteeReserved, GuaranteeReleased, GuaranteeBalanceQuery, GuaranteeBalanceResponse } as const
+export type GuaranteeMessageType = keyof typeof GUARANTEE_MESSAGES
+export type GuaranteeMessage<T extends GuaranteeMessageType> = MessageOf<(typeof GUARANTEE_MESSAGES)[T]>

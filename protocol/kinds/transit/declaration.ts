@@ -4,10 +4,10 @@
  * into one consignment (the CAREC single transit document has one).
  */
 import { z } from 'zod'
-import * as t from '../types/simple.ts'
-import * as c from '../types/complex.ts'
-import { defineMessage } from './definition.ts'
-import type { RuleViolation } from './definition.ts'
+import * as t from '../../messages/types/simple.ts'
+import * as c from '../../messages/types/complex.ts'
+import { defineMessage } from '../../messages/catalogue/definition.ts'
+import type { RuleViolation } from '../../messages/catalogue/definition.ts'
 
 export const Consignment = z.object({
   countryOfDispatch: t.CountryCode,
@@ -114,7 +114,6 @@ export const DeclarationLodged = defineMessage({
   sender: 'office of departure (its node, for the declarant)',
   receivers: ['offices of transit', 'office of destination', 'guarantee country'],
   ncts: 'CC015C (IE015 declaration data)',
-  documentKind: 'transit',
   body: declarationBody({ declarationDateAndTime: t.DateTime }),
   rules: DECLARATION_RULES,
   check: checkDeclaration,
@@ -127,7 +126,6 @@ export const DeclarationAmended = defineMessage({
   sender: 'office of departure',
   receivers: ['offices of transit', 'office of destination', 'guarantee country'],
   ncts: 'CC013C (IE013 declaration amendment)',
-  documentKind: 'transit',
   body: declarationBody({ amendmentDateAndTime: t.DateTime, amendmentReason: c.MultiLangText.optional() }),
   rules: ['Only before release for transit; the MRN and LRN do not change.', ...DECLARATION_RULES.slice(1)],
   check: checkDeclaration,
@@ -140,7 +138,6 @@ export const DeclarationAccepted = defineMessage({
   sender: 'office of departure',
   receivers: ['holder of the transit procedure (through the national system)', 'route offices'],
   ncts: 'CC028C (IE028 MRN allocated)',
-  documentKind: 'transit',
   body: {
     TransitOperation: z.object({ LRN: t.Lrn, MRN: t.Mrn, declarationAcceptanceDate: t.DateOnly }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
@@ -156,7 +153,6 @@ export const DeclarationRejected = defineMessage({
   sender: 'office of departure',
   receivers: ['holder of the transit procedure (through the national system)'],
   ncts: 'CC016C / CC056C (IE016 declaration rejected, IE056 rejection from office of departure)',
-  documentKind: 'transit',
   body: {
     TransitOperation: z.object({ LRN: t.Lrn, MRN: t.Mrn, rejectionDateAndTime: t.DateTime, rejectionCode: z.string().regex(/^[0-9]{2}$/), rejectionReason: c.MultiLangText.optional() }),
     CustomsOfficeOfDeparture: c.CustomsOffice,

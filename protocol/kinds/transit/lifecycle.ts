@@ -4,9 +4,9 @@
  * arrival, control results and write-off.
  */
 import { z } from 'zod'
-import * as t from '../types/simple.ts'
-import * as c from '../types/complex.ts'
-import { defineMessage } from './definition.ts'
+import * as t from '../../messages/types/simple.ts'
+import * as c from '../../messages/types/complex.ts'
+import { defineMessage } from '../../messages/catalogue/definition.ts'
 
 const TransitRef = z.object({ MRN: t.Mrn })
 
@@ -17,7 +17,6 @@ export const InvalidationRequested = defineMessage({
   sender: 'office of departure (for the holder, or on its own initiative)',
   receivers: ['route offices'],
   ncts: 'CC014C (IE014 declaration invalidation request)',
-  documentKind: 'transit',
   body: {
     TransitOperation: TransitRef,
     Invalidation: z.object({ requestDateAndTime: t.DateTime, initiatedByCustoms: t.Flag, justification: c.MultiLangText }),
@@ -33,7 +32,6 @@ export const InvalidationDecided = defineMessage({
   sender: 'office of departure',
   receivers: ['route offices', 'guarantee country'],
   ncts: 'CC009C (IE009 invalidation decision)',
-  documentKind: 'transit',
   body: {
     TransitOperation: TransitRef,
     Invalidation: z.object({ decisionDateAndTime: t.DateTime, decision: t.Flag, initiatedByCustoms: t.Flag, justification: c.MultiLangText.optional() }),
@@ -49,7 +47,6 @@ export const ReleasedForTransit = defineMessage({
   sender: 'office of departure',
   receivers: ['offices of transit', 'office of destination', 'guarantee country', 'holder (transit accompanying document)'],
   ncts: 'CC029C (IE029 release for transit), CD001C (anticipated arrival record), CD050C (anticipated transit record / transit advice)',
-  documentKind: 'transit',
   body: {
     TransitOperation: z.object({ MRN: t.Mrn, releaseDateAndTime: t.DateTime, limitDate: t.DateOnly }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
@@ -77,7 +74,6 @@ export const BorderPassageRecorded = defineMessage({
   sender: 'office of transit (actual)',
   receivers: ['office of departure', 'other route offices'],
   ncts: 'CD118C (notification crossing frontier); CD002C/CD114C in the NCTS domain',
-  documentKind: 'transit',
   body: {
     TransitOperation: TransitRef,
     CustomsOfficeOfTransitActual: c.CustomsOffice,
@@ -95,7 +91,6 @@ export const IncidentRecorded = defineMessage({
   sender: 'any office of a route country',
   receivers: ['office of departure', 'office of destination', 'other route offices'],
   ncts: 'CD180C / CD181C (incident notification), Incident data group of CC007C',
-  documentKind: 'transit',
   body: {
     TransitOperation: TransitRef,
     CustomsOfficeOfIncidentRegistration: c.CustomsOffice,
@@ -118,7 +113,6 @@ export const DiversionRequested = defineMessage({
   sender: 'the actual office (not on the declared route)',
   receivers: ['office of departure', 'route offices'],
   ncts: 'CD142C / CD144C (request on non-arrived / diversion), CD145C',
-  documentKind: 'transit',
   body: {
     TransitOperation: TransitRef,
     CustomsOfficeActual: c.CustomsOffice,
@@ -136,7 +130,6 @@ export const ArrivalNotified = defineMessage({
   sender: 'office of destination (for the trader at destination)',
   receivers: ['office of departure'],
   ncts: 'CC007C (IE007 arrival notification)',
-  documentKind: 'transit',
   body: {
     TransitOperation: z.object({ MRN: t.Mrn, arrivalNotificationDateAndTime: t.DateTime, simplifiedProcedure: t.Flag, incidentFlag: t.Flag }),
     CustomsOfficeOfDestinationActual: c.CustomsOffice,
@@ -153,7 +146,6 @@ export const ArrivalAdvised = defineMessage({
   sender: 'office of destination (actual)',
   receivers: ['office of departure', 'guarantee country'],
   ncts: 'CD006C (arrival advice)',
-  documentKind: 'transit',
   body: {
     TransitOperation: z.object({ MRN: t.Mrn, arrivalDateAndTime: t.DateTime, incidentFlag: t.Flag }),
     CustomsOfficeOfDestinationActual: c.CustomsOffice,
@@ -168,7 +160,6 @@ export const ControlResultsRecorded = defineMessage({
   sender: 'office of destination (actual)',
   receivers: ['office of departure', 'guarantee country'],
   ncts: 'CD018C (destination control results), CC025C (goods release notification)',
-  documentKind: 'transit',
   body: {
     TransitOperation: TransitRef,
     CustomsOfficeOfDestinationActual: c.CustomsOffice,
@@ -186,7 +177,6 @@ export const WrittenOff = defineMessage({
   sender: 'office of departure',
   receivers: ['route offices', 'guarantee country', 'holder'],
   ncts: 'CC045C (IE045 write-off notification)',
-  documentKind: 'transit',
   body: {
     TransitOperation: z.object({ MRN: t.Mrn, writeOffDate: t.DateOnly }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
@@ -201,7 +191,6 @@ export const DisputeResolved = defineMessage({
   sender: 'office of departure',
   receivers: ['route offices', 'guarantee country'],
   ncts: 'none (CAREC); the nearest is the NCTS enquiry procedure (IE140–IE144)',
-  documentKind: 'transit',
   body: {
     TransitOperation: TransitRef,
     CustomsOfficeOfDeparture: c.CustomsOffice,

@@ -4,11 +4,10 @@
  * concurrent entry never changes whether an earlier one was allowed. Conflicting concurrent
  * entries that both matter open a dispute (L10).
  */
-import type { Message } from '../messages/index.ts'
-import type { LogEntry } from './entry.ts'
-import { checkOffice, EFFECTIVE, notAuthorised, precondition } from './effect.ts'
-import type { Effect, OfficeDirectory } from './effect.ts'
-import type { CausalPast } from './order.ts'
+import { checkOffice, EFFECTIVE, notAuthorised, precondition } from '../../log/effect.ts'
+import type { Effect, OfficeDirectory } from '../../log/effect.ts'
+import type { CausalQuery, KindEntry, KindMachine } from '../kind.ts'
+import type { TransitMessage, TransitMessageType } from './messages.ts'
 
 export interface Dispute {
   readonly entries: readonly [string, string]
@@ -51,14 +50,15 @@ export function transitStatus(f: TransitFacts): string {
   return 'none'
 }
 
-type M<T extends LogEntry['type']> = Message<T>
+type M<T extends TransitMessageType> = TransitMessage<T>
+type LogEntry = KindEntry
 
-export class TransitMachine {
+export class TransitMachine implements KindMachine<TransitFacts> {
   readonly facts: TransitFacts = emptyTransit()
   readonly #dir: OfficeDirectory
-  readonly #past: CausalPast
+  readonly #past: CausalQuery
 
-  constructor(dir: OfficeDirectory, past: CausalPast) {
+  constructor(dir: OfficeDirectory, past: CausalQuery) {
     this.#dir = dir
     this.#past = past
   }

@@ -2,9 +2,11 @@
  * What the catalogue knows about a message type: its body schema (the elements after Header)
  * and the prose that docs/protocol/messages/ is generated from, plus the cross-field rules
  * that a schema cannot say. Sender and receiver roles are office roles or trader/system roles.
+ * Each document kind (protocol/kinds/) defines its own messages with defineMessage; the
+ * registry assembles them into the catalogue.
  */
 import type { z } from 'zod'
-import type { MessageTypeName } from './names.ts'
+import type { Header } from '../header.ts'
 
 export interface RuleViolation {
   /** Path of the field at fault, elements joined by '/'. */
@@ -13,16 +15,17 @@ export interface RuleViolation {
   readonly reason: string
 }
 
-export interface MessageDefinition<Body extends z.ZodRawShape = z.ZodRawShape> {
-  readonly type: MessageTypeName
+export interface MessageDefinition<Body extends z.ZodRawShape = z.ZodRawShape, Type extends string = string> {
+  /** The message type: also its root element name. */
+  readonly type: Type
   readonly title: string
   readonly purpose: string
   readonly sender: string
   readonly receivers: readonly string[]
   /** The NCTS phase 6 messages it corresponds to. */
   readonly ncts: string
-  /** What the header's documentId is for this message. */
-  readonly documentKind: 'transit' | 'guarantee' | 'any'
+  /** Directed messages are answered, not logged (L4): receipts, rejections, queries. */
+  readonly directed?: true
   readonly body: Body
   /** Rules beyond the schema, as documented. */
   readonly rules: readonly string[]
@@ -30,6 +33,9 @@ export interface MessageDefinition<Body extends z.ZodRawShape = z.ZodRawShape> {
   check?(message: z.output<z.ZodObject<Body>>): RuleViolation[]
 }
 
-export function defineMessage<Body extends z.ZodRawShape>(def: MessageDefinition<Body>): MessageDefinition<Body> {
+export function defineMessage<const Type extends string, Body extends z.ZodRawShape>(def: MessageDefinition<Body, Type>): MessageDefinition<Body, Type> {
   return def
 }
+
+/** The whole message (Header, then the body) that a definition describes. */
+export type MessageOf<D extends MessageDefinition> = { Header: Header & { messageType: D['type'] } } & z.output<z.ZodObject<D['body']>>

@@ -93,6 +93,9 @@ export const EntryId = simple(z.string().regex(/^[0-9a-f]{64}$/), {
 export const MessageId = simple(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/), {
   id: 'MessageIdType', description: 'Message identification, unique per author',
 })
+export const MessageTypeToken = simple(z.string().regex(/^[A-Z][A-Za-z0-9]{1,63}$/), {
+  id: 'MessageTypeType', description: 'Message type: the name of the root element',
+})
 export const KeyId = simple(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), {
   id: 'KeyIdType', description: 'Identifier of the author key in the federation membership',
 })

@@ -1,0 +1,56 @@
+/**
+ * Generic code knows no kind by name: the files of the core (the log, replication, documents,
+ * storage, the generic API routes) must not name a registered kind, its identifier or one of
+ * its message types. A kind is added in its two folders and one registry line on each side.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { KINDS } from './registry.ts'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+
+/** The generic core: folders (every .ts file below, tests and testkits included) and files. */
+const GENERIC = [
+  'protocol/log', 'protocol/messages/catalogue/definition.ts', 'protocol/messages/header.ts', 'protocol/kinds/kind.ts',
+  'node/replication.ts', 'node/documents.ts', 'node/authoring.ts', 'node/storage/types.ts', 'node/storage/search.ts', 'node/storage/validate.ts',
+  'node/storage/level-store.ts', 'node/storage/memory-store.ts', 'node/storage/keys.ts',
+  'node/api/document-routes.ts', 'node/api/search-params.ts', 'node/api/route-kit.ts', 'node/kinds/kind.ts', 'node/kinds/scope.ts',
+]
+
+/** What would name a kind: its name, its identifier's name and its message types. */
+function kindWords(): { word: string; kind: string }[] {
+  return KINDS.flatMap((k) => [k.name, k.identifier.name, ...Object.keys(k.messages)].map((word) => ({ word, kind: k.name })))
+}
+
+function files(path: string): string[] {
+  const full = join(ROOT, path)
+  if (!statSync(full).isDirectory()) return [path]
+  return readdirSync(full).flatMap((f) => files(join(path, f))).filter((f) => f.endsWith('.ts'))
+}
+
+/** Words in code and comments alike; imports of the registry itself are allowed. */
+export function namings(text: string, words: readonly { word: string; kind: string }[]): string[] {
+  const out: string[] = []
+  for (const { word, kind } of words) {
+    const re = new RegExp(`(?<![A-Za-z0-9_])${word}(?![A-Za-z0-9_])`, 'i')
+    const m = re.exec(text)
+    if (m !== null) out.push(`${word} (${kind}) at offset ${m.index}`)
+  }
+  return out
+}
+
+describe('generic code names no kind', () => {
+  const words = kindWords()
+  const test = GENERIC.flatMap(files).filter((f) => !f.endsWith('.test.ts'))
+
+  it.each(test)('%s', (file) => {
+    expect(namings(readFileSync(join(ROOT, file), 'utf8'), words), relative(ROOT, file)).toEqual([])
+  })
+
+  it('the check finds a kind named in code or in a comment', () => {
+    expect(namings('const k = state.kind === "transit"', words)).toEqual(['transit (transit) at offset 26'])
+    expect(namings('// the GRN of a guarantee', words).length).toBeGreaterThan(0)
+    expect(namings('const transits = 1; const MRNx = 2', words)).toEqual([])
+  })
+})
