@@ -3,7 +3,6 @@
  * interface the HTTP API (node/api) is written against. SisNode implements it; unit tests of the
  * API may use a small in-memory implementation beside it.
  */
-import type { TransitAction } from '../protocol/messages/index.ts'
 import type { DocumentRecord, OutboxItem, SearchQuery } from './storage/types.ts'
 import type { NodeEvent } from './events.ts'
 

@@ -2,7 +2,7 @@
  * The node for real: four separate node processes on loopback (China, Kazakhstan, Uzbekistan on
  * the route; Kyrgyzstan off it), founded and started through the CLI, driven through their HTTP
  * APIs. Shows: a declaration reaches exactly its route countries and all compute the same state;
- * an off-route member gets nothing; an unauthorised transition is ineffective everywhere; an
+ * an off-route member gets nothing; a local user's unauthorised action is refused unsigned; an
  * offline member catches up after restart; kill -9 loses nothing acknowledged.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -81,14 +81,30 @@ describe('a federation of four real nodes', () => {
     await converged(['CN', 'KZ', 'UZ'], 4)
   }, 60_000)
 
-  it('an unauthorised transition is kept, ineffective, identically everywhere (THREATS 16)', async () => {
+  it('an unauthorised action of a local user is refused and never signed (issue 11): a KZ write-off of a CN transit', async () => {
     const kz = byCountry('KZ')
-    const r = await kz.post<{ entryId: string }>(`/v1/transits/${MRN}/actions/write-off`, body('WrittenOff'))
-    expect(r.status).toBe(201)
-    const doc = await converged(['CN', 'KZ', 'UZ'], 5)
-    const entry = doc.state.entries.find((e) => e.id === r.body.entryId)
-    expect(entry?.effect).toMatchObject({ effective: false, code: 'not-authorised' })
+    const r = await kz.post<{ error: { code: string; message: string; details: { reason?: string } } }>(`/v1/transits/${MRN}/actions/write-off`, body('WrittenOff'))
+    expect(r.status, JSON.stringify(r.body)).toBe(403)
+    expect(r.body.error.code).toBe('NODE_FORBIDDEN')
+    expect(r.body.error.details.reason).toBe('not-authorised')
+    expect(r.body.error.message).toContain('nothing was signed')
+    // Nothing was stored or sent: every node still holds the same 4 entries, none a write-off.
+    const doc = await converged(['CN', 'KZ', 'UZ'], 4)
+    expect(doc.state.entries.map((e) => e.type)).not.toContain('WrittenOff')
     expect(doc.status).toBe('released')
+  }, 60_000)
+
+  it('the entries the route members hold are shown with their signed receipts (issue 11)', async () => {
+    const cn = byCountry('CN')
+    const r = await cn.get<{ documentId: string; receipts: { peer: string; entryIds: string[]; verified: boolean }[] }>(`/v1/documents/${MRN}/receipts`)
+    expect(r.status).toBe(200)
+    const peers = new Set(r.body.receipts.map((x) => x.peer))
+    expect(peers.has('KZ')).toBe(true)
+    expect(r.body.receipts.every((x) => x.verified)).toBe(true)
+    const held = new Set(r.body.receipts.filter((x) => x.peer === 'KZ').flatMap((x) => x.entryIds))
+    const own = (await docAt(cn))!.state.entries.filter((e) => ['DeclarationLodged', 'DeclarationAccepted', 'ReleasedForTransit'].includes(e.type)).map((e) => e.id)
+    for (const id of own) expect(held.has(id), `KZ's receipt for ${id.slice(0, 12)}`).toBe(true)
+    expect((await byCountry('KG').get(`/v1/documents/${MRN}/receipts`)).status).toBe(404)
   }, 60_000)
 
   it('kill -9 right after an acknowledgement loses nothing', async () => {
@@ -99,7 +115,7 @@ describe('a federation of four real nodes', () => {
     await uz.start()
     const doc = await docAt(uz)
     expect(doc?.state.entries.map((e) => e.id)).toContain(r.body.entryId)
-    await converged(['CN', 'KZ', 'UZ'], 6)
+    await converged(['CN', 'KZ', 'UZ'], 5)
   }, 60_000)
 })
 

@@ -3,7 +3,7 @@
  * each entry's verdict, the bundle for `sis log verify`, and the delivery receipts. Mounted at
  * /v1/documents; a kind may mount them again under a path of its own.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { NodeService } from '../service.ts'
 import { ROLES } from './auth.ts'
 import { found } from './route-kit.ts'
