@@ -106,9 +106,11 @@ describe('metrics and OpenAPI', () => {
     const doc = await body(await fetch(`${api.url}/openapi.json`))
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/admin/tokens', '/v1/admin/tokens/{id}', '/v1/backup', '/v1/events', '/v1/guarantees', '/v1/membership', '/v1/outbox',
+      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/admin/tokens', '/v1/admin/tokens/{id}', '/v1/backup',
+      '/v1/documents/{documentId}', '/v1/documents/{documentId}/bundle', '/v1/documents/{documentId}/log', '/v1/documents/{documentId}/receipts',
+      '/v1/events', '/v1/guarantees', '/v1/membership', '/v1/outbox',
       '/v1/outbox/retry', '/v1/search', '/v1/status', '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
-      '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log',
+      '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log', '/v1/transits/{documentId}/receipts',
     ])
     expect(doc.paths['/v1/membership'].post['x-roles']).toEqual(['admin'])
     expect(doc.paths['/v1/backup'].get['x-roles']).toEqual(['admin'])
@@ -120,9 +122,20 @@ describe('metrics and OpenAPI', () => {
     expect(lodge['x-roles']).toEqual(['officer', 'integration'])
     expect(Object.keys(lodge.requestBody.content)).toEqual(['application/json', 'application/xml'])
     expect(Object.keys(lodge.responses)).toEqual(['201', '400', '401', '403', '409', '413', '415', '500', '503'])
+    const guarantee = doc.paths['/v1/guarantees'].post
+    expect(guarantee['x-roles']).toEqual(['officer', 'integration'])
+    expect(Object.keys(guarantee.requestBody.content)).toEqual(['application/json'])
+    expect(Object.keys(doc.paths['/v1/transits/{documentId}/actions/{action}'].post.responses)).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '500', '503'])
+    for (const base of ['/v1/documents', '/v1/transits']) {
+      for (const sub of ['', '/log', '/bundle', '/receipts']) expect(doc.paths[`${base}/{documentId}${sub}`].get['x-roles'], base + sub).toEqual(['admin', 'integration', 'officer', 'trader'])
+    }
+    // The document routes are mounted twice: each mount has its own operationIds.
+    const operationIds = Object.values(doc.paths).flatMap((path) => Object.values(path as Record<string, { operationId: string }>).map((op) => op.operationId))
+    expect(new Set(operationIds).size).toBe(operationIds.length)
+    expect(doc.paths['/v1/documents/{documentId}/receipts'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ReceiptsView' })
     expect(doc.paths['/health/ready'].get.security).toEqual([])
     const search = doc.paths['/v1/search'].get.parameters.map((p: { name: string }) => p.name)
-    expect(search).toEqual(['mrn', 'lrn', 'status', 'office', 'trader', 'vehicle', 'container', 'from', 'to', 'limit'])
+    expect(search).toEqual(['mrn', 'lrn', 'office', 'trader', 'vehicle', 'container', 'grn', 'kind', 'status', 'from', 'to', 'limit'])
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? []
     expect(refs.length).toBeGreaterThan(5)
     for (const ref of refs) {

@@ -2,7 +2,8 @@
 // routes' bodies and queries, and the mapping of SisError codes to statuses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SisError } from '../../protocol/errors.ts'
-import { allocateMrn } from '../../protocol/codes/index.ts'
+import { NodeError } from '../errors.ts'
+import { allocateGrn, allocateMrn } from '../../protocol/codes/index.ts'
 import { createAuthenticator, hashToken } from './auth.ts'
 import { statusForCode } from './errors.ts'
 import { PRINCIPALS, auth, record, startTestApi } from './fake-service.testkit.ts'
@@ -85,26 +86,37 @@ describe('scope', () => {
     expect(other.status).toBe(404)
     expect(unknown.status).toBe(404)
     expect(other.body.error.message.replace(OTHER, 'ID')).toBe(unknown.body.error.message.replace('25KZ0000000000099Z', 'ID'))
-    for (const sub of ['log', 'bundle']) expect((await call(`/v1/transits/${OTHER}/${sub}`, { headers: auth('trader') })).status).toBe(404)
+    for (const base of ['/v1/transits', '/v1/documents']) {
+      expect((await call(`${base}/${OTHER}`, { headers: auth('trader') })).status).toBe(404)
+      for (const sub of ['log', 'bundle', 'receipts']) expect((await call(`${base}/${OTHER}/${sub}`, { headers: auth('trader') })).status).toBe(404)
+    }
+    expect((await call(`/v1/documents/${MINE}`, { headers: auth('trader') })).body.documentId).toBe(MINE)
     const found = await call('/v1/search', { headers: auth('trader') })
     expect(found.body.map((d: { documentId: string }) => d.documentId)).toEqual([MINE])
     expect(api.service.calls.at(-1)?.principal).toEqual(PRINCIPALS.trader)
   })
 
-  it('serves the log and the tar bundle', async () => {
-    const log = await call(`/v1/transits/${MINE}/log`, { headers: auth('officer') })
-    expect(log.body.entries[0]).toMatchObject({ type: 'DeclarationLodged', verified: true })
-    const bundle = await call(`/v1/transits/${MINE}/bundle`, { headers: auth('officer') })
-    expect(bundle.headers.get('content-type')).toBe('application/x-tar')
-    expect(bundle.headers.get('content-disposition')).toBe(`attachment; filename="${MINE}.tar"`)
-    expect(bundle.body).toBe(`tar of ${MINE}`)
-    expect(bundle.headers.get('cache-control')).toBe('no-store')
+  it('serves the log, the tar bundle and the receipts, under /v1/documents and /v1/transits alike', async () => {
+    for (const base of ['/v1/transits', '/v1/documents']) {
+      const log = await call(`${base}/${MINE}/log`, { headers: auth('officer') })
+      expect(log.body.entries[0]).toMatchObject({ type: 'DeclarationLodged', verified: true })
+      const bundle = await call(`${base}/${MINE}/bundle`, { headers: auth('officer') })
+      expect(bundle.headers.get('content-type')).toBe('application/x-tar')
+      expect(bundle.headers.get('content-disposition')).toBe(`attachment; filename="${MINE}.tar"`)
+      expect(bundle.body).toBe(`tar of ${MINE}`)
+      expect(bundle.headers.get('cache-control')).toBe('no-store')
+      const receipts = await call(`${base}/${MINE}/receipts`, { headers: auth('officer') })
+      expect(receipts.status).toBe(200)
+      expect(receipts.body).toMatchObject({ documentId: MINE, receipts: [{ peer: 'UZ', verified: true, entryIds: ['e'.repeat(64)] }] })
+    }
   })
 
   it('400 for a malformed document id', async () => {
-    const r = await call('/v1/transits/bad%20id', { headers: auth('officer') })
-    expect(r.status).toBe(400)
-    expect(r.body.error).toMatchObject({ code: 'API_BAD_REQUEST', details: { field: 'path.documentId' } })
+    for (const path of ['/v1/transits/bad%20id', '/v1/documents/bad%20id/receipts']) {
+      const r = await call(path, { headers: auth('officer') })
+      expect(r.status).toBe(400)
+      expect(r.body.error).toMatchObject({ code: 'API_BAD_REQUEST', details: { field: 'path.documentId' } })
+    }
   })
 })
 
@@ -115,10 +127,10 @@ describe('writing', () => {
     expect(r.status).toBe(201)
     expect(r.body).toEqual({ documentId: id, entryId: 'e'.repeat(64), status: 'lodged' })
     expect(r.headers.get('location')).toBe(`/v1/transits/${id}`)
-    expect(api.service.calls.at(-1)).toMatchObject({ method: 'lodge', principal: PRINCIPALS.officer, args: [{ xml: DECLARATION(id) }] })
+    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', principal: PRINCIPALS.officer, args: ['transit', 'lodge', { xml: DECLARATION(id) }] })
     const j = await call('/v1/transits', json('integration', { declaration: { documentId: 'J1' } }))
     expect(j.status).toBe(201)
-    expect(api.service.calls.at(-1)?.args).toEqual([{ json: { documentId: 'J1' } }])
+    expect(api.service.calls.at(-1)?.args).toEqual(['transit', 'lodge', { json: { documentId: 'J1' } }])
     expect((await call('/v1/transits', xml('integration', DECLARATION('T2'), 'text/xml; charset=utf-8'))).status).toBe(201)
   })
 
@@ -139,13 +151,37 @@ describe('writing', () => {
     const r = await call(`/v1/transits/${MINE}/actions/accept`, json('officer', { decision: 'ok' }))
     expect(r.status).toBe(201)
     expect(r.body.status).toBe('accepted')
-    expect(api.service.calls.at(-1)).toMatchObject({ method: 'act', args: [MINE, 'accept', { decision: 'ok' }] })
+    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', args: ['transit', 'act', { documentId: MINE, action: 'accept', body: { decision: 'ok' } }] })
     const before = api.service.calls.length
     expect((await call(`/v1/transits/${OTHER}/actions/accept`, json('officer', {}))).status).toBe(404)
     expect(api.service.calls.length).toBe(before)
     const unknownAction = await call(`/v1/transits/${MINE}/actions/teleport`, json('officer', {}))
     expect(unknownAction.body.error).toMatchObject({ code: 'API_BAD_REQUEST', details: { field: 'path.action' } })
     expect((await call(`/v1/transits/${MINE}/actions/release`, xml('officer', '<a/>'))).status).toBe(415)
+  })
+
+  it('passes a diversion of a transit not held here to the service; its "not found" reads as any other', async () => {
+    const absent = allocateMrn({ year: 2025, country: 'UZ', serial: '000000000077', procedure: 'A' })
+    api.service.failNext(new NodeError('NODE_NOT_FOUND', `no transit ${absent} at its country of departure`, { documentId: absent }))
+    const r = await call(`/v1/transits/${absent}/actions/diversion`, json('officer', { office: 'KZB00100' }))
+    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', args: ['transit', 'act', { documentId: absent, action: 'diversion', body: { office: 'KZB00100' } }] })
+    const unknown = await call(`/v1/transits/25KZ0000000000099Z/actions/accept`, json('officer', {}))
+    expect(r.status).toBe(404)
+    expect(r.body).toEqual({ error: { ...unknown.body.error, message: unknown.body.error.message.replace('25KZ0000000000099Z', absent), details: { documentId: absent } } })
+  })
+
+  it('registers a guarantee through its own route, JSON only, and locates it among the documents', async () => {
+    const r = await call('/v1/guarantees', json('integration', { guarantee: { Guarantee: { GRN: '25KZ650000000007Z' } } }))
+    expect(r.status).toBe(201)
+    expect(r.body).toEqual({ documentId: '25KZ650000000007Z', entryId: 'd'.repeat(64), status: 'registered' })
+    expect(r.headers.get('location')).toBe('/v1/documents/25KZ650000000007Z')
+    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', principal: PRINCIPALS.integration, args: ['guarantee', 'register', { Guarantee: { GRN: '25KZ650000000007Z' } }] })
+    expect((await call('/v1/documents/25KZ650000000007Z', { headers: auth('admin') })).body).toMatchObject({ kind: 'guarantee', index: { keys: { grn: ['25KZ650000000007Z'] } } })
+    const before = api.service.calls.length
+    expect((await call('/v1/guarantees', json('trader', { guarantee: {} }))).status).toBe(403)
+    expect((await call('/v1/guarantees', xml('officer', '<GuaranteeRegistered/>'))).status).toBe(415)
+    expect((await call('/v1/guarantees', json('officer', { other: {} }))).body.error.code).toBe('API_BAD_REQUEST')
+    expect(api.service.calls.length).toBe(before)
   })
 
   it.each([
@@ -172,9 +208,12 @@ describe('search', () => {
   it('passes a normalised query: UTC bounds and a default limit', async () => {
     const r = await call(`/v1/search?mrn=${MINE}&office=KZB00100&from=2025-03-01T12:00:00%2B05:00&status=lodged`, { headers: auth('admin') })
     expect(r.status).toBe(200)
-    expect(api.service.calls.at(-1)?.args[0]).toEqual({ mrn: MINE, office: 'KZB00100', status: 'lodged', updatedFrom: '2025-03-01T07:00:00.000Z', limit: 100 })
+    expect(api.service.calls.at(-1)?.args[0]).toEqual({ keys: { mrn: MINE, office: 'KZB00100' }, status: 'lodged', updatedFrom: '2025-03-01T07:00:00.000Z', limit: 100 })
     await call('/v1/search?limit=500&container=MSCU1234565', { headers: auth('admin') })
-    expect(api.service.calls.at(-1)?.args[0]).toEqual({ container: 'MSCU1234565', limit: 500 })
+    expect(api.service.calls.at(-1)?.args[0]).toEqual({ keys: { container: 'MSCU1234565' }, limit: 500 })
+    const grn = allocateGrn({ year: 2025, country: 'KZ', serial: '000000000003' })
+    expect((await call(`/v1/search?kind=guarantee&grn=${grn}`, { headers: auth('admin') })).status).toBe(200)
+    expect(api.service.calls.at(-1)?.args[0]).toEqual({ kind: 'guarantee', keys: { grn }, limit: 100 })
   })
 
   it.each([
@@ -187,6 +226,7 @@ describe('search', () => {
     ['from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z', 'API_BAD_REQUEST', 'query.from'],
     [`mrn=${MINE.slice(0, 17)}${MINE.endsWith('0') ? '1' : '0'}`, 'MRN_INVALID', 'query.mrn'],
     ['office=KZ999999', 'CODE_UNKNOWN', 'query.office'],
+    ['kind=declaration', 'API_BAD_REQUEST', 'query.kind'],
   ])('%s → 400 %s', async (q, code, field) => {
     const r = await call(`/v1/search?${q}`, { headers: auth('officer') })
     expect(r.status).toBe(400)

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { SisError } from '../../protocol/errors.ts'
 import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
-import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, Principal, SubmitResult, TransitAction } from '../service.ts'
+import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, Principal, ReceiptsView, SubmitResult } from '../service.ts'
 import type { OutboxItem } from '../storage/types.ts'
 import { encodeBackup } from '../storage/backup.ts'
 import { hashToken } from './auth.ts'
@@ -16,11 +16,16 @@ import { createMetrics } from './metrics.ts'
 import { createApi, startApi } from './server.ts'
 import type { ApiOptions } from './server.ts'
 
-export function record(documentId: string, index: { offices?: string[]; traders?: string[]; status?: string } = {}): DocumentRecord {
+/** A transit (found by its MRN) or a guarantee (by its GRN); keys without values are absent, as the node writes them. */
+export function record(documentId: string, index: { offices?: string[]; traders?: string[]; status?: string; kind?: 'transit' | 'guarantee' } = {}): DocumentRecord {
   const status = index.status ?? 'lodged'
+  const kind = index.kind ?? 'transit'
+  const keys: Record<string, string[]> = { [kind === 'transit' ? 'mrn' : 'grn']: [documentId] }
+  if ((index.offices ?? []).length > 0) keys.office = [...index.offices!]
+  if ((index.traders ?? []).length > 0) keys.trader = [...index.traders!]
   return {
-    documentId, kind: 'transit', audience: ['KZ', 'UZ'], status, stateHash: 'ab'.repeat(32), updatedAt: '2025-03-01T10:00:00.000Z',
-    index: { mrn: documentId, status, offices: index.offices ?? [], traders: index.traders ?? [], vehicles: [], containers: [] },
+    documentId, kind, audience: ['KZ', 'UZ'], status, stateHash: 'ab'.repeat(32), updatedAt: '2025-03-01T10:00:00.000Z',
+    index: { status, keys },
     state: { status },
   }
 }
@@ -33,7 +38,7 @@ export class FakeService implements NodeService {
   ready = true
   #failure: unknown
 
-  /** The next lodge or act throws this. */
+  /** The next command throws this. */
   failNext(error: unknown): void {
     this.#failure = error
   }
@@ -45,39 +50,38 @@ export class FakeService implements NodeService {
   #visible(p: Principal, id: string): DocumentRecord | undefined {
     const d = this.docs.get(id)
     if (d === undefined) return undefined
-    if (p.role === 'officer') return d.index.offices.includes(p.office) ? d : undefined
-    if (p.role === 'trader') return d.index.traders.includes(p.traderId) ? d : undefined
+    if (p.role === 'officer') return (d.index.keys.office ?? []).includes(p.office) ? d : undefined
+    if (p.role === 'trader') return (d.index.keys.trader ?? []).includes(p.traderId) ? d : undefined
     return d
   }
 
-  #write(method: string, p: Principal, args: unknown[]): void {
-    this.calls.push({ method, principal: p, args })
+  /** Recorded as method 'command' with args [kind, name, input]; the transit's lodge and act and the guarantee's register. */
+  async command(p: Principal, kind: string, name: string, input: unknown): Promise<SubmitResult> {
+    this.calls.push({ method: 'command', principal: p, args: [kind, name, input] })
     const failure = this.#failure
     this.#failure = undefined
     if (failure !== undefined) throw failure
-  }
-
-  async lodge(p: Principal, declaration: { xml: string } | { json: unknown }): Promise<SubmitResult> {
-    this.#write('lodge', p, [declaration])
-    const id = 'xml' in declaration
-      ? /<documentId>([^<]+)<\/documentId>/.exec(declaration.xml)?.[1]
-      : (declaration.json as { documentId?: string }).documentId
-    if (id === undefined) throw new SisError('MSG_MISSING_ELEMENT', 'DeclarationLodged/Header/documentId: required element is missing', { field: 'documentId' })
-    const office = p.role === 'officer' ? [p.office] : []
-    this.docs.set(id, record(id, { offices: office }))
-    return { documentId: id, entryId: 'e'.repeat(64), status: 'lodged' }
-  }
-
-  async registerGuarantee(p: Principal, guarantee: unknown): Promise<SubmitResult> {
-    this.#write('registerGuarantee', p, [guarantee])
-    const id = (guarantee as { Guarantee?: { GRN?: string } }).Guarantee?.GRN ?? '26CN650000000007Z'
-    this.docs.set(id, record(id, {}))
-    return { documentId: id, entryId: 'd'.repeat(64), status: 'registered' }
-  }
-
-  async act(p: Principal, documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult> {
-    this.#write('act', p, [documentId, action, body])
-    return { documentId, entryId: 'f'.repeat(64), status: action === 'accept' ? 'accepted' : 'lodged' }
+    const command = `${kind}.${name}`
+    if (command === 'transit.lodge') {
+      const declaration = input as { xml: string } | { json: unknown }
+      const id = 'xml' in declaration
+        ? /<documentId>([^<]+)<\/documentId>/.exec(declaration.xml)?.[1]
+        : (declaration.json as { documentId?: string }).documentId
+      if (id === undefined) throw new SisError('MSG_MISSING_ELEMENT', 'DeclarationLodged/Header/documentId: required element is missing', { field: 'documentId' })
+      const office = p.role === 'officer' ? [p.office] : []
+      this.docs.set(id, record(id, { offices: office }))
+      return { documentId: id, entryId: 'e'.repeat(64), status: 'lodged' }
+    }
+    if (command === 'transit.act') {
+      const { documentId, action } = input as { documentId: string; action: string; body: unknown }
+      return { documentId, entryId: 'f'.repeat(64), status: action === 'accept' ? 'accepted' : 'lodged' }
+    }
+    if (command === 'guarantee.register') {
+      const id = (input as { Guarantee?: { GRN?: string } }).Guarantee?.GRN ?? '26CN650000000007Z'
+      this.docs.set(id, record(id, { kind: 'guarantee', status: 'registered' }))
+      return { documentId: id, entryId: 'd'.repeat(64), status: 'registered' }
+    }
+    throw new Error(`FakeService: no command ${command}`)
   }
 
   async document(p: Principal, id: string): Promise<DocumentRecord | undefined> {
@@ -87,6 +91,11 @@ export class FakeService implements NodeService {
   async log(p: Principal, id: string): Promise<LogView | undefined> {
     if (this.#visible(p, id) === undefined) return undefined
     return { documentId: id, entries: [{ id: 'e'.repeat(64), type: 'DeclarationLodged', author: 'KZ', seq: 1, verified: true, effective: true, xml: '<x/>' }] }
+  }
+
+  async receipts(p: Principal, id: string): Promise<ReceiptsView | undefined> {
+    if (this.#visible(p, id) === undefined) return undefined
+    return { documentId: id, receipts: [{ peer: 'UZ', receivedAt: '2025-03-01T10:00:01.000Z', entryIds: ['e'.repeat(64)], verified: true, xml: '<Receipt/>' }] }
   }
 
   async search(p: Principal, query: SearchQuery): Promise<DocumentRecord[]> {

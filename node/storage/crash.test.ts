@@ -15,6 +15,7 @@ import { Level } from 'level'
 import { afterAll, expect, it } from 'vitest'
 import { CRASH_DOCUMENTS, CRASH_PEERS, parseCrashEntry } from './testing/crash-writer.ts'
 import type { CrashState } from './testing/crash-writer.ts'
+import { decodeDocument } from './codec.ts'
 import { K, components } from './keys.ts'
 import { LevelStore } from './level-store.ts'
 import { indexValues, timeKey } from './validate.ts'
@@ -128,7 +129,7 @@ async function checkStore(folder: string, acked: readonly string[]): Promise<voi
       for (const b of batches.values()) expect(b.count, `batch ${b.run}/${b.batch}`).toBe(b.size)
       const held = new Set(entries.map((e) => e.id))
       for (const id of state.entryIds) expect(held.has(id)).toBe(true)
-      expect((await store.search({ mrn: `MRN-D${d}` })).map((r) => r.documentId)).toEqual([`D${d}`])
+      expect((await store.search({ keys: { mrn: `MRN-D${d}` } })).map((r) => r.documentId)).toEqual([`D${d}`])
     }
     expect(stored.length).toBeGreaterThanOrEqual(acked.length)
     for (const peer of CRASH_PEERS) expect(due.get(peer)!.size).toBe(stored.length)
@@ -146,7 +147,7 @@ async function checkRawKeys(folder: string): Promise<void> {
   try {
     const records = new Map<string, DocumentRecord>()
     for await (const v of db.values({ gte: 'd\x00', lt: 'd\x01' })) {
-      const r = JSON.parse(new TextDecoder().decode(v)) as DocumentRecord
+      const r = decodeDocument(v)
       records.set(r.documentId, r)
     }
     const expected = new Set<string>()

@@ -28,6 +28,15 @@ storeConformance('LevelStore', async () => {
       await again.open()
       return again
     },
+    writeRaw: async (rows) => {
+      await store.close()
+      const raw = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
+      await raw.batch(rows.map(([key, value]) => ({ type: 'put' as const, key, value })), { sync: true })
+      await raw.close()
+      const again = new LevelStore(dir)
+      await again.open()
+      return again
+    },
   }
 })
 

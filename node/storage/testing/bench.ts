@@ -44,7 +44,10 @@ function commitOf(entries: StoredEntry[], documentId: string): CommitBatch {
     document: {
       documentId, kind: 'transit', audience: ['KZ', 'UZ', 'CN'], status: 'released', stateHash: '00'.repeat(32), updatedAt: at,
       state: { entries: entries.length },
-      index: { mrn: documentId, lrn: 'LRN-1', status: 'released', offices: ['KZ000101', 'UZ000101'], traders: ['KZ123456789012'], vehicles: ['123ABC02'], containers: ['MSKU1234565'] },
+      index: {
+        status: 'released',
+        keys: { mrn: [documentId], lrn: ['LRN-1'], office: ['KZ000101', 'UZ000101'], trader: ['KZ123456789012'], vehicle: ['123ABC02'], container: ['MSKU1234565'] },
+      },
     },
     outbox: entries.flatMap((e) => ['UZ', 'CN'].map((peer) => ({ peer, documentId, entryId: e.id, enqueuedAt: at, attempts: 0, nextAttemptAt: at }))),
   }

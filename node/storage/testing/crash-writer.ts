@@ -45,8 +45,12 @@ function batchOf(run: number, batch: number, size: number, clock: number): { ent
     documentId, kind: 'transit', audience: [...CRASH_PEERS], status, stateHash: sha256Hex(new TextEncoder().encode(JSON.stringify(state))),
     updatedAt: at, state,
     index: {
-      mrn: `MRN-${documentId}`, status, offices: [`O${run}`, `O-${batch % 5}`], traders: [`T${batch % 4}`],
-      vehicles: [`V${batch % 3}\x00${run}`], containers: batch % 2 === 0 ? ['C0'] : [],
+      status,
+      keys: {
+        mrn: [`MRN-${documentId}`], office: [`O${run}`, `O-${batch % 5}`], trader: [`T${batch % 4}`],
+        // A key without values is absent, as the node writes it.
+        vehicle: [`V${batch % 3}\x00${run}`], ...(batch % 2 === 0 ? { container: ['C0'] } : {}),
+      },
     },
   }
   const outbox = entries.flatMap((e) => CRASH_PEERS.map((peer): OutboxItem => (
