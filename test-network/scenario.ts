@@ -179,10 +179,13 @@ export class ScenarioRunner {
         const body = exampleBody(ACTION_TYPES[step.action], this.#resolve(step.changes), id)
         // An officer acts when the goods are in front of them, which in a scenario can be a few
         // milliseconds after the previous step: a node that does not hold the document yet
-        // answers 404, and the officer tries again, for up to 15 s.
+        // answers 404, one that does not hold the step before yet (the release, at a border)
+        // refuses with 409 (its rules would judge the entry ineffective, so it signs nothing),
+        // and the officer tries again, for up to 15 s.
         const post = () => n.post<{ entryId: string; status: string }>(`/v1/transits/${encodeURIComponent(id)}/actions/${step.action}`, body)
+        const early = (status: number) => status === 404 || (status === 409 && step.expect === 'effective')
         let r = await post()
-        for (const until = Date.now() + 15_000; r.status === 404 && Date.now() < until;) {
+        for (const until = Date.now() + 15_000; early(r.status) && Date.now() < until;) {
           await new Promise((resolve) => setTimeout(resolve, 50))
           r = await post()
         }

@@ -52,7 +52,7 @@ export function matches(plan: PlannedQuery, d: DocumentRecord): boolean {
   const ix = d.index
   if (q.status !== undefined && ix.status !== q.status) return false
   if (q.kind !== undefined && d.kind !== q.kind) return false
-  for (const [field, value] of Object.entries(q.keys ?? {})) if (!(ix.keys[field] ?? []).includes(value)) return false
+  for (const [field, value] of Object.entries(q.keys ?? {})) if (!((Object.hasOwn(ix.keys, field) ? ix.keys[field] : undefined) ?? []).includes(value)) return false
   const at = timeKey(d.updatedAt, 'document.updatedAt')
   if (plan.from !== undefined && at < plan.from) return false
   if (plan.to !== undefined && at > plan.to) return false
