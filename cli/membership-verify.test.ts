@@ -80,7 +80,7 @@ describe('sis message verify with the federation\'s membership.json', () => {
     writeJson(at('tampered.json'), { ...signed, signatures: tampered })
     const human = sis('message', 'verify', '--membership', at('tampered.json'), early)
     expect(human.status).toBe(1)
-    expect(human.stderr).toMatch(/error MEMBERSHIP_INVALID: .*tampered\.json: .*missing: KZ/)
+    expect(human.stderr).toMatch(/error MEMBERSHIP_INVALID: .*missing: KZ.*tampered\.json/)
     expect(refusal(sis('message', 'verify', '--membership', at('tampered.json'), '--json', early))).toMatchObject({ code: 'MEMBERSHIP_INVALID', details: { missing: 'KZ' } })
     writeJson(at('changed.json'), { ...signed, document: { ...signed.document, quorum: 1 } })
     expect(refusal(sis('message', 'verify', '--membership', at('changed.json'), '--json', early))).toMatchObject({ code: 'MEMBERSHIP_INVALID', details: { missing: 'CN,KZ' } })
