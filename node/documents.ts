@@ -7,7 +7,7 @@ import { audienceOf, computeState, DocumentLog, readAllEntries } from '../protoc
 import type { DocumentState } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
 import { nodeKind } from './kinds/registry.ts'
-import type { DocumentIndex, DocumentRecord, Store } from './storage/types.ts'
+import type { DocumentIndex, DocumentRecord, EntrySlice } from './storage/types.ts'
 
 export interface LoadedDocument {
   readonly log: DocumentLog
@@ -66,13 +66,13 @@ const sizeOf = (doc: LoadedDocument): number => {
  */
 export class DocumentCache {
   readonly #docs = new Map<string, Slot>()
-  readonly #store: Store
+  readonly #store: EntrySlice
   readonly #maxDocuments: number
   readonly #maxBytes: number
   #bytes = 0
   #membership: Membership
 
-  constructor(store: Store, membership: Membership, limits: CacheLimits = {}) {
+  constructor(store: EntrySlice, membership: Membership, limits: CacheLimits = {}) {
     this.#store = store
     this.#membership = membership
     this.#maxDocuments = limits.documents ?? 2000

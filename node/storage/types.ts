@@ -80,9 +80,14 @@ export interface CommitBatch {
   readonly outbox?: readonly OutboxItem[]
 }
 
-export interface Store {
-  open(): Promise<void>
-  close(): Promise<void>
+/**
+ * The store in slices, as its consumers declare what they use (atproto's RepoStorage style):
+ * a module takes the narrowest slice it needs, so another backend (PostgreSQL) implements the
+ * same interfaces and a reader of the code sees at once what a module may touch.
+ */
+
+/** Atomic, synced writes across entries, their document and the outbox. */
+export interface CommitSlice {
   /**
    * Atomic and synced: entries (ignored if already held), the document record with its indexes
    * (replacing the previous record and its index keys), outbox items (each replacing a held item
@@ -96,6 +101,10 @@ export interface Store {
    * documents is what makes ingesting a peer's batch fast.
    */
   commitAll(batches: readonly CommitBatch[]): Promise<void>
+}
+
+/** The signed entries, by id and by document. */
+export interface EntrySlice {
   hasEntry(id: string): Promise<boolean>
   getEntry(id: string): Promise<StoredEntry | undefined>
   /** Several entries by id in one read, undefined where not held (same order as `ids`). */
@@ -106,15 +115,23 @@ export interface Store {
   entriesOf(documentId: string): Promise<StoredEntry[]>
   /** The ids of every entry of a document, in the same order, from the index alone (no values read). */
   entryIdsOf(documentId: string): Promise<string[]>
+}
+
+/** Document records and their search keys. */
+export interface DocumentSlice {
   getDocument(documentId: string): Promise<DocumentRecord | undefined>
   /** Every document record, in documentId order (UTF-8 byte order). */
   documents(): AsyncIterable<DocumentRecord>
   /**
    * Documents matching every given key (each exact, matching any of the document's values of
-   * that key; status is `index.status`, kind the record's kind), newest first: updatedAt descending, then
-   * documentId descending. No key at all lists every document in that order.
+   * that key; status is `index.status`, kind the record's kind), newest first: updatedAt
+   * descending, then documentId descending. No key at all lists every document in that order.
    */
   search(query: SearchQuery): Promise<DocumentRecord[]>
+}
+
+/** What waits for delivery to each peer, and the receipts of what was delivered. */
+export interface OutboxSlice {
   /** Items due for a peer (nextAttemptAt <= now), oldest first. */
   outbox(peer: string, now: string, limit?: number): Promise<OutboxItem[]>
   outboxDepth(): Promise<Record<string, number>>
@@ -131,14 +148,21 @@ export interface Store {
   ackOutbox(peer: string, entryIds: readonly string[], receipt: Receipt): Promise<void>
   /** Receipts by peer, then receivedAt ascending (then the SHA-256 of their bytes). */
   receipts(peer?: string): Promise<Receipt[]>
-  /**
-   * The federation membership documents by version (history kept). Synced. A version is
-   * immutable: the same bytes again are a no-op, different bytes are refused (STORE_CONFLICT).
-   */
+}
+
+/** The federation membership documents by version (history kept). */
+export interface MembershipSlice {
+  /** Synced. A version is immutable: the same bytes again are a no-op, different bytes are refused (STORE_CONFLICT). */
   putMembership(version: number, bytes: Uint8Array): Promise<void>
   latestMembership(): Promise<{ version: number; bytes: Uint8Array } | undefined>
   /** One version of the history (entries signed under an older membership are checked against it). */
   getMembership(version: number): Promise<Uint8Array | undefined>
+}
+
+/** The whole store: every slice, opened and closed as one, with an optional snapshot for backups. */
+export interface Store extends CommitSlice, EntrySlice, DocumentSlice, OutboxSlice, MembershipSlice {
+  open(): Promise<void>
+  close(): Promise<void>
   /**
    * Every key and value as of one instant (a consistent snapshot, in key order), in batches:
    * what a backup holds. Stores that cannot take one (the in-memory one) leave it out.
