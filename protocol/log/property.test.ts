@@ -1,6 +1,7 @@
 /**
  * L12: every node holding the same entries computes the same state, whatever order they arrived
- * in. fast-check generates random documents: random authors and entry types (so many entries are
+ * in, for every registered document kind. fast-check generates random documents of each kind
+ * (opened by its rank-0 type, then its other logged types): random authors and entry types (so many entries are
  * unauthorised or fail their preconditions), random parents (concurrency), equivocations (an
  * author signing two entries at one seq) and forged entries (tampered bytes, refused at intake),
  * then delivers them in random orders to fresh logs and compares the state hashes.
@@ -9,32 +10,43 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { computeState, DocumentLog, readEntry } from './index.ts'
 import { isSisError } from '../errors.ts'
-import { exampleMessage, EXAMPLE_CONTEXT } from '../messages/index.ts'
+import { KINDS, isDirected } from '../kinds/index.ts'
+import type { AnyKind } from '../kinds/index.ts'
+import { exampleMessage } from '../messages/index.ts'
 import type { MessageTypeName } from '../messages/index.ts'
 import { DocumentWriter, testMembership } from '../testing/federation.ts'
 import type { WrittenEntry } from '../testing/federation.ts'
 
 const membership = testMembership()
 const AUTHORS = ['CN', 'KZ', 'UZ', 'KG'] as const
-const TYPES = ['DeclarationAmended', 'DeclarationAccepted', 'DeclarationRejected', 'InvalidationRequested', 'InvalidationDecided', 'ReleasedForTransit', 'BorderPassageRecorded', 'IncidentRecorded', 'DiversionRequested', 'ArrivalNotified', 'ArrivalAdvised', 'ControlResultsRecorded', 'WrittenOff', 'DisputeResolved'] as const satisfies readonly MessageTypeName[]
 
-interface Step { author: (typeof AUTHORS)[number]; type: (typeof TYPES)[number]; parents: number[]; equivocate: boolean; tamper: boolean }
+interface Step { author: (typeof AUTHORS)[number]; type: MessageTypeName; parents: number[]; equivocate: boolean; tamper: boolean }
 
-const step = fc.record({
+/** A kind's opening type (rank 0) and its other logged types, and the id its examples use. */
+function shapeOf(kind: AnyKind): { opener: MessageTypeName; types: MessageTypeName[]; documentId: string } {
+  const logged = (Object.keys(kind.messages) as MessageTypeName[]).filter((t) => !isDirected(t))
+  const opener = logged.find((t) => kind.ranks[t] === 0)
+  if (opener === undefined) throw new Error(`kind ${kind.name} has no opening type of rank 0`)
+  return { opener, types: logged.filter((t) => t !== opener), documentId: exampleMessage(opener).Header.documentId }
+}
+
+const step = (types: readonly MessageTypeName[]) => fc.record({
   author: fc.constantFrom(...AUTHORS),
-  type: fc.constantFrom(...TYPES),
+  type: fc.constantFrom(...types),
   parents: fc.array(fc.nat(), { maxLength: 3 }),
   equivocate: fc.nat(5).map((n) => n === 0),
   tamper: fc.nat(9).map((n) => n === 0),
 })
 
-function build(steps: Step[]): Uint8Array[] {
-  const w = new DocumentWriter(EXAMPLE_CONTEXT.mrn)
+function build(kind: AnyKind, steps: Step[]): Uint8Array[] {
+  const { opener, documentId } = shapeOf(kind)
+  const w = new DocumentWriter(documentId)
   const byAuthor = new Map<string, WrittenEntry[]>()
   const all: WrittenEntry[] = []
-  const lodged = w.write('DeclarationLodged', 'CN', exampleMessage('DeclarationLodged'))
+  const opening = exampleMessage(opener)
+  const lodged = w.write(opener, opening.Header.authorCountry, opening)
   all.push(lodged)
-  byAuthor.set('CN', [lodged])
+  byAuthor.set(opening.Header.authorCountry, [lodged])
   const out: Uint8Array[] = [lodged.bytes]
   for (const s of steps) {
     const mine = byAuthor.get(s.author) ?? []
@@ -57,8 +69,8 @@ function build(steps: Step[]): Uint8Array[] {
   return out
 }
 
-function stateAfter(entries: Uint8Array[], order: number[]): string {
-  const log = new DocumentLog(EXAMPLE_CONTEXT.mrn)
+function stateAfter(documentId: string, entries: Uint8Array[], order: number[]): string {
+  const log = new DocumentLog(documentId)
   for (const i of order) {
     try {
       log.add(readEntry(entries[i]!, membership))
@@ -73,17 +85,18 @@ function orderFrom(keys: number[], n: number): number[] {
   return [...Array(n).keys()].sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b)
 }
 
-describe('state is a pure function of the set of entries (L12)', () => {
+describe.each(KINDS.map((k) => [k.name, k] as const))('state is a pure function of the set of entries (L12): %s', (_name, kind) => {
   it('every delivery order of a random document gives the same state hash', () => {
+    const { documentId, types } = shapeOf(kind)
     fc.assert(fc.property(
-      fc.array(step, { minLength: 1, maxLength: 14 }),
+      fc.array(step(types), { minLength: 1, maxLength: 14 }),
       fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
       fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
       (steps, k1, k2) => {
-        const entries = build(steps)
-        const inOrder = stateAfter(entries, [...entries.keys()])
-        expect(stateAfter(entries, orderFrom(k1, entries.length))).toBe(inOrder)
-        expect(stateAfter(entries, orderFrom(k2, entries.length))).toBe(inOrder)
+        const entries = build(kind, steps)
+        const inOrder = stateAfter(documentId, entries, [...entries.keys()])
+        expect(stateAfter(documentId, entries, orderFrom(k1, entries.length))).toBe(inOrder)
+        expect(stateAfter(documentId, entries, orderFrom(k2, entries.length))).toBe(inOrder)
       },
     ), { numRuns: 60, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) })
   }, 120_000)
