@@ -6,7 +6,9 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { allocateGrn, allocateMrn } from '../codes/index.ts'
-import type { MessageTypeName } from './catalogue/index.ts'
+import { CATALOGUE } from './catalogue/index.ts'
+import type { MessageDefinition, MessageTypeName } from './catalogue/index.ts'
+import { kindOfType } from '../kinds/registry.ts'
 import type { Header } from './header.ts'
 import type { Message } from './schema.ts'
 import type { LangText } from './types/complex.ts'
@@ -107,7 +109,7 @@ const transitOp = { MRN }
 const atDeparture = { referenceNumber: EXAMPLE_CONTEXT.departure }
 const atDestination = { referenceNumber: EXAMPLE_CONTEXT.destination }
 
-const EXAMPLES: { [T in MessageTypeName]: () => Message<T> } = {
+const EXAMPLES: { [T in MessageTypeName]?: () => Message<T> } = {
   DeclarationLodged: () => ({
     Header: header('DeclarationLodged', 'CN', 1, { at: '2026-11-23T08:00:00Z' }),
     ...declaration(),
@@ -247,7 +249,13 @@ const EXAMPLES: { [T in MessageTypeName]: () => Message<T> } = {
   }),
 }
 
-/** A fresh, valid example message of the given type. */
+/** A fresh, valid example message of the given type (from this story, else from its definition). */
 export function exampleMessage<T extends MessageTypeName>(type: T): Message<T> {
-  return EXAMPLES[type]()
+  const made = EXAMPLES[type]
+  if (made !== undefined) return made()
+  const own = (CATALOGUE[type] as MessageDefinition).example?.()
+  if (own === undefined) throw new Error(`message type ${type} has no example`)
+  const body = structuredClone(own.body) as Record<string, unknown>
+  const docId = kindOfType(type)?.identifier.documentIdOf(body)
+  return { Header: header(type, own.author, 1, { at: '2026-11-23T08:00:00Z', ...(docId === undefined ? {} : { docId }) }), ...body } as unknown as Message<T>
 }

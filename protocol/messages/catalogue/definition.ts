@@ -31,6 +31,12 @@ export interface MessageDefinition<Body extends z.ZodRawShape = z.ZodRawShape, T
   readonly rules: readonly string[]
   /** Checks the rules that can be checked on the message alone (a method, so bivariant). */
   check?(message: z.output<z.ZodObject<Body>>): RuleViolation[]
+  /**
+   * A valid example (its author and body; the header is made alike for every example), for the
+   * examples, the docs and the tests. The first kinds' examples, one story told across them,
+   * are in protocol/messages/examples.ts; a kind added later gives its own here.
+   */
+  example?(): { readonly author: string; readonly body: z.input<z.ZodObject<Body>> }
 }
 
 export function defineMessage<const Type extends string, Body extends z.ZodRawShape>(def: MessageDefinition<Body, Type>): MessageDefinition<Body, Type> {
