@@ -100,6 +100,13 @@ describe('sis on a running federation', () => {
     const verified = sis('log', 'verify', tar, '--membership', join(base, 'membership.json'))
     expect(verified.status, verified.stdout + verified.stderr).toBe(0)
     expect(verified.stdout).toMatch(/status\s+released/)
+    // Which member holds which entry, with the receipt's signature checked (issue 11).
+    const receipts = sis('transit', 'receipts', MRN, '--data', cn.dir, '--token', cn.token, '--lang', 'ru')
+    expect(receipts.status, receipts.stderr).toBe(0)
+    expect(receipts.stdout).toMatch(/KZ\s+\S+\s+.*проверена/)
+    const held = sisJson<{ receipts: { peer: string; entryIds: string[]; verified: boolean }[] }>(0, 'transit', 'receipts', MRN, '--data', cn.dir, '--token', cn.token)
+    expect(new Set(held.receipts.filter((r) => r.peer === 'KZ').flatMap((r) => r.entryIds)).size).toBe(3)
+    expect(held.receipts.every((r) => r.verified)).toBe(true)
     const missing = sis('transit', 'show', '26CN652100000099J1', '--data', kz.dir, '--token', kz.token)
     expect(missing.status).toBe(1)
     expect(missing.stderr).toContain('sis transit search')

@@ -5,7 +5,7 @@
 import { Argument } from 'commander'
 import type { Command } from 'commander'
 import { TRANSIT_ACTIONS } from '../../node/service.ts'
-import type { LogView, SubmitResult } from '../../node/service.ts'
+import type { LogView, ReceiptsView, SubmitResult } from '../../node/service.ts'
 import type { DocumentRecord } from '../../node/storage/types.ts'
 import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'
 import { examples, nodeContext, withNode } from '../command-kit.ts'
@@ -92,6 +92,19 @@ export function registerTransitCommands(program: Command): void {
       ctx.out.result(table([t('col.seq'), t('col.type'), t('col.author'), t('col.entry'), t('col.effect')], v.entries.map((e) => [
         String(e.seq), e.type, e.author, e.id.slice(0, 16), e.effective ? paint.ok(t('value.effective')) : paint.bad(e.reason ?? t('value.ineffective')),
       ]), ['right']), v)
+    })
+
+  withNode(transit.command('receipts')
+    .description('which member holds which entry of a transit, since when: its signed delivery receipts, each checked against the member\'s pinned key')
+    .argument('<mrn>', 'the document\'s MRN'))
+    .addHelpText('after', examples('sis transit receipts 26CN652100000042J8 --data /var/lib/sis/cn', 'sis transit receipts 26CN652100000042J8 --data /var/lib/sis/cn --json | jq \'.receipts[] | {peer, entryIds}\''))
+    .action(async (mrn: string, opts: NodeOpts) => {
+      const ctx = nodeContext(opts)
+      const { t, paint } = ctx
+      const v = await ctx.client.get<ReceiptsView>(`/v1/documents/${enc(mrn)}/receipts`)
+      ctx.out.result(table([t('col.peer'), t('col.receivedAt'), t('col.entries'), t('col.signature')], v.receipts.map((r) => [
+        r.peer, r.receivedAt, r.entryIds.map((id) => id.slice(0, 12)).join(' '), r.verified ? paint.ok(t('value.verified')) : paint.bad(r.reason ?? ''),
+      ])), v)
     })
 
   withNode(transit.command('act')
