@@ -29,3 +29,12 @@ export function exampleBody(type: MessageTypeName, changes: Record<string, unkno
   }
   return JSON.parse(JSON.stringify(body)) as Record<string, unknown>
 }
+
+/**
+ * The guarantee the example declarations name (EXAMPLE_CONTEXT.grn, issued by China), as the
+ * body of POST /v1/guarantees with its GRN kept: registered at its issuer before such a
+ * transit is accepted, it lets the issuer reserve and record the coverage a release needs.
+ */
+export function exampleGuaranteeBody(referenceAmount = '10000000.00'): Record<string, unknown> {
+  return exampleBody('GuaranteeRegistered', { Guarantee: { referenceAmount } })
+}

@@ -15,7 +15,7 @@ import { CAREC_COUNTRY_CODES } from '../protocol/codes/index.ts'
 import { TRANSIT_ACTIONS } from '../node/service.ts'
 import { ACTION_MESSAGE_TYPES as ACTION_TYPES } from '../protocol/messages/index.ts'
 import { actByzantine } from './byzantine.ts'
-import { exampleBody } from './bodies.ts'
+import { exampleBody, exampleGuaranteeBody } from './bodies.ts'
 import type { ByzantineRecord } from './byzantine.ts'
 import { eventually } from '../node/testing/helpers.ts'
 import type { TestNetwork, TestNode } from './network.ts'
@@ -91,6 +91,8 @@ export class ScenarioRunner {
   readonly #net: TestNetwork
   readonly #say: Narrator
   readonly #transits = new Map<string, string>()
+  /** Whether the examples' guarantee is registered at its issuer in this run. */
+  #exampleGuarantee = false
   /** Entries acknowledged with 201, per transit alias, with what they must turn out to be. */
   readonly #acked = new Map<string, { id: string; by: string; expect: 'effective' | 'ineffective' }[]>()
   readonly #byzantine: ByzantineRecord[] = []
@@ -154,6 +156,7 @@ export class ScenarioRunner {
       case 'declare': {
         const n = net.node(step.at)
         const body = exampleBody('DeclarationLodged', this.#resolve(step.changes))
+        await this.#registerExampleGuarantee(body, t0)
         const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/transits', { declaration: body })
         if (r.status !== 201) throw new Error(`${step.at} refused the declaration: ${r.status} ${JSON.stringify(r.body)}`)
         this.#transits.set(step.as, r.body.documentId)
@@ -240,6 +243,23 @@ export class ScenarioRunner {
         return
       }
     }
+  }
+
+  /**
+   * A declaration that names the examples' guarantee (a scenario that registers none of its own)
+   * gets it registered at its issuer first, with room for many transits, as a real guarantee is
+   * registered before the declarations that use it: the issuer's node then reserves and records
+   * the coverage that each release needs (L11).
+   */
+  async #registerExampleGuarantee(declaration: Record<string, unknown>, t0: number): Promise<void> {
+    const grn = (exampleGuaranteeBody().Guarantee as { GRN: string }).GRN
+    const named = JSON.stringify(declaration.Guarantee ?? []).includes(`"${grn}"`)
+    const issuer = grn.slice(2, 4)
+    if (this.#exampleGuarantee || !named || !this.#net.nodes.some((n) => n.country === issuer)) return
+    const r = await this.#net.node(issuer).post<{ documentId: string }>('/v1/guarantees', { guarantee: exampleGuaranteeBody() })
+    if (r.status !== 201) throw new Error(`${issuer} refused the examples' guarantee: ${r.status} ${JSON.stringify(r.body)}`)
+    this.#exampleGuarantee = true
+    this.#say(`   [${issuer}] the examples' guarantee registered: GRN ${r.body.documentId} (${ms(t0)})`)
   }
 
   #ack(alias: string, id: string, by: string, expect: 'effective' | 'ineffective'): void {
