@@ -16,6 +16,7 @@ const GENERIC = [
   'node/replication.ts', 'node/documents.ts', 'node/authoring.ts', 'node/storage/types.ts', 'node/storage/search.ts', 'node/storage/validate.ts',
   'node/storage/level-store.ts', 'node/storage/memory-store.ts', 'node/storage/keys.ts',
   'node/api/document-routes.ts', 'node/api/search-params.ts', 'node/api/route-kit.ts', 'node/kinds/kind.ts', 'node/kinds/scope.ts',
+  'node/node.ts', 'node/handlers', 'node/membership.ts', 'node/access.ts', 'node/operations.ts', 'node/writer.ts', 'node/reader.ts', 'node/scheduler.ts',
 ]
 
 /** What would name a kind: its name, its identifier's name and its message types. */
