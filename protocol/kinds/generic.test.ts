@@ -13,7 +13,7 @@ const ROOT = join(import.meta.dirname, '..', '..')
 /** The generic core: folders (every .ts file below, tests and testkits included) and files. */
 const GENERIC = [
   'protocol/log', 'protocol/messages/catalogue/definition.ts', 'protocol/messages/header.ts', 'protocol/kinds/kind.ts',
-  'node/replication.ts', 'node/documents.ts', 'node/authoring.ts', 'node/storage/types.ts', 'node/storage/search.ts', 'node/storage/validate.ts',
+  'node/replication', 'node/replication.ts', 'node/documents.ts', 'node/authoring.ts', 'node/storage/types.ts', 'node/storage/search.ts', 'node/storage/validate.ts',
   'node/storage/level-store.ts', 'node/storage/memory-store.ts', 'node/storage/keys.ts',
   'node/api/document-routes.ts', 'node/api/search-params.ts', 'node/api/route-kit.ts', 'node/kinds/kind.ts', 'node/kinds/scope.ts',
   'node/node.ts', 'node/handlers', 'node/membership.ts', 'node/access.ts', 'node/operations.ts', 'node/writer.ts', 'node/reader.ts', 'node/scheduler.ts',
