@@ -20,7 +20,7 @@ import { verifyWebhook } from '../adapters/webhook/signature.ts'
 import { readNodeConfig } from '../node/data-folder.ts'
 import { exampleMessage } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
-import { eventually, TestNetwork } from '../test-network/index.ts'
+import { eventually, exampleGuaranteeBody, TestNetwork } from '../test-network/index.ts'
 import { AdapterHost, InProcessNodeClient } from './adapter-host.ts'
 import { DATA_FILES, NodeFile } from '../node/config.ts'
 import { SisNode } from '../node/node.ts'
@@ -64,6 +64,8 @@ describe('adapters inside a real node (in process)', () => {
     // No peers: entries wait in the outbox, which is all these tests need of replication.
     const transport = { handle: () => undefined, request: () => Promise.reject(new Error('no peers')), connectedMembers: () => [], start: async () => undefined, stop: async () => undefined, onMemberConnected: () => undefined }
     await node.start({ transport, logger: pino({ level: 'silent' }) })
+    // The guarantee the declarations name, registered by its issuer (this node) first (L11).
+    await node.command({ role: 'integration', name: 'test' }, 'guarantee', 'register', exampleGuaranteeBody())
   })
   afterAll(async () => { await node.stop() })
 
@@ -101,7 +103,8 @@ describe('adapters inside a real node (in process)', () => {
 
     sub.close()
     const seen = events.length
-    await client.act(mrn, 'release', body('ReleasedForTransit', mrn))
+    // Once this node, the guarantee's issuer, has recorded the coverage (just after acceptance).
+    await eventually('the release', () => client.act(mrn, 'release', body('ReleasedForTransit', mrn)), 15_000)
     await new Promise((r) => setTimeout(r, 50))
     expect(events.length).toBe(seen)
   })
@@ -196,6 +199,9 @@ describe('a real node process with a file-drop adapter in its node.json', () => 
       writeFileSync(configPath, JSON.stringify({ ...file, adapters: [{ kind: 'file-drop', name: 'asycuda', folder: 'drop', format: 'ncts', pollMs: 100 }] }, null, 2))
       // One process is enough: the other members are in the membership, and CN's entries for them wait in its outbox.
       await cn.start()
+      // The guarantee the national declaration names (the examples' one), registered by CN first.
+      const g = await cn.post<{ documentId: string }>('/v1/guarantees', { guarantee: exampleGuaranteeBody() })
+      expect(g.status).toBe(201)
       const drop = join(cn.dir, 'drop')
       const lrn = `XJ-${Date.now().toString(36).toUpperCase()}`
       const edi = readFileSync(join(import.meta.dirname, '..', 'adapters', 'edifact', 'samples', 'cusdec-declaration.edi'), 'utf8').replaceAll('XJ-2026-000042', lrn)
@@ -211,10 +217,14 @@ describe('a real node process with a file-drop adapter in its node.json', () => 
       expect(doc.body).toMatchObject({ status: 'lodged', index: { keys: { lrn: [lrn] } } })
 
       expect((await cn.post(`/v1/transits/${mrn}/actions/accept`, body('DeclarationAccepted', mrn))).status).toBe(201)
-      expect((await cn.post(`/v1/transits/${mrn}/actions/release`, body('ReleasedForTransit', mrn))).status).toBe(201)
-      const out = await eventually('three steps in the outbox', async () => {
+      const release = await eventually('the release once the coverage is on record', async () => {
+        const r = await cn.post(`/v1/transits/${mrn}/actions/release`, body('ReleasedForTransit', mrn))
+        return r.status === 409 ? undefined : r
+      }, 15_000)
+      expect(release.status).toBe(201)
+      const out = await eventually('the steps up to the release in the outbox', async () => {
         const names = readdirSync(join(drop, 'outbox')).filter((n) => n.startsWith(mrn)).sort()
-        return names.length >= 3 ? names : undefined
+        return names.some((n) => n.endsWith('CC029C.xml')) ? names : undefined
       })
       const kinds = out.map((n) => n.replace(/\.(xml|edi)$/, '').split('-').pop())
       expect(kinds).toEqual(expect.arrayContaining(['CC015C', 'DeclarationAccepted', 'CC029C']))

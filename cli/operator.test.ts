@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
-import { createFederation, eventually, sis } from '../test-network/index.ts'
+import { createFederation, eventually, exampleGuaranteeBody, sis } from '../test-network/index.ts'
 import type { LocalNode } from '../test-network/index.ts'
 
 const base = mkdtempSync(join(tmpdir(), 'sis-ops-'))
@@ -70,13 +70,24 @@ describe('sis on a running federation', () => {
     await kz.stop()
     const xml = join(base, 'declaration.xml')
     writeFileSync(xml, encodeMessage('DeclarationLodged', exampleMessage('DeclarationLodged')))
+    // The guarantee the declaration names, registered by its issuer first (L11).
+    const g = await fetch(`${cn.api}/v1/guarantees`, { method: 'POST', headers: { authorization: `Bearer ${cn.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ guarantee: exampleGuaranteeBody() }) })
+    expect(g.status).toBe(201)
     expect(sisJson<{ documentId: string }>(0, 'transit', 'declare', xml, '--data', cn.dir, '--token', cn.token).documentId).toBe(MRN)
     expect(sisJson<{ status: string }>(0, 'transit', 'act', MRN, 'accept', '--body', bodyFile('DeclarationAccepted'), '--data', cn.dir, '--token', cn.token).status).toBe('accepted')
-    expect(sisJson<{ status: string }>(0, 'transit', 'act', MRN, 'release', '--body', bodyFile('ReleasedForTransit'), '--data', cn.dir, '--token', cn.token).status).toBe('released')
+    // The issuer's node records the coverage just after the acceptance; a release before it is
+    // refused (exit 1, nothing signed) and the officer tries again.
+    const release = await eventually('the release once the coverage is on record', async () => {
+      const r = sis('transit', 'act', MRN, 'release', '--body', bodyFile('ReleasedForTransit'), '--data', cn.dir, '--token', cn.token, '--json')
+      return r.status === 0 ? (JSON.parse(r.stdout) as { status: string }) : undefined
+    }, 15_000)
+    expect(release.status).toBe('released')
+    // For KZ: the transit's four entries and the guarantee's registration and reservation.
     const waiting = sisJson<{ total: number; items: { peer: string; documentId: string }[] }>(0, 'outbox', 'list', '--data', cn.dir, '--token', cn.adminToken, '--peer', 'KZ')
-    expect(waiting.total).toBe(3)
-    expect(waiting.items.every((o) => o.peer === 'KZ' && o.documentId === MRN)).toBe(true)
-    expect(sisJson<{ rescheduled: number }>(0, 'outbox', 'retry', '--data', cn.dir, '--token', cn.adminToken).rescheduled).toBe(3)
+    expect(waiting.total).toBe(6)
+    expect(waiting.items.every((o) => o.peer === 'KZ' && [MRN, EXAMPLE_CONTEXT.grn].includes(o.documentId))).toBe(true)
+    expect(waiting.items.filter((o) => o.documentId === MRN)).toHaveLength(4)
+    expect(sisJson<{ rescheduled: number }>(0, 'outbox', 'retry', '--data', cn.dir, '--token', cn.adminToken).rescheduled).toBe(6)
     await kz.start()
     await eventually('KZ to hold the released transit', async () => ((await kz.get<{ status: string }>(`/v1/transits/${MRN}`)).body.status === 'released' ? true : undefined), 30_000)
     const outboxTotal = async () => ((await (await fetch(`${cn.api}/v1/outbox`, { headers: { authorization: `Bearer ${cn.adminToken}` } })).json()) as { total: number }).total
@@ -91,7 +102,7 @@ describe('sis on a running federation', () => {
     const log = sis('transit', 'log', MRN, '--data', kz.dir, '--token', kz.token, '--lang', 'zh')
     expect(log.stdout).toMatch(/序号\s+类型\s+作者/)
     expect(log.stdout).toMatch(/1\s+DeclarationLodged\s+CN/)
-    expect(log.stdout.split('\n').filter((l) => / CN /.test(l))).toHaveLength(3)
+    expect(log.stdout.split('\n').filter((l) => / CN /.test(l))).toHaveLength(4)
     const found = sisJson<{ documentId: string }[]>(0, 'transit', 'search', '--status', 'released', '--data', kz.dir, '--token', kz.token)
     expect(found.map((d) => d.documentId)).toEqual([MRN])
     const tar = join(base, `${MRN}.tar`)
@@ -105,7 +116,7 @@ describe('sis on a running federation', () => {
     expect(receipts.status, receipts.stderr).toBe(0)
     expect(receipts.stdout).toMatch(/KZ\s+\S+\s+.*проверена/)
     const held = sisJson<{ receipts: { peer: string; entryIds: string[]; verified: boolean }[] }>(0, 'transit', 'receipts', MRN, '--data', cn.dir, '--token', cn.token)
-    expect(new Set(held.receipts.filter((r) => r.peer === 'KZ').flatMap((r) => r.entryIds)).size).toBe(3)
+    expect(new Set(held.receipts.filter((r) => r.peer === 'KZ').flatMap((r) => r.entryIds)).size).toBe(4)
     expect(held.receipts.every((r) => r.verified)).toBe(true)
     const missing = sis('transit', 'show', '26CN652100000099J1', '--data', kz.dir, '--token', kz.token)
     expect(missing.status).toBe(1)

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
+import { exampleGuaranteeBody } from './bodies.ts'
 import { createFederation, eventually, sis } from './local-federation.ts'
 import type { LocalNode } from './local-federation.ts'
 
@@ -54,13 +55,25 @@ afterAll(async () => {
 describe('a federation of four real nodes', () => {
   it('a declaration lodged in China reaches exactly Kazakhstan and Uzbekistan, with one state everywhere', async () => {
     const cn = byCountry('CN')
+    // The guarantee the declaration names is registered by its issuer first (L11).
+    const g = await cn.post<{ documentId: string }>('/v1/guarantees', { guarantee: exampleGuaranteeBody() })
+    expect(g.status, JSON.stringify(g.body)).toBe(201)
+    expect(g.body.documentId).toBe(EXAMPLE_CONTEXT.grn)
     const lodged = await cn.post<{ documentId: string }>('/v1/transits', encodeMessage('DeclarationLodged', exampleMessage('DeclarationLodged')), 'application/xml')
     expect(lodged.status, JSON.stringify(lodged.body)).toBe(201)
     expect(lodged.body.documentId).toBe(MRN)
     expect((await cn.post(`/v1/transits/${MRN}/actions/accept`, body('DeclarationAccepted'))).status).toBe(201)
-    expect((await cn.post(`/v1/transits/${MRN}/actions/release`, body('ReleasedForTransit'))).status).toBe(201)
-    const doc = await converged(['CN', 'KZ', 'UZ'], 3)
+    // China's node, the issuer, reserves and records the coverage in the transit's log just after
+    // the acceptance; until then the release would not take effect, so it is refused (409).
+    const release = await eventually('the release once the coverage is on record', async () => {
+      const r = await cn.post<{ error?: { code: string } }>(`/v1/transits/${MRN}/actions/release`, body('ReleasedForTransit'))
+      if (r.status === 409) return undefined
+      return r
+    }, 15_000)
+    expect(release.status, JSON.stringify(release.body)).toBe(201)
+    const doc = await converged(['CN', 'KZ', 'UZ'], 4)
     expect(doc.status).toBe('released')
+    expect(doc.state.entries.map((e) => e.type)).toContain('GuaranteeCoverageRecorded')
   }, 60_000)
 
   it('the off-route member holds nothing and learns nothing (THREATS 19)', async () => {
@@ -76,9 +89,9 @@ describe('a federation of four real nodes', () => {
     await uz.stop()
     const kz = byCountry('KZ')
     expect((await kz.post(`/v1/transits/${MRN}/actions/passage`, body('BorderPassageRecorded'))).status).toBe(201)
-    await converged(['CN', 'KZ'], 4)
+    await converged(['CN', 'KZ'], 5)
     await uz.start()
-    await converged(['CN', 'KZ', 'UZ'], 4)
+    await converged(['CN', 'KZ', 'UZ'], 5)
   }, 60_000)
 
   it('an unauthorised action of a local user is refused and never signed (issue 11): a KZ write-off of a CN transit', async () => {
@@ -88,8 +101,8 @@ describe('a federation of four real nodes', () => {
     expect(r.body.error.code).toBe('NODE_FORBIDDEN')
     expect(r.body.error.details.reason).toBe('not-authorised')
     expect(r.body.error.message).toContain('nothing was signed')
-    // Nothing was stored or sent: every node still holds the same 4 entries, none a write-off.
-    const doc = await converged(['CN', 'KZ', 'UZ'], 4)
+    // Nothing was stored or sent: every node still holds the same 5 entries, none a write-off.
+    const doc = await converged(['CN', 'KZ', 'UZ'], 5)
     expect(doc.state.entries.map((e) => e.type)).not.toContain('WrittenOff')
     expect(doc.status).toBe('released')
   }, 60_000)
@@ -102,7 +115,7 @@ describe('a federation of four real nodes', () => {
     expect(peers.has('KZ')).toBe(true)
     expect(r.body.receipts.every((x) => x.verified)).toBe(true)
     const held = new Set(r.body.receipts.filter((x) => x.peer === 'KZ').flatMap((x) => x.entryIds))
-    const own = (await docAt(cn))!.state.entries.filter((e) => ['DeclarationLodged', 'DeclarationAccepted', 'ReleasedForTransit'].includes(e.type)).map((e) => e.id)
+    const own = (await docAt(cn))!.state.entries.filter((e) => ['DeclarationLodged', 'DeclarationAccepted', 'GuaranteeCoverageRecorded', 'ReleasedForTransit'].includes(e.type)).map((e) => e.id)
     for (const id of own) expect(held.has(id), `KZ's receipt for ${id.slice(0, 12)}`).toBe(true)
     expect((await byCountry('KG').get(`/v1/documents/${MRN}/receipts`)).status).toBe(404)
   }, 60_000)
@@ -115,7 +128,7 @@ describe('a federation of four real nodes', () => {
     await uz.start()
     const doc = await docAt(uz)
     expect(doc?.state.entries.map((e) => e.id)).toContain(r.body.entryId)
-    await converged(['CN', 'KZ', 'UZ'], 5)
+    await converged(['CN', 'KZ', 'UZ'], 6)
   }, 60_000)
 })
 

@@ -31,7 +31,7 @@ describe('a transit through three countries', () => {
     expect(state.kind).toBe('transit')
     expect(state.status).toBe('written-off')
     expect(state.entries.every((o) => o.effect.effective)).toBe(true)
-    expect(state.entries.map((o) => o.type)).toEqual(['DeclarationLodged', 'DeclarationAccepted', 'ReleasedForTransit', 'BorderPassageRecorded', 'IncidentRecorded', 'BorderPassageRecorded', 'ArrivalNotified', 'ArrivalAdvised', 'ControlResultsRecorded', 'WrittenOff'])
+    expect(state.entries.map((o) => o.type)).toEqual(['DeclarationLodged', 'DeclarationAccepted', 'GuaranteeCoverageRecorded', 'ReleasedForTransit', 'BorderPassageRecorded', 'IncidentRecorded', 'BorderPassageRecorded', 'ArrivalNotified', 'ArrivalAdvised', 'ControlResultsRecorded', 'WrittenOff'])
   })
 
   it('gives the same state hash whatever the delivery order; entries wait for their causal past', () => {
@@ -93,15 +93,15 @@ describe('a dispute (THREATS 16, L10)', () => {
   it('an invalidation granted concurrently with an arrival blocks write-off until resolved', () => {
     const { writer, e } = transitLifecycle()
     // CN's chain branches off before its write-off, which these deliveries leave out.
-    const requested = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), { parents: [e.released!.id], auth: [e.lodged!.id], seq: 4, previous: e.released!.id })
-    const decided = writer.write('InvalidationDecided', 'CN', exampleMessage('InvalidationDecided'), { parents: [requested.id], auth: [requested.id], seq: 5, previous: requested.id })
-    const core = [e.lodged!, e.accepted!, e.released!, e.passageKZ!, e.incident!, e.passageUZ!, e.arrival!, requested, decided]
+    const requested = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), { parents: [e.released!.id], auth: [e.lodged!.id], seq: e.released!.seq + 1, previous: e.released!.id })
+    const decided = writer.write('InvalidationDecided', 'CN', exampleMessage('InvalidationDecided'), { parents: [requested.id], auth: [requested.id], seq: e.released!.seq + 2, previous: requested.id })
+    const core = [e.lodged!, e.accepted!, e.covered!, e.released!, e.passageKZ!, e.incident!, e.passageUZ!, e.arrival!, requested, decided]
     const disputed = deliver(core).state
     expect(disputed.status).toBe('disputed')
     // A write-off now is ineffective.
-    const wo = writer.write('WrittenOff', 'CN', exampleMessage('WrittenOff'), { parents: [decided.id, e.arrival!.id], auth: [e.arrival!.id], seq: 6, previous: decided.id })
+    const wo = writer.write('WrittenOff', 'CN', exampleMessage('WrittenOff'), { parents: [decided.id, e.arrival!.id], auth: [e.arrival!.id], seq: e.released!.seq + 3, previous: decided.id })
     expect(effectOf(deliver([...core, wo]).state, wo.id)).toMatchObject({ effective: false, code: 'precondition' })
-    const resolved = writer.write('DisputeResolved', 'CN', exampleMessage('DisputeResolved'), { parents: [wo.id], auth: [decided.id, e.arrival!.id], seq: 7, previous: wo.id })
+    const resolved = writer.write('DisputeResolved', 'CN', exampleMessage('DisputeResolved'), { parents: [wo.id], auth: [decided.id, e.arrival!.id], seq: e.released!.seq + 4, previous: wo.id })
     const after = deliver([...core, wo, resolved]).state
     expect(after.status).toBe('arrived')
   })
@@ -159,3 +159,50 @@ describe('guarantees (L11)', () => {
   })
 })
 
+
+describe('a release needs each guarantee recorded reserved in the transit\'s own log (L11, issue 11)', () => {
+  function upToAcceptance() {
+    const w = new DocumentWriter(EXAMPLE_CONTEXT.mrn)
+    const lodged = w.write('DeclarationLodged', 'CN', exampleMessage('DeclarationLodged'))
+    const accepted = w.write('DeclarationAccepted', 'CN', exampleMessage('DeclarationAccepted'), { parents: [lodged.id], auth: [lodged.id] })
+    return { w, lodged, accepted }
+  }
+  function coverage(outcome: 'reserved' | 'refused', reason?: string) {
+    const m = exampleMessage('GuaranteeCoverageRecorded')
+    m.Coverage.outcome = outcome
+    if (outcome === 'refused') { delete m.Coverage.reservationEntry; m.Coverage.reason = reason ?? 'refused' }
+    return m
+  }
+  const release = () => exampleMessage('ReleasedForTransit')
+
+  it('without any coverage recorded, the release is ineffective, naming the guarantee', () => {
+    const { w, lodged, accepted } = upToAcceptance()
+    const rel = w.write('ReleasedForTransit', 'CN', release(), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
+    const effect = effectOf(deliver([lodged, accepted, rel]).state, rel.id)
+    expect(effect).toMatchObject({ effective: false, code: 'precondition' })
+    expect((effect as { reason: string }).reason).toContain(EXAMPLE_CONTEXT.grn)
+  })
+
+  it('a refused coverage keeps the transit unreleasable with the issuer\'s reason; a later reservation lets it go', () => {
+    const { w, lodged, accepted } = upToAcceptance()
+    const refused = w.write('GuaranteeCoverageRecorded', 'CN', coverage('refused', 'insufficient balance: 11500.00 USD left, 18500.00 asked'), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
+    const early = w.write('ReleasedForTransit', 'CN', release(), { parents: [refused.id], auth: [lodged.id, accepted.id, refused.id] })
+    const first = deliver([lodged, accepted, refused, early]).state
+    expect(first.status).toBe('accepted')
+    expect((effectOf(first, early.id) as { reason: string }).reason).toContain('insufficient balance')
+    const reserved = w.write('GuaranteeCoverageRecorded', 'CN', coverage('reserved'), { parents: [early.id], auth: [lodged.id, accepted.id] })
+    const later = w.write('ReleasedForTransit', 'CN', release(), { parents: [reserved.id], auth: [lodged.id, accepted.id, reserved.id] })
+    const after = deliver([later, reserved, early, refused, accepted, lodged]).state
+    expect(after.status).toBe('released')
+    expect(effectOf(after, later.id)).toEqual({ effective: true })
+  })
+
+  it('only the guarantee\'s issuing country records its coverage: a release that rests on another\'s does not take effect', () => {
+    const { w, lodged, accepted } = upToAcceptance()
+    const byKz = w.write('GuaranteeCoverageRecorded', 'KZ', coverage('reserved'), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
+    const concurrentRelease = w.write('ReleasedForTransit', 'CN', release(), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
+    const { state } = deliver([lodged, accepted, byKz, concurrentRelease])
+    expect(effectOf(state, byKz.id)).toMatchObject({ effective: false, code: 'not-authorised' })
+    expect(effectOf(state, concurrentRelease.id)).toMatchObject({ effective: false, code: 'precondition' })
+  })
+})

@@ -144,6 +144,12 @@ const EXAMPLES: { [T in MessageTypeName]?: () => Message<T> } = {
     Invalidation: { decisionDateAndTime: '2026-11-23T09:30:00Z', decision: '1', initiatedByCustoms: '0' },
     CustomsOfficeOfDeparture: atDeparture,
   }),
+  GuaranteeCoverageRecorded: () => ({
+    Header: header('GuaranteeCoverageRecorded', 'CN', 3, { at: '2026-11-23T08:06:00Z', parents: [entryId('CN-2')], auth: [LODGED, entryId('CN-2')] }),
+    TransitOperation: { MRN },
+    Guarantee: { GRN },
+    Coverage: { outcome: 'reserved', amount: '18500.00', currency: 'USD', recordedAt: '2026-11-23T08:06:00Z', reservationEntry: entryId('CN-G2') },
+  }),
   ReleasedForTransit: () => ({
     Header: header('ReleasedForTransit', 'CN', 3, { at: '2026-11-23T10:00:00Z', parents: [entryId('CN-2')], auth: [LODGED, entryId('CN-2')] }),
     TransitOperation: { MRN, releaseDateAndTime: '2026-11-23T10:00:00Z', limitDate: '2026-12-01' },

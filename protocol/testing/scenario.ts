@@ -19,7 +19,9 @@ export function transitLifecycle(): { writer: DocumentWriter; e: Record<string, 
   const e: Record<string, WrittenEntry> = {}
   e.lodged = w.write('DeclarationLodged', 'CN', body('DeclarationLodged'))
   e.accepted = w.write('DeclarationAccepted', 'CN', body('DeclarationAccepted'), { parents: [e.lodged.id], auth: [e.lodged.id] })
-  e.released = w.write('ReleasedForTransit', 'CN', body('ReleasedForTransit'), { parents: [e.accepted.id], auth: [e.lodged.id, e.accepted.id] })
+  // China issued the guarantee too: it records the reservation in the transit's log (L11).
+  e.covered = w.write('GuaranteeCoverageRecorded', 'CN', body('GuaranteeCoverageRecorded'), { parents: [e.accepted.id], auth: [e.lodged.id, e.accepted.id] })
+  e.released = w.write('ReleasedForTransit', 'CN', body('ReleasedForTransit'), { parents: [e.covered.id], auth: [e.lodged.id, e.accepted.id, e.covered.id] })
   e.passageKZ = w.write('BorderPassageRecorded', 'KZ', body('BorderPassageRecorded'), { parents: [e.released.id], auth: [e.released.id] })
   e.incident = w.write('IncidentRecorded', 'KZ', body('IncidentRecorded'), { parents: [e.passageKZ.id], auth: [e.released.id] })
   const uzPassage = body('BorderPassageRecorded')

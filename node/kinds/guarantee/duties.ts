@@ -1,20 +1,27 @@
 /**
- * The issuing country's duties on its guarantees (L11, docs/protocol/log.md): when a transit that
+ * The issuing country's duties on its guarantees (L11, docs/protocol/log.md). When a transit that
  * names one of its guarantees is accepted, its node reserves the amount to be covered on the
- * guarantee's own log; when the transit is written off or its invalidation granted, and no
- * dispute is open, it releases that reservation. Whether a reservation takes effect is the
- * guarantee machine's decision (the balance never goes below zero whatever the order); this
- * module only decides what the issuing node writes, once per transit and guarantee.
+ * guarantee's own log and records the coverage in the transit's log: reserved (naming the
+ * reservation) or refused (with the reason: the balance does not cover it, the guarantee is not
+ * registered here). The release of the transit takes effect only once every guarantee is recorded
+ * reserved. When the transit is written off or its invalidation granted, and no dispute is open,
+ * the node releases the reservation. Whether an entry takes effect is the machines' decision; this
+ * module decides what the issuing node writes, and signs nothing its rules would refuse.
  */
 import type { DocumentState, LogEntry } from '../../../protocol/log/index.ts'
-import { mayReleaseGuarantee } from '../../../protocol/kinds/guarantee/index.ts'
+import { fromMinor, mayReleaseGuarantee, toMinor } from '../../../protocol/kinds/guarantee/index.ts'
 import type { GuaranteeFacts, GuaranteeMessage } from '../../../protocol/kinds/guarantee/index.ts'
+import { latestCoverage } from '../../../protocol/kinds/transit/index.ts'
 import type { TransitFacts, TransitMessage } from '../../../protocol/kinds/transit/index.ts'
+import { isNodeError } from '../../errors.ts'
 import type { DocumentView, KindContext } from '../kind.ts'
 
+type Coverage = Omit<TransitMessage<'GuaranteeCoverageRecorded'>, 'Header'>
+
 export type GuaranteeWrite =
-  | { readonly type: 'GuaranteeReserved'; readonly grn: string; readonly body: Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'> }
-  | { readonly type: 'GuaranteeReleased'; readonly grn: string; readonly body: Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'> }
+  | { readonly type: 'GuaranteeReserved'; readonly grn: string; readonly documentId: string; readonly body: Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'> }
+  | { readonly type: 'GuaranteeReleased'; readonly grn: string; readonly documentId: string; readonly body: Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'> }
+  | { readonly type: 'GuaranteeCoverageRecorded'; readonly grn: string; readonly documentId: string; readonly body: Coverage }
 
 /** What the issuing node knows of one of its guarantees. */
 export interface GuaranteeView {
@@ -22,14 +29,16 @@ export interface GuaranteeView {
   readonly entries: readonly LogEntry[]
 }
 
-function mrnOf(e: LogEntry): string | undefined {
-  const op = (e.message as { TransitOperation?: { MRN?: string } }).TransitOperation
-  return op?.MRN
+/** The coverage entry for `grn` on transit `mrn`. */
+export function coverageOf(mrn: string, grn: string, c: { outcome: 'reserved' | 'refused'; amount: string; currency: string; at: string; reservationEntry?: string; reason?: string }): GuaranteeWrite {
+  const { outcome, amount, currency, at, reservationEntry, reason } = c
+  const body: Coverage = { TransitOperation: { MRN: mrn }, Guarantee: { GRN: grn }, Coverage: { outcome, amount, currency, recordedAt: at, ...(reservationEntry === undefined ? {} : { reservationEntry }), ...(reason === undefined ? {} : { reason: reason.slice(0, 512) }) } }
+  return { type: 'GuaranteeCoverageRecorded', grn, documentId: mrn, body }
 }
 
 /**
- * The guarantee entries `country`'s node must write now for `transit` (its state and its
- * declaration entry), given its view of each guarantee the declaration names.
+ * The entries `country`'s node must write now for `transit` (its state and its declaration
+ * entry), given its view of each guarantee the declaration names.
  */
 export function guaranteeWrites(country: string, transit: DocumentState, declaration: LogEntry | undefined, guarantee: (grn: string) => GuaranteeView | undefined, now: string): GuaranteeWrite[] {
   if (transit.kind !== 'transit' || declaration === undefined || declaration.type !== 'DeclarationLodged') return []
@@ -38,31 +47,51 @@ export function guaranteeWrites(country: string, transit: DocumentState, declara
   const at = now.replace(/\.\d+Z$/, 'Z')
   const out: GuaranteeWrite[] = []
   const decl = declaration.message as TransitMessage<'DeclarationLodged'>
+  const recorded = new Map(latestCoverage(f).map((c) => [c.grn, c]))
+  const ended = f.writtenOff !== undefined || f.invalidation?.granted === true || f.rejected !== undefined
+  const awaiting = f.accepted !== undefined && f.released === undefined && !ended
   for (const g of decl.Guarantee) {
     for (const ref of g.GuaranteeReference) {
       const grn = ref.GRN
-      if (grn === undefined || grn.slice(2, 4) !== country) continue
-      const view = guarantee(grn)
-      const g = view?.state.facts as GuaranteeFacts | undefined
-      if (view === undefined || g === undefined || view.state.kind !== 'guarantee' || g.registered === undefined) continue
-      // Once per transit: an ineffective reservation (balance exhausted) is not tried again.
-      const reserved = view.entries.some((e) => e.type === 'GuaranteeReserved' && mrnOf(e) === mrn)
-      const effective = g.reservations.find((r) => r.mrn === mrn && r.released === undefined)
-      const released = view.entries.some((e) => e.type === 'GuaranteeReleased' && mrnOf(e) === mrn)
+      if (grn.slice(2, 4) !== country) continue
+      const last = recorded.get(grn)
       const amount = ref.amountToBeCovered ?? '0.00'
-      const currency = ref.currency ?? g.registered.currency
-      const ended = f.writtenOff !== undefined || f.invalidation?.granted === true || f.rejected !== undefined
-      if (!reserved && f.accepted !== undefined && !ended) {
-        out.push({ type: 'GuaranteeReserved', grn, body: { Guarantee: { GRN: grn }, TransitOperation: { MRN: mrn }, Reservation: { amount, currency, reservedAt: at } } as Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'> })
+      const refuse = (reason: string) => {
+        // Recorded once per reason: a refusal already on record is not written again.
+        if (last?.outcome !== 'refused' || last.reason !== reason) out.push(coverageOf(mrn, grn, { outcome: 'refused', amount, currency: ref.currency ?? 'USD', at, reason }))
+      }
+      const view = guarantee(grn)
+      const gf = view?.state.facts as GuaranteeFacts | undefined
+      if (view === undefined || gf === undefined || view.state.kind !== 'guarantee' || gf.registered === undefined) {
+        if (awaiting) refuse(`guarantee ${grn} is not registered by its issuer ${country}`)
+        continue
+      }
+      const currency = ref.currency ?? gf.registered.currency
+      const effective = gf.reservations.find((r) => r.mrn === mrn && r.released === undefined)
+      const released = view.entries.some((e) => e.type === 'GuaranteeReleased' && mrnOf(e) === mrn)
+      if (awaiting) {
+        if (effective !== undefined) {
+          if (last?.outcome !== 'reserved') out.push(coverageOf(mrn, grn, { outcome: 'reserved', amount: effective.amount, currency, at, reservationEntry: effective.entry }))
+        } else if (currency !== gf.registered.currency) {
+          refuse(`the guarantee is in ${gf.registered.currency}, the transit asks ${currency}`)
+        } else if (toMinor(amount) > toMinor(gf.balance)) {
+          refuse(`insufficient balance: ${fromMinor(toMinor(gf.balance))} ${currency} left, ${amount} asked`)
+        } else {
+          out.push({ type: 'GuaranteeReserved', grn, documentId: grn, body: { Guarantee: { GRN: grn }, TransitOperation: { MRN: mrn }, Reservation: { amount, currency, reservedAt: at } } as Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'> })
+        }
       } else if (effective !== undefined && !released && mayReleaseGuarantee(f)) {
-        out.push({ type: 'GuaranteeReleased', grn, body: { Guarantee: { GRN: grn }, TransitOperation: { MRN: mrn }, Release: { amount: effective.amount, currency, releasedAt: at, reason: f.writtenOff !== undefined ? 'written-off' : 'invalidated' } } as Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'> })
+        out.push({ type: 'GuaranteeReleased', grn, documentId: grn, body: { Guarantee: { GRN: grn }, TransitOperation: { MRN: mrn }, Release: { amount: effective.amount, currency, releasedAt: at, reason: f.writtenOff !== undefined ? 'written-off' : 'invalidated' } } as Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'> })
       }
     }
   }
   return out
 }
 
-/** As the issuing country, reserves or releases on its guarantees what a changed transit calls for (L11). */
+function mrnOf(e: LogEntry): string | undefined {
+  return (e.message as { TransitOperation?: { MRN?: string } }).TransitOperation?.MRN
+}
+
+/** As the issuing country, reserves, records the coverage and releases what a changed transit calls for (L11). */
 export async function guaranteeDuties(ctx: KindContext, changed: DocumentView): Promise<void> {
   if (changed.state.kind !== 'transit') return
   const f = changed.state.facts as TransitFacts
@@ -73,10 +102,25 @@ export async function guaranteeDuties(ctx: KindContext, changed: DocumentView): 
     const g = await ctx.document(grn)
     if (g.log.size > 0) views.set(grn, { state: g.state, entries: [...g.log.entries()] })
   }
+  const mrn = changed.state.documentId
   for (const w of guaranteeWrites(ctx.country, changed.state, changed.log.get(f.declaration.entry), (grn) => views.get(grn), ctx.now())) {
-    // A reservation the balance does not cover is written all the same (kept ineffective): it is
-    // the issuer's recorded refusal, until the transit's own log carries it (issue 11, left open).
-    const r = await ctx.write(w.type, w.grn, w.body as unknown as Record<string, unknown>, { evenIfIneffective: true })
-    ctx.logger?.info({ guarantee: w.grn, transit: changed.state.documentId, entry: r.entryId, type: w.type }, 'guarantee duty written')
+    let r
+    try {
+      r = await ctx.write(w.type, w.documentId, w.body as unknown as Record<string, unknown>)
+    } catch (e) {
+      // A reservation the guarantee's rules refuse (a concurrent one took the balance) is not
+      // signed; its refusal goes on record in the transit's log instead.
+      if (w.type !== 'GuaranteeReserved' || !isNodeError(e)) throw e
+      const refused = coverageOf(mrn, w.grn, { outcome: 'refused', amount: w.body.Reservation.amount, currency: w.body.Reservation.currency, at: w.body.Reservation.reservedAt, reason: e.message })
+      const c = await ctx.write(refused.type, refused.documentId, refused.body as unknown as Record<string, unknown>)
+      ctx.logger?.info({ guarantee: w.grn, transit: mrn, entry: c.entryId, type: refused.type }, 'guarantee coverage refused')
+      continue
+    }
+    ctx.logger?.info({ guarantee: w.grn, transit: mrn, entry: r.entryId, type: w.type }, 'guarantee duty written')
+    if (w.type === 'GuaranteeReserved') {
+      const covered = coverageOf(mrn, w.grn, { outcome: 'reserved', amount: w.body.Reservation.amount, currency: w.body.Reservation.currency, at: w.body.Reservation.reservedAt, reservationEntry: r.entryId })
+      const c = await ctx.write(covered.type, covered.documentId, covered.body as unknown as Record<string, unknown>)
+      ctx.logger?.info({ guarantee: w.grn, transit: mrn, entry: c.entryId, type: covered.type }, 'guarantee coverage recorded')
+    }
   }
 }

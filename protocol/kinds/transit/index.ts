@@ -5,7 +5,7 @@
  */
 import type { OfficeDirectory } from '../../log/effect.ts'
 import { defineKind } from '../kind.ts'
-import { TransitMachine, transitStatus } from './machine.ts'
+import { latestCoverage, TransitMachine, transitStatus } from './machine.ts'
 import type { TransitFacts } from './machine.ts'
 import { TRANSIT_MESSAGES } from './messages.ts'
 import type { TransitMessageType } from './messages.ts'
@@ -16,6 +16,7 @@ const RANKS: Readonly<Record<TransitMessageType, number>> = {
   DeclarationAmended: 1,
   DeclarationAccepted: 2,
   DeclarationRejected: 3,
+  GuaranteeCoverageRecorded: 4,
   ReleasedForTransit: 5,
   DiversionRequested: 6,
   BorderPassageRecorded: 7,
@@ -51,7 +52,7 @@ function authority(type: string, f: TransitFacts): string[] {
   const ids = (...xs: (string | undefined)[]) => xs.filter((x): x is string => x !== undefined)
   const decl = f.declaration?.entry
   switch (type) {
-    case 'ReleasedForTransit': return ids(decl, f.accepted)
+    case 'ReleasedForTransit': return ids(decl, f.accepted, ...latestCoverage(f).map((c) => c.entry))
     case 'InvalidationDecided': return ids(decl, f.invalidationRequested)
     case 'BorderPassageRecorded': case 'IncidentRecorded': case 'DiversionRequested': case 'ArrivalNotified': return ids(decl, f.released, ...f.diversions.map((d) => d.entry))
     case 'ArrivalAdvised': case 'ControlResultsRecorded': return ids(decl, f.released, f.arrival?.entry)
@@ -80,5 +81,5 @@ export const transitKind = defineKind({
 })
 
 export type { TransitFacts, Dispute } from './machine.ts'
-export { transitStatus } from './machine.ts'
+export { latestCoverage, transitStatus } from './machine.ts'
 export type { TransitMessage, TransitMessageType } from './messages.ts'

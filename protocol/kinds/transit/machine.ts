@@ -31,10 +31,19 @@ export interface TransitFacts {
   control?: { entry: string; code: string }
   writtenOff?: string
   disputes: Dispute[]
+  /** Each guarantee's coverage as its issuer recorded it, in the order applied (the latest counts). */
+  coverage: { entry: string; grn: string; outcome: 'reserved' | 'refused'; reason?: string }[]
+}
+
+/** The latest recorded coverage of each guarantee, or of those in `past` when given. */
+export function latestCoverage(f: TransitFacts, inPast?: (entry: string) => boolean): TransitFacts['coverage'] {
+  const out = new Map<string, TransitFacts['coverage'][number]>()
+  for (const c of f.coverage) if (inPast === undefined || inPast(c.entry)) out.set(c.grn, c)
+  return [...out.values()]
 }
 
 export function emptyTransit(): TransitFacts {
-  return { diversions: [], passages: [], incidents: [], disputes: [] }
+  return { diversions: [], passages: [], incidents: [], disputes: [], coverage: [] }
 }
 
 export function transitStatus(f: TransitFacts): string {
@@ -76,6 +85,19 @@ export class TransitMachine implements KindMachine<TransitFacts> {
     if (d === undefined || 'effective' in d) return d ?? precondition('no declaration')
     if (e.author !== d.departureCountry) return notAuthorised(`only the departure country ${d.departureCountry} writes ${e.type}`)
     if (office !== d.departure) return notAuthorised(`${e.type} names office ${office}, the office of departure is ${d.departure}`)
+    return EFFECTIVE
+  }
+
+  /** Every guarantee the declaration names is recorded reserved, in the causal past of `e` (L11). */
+  #covered(e: LogEntry): Effect {
+    const d = this.facts.declaration
+    if (d === undefined) return precondition('no declaration')
+    const known = new Map(latestCoverage(this.facts, (c) => this.#past.has(e.id, c)).map((c) => [c.grn, c]))
+    for (const grn of d.guarantees) {
+      const c = known.get(grn)
+      if (c === undefined) return precondition(`guarantee ${grn} has no recorded coverage (its issuer ${grn.slice(2, 4)} records it once the declaration is accepted)`)
+      if (c.outcome !== 'reserved') return precondition(`guarantee ${grn} does not cover this transit: ${c.reason ?? 'refused by its issuer'}`)
+    }
     return EFFECTIVE
   }
 
@@ -154,7 +176,20 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         const auth = this.#byDeparture(e, (m as M<'ReleasedForTransit'>).CustomsOfficeOfDeparture.referenceNumber)
         if (!auth.effective) return auth
         if (status !== 'accepted') return precondition(`a ${status} transit cannot be released`)
+        const covered = this.#covered(e)
+        if (!covered.effective) return covered
         f.released = e.id
+        return EFFECTIVE
+      }
+      case 'GuaranteeCoverageRecorded': {
+        const b = m as M<'GuaranteeCoverageRecorded'>
+        const d = this.#declared(e)
+        if (d === undefined || 'effective' in d) return d ?? precondition('no declaration')
+        const grn = b.Guarantee.GRN
+        if (!d.guarantees.includes(grn)) return precondition(`the declaration names no guarantee ${grn}`)
+        if (e.author !== grn.slice(2, 4)) return notAuthorised(`only the issuing country ${grn.slice(2, 4)} records the coverage of guarantee ${grn}`)
+        if (status !== 'accepted') return precondition(`no guarantee coverage is recorded for a ${status} transit`)
+        f.coverage.push({ entry: e.id, grn, outcome: b.Coverage.outcome, ...(b.Coverage.reason === undefined ? {} : { reason: b.Coverage.reason }) })
         return EFFECTIVE
       }
       case 'BorderPassageRecorded': {
