@@ -30,7 +30,6 @@ import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, Principal
 import { LevelStore } from './storage/index.ts'
 import type { DocumentRecord, SearchQuery, Store } from './storage/types.ts'
 import { Writer } from './writer.ts'
-import type { WriteOptions } from './writer.ts'
 
 export interface NodeParts {
   readonly transport: Transport & { start(): Promise<void>; stop(): Promise<void>; onMemberConnected(cb: (country: string) => void): void; membersChanged?(): Promise<void> }
@@ -137,8 +136,8 @@ export class SisNode implements NodeService {
   async [Symbol.asyncDispose](): Promise<void> { await this.stop() }
 
   /** Writes one entry as this node and stores it; resolves after the synced write. */
-  write(type: string, documentId: string, body: Record<string, unknown>, options: WriteOptions = {}): Promise<SubmitResult> {
-    return this.#writer.write(type, documentId, body, options)
+  write(type: string, documentId: string, body: Record<string, unknown>): Promise<SubmitResult> {
+    return this.#writer.write(type, documentId, body)
   }
 
   // NodeService --------------------------------------------------------------------------------

@@ -42,11 +42,6 @@ export interface WriterDeps {
   logger(): Logger | undefined
 }
 
-export interface WriteOptions {
-  /** For the node's own duties whose refusal must be on record. */
-  readonly evenIfIneffective?: boolean
-}
-
 export class Writer {
   readonly #deps: WriterDeps
   #serialCounter = 0
@@ -60,9 +55,9 @@ export class Writer {
   /**
    * The entry this node would write: header from the log, body as given, encoded (which
    * validates it) and dry-run through the kind's machine. Nothing is signed unless the entry
-   * would take effect, or `evenIfIneffective` says the refusal must be on record.
+   * would take effect (an honest node never signs an entry its own rules reject).
    */
-  #draft(type: string, body: Record<string, unknown>, documentId: string, log: DocumentLog, options: WriteOptions = {}): Uint8Array {
+  #draft(type: string, body: Record<string, unknown>, documentId: string, log: DocumentLog): Uint8Array {
     const membership = this.#deps.membership()
     const state = stateOf(log, membership)
     const kind = kindOfType(type)
@@ -71,25 +66,23 @@ export class Writer {
     const header = headerFor(type, { country: this.#deps.country, keyId: this.#deps.keyId, documentId, log, authority: kind.authority(type, state.facts), now: this.#deps.now() })
     const message = { ...body, Header: header } as unknown as Message
     const xml = encodeMessage(type as MessageTypeName, message)
-    if (options.evenIfIneffective !== true) {
-      const draft = entryOf(new TextEncoder().encode(xml), { type, message } as TypedMessage)
-      const effect = dryRun({ documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, draft, membership)
-      if (!effect.effective) {
-        const code = effect.code === 'not-authorised' ? 'NODE_FORBIDDEN' : 'NODE_CONFLICT'
-        throw new NodeError(code, `${type} on ${documentId} would not take effect (${effect.code}): ${effect.reason}; nothing was signed`, { documentId, type, reason: effect.code })
-      }
+    const draft = entryOf(new TextEncoder().encode(xml), { type, message } as TypedMessage)
+    const effect = dryRun({ documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, draft, membership)
+    if (!effect.effective) {
+      const code = effect.code === 'not-authorised' ? 'NODE_FORBIDDEN' : 'NODE_CONFLICT'
+      throw new NodeError(code, `${type} on ${documentId} would not take effect (${effect.code}): ${effect.reason}; nothing was signed`, { documentId, type, reason: effect.code })
     }
     return signXml(xml, this.#deps.signingKey)
   }
 
   /** Writes one entry as this node and stores it; resolves after the synced write. */
-  async write(type: string, documentId: string, body: Record<string, unknown>, options: WriteOptions = {}): Promise<SubmitResult> {
+  async write(type: string, documentId: string, body: Record<string, unknown>): Promise<SubmitResult> {
     // Header (seq, previous, parents), signature and storage in one serialized step: two
     // concurrent writes must never both take the same seq (the node would equivocate).
     const { replicator } = this.#deps
     const r = await replicator.serial(async () => {
       const doc = await this.#deps.docs.get(documentId)
-      return replicator.ingestUnlocked([this.#draft(type, body, documentId, doc.log, options)])
+      return replicator.ingestUnlocked([this.#draft(type, body, documentId, doc.log)])
     })
     return this.#written(documentId, r)
   }
@@ -132,7 +125,7 @@ export class Writer {
       document: (id) => this.#deps.docs.get(id),
       record: (id) => store.getDocument(id),
       sees: (p, r) => sees(p, r),
-      write: (type, id, body, options) => this.write(type, id, body, options),
+      write: (type, id, body) => this.write(type, id, body),
       writeOnto: (frames, from, type, id, body) => this.#writeOnto(frames, from, type, id, body),
       request: (country, protocol, frames, options) => {
         const t = this.#deps.transport()

@@ -46,9 +46,8 @@ export interface KindContext {
   /**
    * Writes one entry as this node: header from the log, dry run of the kind's machine (an entry
    * its own rules judge ineffective is refused, never signed), signature, synced storage.
-   * `evenIfIneffective` is for the node's own duties whose refusal must be on record.
    */
-  write(type: string, documentId: string, body: Record<string, unknown>, options?: { evenIfIneffective?: boolean }): Promise<SubmitResult>
+  write(type: string, documentId: string, body: Record<string, unknown>): Promise<SubmitResult>
   /**
    * Takes a document's log from a peer (verified entry by entry) and writes this node's entry
    * on top of it, storing all of it if the entry is effective (else nothing).
