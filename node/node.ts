@@ -18,6 +18,7 @@ import type { NodeConfig } from './config.ts'
 import { DATA_FILES } from './config.ts'
 import { DocumentCache } from './documents.ts'
 import { registerHandlers } from './handlers/index.ts'
+import { sendReceipt } from './handlers/receipt.ts'
 import { MembershipKeeper } from './membership.ts'
 import { Operations } from './operations.ts'
 import type { Health } from './operations.ts'
@@ -75,6 +76,7 @@ export class SisNode implements NodeService {
         refused: (peer, err) => { this.#parts?.logger.warn({ peer, code: err.code }, 'entry refused'); this.#parts?.metrics?.refused(err.code, peer); this.#emit({ type: 'entry-refused', at: now(), detail: `${peer ?? 'local'}: ${err.code}` }) },
         delivered: (peer, n) => this.#parts?.metrics?.delivered(peer, n),
         received: (peer, n) => { if (peer !== undefined) this.#parts?.metrics?.received(peer, n) },
+        synced: (peer, ids) => this.#receiptFor(peer, ids),
       },
     })
     this.#keeper = new MembershipKeeper({
@@ -104,6 +106,16 @@ export class SisNode implements NodeService {
 
   #emit(e: NodeEvent): void { this.#events.emit('event', e) }
 
+  /** Entries a sync brought from `peer` get the signed receipt pushed ones get (node/handlers/receipt.ts). */
+  #receiptFor(peer: string, ids: readonly string[]): void {
+    const t = this.#parts?.transport
+    if (t === undefined) return
+    sendReceipt({ country: this.country, keyId: this.#keyId, signingKey: this.#signingKey, store: this.#store }, t, peer, ids).catch((e: unknown) => {
+      // The peer keeps the entries in its outbox and pushes them again: it gets its receipt then.
+      this.#parts?.logger.debug({ peer, err: e instanceof Error ? e.message : String(e) }, 'receipt for synced entries not delivered')
+    })
+  }
+
   async start(parts: NodeParts): Promise<void> {
     this.#parts = parts
     this.#startedAt = new Date().toISOString()
@@ -114,6 +126,7 @@ export class SisNode implements NodeService {
       push: { country: this.country, keyId: this.#keyId, signingKey: this.#signingKey, store: this.#store, ingest: (frames, from) => this.#replicator.ingest(frames, from) },
       sync: this.#replicator,
       membership: { store: this.#store, version: () => this.#keeper.current.document.version },
+      receipt: { country: this.country, membership: () => this.#keeper.current, now: () => this.#now(), store: this.#store },
       kindContext: () => this.#writer.context(),
     })
     t.onMemberConnected((country) => { void this.#scheduler.syncWith(country); this.#emit({ type: 'peer-connected', at: this.#now(), detail: country }) })

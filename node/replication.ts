@@ -55,7 +55,14 @@ export class Replicator {
     this.#outbox = new Outbox({ store, membership, events, now })
     this.#intake = new Intake({ country: opts.country, store, docs: opts.docs, membership, feed, events, now, queued: (items) => this.#outbox.queued(items) })
     this.#server = new SyncServer({ store, feed, ...(opts.syncBatch === undefined ? {} : { batch: opts.syncBatch }) })
-    this.#client = new SyncClient({ store, feed, ingest: (frames, from) => this.ingest(frames, from) })
+    this.#client = new SyncClient({
+      store, feed,
+      ingest: async (frames, from) => {
+        const r = await this.ingest(frames, from)
+        if (r.accepted.length > 0) events.synced?.(from, r.accepted)
+        return r
+      },
+    })
   }
 
   set membership(m: Membership) { this.#membership = m }

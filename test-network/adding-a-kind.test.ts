@@ -172,7 +172,7 @@ describe('a new document kind in two folders and two registry lines', () => {
     expect(tsc.status, tsc.out).toBe(0)
     const tests = run([join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'protocol/kinds/generic.test.ts', 'protocol/log/property.test.ts', 'protocol/messages/examples.test.ts', 'protocol/messages/generated.test.ts', '--reporter=verbose'], 180_000)
     expect(tests.status, tests.out).toBe(0)
-    const out = tests.out.replace(/\u001b\[[0-9;]*m/g, '')
+    const out = tests.out.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
     expect(out).toMatch(/NoticeIssued: is valid under xmllint --schema/)
     expect(out).toMatch(/L12\): notice/)
     expect(out).toMatch(/NoticeIssued\.xsd/)

@@ -40,7 +40,7 @@ function receiptOf(frames: Frames) {
 }
 
 describe('push handler', () => {
-  const chain = [e.lodged!, e.accepted!, e.released!]
+  const chain = [e.lodged!, e.accepted!, e.covered!, e.released!]
 
   it('answers a push with one DeliveryReceipt signed by this node for the entries it holds', async () => {
     const kz = await receiver('KZ')

@@ -38,7 +38,7 @@ export function pushHandler(deps: PushDeps): (frames: Frames, from: { readonly c
  * was stored, its id derives from theirs, Ed25519 is deterministic), so a duplicate delivery is
  * answered with the original receipt, byte for byte.
  */
-async function receipt(deps: PushDeps, peer: string, held: readonly string[]): Promise<Uint8Array> {
+export async function receipt(deps: Pick<PushDeps, 'country' | 'keyId' | 'signingKey' | 'store'>, peer: string, held: readonly string[]): Promise<Uint8Array> {
   const stored = (await Promise.all(held.map((id) => deps.store.getEntry(id)))).filter((e) => e !== undefined)
   const receivedAt = stored.map((e) => e.storedAt).sort().at(-1)!.replace(/\.\d+Z$/, 'Z')
   const header = {

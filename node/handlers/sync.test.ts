@@ -15,11 +15,11 @@ import { syncHandler } from './sync.ts'
 
 const membership = testMembership()
 const { e } = transitLifecycle()
-const chain = [e.lodged!, e.accepted!, e.released!]
+const chain = [e.lodged!, e.accepted!, e.covered!, e.released!]
 const request = (body: unknown) => [new TextEncoder().encode(JSON.stringify(body))]
 const hex = (frames: Uint8Array[]) => frames.map((f) => Buffer.from(f).toString('hex')).sort()
 
-/** KZ, holding CN's first three entries. */
+/** KZ, holding CN's entries up to the release. */
 async function answerer() {
   const store = new MemoryStore()
   await store.open()
@@ -28,7 +28,7 @@ async function answerer() {
     events: { documentChanged: () => undefined, refused: () => undefined, delivered: () => undefined, received: () => undefined },
   })
   const r = await replicator.ingest(chain.map((w) => w.bytes), 'CN')
-  expect(r.accepted).toHaveLength(3)
+  expect(r.accepted).toHaveLength(chain.length)
   return syncHandler(replicator)
 }
 
@@ -37,8 +37,8 @@ describe('sync handler', () => {
     const handle = await answerer()
     // A first-version request listing nothing: every shared document is one the asker lacks.
     expect(hex(await handle(request({ documents: [] }), { country: 'UZ' }))).toEqual(hex(chain.map((w) => w.bytes)))
-    // The asker holds the first two: only the third comes back.
-    const have = request({ documents: [{ id: EXAMPLE_CONTEXT.mrn, have: [e.lodged!.id, e.accepted!.id] }] })
+    // The asker holds all but the release: only the release comes back.
+    const have = request({ documents: [{ id: EXAMPLE_CONTEXT.mrn, have: [e.lodged!.id, e.accepted!.id, e.covered!.id] }] })
     expect(hex(await handle(have, { country: 'CN' }))).toEqual(hex([e.released!.bytes]))
   })
 

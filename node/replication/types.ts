@@ -75,6 +75,8 @@ export interface ReplicationEvents {
   delivered(peer: string, count: number): void
   /** An ingest stored `count` new entries (intake.ts). */
   received(peer: string | undefined, count: number): void
+  /** A sync answer from `peer` brought these entries, now stored (sync-client.ts): they are owed a receipt. */
+  synced?(peer: string, entryIds: readonly string[]): void
 }
 
 const encoder = new TextEncoder()

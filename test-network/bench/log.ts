@@ -36,7 +36,7 @@ export function benchLog(seconds = 2): Row[] {
   }
   // The most common entry alone: a border passage read, verified, validated and placed.
   const passage = e.passageKZ!
-  const deps = [e.lodged!, e.accepted!, e.released!].map((w) => readEntry(w.bytes, membership))
+  const deps = [e.lodged!, e.accepted!, e.covered!, e.released!].map((w) => readEntry(w.bytes, membership))
   const intakePassage = () => {
     const log = new DocumentLog(deps[0]!.documentId)
     for (const d of deps) log.add(d)
