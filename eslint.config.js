@@ -18,7 +18,10 @@ function dynamicImportOf(folders, message, tail = '') {
   return { selector: `ImportExpression[source.value=/${folderRegex(folders).replaceAll('/', '\\/')}${tail}/]`, message }
 }
 
-const PROTOCOL_IMPORTS_NOTHING = { regex: folderRegex(FOLDERS_ABOVE_PROTOCOL), message: 'protocol/ is the bottom layer: it imports nothing of shared/, node/, adapters/, cli/ or test-network/' }
+const PROTOCOL_IMPORTS_NOTHING = {
+  regex: folderRegex(FOLDERS_ABOVE_PROTOCOL),
+  message: 'protocol/ is the bottom layer: it imports nothing of shared/, node/, adapters/, cli/ or test-network/',
+}
 
 /** A folder that must not import the folders named, statically or by import(). */
 function layer(folder, forbidden, message) {
@@ -57,15 +60,54 @@ export default tseslint.config(
     files: ['protocol/**/*.ts'],
     ignores: PROTOCOL_DEV,
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:fs', 'node:fs/*', 'fs', 'fs/*', 'node:net', 'net', 'node:http', 'http', 'node:https', 'https', 'node:http2', 'node:tls', 'node:dns', 'node:dgram', 'node:child_process', 'child_process', 'node:os', 'os', 'node:worker_threads', 'node:process', 'libp2p', '@libp2p/*', 'level', 'classic-level'], message: 'protocol/ does no I/O' },
-          PROTOCOL_IMPORTS_NOTHING,
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:fs',
+                'node:fs/*',
+                'fs',
+                'fs/*',
+                'node:net',
+                'net',
+                'node:http',
+                'http',
+                'node:https',
+                'https',
+                'node:http2',
+                'node:tls',
+                'node:dns',
+                'node:dgram',
+                'node:child_process',
+                'child_process',
+                'node:os',
+                'os',
+                'node:worker_threads',
+                'node:process',
+                'libp2p',
+                '@libp2p/*',
+                'level',
+                'classic-level',
+              ],
+              message: 'protocol/ does no I/O',
+            },
+            PROTOCOL_IMPORTS_NOTHING,
+          ],
+        },
+      ],
       'no-restricted-syntax': ['error', dynamicImportOf(FOLDERS_ABOVE_PROTOCOL, PROTOCOL_IMPORTS_NOTHING.message)],
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'protocol/ does no I/O' }, { name: 'process', message: 'protocol/ reads no environment' }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'protocol/ takes the time it is handed' }, { object: 'Math', property: 'random', message: 'protocol/ takes the randomness it is handed' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'protocol/ does no I/O' },
+        { name: 'process', message: 'protocol/ reads no environment' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'protocol/ takes the time it is handed' },
+        { object: 'Math', property: 'random', message: 'protocol/ takes the randomness it is handed' },
+      ],
     },
   },
   {
@@ -76,37 +118,98 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', dynamicImportOf(FOLDERS_ABOVE_PROTOCOL, PROTOCOL_IMPORTS_NOTHING.message)],
     },
   },
-  layer('shared', ['protocol', 'node', 'adapters', 'cli', 'test-network'], 'shared/ is below node/, adapters/ and cli/ and beside protocol/: it imports Node\'s standard library only'),
-  layer('node', ['adapters', 'cli', 'test-network'], 'node/ imports only protocol/ and shared/ (the adapter contract imports node/events.ts; cli/adapter-host.ts runs adapters on a node)'),
+  layer(
+    'shared',
+    ['protocol', 'node', 'adapters', 'cli', 'test-network'],
+    "shared/ is below node/, adapters/ and cli/ and beside protocol/: it imports Node's standard library only",
+  ),
+  layer(
+    'node',
+    ['adapters', 'cli', 'test-network'],
+    'node/ imports only protocol/ and shared/ (the adapter contract imports node/events.ts; cli/adapter-host.ts runs adapters on a node)',
+  ),
   {
     files: ['adapters/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: folderRegex(['node']), allowTypeImports: true, message: 'adapters/ takes only types from node/ (import type, as adapters/contract.ts does), so an adapter runs without the node\'s code' },
-          { regex: folderRegex(['cli', 'test-network']), message: 'adapters/ imports only protocol/, shared/ and node\'s types' },
-        ],
-      }],
-      'no-restricted-syntax': ['error', dynamicImportOf(['node', 'cli', 'test-network'], 'adapters/ imports only protocol/, shared/ and node\'s types')],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: folderRegex(['node']),
+              allowTypeImports: true,
+              message:
+                "adapters/ takes only types from node/ (import type, as adapters/contract.ts does), so an adapter runs without the node's code",
+            },
+            {
+              regex: folderRegex(['cli', 'test-network']),
+              message: "adapters/ imports only protocol/, shared/ and node's types",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        dynamicImportOf(['node', 'cli', 'test-network'], "adapters/ imports only protocol/, shared/ and node's types"),
+      ],
     },
   },
   {
     files: ['cli/**/*.ts'],
     ignores: CLI_TESTS,
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: folderRegex(['test-network']), message: 'cli/ loads test-network/ only in sis testnet and sis demo, by await import(\'../../test-network/index.ts\')' }] }],
-      'no-restricted-syntax': ['error', dynamicImportOf(['test-network'], 'cli/ reaches test-network/ only through its public entry, test-network/index.ts', '(?!index\\.ts$)')],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: folderRegex(['test-network']),
+              message:
+                "cli/ loads test-network/ only in sis testnet and sis demo, by await import('../../test-network/index.ts')",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        dynamicImportOf(
+          ['test-network'],
+          'cli/ reaches test-network/ only through its public entry, test-network/index.ts',
+          '(?!index\\.ts$)',
+        ),
+      ],
     },
   },
   {
     // cli's tests start real networks and run sis as a process: through test-network's public entry only.
     files: CLI_TESTS,
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: `${folderRegex(['test-network'])}(?!index\\.ts$)`, message: 'cli/ reaches test-network/ only through its public entry, test-network/index.ts' }] }],
-      'no-restricted-syntax': ['error', dynamicImportOf(['test-network'], 'cli/ reaches test-network/ only through its public entry, test-network/index.ts', '(?!index\\.ts$)')],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `${folderRegex(['test-network'])}(?!index\\.ts$)`,
+              message: 'cli/ reaches test-network/ only through its public entry, test-network/index.ts',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        dynamicImportOf(
+          ['test-network'],
+          'cli/ reaches test-network/ only through its public entry, test-network/index.ts',
+          '(?!index\\.ts$)',
+        ),
+      ],
     },
   },
-  layer('test-network', ['cli'], 'test-network/ runs the CLI as a process (SIS_BIN) and imports nothing of cli/; the node\'s data folder is node/data-folder.ts'),
+  layer(
+    'test-network',
+    ['cli'],
+    "test-network/ runs the CLI as a process (SIS_BIN) and imports nothing of cli/; the node's data folder is node/data-folder.ts",
+  ),
   {
     files: ['eslint.config.js', 'vitest.config.ts'],
     rules: { 'no-restricted-exports': 'off' },

@@ -99,7 +99,13 @@ export class NodeClientError extends Error {
   readonly retryable: boolean
   readonly details: Readonly<Record<string, unknown>>
 
-  constructor(status: number, code: string, message: string, details: Readonly<Record<string, unknown>> = {}, options: { cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Readonly<Record<string, unknown>> = {},
+    options: { cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.status = status
     this.code = code
@@ -120,7 +126,13 @@ export interface FieldError {
 
 /** What an adapter did with one national record. */
 export type IngestOutcome =
-  | { readonly ok: true; readonly documentId: string; readonly operation: 'lodge' | TransitAction; readonly entryId?: string; readonly duplicate: boolean }
+  | {
+      readonly ok: true
+      readonly documentId: string
+      readonly operation: 'lodge' | TransitAction
+      readonly entryId?: string
+      readonly duplicate: boolean
+    }
   | { readonly ok: false; readonly errors: readonly FieldError[] }
 
 /** One record from the national system: a file, a request body, an EDIFACT interchange. */

@@ -19,21 +19,44 @@ export type NationalSource = 'cusdec' | 'cc015c' | 'cc007c' | 'sis-xml' | 'json'
 
 export type NodeOperation =
   | { readonly kind: 'lodge'; readonly lrn: string; readonly declaration: DeclarationBody }
-  | { readonly kind: 'act'; readonly action: TransitAction; readonly documentId?: string; readonly lrn?: string; readonly body: Record<string, unknown> }
+  | {
+      readonly kind: 'act'
+      readonly action: TransitAction
+      readonly documentId?: string
+      readonly lrn?: string
+      readonly body: Record<string, unknown>
+    }
 
 export type Decoded =
-  | { readonly ok: true; readonly source: NationalSource; readonly operation: NodeOperation; readonly warnings: readonly FieldError[] }
-  | { readonly ok: false; readonly source?: NationalSource; readonly errors: readonly FieldError[]; readonly edifact?: { readonly controlReference?: string; readonly lrn?: string } }
+  | {
+      readonly ok: true
+      readonly source: NationalSource
+      readonly operation: NodeOperation
+      readonly warnings: readonly FieldError[]
+    }
+  | {
+      readonly ok: false
+      readonly source?: NationalSource
+      readonly errors: readonly FieldError[]
+      readonly edifact?: { readonly controlReference?: string; readonly lrn?: string }
+    }
 
 const MAX_BYTES = 4 * 1024 * 1024
 
 function sisErrors(errors: readonly SisError[]): FieldError[] {
-  return errors.map((e) => ({ path: typeof e.details.field === 'string' ? e.details.field : '/', code: e.code, message: e.message, ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}) }))
+  return errors.map((e) => ({
+    path: typeof e.details.field === 'string' ? e.details.field : '/',
+    code: e.code,
+    message: e.message,
+    ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}),
+  }))
 }
 
 function rootOf(text: string): { ns: string; local: string } | undefined {
   // Enough to route: the strict reader parses the whole document right after.
-  const m = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/][^>]*?xmlns(?::([\w.-]+))?="([^"]*)"/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''))
+  const m = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/][^>]*?xmlns(?::([\w.-]+))?="([^"]*)"/.exec(
+    text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''),
+  )
   return m === null ? undefined : { ns: m[4]!, local: m[2]! }
 }
 
@@ -42,15 +65,34 @@ function decodeJson(text: string): Decoded {
   try {
     v = JSON.parse(text)
   } catch (e) {
-    return { ok: false, source: 'json', errors: [{ path: '/', code: 'INPUT_MALFORMED', message: `not JSON: ${(e as Error).message}` }] }
+    return {
+      ok: false,
+      source: 'json',
+      errors: [{ path: '/', code: 'INPUT_MALFORMED', message: `not JSON: ${(e as Error).message}` }],
+    }
   }
   const o = (v ?? {}) as Record<string, unknown>
   if (o.action === 'lodge') {
     const d = o.declaration as DeclarationBody | undefined
     const op = d?.TransitOperation as Record<string, unknown> | undefined
-    if (d === undefined || op === undefined || typeof op.LRN !== 'string') return { ok: false, source: 'json', errors: [{ path: '/declaration/TransitOperation/LRN', code: 'INPUT_MISSING', message: 'a lodge record carries the declaration with its LRN' }] }
+    if (d === undefined || op === undefined || typeof op.LRN !== 'string')
+      return {
+        ok: false,
+        source: 'json',
+        errors: [
+          {
+            path: '/declaration/TransitOperation/LRN',
+            code: 'INPUT_MISSING',
+            message: 'a lodge record carries the declaration with its LRN',
+          },
+        ],
+      }
     const office = (d.CustomsOfficeOfDeparture as { referenceNumber?: unknown } | undefined)?.referenceNumber
-    if ((op.MRN === undefined || op.MRN === '') && typeof office === 'string' && typeof op.declarationDateAndTime === 'string') {
+    if (
+      (op.MRN === undefined || op.MRN === '') &&
+      typeof office === 'string' &&
+      typeof op.declarationDateAndTime === 'string'
+    ) {
       try {
         op.MRN = mrnForLrn({ lrn: op.LRN, departureOffice: office, declaredAt: op.declarationDateAndTime })
       } catch (e) {
@@ -60,15 +102,54 @@ function decodeJson(text: string): Decoded {
     return { ok: true, source: 'json', operation: { kind: 'lodge', lrn: op.LRN, declaration: d }, warnings: [] }
   }
   if (typeof o.action === 'string' && (TRANSIT_ACTIONS as readonly string[]).includes(o.action)) {
-    if (typeof o.documentId !== 'string' && typeof o.lrn !== 'string') return { ok: false, source: 'json', errors: [{ path: '/documentId', code: 'INPUT_MISSING', message: 'an action names its transit by documentId (MRN) or lrn' }] }
-    if (o.body === null || typeof o.body !== 'object') return { ok: false, source: 'json', errors: [{ path: '/body', code: 'INPUT_MISSING', message: 'an action carries its message body' }] }
-    return { ok: true, source: 'json', operation: { kind: 'act', action: o.action as TransitAction, ...(typeof o.documentId === 'string' ? { documentId: o.documentId } : {}), ...(typeof o.lrn === 'string' ? { lrn: o.lrn } : {}), body: o.body as Record<string, unknown> }, warnings: [] }
+    if (typeof o.documentId !== 'string' && typeof o.lrn !== 'string')
+      return {
+        ok: false,
+        source: 'json',
+        errors: [
+          {
+            path: '/documentId',
+            code: 'INPUT_MISSING',
+            message: 'an action names its transit by documentId (MRN) or lrn',
+          },
+        ],
+      }
+    if (o.body === null || typeof o.body !== 'object')
+      return {
+        ok: false,
+        source: 'json',
+        errors: [{ path: '/body', code: 'INPUT_MISSING', message: 'an action carries its message body' }],
+      }
+    return {
+      ok: true,
+      source: 'json',
+      operation: {
+        kind: 'act',
+        action: o.action as TransitAction,
+        ...(typeof o.documentId === 'string' ? { documentId: o.documentId } : {}),
+        ...(typeof o.lrn === 'string' ? { lrn: o.lrn } : {}),
+        body: o.body as Record<string, unknown>,
+      },
+      warnings: [],
+    }
   }
-  return { ok: false, source: 'json', errors: [{ path: '/action', code: 'INPUT_UNKNOWN_ACTION', message: `action is "lodge" or one of ${TRANSIT_ACTIONS.join(', ')}`, value: String(o.action).slice(0, 64) }] }
+  return {
+    ok: false,
+    source: 'json',
+    errors: [
+      {
+        path: '/action',
+        code: 'INPUT_UNKNOWN_ACTION',
+        message: `action is "lodge" or one of ${TRANSIT_ACTIONS.join(', ')}`,
+        value: String(o.action).slice(0, 64),
+      },
+    ],
+  }
 }
 
 export function decodeNational(record: NationalRecord, opts: ImportOptions = {}): Decoded {
-  if (record.bytes.byteLength > MAX_BYTES) return { ok: false, errors: [{ path: '/', code: 'INPUT_TOO_LARGE', message: `over ${MAX_BYTES} bytes` }] }
+  if (record.bytes.byteLength > MAX_BYTES)
+    return { ok: false, errors: [{ path: '/', code: 'INPUT_TOO_LARGE', message: `over ${MAX_BYTES} bytes` }] }
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(record.bytes)
@@ -78,28 +159,86 @@ export function decodeNational(record: NationalRecord, opts: ImportOptions = {})
   const head = text.replace(/^\uFEFF/, '').trimStart()
   if (head.startsWith('UNA') || head.startsWith('UNB')) {
     const r = fromCusdec(text)
-    if (!r.ok) return { ok: false, source: 'cusdec', errors: r.errors, edifact: { ...(r.interchange === undefined ? {} : { controlReference: r.interchange }), ...(r.lrn === undefined ? {} : { lrn: r.lrn }) } }
-    return { ok: true, source: 'cusdec', operation: { kind: 'lodge', lrn: r.declaration.TransitOperation.LRN, declaration: r.declaration }, warnings: r.warnings }
+    if (!r.ok)
+      return {
+        ok: false,
+        source: 'cusdec',
+        errors: r.errors,
+        edifact: {
+          ...(r.interchange === undefined ? {} : { controlReference: r.interchange }),
+          ...(r.lrn === undefined ? {} : { lrn: r.lrn }),
+        },
+      }
+    return {
+      ok: true,
+      source: 'cusdec',
+      operation: { kind: 'lodge', lrn: r.declaration.TransitOperation.LRN, declaration: r.declaration },
+      warnings: r.warnings,
+    }
   }
   if (head.startsWith('{')) return decodeJson(text)
-  if (!head.startsWith('<')) return { ok: false, errors: [{ path: '/', code: 'INPUT_UNKNOWN_FORMAT', message: 'neither XML, EDIFACT nor JSON' }] }
+  if (!head.startsWith('<'))
+    return {
+      ok: false,
+      errors: [{ path: '/', code: 'INPUT_UNKNOWN_FORMAT', message: 'neither XML, EDIFACT nor JSON' }],
+    }
   const root = rootOf(head)
   if (root?.ns === NCTS_NS && root.local === 'CC015C') {
     const r = fromCC015C(record.bytes, opts)
-    return r.ok ? { ok: true, source: 'cc015c', operation: { kind: 'lodge', lrn: r.value.TransitOperation.LRN, declaration: r.value }, warnings: r.warnings } : { ok: false, source: 'cc015c', errors: r.errors }
+    return r.ok
+      ? {
+          ok: true,
+          source: 'cc015c',
+          operation: { kind: 'lodge', lrn: r.value.TransitOperation.LRN, declaration: r.value },
+          warnings: r.warnings,
+        }
+      : { ok: false, source: 'cc015c', errors: r.errors }
   }
   if (root?.ns === NCTS_NS && root.local === 'CC007C') {
     const r = fromCC007C(record.bytes)
-    return r.ok ? { ok: true, source: 'cc007c', operation: { kind: 'act', action: 'arrival', documentId: r.value.TransitOperation.MRN, body: r.value as unknown as Record<string, unknown> }, warnings: r.warnings } : { ok: false, source: 'cc007c', errors: r.errors }
+    return r.ok
+      ? {
+          ok: true,
+          source: 'cc007c',
+          operation: {
+            kind: 'act',
+            action: 'arrival',
+            documentId: r.value.TransitOperation.MRN,
+            body: r.value as unknown as Record<string, unknown>,
+          },
+          warnings: r.warnings,
+        }
+      : { ok: false, source: 'cc007c', errors: r.errors }
   }
   const v = validateMessage(record.bytes)
   if (!v.ok) return { ok: false, source: 'sis-xml', errors: sisErrors(v.errors) }
   const { Header, ...body } = v.message.message as { Header: { documentId: string } } & Record<string, unknown>
   if (v.message.type === 'DeclarationLodged') {
     const d = body as unknown as DeclarationBody
-    return { ok: true, source: 'sis-xml', operation: { kind: 'lodge', lrn: d.TransitOperation.LRN, declaration: d }, warnings: [] }
+    return {
+      ok: true,
+      source: 'sis-xml',
+      operation: { kind: 'lodge', lrn: d.TransitOperation.LRN, declaration: d },
+      warnings: [],
+    }
   }
   const action = actionForMessageType(v.message.type)
-  if (action === undefined) return { ok: false, source: 'sis-xml', errors: [{ path: `/${v.message.type}`, code: 'INPUT_UNKNOWN_ACTION', message: `${v.message.type} is not written through the node API` }] }
-  return { ok: true, source: 'sis-xml', operation: { kind: 'act', action, documentId: Header.documentId, body }, warnings: [] }
+  if (action === undefined)
+    return {
+      ok: false,
+      source: 'sis-xml',
+      errors: [
+        {
+          path: `/${v.message.type}`,
+          code: 'INPUT_UNKNOWN_ACTION',
+          message: `${v.message.type} is not written through the node API`,
+        },
+      ],
+    }
+  return {
+    ok: true,
+    source: 'sis-xml',
+    operation: { kind: 'act', action, documentId: Header.documentId, body },
+    warnings: [],
+  }
 }

@@ -4,7 +4,15 @@
  * the node clients and the conformance kit.
  */
 export * from './contract.ts'
-export { DEFAULT_RETRY, backoffDelay, withRetry, isRetryable, MemoryDeadLetterStore, FolderDeadLetterStore, Journal } from './isolation.ts'
+export {
+  DEFAULT_RETRY,
+  backoffDelay,
+  withRetry,
+  isRetryable,
+  MemoryDeadLetterStore,
+  FolderDeadLetterStore,
+  Journal,
+} from './isolation.ts'
 /** Atomic, durable file writes (temporary file, fsync, rename, fsync of the folder): for adapters that write files for their national system. */
 export { writeFileAtomic } from '../shared/files.ts'
 export type { RetryPolicy, DeadLetter, DeadLetterStore } from './isolation.ts'
@@ -23,8 +31,27 @@ export { FileDropAdapter } from './file-drop/file-drop.ts'
 export type { FileDropOptions } from './file-drop/file-drop.ts'
 export { WebhookAdapter } from './webhook/webhook.ts'
 export type { WebhookOptions } from './webhook/webhook.ts'
-export { signWebhook, verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER, DEFAULT_REPLAY_WINDOW_S } from './webhook/signature.ts'
+export {
+  signWebhook,
+  verifyWebhook,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  DELIVERY_HEADER,
+  DEFAULT_REPLAY_WINDOW_S,
+} from './webhook/signature.ts'
 export * as ncts from './ncts/index.ts'
 export * as edifact from './edifact/index.ts'
-export { runConformance, formatReport, conformanceDeclaration, fileDropTarget, webhookTarget } from './conformance/index.ts'
-export type { AdapterFactory, ConformanceTarget, ConformanceReport, ConformanceOptions, StepResult } from './conformance/index.ts'
+export {
+  runConformance,
+  formatReport,
+  conformanceDeclaration,
+  fileDropTarget,
+  webhookTarget,
+} from './conformance/index.ts'
+export type {
+  AdapterFactory,
+  ConformanceTarget,
+  ConformanceReport,
+  ConformanceOptions,
+  StepResult,
+} from './conformance/index.ts'

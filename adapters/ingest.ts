@@ -15,8 +15,22 @@ import type { Journal, RetryPolicy } from './isolation.ts'
 import type { ImportOptions } from './ncts/index.ts'
 
 export type JournalRecord =
-  | { readonly kind: 'intent'; readonly key: string; readonly operation: 'lodge' | TransitAction; readonly documentId: string; readonly lrn?: string; readonly before?: number }
-  | { readonly kind: 'acked'; readonly key: string; readonly operation: 'lodge' | TransitAction; readonly documentId: string; readonly lrn?: string; readonly entryId?: string }
+  | {
+      readonly kind: 'intent'
+      readonly key: string
+      readonly operation: 'lodge' | TransitAction
+      readonly documentId: string
+      readonly lrn?: string
+      readonly before?: number
+    }
+  | {
+      readonly kind: 'acked'
+      readonly key: string
+      readonly operation: 'lodge' | TransitAction
+      readonly documentId: string
+      readonly lrn?: string
+      readonly entryId?: string
+    }
   | { readonly kind: 'delivered'; readonly entryId: string; readonly documentId: string }
   | { readonly kind: 'cursor'; readonly at: string }
 
@@ -35,7 +49,12 @@ export class Ingestor {
   readonly #retry: RetryPolicy | undefined
   readonly #import: ImportOptions
 
-  constructor(opts: { client: NodeClient; journal: Journal<JournalRecord>; retry?: RetryPolicy; import?: ImportOptions }) {
+  constructor(opts: {
+    client: NodeClient
+    journal: Journal<JournalRecord>
+    retry?: RetryPolicy
+    import?: ImportOptions
+  }) {
     this.#client = opts.client
     this.journal = opts.journal
     this.#retry = opts.retry
@@ -51,12 +70,17 @@ export class Ingestor {
   }
 
   #intent(key: string): Extract<JournalRecord, { kind: 'intent' }> | undefined {
-    return this.journal.records.findLast((r): r is Extract<JournalRecord, { kind: 'intent' }> => r.kind === 'intent' && r.key === key)
+    return this.journal.records.findLast(
+      (r): r is Extract<JournalRecord, { kind: 'intent' }> => r.kind === 'intent' && r.key === key,
+    )
   }
 
   /** The MRN the journal knows for an LRN (national systems often know only their LRN). */
   documentForLrn(lrn: string): string | undefined {
-    return this.journal.records.findLast((r): r is Extract<JournalRecord, { kind: 'acked' }> => r.kind === 'acked' && r.operation === 'lodge' && r.lrn === lrn)?.documentId
+    return this.journal.records.findLast(
+      (r): r is Extract<JournalRecord, { kind: 'acked' }> =>
+        r.kind === 'acked' && r.operation === 'lodge' && r.lrn === lrn,
+    )?.documentId
   }
 
   async #countOf(documentId: string, type: string): Promise<number> {
@@ -65,11 +89,21 @@ export class Ingestor {
   }
 
   /** Decodes and hands over one record. Throws NodeUnavailable when the node stayed unreachable. */
-  async ingest(record: NationalRecord, decoded: Decoded = decodeNational(record, this.#import)): Promise<IngestOutcome> {
+  async ingest(
+    record: NationalRecord,
+    decoded: Decoded = decodeNational(record, this.#import),
+  ): Promise<IngestOutcome> {
     if (!decoded.ok) return { ok: false, errors: decoded.errors }
     const key = Ingestor.key(record.bytes)
     const done = this.#acked(key)
-    if (done !== undefined && done.kind === 'acked') return { ok: true, documentId: done.documentId, operation: done.operation, ...(done.entryId === undefined ? {} : { entryId: done.entryId }), duplicate: true }
+    if (done !== undefined && done.kind === 'acked')
+      return {
+        ok: true,
+        documentId: done.documentId,
+        operation: done.operation,
+        ...(done.entryId === undefined ? {} : { entryId: done.entryId }),
+        duplicate: true,
+      }
     const op = decoded.operation
     try {
       if (op.kind === 'lodge') {
@@ -77,7 +111,14 @@ export class Ingestor {
         this.journal.append({ kind: 'intent', key, operation: 'lodge', documentId: mrn, lrn: op.lrn })
         try {
           const r = await withRetry(() => this.#client.lodge({ json: op.declaration }), this.#opts())
-          this.journal.append({ kind: 'acked', key, operation: 'lodge', documentId: r.documentId, lrn: op.lrn, entryId: r.entryId })
+          this.journal.append({
+            kind: 'acked',
+            key,
+            operation: 'lodge',
+            documentId: r.documentId,
+            lrn: op.lrn,
+            entryId: r.entryId,
+          })
           return { ok: true, documentId: r.documentId, operation: 'lodge', entryId: r.entryId, duplicate: false }
         } catch (e) {
           if (!(e instanceof NodeClientError) || e.code !== 'LOG_DUPLICATE') throw e
@@ -89,21 +130,50 @@ export class Ingestor {
         }
       }
       const documentId = op.documentId ?? (op.lrn === undefined ? undefined : this.documentForLrn(op.lrn))
-      if (documentId === undefined) return { ok: false, errors: [{ path: '/lrn', code: 'INPUT_UNKNOWN_DOCUMENT', message: `no transit lodged through this adapter has LRN ${op.lrn ?? ''}`, value: op.lrn ?? '' }] }
+      if (documentId === undefined)
+        return {
+          ok: false,
+          errors: [
+            {
+              path: '/lrn',
+              code: 'INPUT_UNKNOWN_DOCUMENT',
+              message: `no transit lodged through this adapter has LRN ${op.lrn ?? ''}`,
+              value: op.lrn ?? '',
+            },
+          ],
+        }
       const type = ACTION_MESSAGE_TYPES[op.action]
       const pending = this.#intent(key)
-      const before = pending?.before ?? await withRetry(() => this.#countOf(documentId, type), this.#opts())
+      const before = pending?.before ?? (await withRetry(() => this.#countOf(documentId, type), this.#opts()))
       if (pending === undefined) this.journal.append({ kind: 'intent', key, operation: op.action, documentId, before })
       const r = await withRetry(async (attempt) => {
         // After a restart or a lost answer the action may already be in the log: do not write it twice.
-        if ((pending !== undefined || attempt > 1) && await this.#countOf(documentId, type) > before) return undefined
+        if ((pending !== undefined || attempt > 1) && (await this.#countOf(documentId, type)) > before) return undefined
         return await this.#client.act(documentId, op.action, op.body)
       }, this.#opts())
-      this.journal.append({ kind: 'acked', key, operation: op.action, documentId, ...(r === undefined ? {} : { entryId: r.entryId }) })
-      return { ok: true, documentId, operation: op.action, ...(r === undefined ? {} : { entryId: r.entryId }), duplicate: r === undefined }
+      this.journal.append({
+        kind: 'acked',
+        key,
+        operation: op.action,
+        documentId,
+        ...(r === undefined ? {} : { entryId: r.entryId }),
+      })
+      return {
+        ok: true,
+        documentId,
+        operation: op.action,
+        ...(r === undefined ? {} : { entryId: r.entryId }),
+        duplicate: r === undefined,
+      }
     } catch (e) {
       if (isRetryable(e)) throw new NodeUnavailable(`the node did not answer: ${(e as Error).message}`, { cause: e })
-      if (e instanceof NodeClientError) return { ok: false, errors: [{ path: typeof e.details.field === 'string' ? e.details.field : '/', code: e.code, message: e.message }] }
+      if (e instanceof NodeClientError)
+        return {
+          ok: false,
+          errors: [
+            { path: typeof e.details.field === 'string' ? e.details.field : '/', code: e.code, message: e.message },
+          ],
+        }
       throw e
     }
   }

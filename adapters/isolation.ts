@@ -3,7 +3,16 @@
  * dead-letter store (in memory for tests, a folder for real use), and a small append-only
  * journal that survives a crash (one JSON line per record, fsynced before the call returns).
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs'
 import { dirname, join } from 'node:path'
 import { backoffDelay } from '../shared/backoff.ts'
 import { writeFileAtomic } from '../shared/files.ts'
@@ -26,7 +35,15 @@ export function isRetryable(e: unknown): boolean {
 }
 
 /** Runs `fn` until it succeeds, fails for good (not retryable), or runs out of attempts. */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: { policy?: RetryPolicy; retryable?: (e: unknown) => boolean; signal?: AbortSignal; sleep?: (ms: number) => Promise<void> } = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  opts: {
+    policy?: RetryPolicy
+    retryable?: (e: unknown) => boolean
+    signal?: AbortSignal
+    sleep?: (ms: number) => Promise<void>
+  } = {},
+): Promise<T> {
   const policy = opts.policy ?? DEFAULT_RETRY
   const retryable = opts.retryable ?? isRetryable
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
@@ -79,11 +96,18 @@ export class FolderDeadLetterStore implements DeadLetterStore {
   }
 
   async put(letter: DeadLetter): Promise<void> {
-    writeFileAtomic(join(this.#dir, `${letter.id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), `${JSON.stringify(letter, null, 2)}\n`, { mode: 0o640 })
+    writeFileAtomic(
+      join(this.#dir, `${letter.id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`),
+      `${JSON.stringify(letter, null, 2)}\n`,
+      { mode: 0o640 },
+    )
   }
 
   async list(): Promise<DeadLetter[]> {
-    return readdirSync(this.#dir).filter((n) => n.endsWith('.json')).sort().map((n) => JSON.parse(readFileSync(join(this.#dir, n), 'utf8')) as DeadLetter)
+    return readdirSync(this.#dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .map((n) => JSON.parse(readFileSync(join(this.#dir, n), 'utf8')) as DeadLetter)
   }
 }
 

@@ -57,7 +57,9 @@ export class Outbound {
   /** After a (re)connection: every document changed since the cursor, oldest first. */
   resync(): Promise<void> {
     return this.#queue(async () => {
-      const cursor = this.#o.journal.records.findLast((r): r is Extract<JournalRecord, { kind: 'cursor' }> => r.kind === 'cursor')?.at
+      const cursor = this.#o.journal.records.findLast(
+        (r): r is Extract<JournalRecord, { kind: 'cursor' }> => r.kind === 'cursor',
+      )?.at
       const from = cursor ?? this.#o.now()
       const docs = await withRetry(() => this.#o.client.changedSince(from), { policy: this.#o.retry })
       for (const d of docs) await this.#document(d.documentId)
@@ -74,11 +76,24 @@ export class Outbound {
       let item: DeliveredItem | undefined
       let failure: { reason: string; attempts: number } | undefined
       try {
-        item = render(this.#o.format, entry, log, { sender: this.#o.sender, recipient: this.#o.recipient, now: this.#o.now() })
+        item = render(this.#o.format, entry, log, {
+          sender: this.#o.sender,
+          recipient: this.#o.recipient,
+          now: this.#o.now(),
+        })
         if (item !== undefined) {
           let attempts = 0
           const it = item
-          await withRetry(async () => { attempts++; await this.#o.sink(it) }, { policy: this.#o.retry, retryable: (e) => !(e instanceof RenderError) && (this.#o.retryable?.(e) ?? true) }).catch((e: unknown) => {
+          await withRetry(
+            async () => {
+              attempts++
+              await this.#o.sink(it)
+            },
+            {
+              policy: this.#o.retry,
+              retryable: (e) => !(e instanceof RenderError) && (this.#o.retryable?.(e) ?? true),
+            },
+          ).catch((e: unknown) => {
             failure = { reason: String((e as Error).message ?? e), attempts }
           })
         }
@@ -87,8 +102,23 @@ export class Outbound {
         failure = { reason: `cannot render: ${e.message}`, attempts: 1 }
       }
       if (failure !== undefined) {
-        this.#o.logger.warn({ documentId, entryId: entry.id, attempts: failure.attempts }, 'dead-lettered an outbound item')
-        await this.#o.deadLetters.put({ id: `${documentId}-${entry.id.slice(0, 16)}`, direction: 'outbound', documentId, reason: failure.reason, attempts: failure.attempts, at: this.#o.now(), payload: { entryId: entry.id, type: entry.type, ...(item === undefined ? {} : { name: item.name, bytes: new TextDecoder().decode(item.bytes) }) } })
+        this.#o.logger.warn(
+          { documentId, entryId: entry.id, attempts: failure.attempts },
+          'dead-lettered an outbound item',
+        )
+        await this.#o.deadLetters.put({
+          id: `${documentId}-${entry.id.slice(0, 16)}`,
+          direction: 'outbound',
+          documentId,
+          reason: failure.reason,
+          attempts: failure.attempts,
+          at: this.#o.now(),
+          payload: {
+            entryId: entry.id,
+            type: entry.type,
+            ...(item === undefined ? {} : { name: item.name, bytes: new TextDecoder().decode(item.bytes) }),
+          },
+        })
       }
       this.#delivered.add(entry.id)
       this.#o.journal.append({ kind: 'delivered', entryId: entry.id, documentId })

@@ -44,30 +44,89 @@ function unwrap(r: MapResult<string>): string {
 }
 
 /** Renders `entry` of a transit whose whole (effective) log is `log`; undefined = nothing to send. */
-export function render(format: OutputFormat, entry: LogEntryView, log: readonly LogEntryView[], ctx: RenderContext): DeliveredItem | undefined {
+export function render(
+  format: OutputFormat,
+  entry: LogEntryView,
+  log: readonly LogEntryView[],
+  ctx: RenderContext,
+): DeliveredItem | undefined {
   const mrn = decodeMessage(entry.xml).message.Header.documentId
   const base = `${mrn}-${String(entry.seq).padStart(4, '0')}-${entry.author}`
   const enc = new TextEncoder()
-  const sis = (): DeliveredItem => ({ documentId: mrn, kind: entry.type, name: `${base}-${entry.type}.xml`, bytes: enc.encode(entry.xml) })
+  const sis = (): DeliveredItem => ({
+    documentId: mrn,
+    kind: entry.type,
+    name: `${base}-${entry.type}.xml`,
+    bytes: enc.encode(entry.xml),
+  })
   if (format === 'sis') return sis()
   const typed = log.filter((e) => e.effective).map((e) => decodeMessage(e.xml) as Typed)
   const decl = body(typed, 'DeclarationLodged')
-  const env: NctsEnvelope = { sender: ctx.sender, recipient: ctx.recipient, messageId: `${mrn.slice(-10)}${String(entry.seq).padStart(4, '0')}`, preparedAt: ctx.now, correlationId: decl?.TransitOperation.LRN ?? mrn }
+  const env: NctsEnvelope = {
+    sender: ctx.sender,
+    recipient: ctx.recipient,
+    messageId: `${mrn.slice(-10)}${String(entry.seq).padStart(4, '0')}`,
+    preparedAt: ctx.now,
+    correlationId: decl?.TransitOperation.LRN ?? mrn,
+  }
   if (format === 'cusres') {
     const status = CUSRES_STATUS[entry.type]
     if (status === undefined) return undefined
     const rej = entry.type === 'DeclarationRejected' ? body(typed, 'DeclarationRejected') : undefined
-    const errors = rej?.FunctionalError?.map((e) => ({ code: e.errorCode, pointer: e.errorPointer, reason: e.errorReason }))
-    const text = toCusres({ sender: ctx.sender, recipient: ctx.recipient, preparedAt: ctx.now, controlReference: `${mrn.slice(-8)}${String(entry.seq).padStart(4, '0')}`, mrn, ...(decl === undefined ? {} : { lrn: decl.TransitOperation.LRN }), status, ...(errors === undefined ? {} : { errors }) })
+    const errors = rej?.FunctionalError?.map((e) => ({
+      code: e.errorCode,
+      pointer: e.errorPointer,
+      reason: e.errorReason,
+    }))
+    const text = toCusres({
+      sender: ctx.sender,
+      recipient: ctx.recipient,
+      preparedAt: ctx.now,
+      controlReference: `${mrn.slice(-8)}${String(entry.seq).padStart(4, '0')}`,
+      mrn,
+      ...(decl === undefined ? {} : { lrn: decl.TransitOperation.LRN }),
+      status,
+      ...(errors === undefined ? {} : { errors }),
+    })
     return { documentId: mrn, kind: 'CUSRES', name: `${base}-CUSRES-${status}.edi`, bytes: enc.encode(text) }
   }
-  const ncts = (kind: string, xml: string): DeliveredItem => ({ documentId: mrn, kind, name: `${base}-${kind}.xml`, bytes: enc.encode(xml) })
+  const ncts = (kind: string, xml: string): DeliveredItem => ({
+    documentId: mrn,
+    kind,
+    name: `${base}-${kind}.xml`,
+    bytes: enc.encode(xml),
+  })
   switch (entry.type) {
-    case 'DeclarationLodged': return ncts('CC015C', unwrap(toCC015C(need(decl, 'declaration'), env)))
-    case 'ReleasedForTransit': return ncts('CC029C', unwrap(toCC029C(need(decl, 'declaration'), need(body(typed, 'DeclarationAccepted'), 'acceptance'), need(body(typed, 'ReleasedForTransit'), 'release'), env)))
-    case 'ArrivalNotified': return ncts('CC007C', unwrap(toCC007C(need(body(typed, 'ArrivalNotified'), 'arrival'), env)))
-    case 'ControlResultsRecorded': return ncts('CC025C', unwrap(toCC025C(need(body(typed, 'ControlResultsRecorded'), 'control'), need(body(typed, 'ArrivalNotified'), 'arrival notification'), env)))
-    case 'DeclarationRejected': return ncts('CC056C', unwrap(toCC056C(need(body(typed, 'DeclarationRejected'), 'rejection'), decl, env)))
-    default: return sis()
+    case 'DeclarationLodged':
+      return ncts('CC015C', unwrap(toCC015C(need(decl, 'declaration'), env)))
+    case 'ReleasedForTransit':
+      return ncts(
+        'CC029C',
+        unwrap(
+          toCC029C(
+            need(decl, 'declaration'),
+            need(body(typed, 'DeclarationAccepted'), 'acceptance'),
+            need(body(typed, 'ReleasedForTransit'), 'release'),
+            env,
+          ),
+        ),
+      )
+    case 'ArrivalNotified':
+      return ncts('CC007C', unwrap(toCC007C(need(body(typed, 'ArrivalNotified'), 'arrival'), env)))
+    case 'ControlResultsRecorded':
+      return ncts(
+        'CC025C',
+        unwrap(
+          toCC025C(
+            need(body(typed, 'ControlResultsRecorded'), 'control'),
+            need(body(typed, 'ArrivalNotified'), 'arrival notification'),
+            env,
+          ),
+        ),
+      )
+    case 'DeclarationRejected':
+      return ncts('CC056C', unwrap(toCC056C(need(body(typed, 'DeclarationRejected'), 'rejection'), decl, env)))
+    default:
+      return sis()
   }
 }

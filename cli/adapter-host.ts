@@ -13,7 +13,17 @@ import { isNodeError } from '../node/errors.ts'
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { NodeClientError } from '../adapters/contract.ts'
-import type { Adapter, AdapterLogger, DocumentView, EventHandlers, EventSubscription, LogEntryView, NodeClient, SubmitResult, TransitAction } from '../adapters/contract.ts'
+import type {
+  Adapter,
+  AdapterLogger,
+  DocumentView,
+  EventHandlers,
+  EventSubscription,
+  LogEntryView,
+  NodeClient,
+  SubmitResult,
+  TransitAction,
+} from '../adapters/contract.ts'
 import { FileDropAdapter } from '../adapters/file-drop/file-drop.ts'
 import { backoffDelay } from '../shared/backoff.ts'
 import type { RetryPolicy } from '../adapters/isolation.ts'
@@ -26,7 +36,8 @@ import type { NodeService, Principal } from '../node/service.ts'
 /** The error the HTTP API would have answered with, so adapters retry exactly what they would over HTTP. */
 function clientError(e: unknown): NodeClientError {
   if (e instanceof NodeClientError) return e
-  if (isSisError(e) || isNodeError(e)) return new NodeClientError(statusForCode(e.code), e.code, e.message, e.details, { cause: e })
+  if (isSisError(e) || isNodeError(e))
+    return new NodeClientError(statusForCode(e.code), e.code, e.message, e.details, { cause: e })
   // Not a refusal of the input: a store closing under the call, a bug. Retryable, like a 500.
   return new NodeClientError(500, 'API_INTERNAL', e instanceof Error ? e.message : String(e), {}, { cause: e })
 }
@@ -56,8 +67,14 @@ export class InProcessNodeClient implements NodeClient {
   lodge(declaration: { readonly json: unknown } | { readonly xml: string }): Promise<SubmitResult> {
     return this.#call(async () => {
       // The same shape check as the API's LodgeJson, before the service sees the body.
-      if ('json' in declaration && !isPlainObject(declaration.json)) throw new NodeClientError(400, 'API_BAD_REQUEST', 'the declaration is a JSON object')
-      return await this.#service.command(this.principal, 'transit', 'lodge', 'xml' in declaration ? { xml: declaration.xml } : { json: declaration.json })
+      if ('json' in declaration && !isPlainObject(declaration.json))
+        throw new NodeClientError(400, 'API_BAD_REQUEST', 'the declaration is a JSON object')
+      return await this.#service.command(
+        this.principal,
+        'transit',
+        'lodge',
+        'xml' in declaration ? { xml: declaration.xml } : { json: declaration.json },
+      )
     })
   }
 
@@ -65,7 +82,8 @@ export class InProcessNodeClient implements NodeClient {
     return this.#call(async () => {
       if (!isPlainObject(body)) throw new NodeClientError(400, 'API_BAD_REQUEST', 'the action body is a JSON object')
       // As the API does: an unknown document is a 404 whatever the service would have raised.
-      if ((await this.#service.document(this.principal, documentId)) === undefined) throw new NodeClientError(404, 'API_NOT_FOUND', `no document ${documentId}`, { documentId })
+      if ((await this.#service.document(this.principal, documentId)) === undefined)
+        throw new NodeClientError(404, 'API_NOT_FOUND', `no document ${documentId}`, { documentId })
       return await this.#service.command(this.principal, 'transit', 'act', { documentId, action, body })
     })
   }
@@ -104,7 +122,12 @@ export class InProcessNodeClient implements NodeClient {
     const off = this.#service.subscribe(this.principal, (event) => guarded(() => handlers.onEvent(event)))
     // In process the stream never drops, so the one "connection" is now: the adapter catches up once.
     guarded(() => handlers.onConnected?.())
-    return { close: () => { open = false; off() } }
+    return {
+      close: () => {
+        open = false
+        off()
+      },
+    }
   }
 }
 
@@ -141,7 +164,10 @@ export function resolveAdapterPath(dataDir: string, path: string): string {
 }
 
 /** The folders an adapter keeps its files in (for `sis adapter list` and the docs). */
-export function adapterFolders(dataDir: string, c: AdapterConfig): { root: string; state: string; deadLetters: string } {
+export function adapterFolders(
+  dataDir: string,
+  c: AdapterConfig,
+): { root: string; state: string; deadLetters: string } {
   if (c.kind === 'file-drop') {
     const root = resolveAdapterPath(dataDir, c.folder)
     return { root, state: join(root, '.sis-adapter'), deadLetters: join(root, '.sis-adapter', 'dead-letter') }
@@ -151,15 +177,30 @@ export function adapterFolders(dataDir: string, c: AdapterConfig): { root: strin
 }
 
 /** Builds the adapter a config entry describes, on its in-process client. Throws what stops it from starting. */
-export function buildAdapter(service: NodeService, c: AdapterConfig, logger: AdapterLogger, opts: AdapterHostOptions): Adapter {
+export function buildAdapter(
+  service: NodeService,
+  c: AdapterConfig,
+  logger: AdapterLogger,
+  opts: AdapterHostOptions,
+): Adapter {
   const client = new InProcessNodeClient(service, c.name)
   const retry = opts.retry === undefined ? {} : { retry: opts.retry }
   const folders = adapterFolders(opts.dataDir, c)
-  if (c.kind === 'file-drop') return new FileDropAdapter({ client, root: folders.root, format: c.format, pollMs: c.pollMs, logger, ...retry })
+  if (c.kind === 'file-drop')
+    return new FileDropAdapter({ client, root: folders.root, format: c.format, pollMs: c.pollMs, logger, ...retry })
   const secretPath = resolveAdapterPath(opts.dataDir, c.secretFile)
   const secret = readFileSync(secretPath, 'utf8').trim()
   if (secret === '') throw new Error(`the secret file ${secretPath} is empty`)
-  return new WebhookAdapter({ client, url: c.url, secret, stateDir: folders.state, format: c.format, timeoutMs: c.timeoutMs, logger, ...retry })
+  return new WebhookAdapter({
+    client,
+    url: c.url,
+    secret,
+    stateDir: folders.state,
+    format: c.format,
+    timeoutMs: c.timeoutMs,
+    logger,
+    ...retry,
+  })
 }
 
 /** One configured adapter: started, and started again with backoff while it fails to start. */
@@ -184,7 +225,13 @@ class Supervised {
   }
 
   get status(): AdapterStatus {
-    return { name: this.config.name, kind: this.config.kind, state: this.#state, attempts: this.#attempts, ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }) }
+    return {
+      name: this.config.name,
+      kind: this.config.kind,
+      state: this.#state,
+      attempts: this.#attempts,
+      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+    }
   }
 
   run(): void {
@@ -210,7 +257,10 @@ class Supervised {
       if (this.#stopped) return
       const delay = backoffDelay(this.#restart, Math.min(this.#attempts, 30))
       this.#state = 'waiting'
-      this.#logger.error({ err: this.#lastError, attempt: this.#attempts, retryInMs: delay }, 'adapter failed to start; the node runs on and tries again')
+      this.#logger.error(
+        { err: this.#lastError, attempt: this.#attempts, retryInMs: delay },
+        'adapter failed to start; the node runs on and tries again',
+      )
       this.#timer = setTimeout(() => this.run(), delay)
     }
   }
@@ -260,9 +310,15 @@ export class AdapterHost {
  * Starts the adapters of node.json on a running node; the function returned stops them (call it
  * before stopping the node, so that nothing they have in flight meets a closed store).
  */
-export function startAdapters(service: NodeService, configs: readonly AdapterConfig[] | undefined, logger: HostLogger, opts: AdapterHostOptions): () => Promise<void> {
+export function startAdapters(
+  service: NodeService,
+  configs: readonly AdapterConfig[] | undefined,
+  logger: HostLogger,
+  opts: AdapterHostOptions,
+): () => Promise<void> {
   const host = new AdapterHost(service, configs ?? [], logger, opts)
-  if ((configs ?? []).length > 0) logger.info({ adapters: (configs ?? []).map((c) => `${c.kind}:${c.name}`) }, 'starting adapters')
+  if ((configs ?? []).length > 0)
+    logger.info({ adapters: (configs ?? []).map((c) => `${c.kind}:${c.name}`) }, 'starting adapters')
   host.start()
   return () => host.stop()
 }

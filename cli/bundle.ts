@@ -18,18 +18,27 @@ const MAX_ARCHIVE = 512 * 1024 * 1024
 const MAX_ENTRIES = 100_000
 
 export async function readBundle(path: string): Promise<BundleFile[]> {
-  const info = await stat(path).catch(() => { throw new CliError(`cannot open ${path}: no such file or folder`, EXIT.IO, 'give a folder of entries or a .tar/.tar.gz archive') })
+  const info = await stat(path).catch(() => {
+    throw new CliError(
+      `cannot open ${path}: no such file or folder`,
+      EXIT.IO,
+      'give a folder of entries or a .tar/.tar.gz archive',
+    )
+  })
   if (info.isDirectory()) {
     const names = (await readdir(path)).filter((n) => !n.startsWith('.')).sort()
-    if (names.length > MAX_ENTRIES) throw new CliError(`${path} holds ${names.length} files, at most ${MAX_ENTRIES} are read`, EXIT.INVALID)
+    if (names.length > MAX_ENTRIES)
+      throw new CliError(`${path} holds ${names.length} files, at most ${MAX_ENTRIES} are read`, EXIT.INVALID)
     const files: BundleFile[] = []
     for (const name of names) {
-      if ((await stat(join(path, name))).isFile()) files.push({ name, bytes: await readBounded(join(path, name), DEFAULT_XML_LIMITS.maxBytes) })
+      if ((await stat(join(path, name))).isFile())
+        files.push({ name, bytes: await readBounded(join(path, name), DEFAULT_XML_LIMITS.maxBytes) })
     }
     return files
   }
   const raw = await readBounded(path, MAX_ARCHIVE)
-  const tar = raw[0] === 0x1f && raw[1] === 0x8b ? new Uint8Array(gunzipSync(raw, { maxOutputLength: MAX_ARCHIVE })) : raw
+  const tar =
+    raw[0] === 0x1f && raw[1] === 0x8b ? new Uint8Array(gunzipSync(raw, { maxOutputLength: MAX_ARCHIVE })) : raw
   return readTar(tar, path)
 }
 
@@ -48,7 +57,8 @@ export function readTar(tar: Uint8Array, path: string): BundleFile[] {
     const name = [field(header, 345, 155), field(header, 0, 100)].filter((s) => s !== '').join('/')
     const size = Number.parseInt(field(header, 124, 12).trim() || '0', 8)
     const type = String.fromCharCode(header[156] ?? 0)
-    if (!Number.isSafeInteger(size) || size < 0 || at + 512 + size > tar.length) throw new CliError(`${path}: the archive is truncated or corrupt at ${JSON.stringify(name)}`, EXIT.INVALID)
+    if (!Number.isSafeInteger(size) || size < 0 || at + 512 + size > tar.length)
+      throw new CliError(`${path}: the archive is truncated or corrupt at ${JSON.stringify(name)}`, EXIT.INVALID)
     if ((type === '0' || type === '\0') && !name.split('/').pop()?.startsWith('.')) {
       files.push({ name, bytes: tar.slice(at + 512, at + 512 + size) })
       if (files.length > MAX_ENTRIES) throw new CliError(`${path} holds more than ${MAX_ENTRIES} entries`, EXIT.INVALID)

@@ -24,29 +24,45 @@ describe('sis message examples, sis schema export, sis message validate', () => 
     expect(readdirSync(examples).sort()).toEqual(MESSAGE_TYPE_NAMES.map((t) => `${t}.xml`).sort())
     const exported = sis('schema', 'export', '--out', xsd, '--json')
     expect(exported.status).toBe(0)
-    expect(JSON.parse(exported.stdout).files).toEqual(expect.arrayContaining(['common.xsd', 'xml.xsd', 'DeclarationLodged.xsd']))
+    expect(JSON.parse(exported.stdout).files).toEqual(
+      expect.arrayContaining(['common.xsd', 'xml.xsd', 'DeclarationLodged.xsd']),
+    )
   })
 
-  it.each(MESSAGE_TYPE_NAMES)('%s: valid under xmllint with the exported XSDs, and OK from sis message validate', (type) => {
-    const file = join(examples, `${type}.xml`)
-    const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', join(xsd, `${type}.xsd`), file], { encoding: 'utf8' })
-    expect(lint.status, lint.stderr).toBe(0)
-    const r = sis('message', 'validate', file)
-    expect(r.status).toBe(0)
-    expect(r.stdout.trim()).toBe(`OK ${type}`)
-  })
+  it.each(MESSAGE_TYPE_NAMES)(
+    '%s: valid under xmllint with the exported XSDs, and OK from sis message validate',
+    (type) => {
+      const file = join(examples, `${type}.xml`)
+      const lint = spawnSync('xmllint', ['--noout', '--nonet', '--schema', join(xsd, `${type}.xsd`), file], {
+        encoding: 'utf8',
+      })
+      expect(lint.status, lint.stderr).toBe(0)
+      const r = sis('message', 'validate', file)
+      expect(r.status).toBe(0)
+      expect(r.stdout.trim()).toBe(`OK ${type}`)
+    },
+  )
 
   it('an invalid message exits 1 with the typed code; --json gives machines the details', () => {
     const file = join(dir, 'bad.xml')
-    writeFileSync(file, readFileSync(join(examples, 'DeclarationLodged.xml'), 'utf8').replace('<currency>USD<', '<currency>XYZ<'))
+    writeFileSync(
+      file,
+      readFileSync(join(examples, 'DeclarationLodged.xml'), 'utf8').replace('<currency>USD<', '<currency>XYZ<'),
+    )
     const human = sis('message', 'validate', file)
     expect(human.status).toBe(1)
     expect(human.stdout).toContain('CODE_UNKNOWN')
     const json = sis('message', 'validate', '--json', file)
     expect(json.status).toBe(1)
-    const parsed = JSON.parse(json.stdout) as { ok: boolean; errors: { code: string; details: Record<string, string> }[] }
+    const parsed = JSON.parse(json.stdout) as {
+      ok: boolean
+      errors: { code: string; details: Record<string, string> }[]
+    }
     expect(parsed.ok).toBe(false)
-    expect(parsed.errors[0]).toMatchObject({ code: 'CODE_UNKNOWN', details: { value: 'XYZ', list: 'iso-4217-alpha-3' } })
+    expect(parsed.errors[0]).toMatchObject({
+      code: 'CODE_UNKNOWN',
+      details: { value: 'XYZ', list: 'iso-4217-alpha-3' },
+    })
   })
 
   it('a missing file exits 3 with a hint; a usage error exits 2', () => {
@@ -60,7 +76,11 @@ describe('sis message examples, sis schema export, sis message validate', () => 
   // start-up time on a loaded machine is not the parser's.
   it('refuses hostile files with a typed code, without crashing', () => {
     const cases: [string, string | Buffer, string][] = [
-      ['laughs.xml', '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><DeclarationLodged>&b;</DeclarationLodged>', 'XML_DOCTYPE_FORBIDDEN'],
+      [
+        'laughs.xml',
+        '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><DeclarationLodged>&b;</DeclarationLodged>',
+        'XML_DOCTYPE_FORBIDDEN',
+      ],
       ['deep.xml', '<a>'.repeat(100_000) + '</a>'.repeat(100_000), 'XML_TOO_DEEP'],
       ['big.xml', Buffer.alloc(5 * 1024 * 1024, 0x20), 'XML_TOO_LARGE'],
       ['empty.xml', '', 'XML_EMPTY'],
@@ -85,7 +105,12 @@ describe('sis message examples, sis schema export, sis message validate', () => 
 describe('the main job (npm start) runs to completion off a terminal', () => {
   // CI runs the full eleven-node demo (npm start in .ci/run); here a four-node one keeps it short.
   it('shows the message layer, runs the transit through real nodes, gives a passing verdict and exits', () => {
-    const r = spawnSync('npm', ['start', '--silent', '--', '--quiet', '--nodes', 'CN,KZ,UZ,KG'], { cwd: root, encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] })
+    const r = spawnSync('npm', ['start', '--silent', '--', '--quiet', '--nodes', 'CN,KZ,UZ,KG'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 180_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     expect(r.status, r.stderr + r.stdout).toBe(0)
     expect(r.stdout).toMatch(/xmllint --schema DeclarationLodged.xsd: valid/)
     expect(r.stdout).toContain('XML_DOCTYPE_FORBIDDEN')

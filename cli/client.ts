@@ -21,21 +21,39 @@ export interface Connection {
 }
 
 /** Where the node listens and what token to present, from flags, node.json and the environment. */
-export function resolveConnection(opts: ConnectionOptions, t: Translate, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(
+  opts: ConnectionOptions,
+  t: Translate,
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   const token = opts.token ?? (env.SIS_TOKEN === '' ? undefined : env.SIS_TOKEN)
   if (opts.api !== undefined) {
     let url: URL
-    try { url = new URL(opts.api) } catch { throw new CliError(`--api ${JSON.stringify(opts.api)} is not a URL`, EXIT.USAGE, 'for example --api http://127.0.0.1:8080') }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--api ${opts.api}: http or https only`, EXIT.USAGE, 'for example --api http://127.0.0.1:8080')
+    try {
+      url = new URL(opts.api)
+    } catch {
+      throw new CliError(
+        `--api ${JSON.stringify(opts.api)} is not a URL`,
+        EXIT.USAGE,
+        'for example --api http://127.0.0.1:8080',
+      )
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new CliError(`--api ${opts.api}: http or https only`, EXIT.USAGE, 'for example --api http://127.0.0.1:8080')
     return { base: url.href.replace(/\/+$/, ''), token }
   }
-  if (opts.data === undefined) throw new CliError('which node? neither --api nor --data was given', EXIT.USAGE, t('hint.noApi'))
+  if (opts.data === undefined)
+    throw new CliError('which node? neither --api nor --data was given', EXIT.USAGE, t('hint.noApi'))
   const path = join(opts.data, DATA_FILES.config)
   let raw: unknown
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e))}`, EXIT.IO, t('hint.noApi'))
+    throw new CliError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e))}`,
+      EXIT.IO,
+      t('hint.noApi'),
+    )
   }
   const parsed = NodeFile.safeParse(raw)
   if (!parsed.success) throw new CliError(`${path} is not a node configuration`, EXIT.INVALID, t('hint.noApi'))
@@ -46,20 +64,29 @@ export function resolveConnection(opts: ConnectionOptions, t: Translate, env: No
   return { base: `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`, token }
 }
 
-interface ErrorBody { error?: { code?: unknown; message?: unknown; details?: unknown } }
+interface ErrorBody {
+  error?: { code?: unknown; message?: unknown; details?: unknown }
+}
 
 /** Turns a node's error answer into a CliError with its code, an exit code and a hint. */
 export function apiError(status: number, body: unknown, t: Translate): CliError {
   const e = (typeof body === 'object' && body !== null ? (body as ErrorBody).error : undefined) ?? {}
   const code = typeof e.code === 'string' ? e.code : `HTTP_${status}`
   const message = typeof e.message === 'string' ? e.message : `the node answered ${status}`
-  const [exit, hint] = status === 401 ? [EXIT.AUTH, t('hint.unauthorized')]
-    : status === 403 ? [EXIT.AUTH, t('hint.forbidden')]
-    : status === 404 ? [EXIT.INVALID, t('hint.notFound')]
-    : status === 409 ? [EXIT.INVALID, t('hint.conflict')]
-    : status === 503 ? [EXIT.UNAVAILABLE, t('hint.unavailable')]
-    : status >= 500 ? [EXIT.UNAVAILABLE, t('hint.serverError')]
-    : [EXIT.INVALID, t('hint.badInput')]
+  const [exit, hint] =
+    status === 401
+      ? [EXIT.AUTH, t('hint.unauthorized')]
+      : status === 403
+        ? [EXIT.AUTH, t('hint.forbidden')]
+        : status === 404
+          ? [EXIT.INVALID, t('hint.notFound')]
+          : status === 409
+            ? [EXIT.INVALID, t('hint.conflict')]
+            : status === 503
+              ? [EXIT.UNAVAILABLE, t('hint.unavailable')]
+              : status >= 500
+                ? [EXIT.UNAVAILABLE, t('hint.serverError')]
+                : [EXIT.INVALID, t('hint.badInput')]
   return new CliError(message, exit, hint, { code, details: e.details ?? {} })
 }
 
@@ -77,13 +104,21 @@ export class ApiClient {
   }
 
   /** The raw response of a successful call (2xx); anything else throws a CliError. */
-  async request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: { contentType: string; data: string | Uint8Array }, options: { stream?: boolean } = {}): Promise<Response> {
+  async request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: { contentType: string; data: string | Uint8Array },
+    options: { stream?: boolean } = {},
+  ): Promise<Response> {
     if (this.#token === undefined) throw new CliError('no API token', EXIT.AUTH, this.#t('hint.noToken'))
     let res: Response
     try {
       res = await fetch(this.base + path, {
         method,
-        headers: { authorization: `Bearer ${this.#token}`, ...(body === undefined ? {} : { 'content-type': body.contentType }) },
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          ...(body === undefined ? {} : { 'content-type': body.contentType }),
+        },
         ...(body === undefined ? {} : { body: body.data }),
         // A streamed download may take long; only the wait for its first byte is bounded.
         ...(options.stream === true ? {} : { signal: AbortSignal.timeout(this.#timeoutMs) }),
@@ -91,12 +126,21 @@ export class ApiClient {
     } catch (e) {
       const c = (e as { cause?: { code?: string; message?: string } }).cause
       const cause = c?.code ?? c?.message ?? (e instanceof Error ? e.message : String(e))
-      throw new CliError(`cannot reach the node at ${this.base} (${cause})`, EXIT.UNAVAILABLE, this.#t('hint.notRunning'), { code: 'NODE_UNREACHABLE' })
+      throw new CliError(
+        `cannot reach the node at ${this.base} (${cause})`,
+        EXIT.UNAVAILABLE,
+        this.#t('hint.notRunning'),
+        { code: 'NODE_UNREACHABLE' },
+      )
     }
     if (res.ok) return res
     const text = await res.text()
     let parsed: unknown = text
-    try { parsed = JSON.parse(text) } catch { /* not JSON: the status says enough */ }
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      /* not JSON: the status says enough */
+    }
     throw apiError(res.status, parsed, this.#t)
   }
 
@@ -105,7 +149,9 @@ export class ApiClient {
   }
 
   async postJson<T>(path: string, value: unknown): Promise<T> {
-    return (await (await this.request('POST', path, { contentType: 'application/json', data: JSON.stringify(value) })).json()) as T
+    return (await (
+      await this.request('POST', path, { contentType: 'application/json', data: JSON.stringify(value) })
+    ).json()) as T
   }
 
   async postXml<T>(path: string, xml: string | Uint8Array): Promise<T> {

@@ -34,10 +34,12 @@ export function withCommon(cmd: Command): Command {
 
 /** --api, --data and --token, then --json. */
 export function withNode(cmd: Command): Command {
-  return withCommon(cmd
-    .option('--api <url>', 'the node\'s API, e.g. http://127.0.0.1:8080 (default: from node.json in --data)')
-    .option('--data <dir>', 'the node\'s data folder: its API address is read from node.json')
-    .option('--token <token>', 'an API token (default: the SIS_TOKEN environment variable)'))
+  return withCommon(
+    cmd
+      .option('--api <url>', "the node's API, e.g. http://127.0.0.1:8080 (default: from node.json in --data)")
+      .option('--data <dir>', "the node's data folder: its API address is read from node.json")
+      .option('--token <token>', 'an API token (default: the SIS_TOKEN environment variable)'),
+  )
 }
 
 export interface Ctx {
@@ -50,7 +52,11 @@ export interface Ctx {
 
 export function context(opts: CommonOpts): Ctx {
   let lang: Lang
-  try { lang = chooseLang(opts.lang) } catch (e) { throw new CliError(e instanceof Error ? e.message : String(e), EXIT.USAGE) }
+  try {
+    lang = chooseLang(opts.lang)
+  } catch (e) {
+    throw new CliError(e instanceof Error ? e.message : String(e), EXIT.USAGE)
+  }
   const json = opts.json === true
   return { json, lang, t: translator(lang), out: output(json, lang), paint: paint(!json && colourEnabled()) }
 }

@@ -11,7 +11,11 @@ export async function readBounded(path: string, limit: number): Promise<Uint8Arr
     handle = await open(path, 'r')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new CliError(`cannot open ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`, EXIT.IO, 'check the path')
+    throw new CliError(
+      `cannot open ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(e))}`,
+      EXIT.IO,
+      'check the path',
+    )
   }
   try {
     const buf = Buffer.alloc(limit + 1)
@@ -23,7 +27,11 @@ export async function readBounded(path: string, limit: number): Promise<Uint8Arr
     }
     return buf.subarray(0, total)
   } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, EXIT.IO, 'is it a regular file?')
+    throw new CliError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      EXIT.IO,
+      'is it a regular file?',
+    )
   } finally {
     await handle.close()
   }

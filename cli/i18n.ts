@@ -37,9 +37,13 @@ export function chooseLang(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 export type Vars = Readonly<Record<string, string | number>>
 
 /** A text of the catalogue in one language; counted phrases require `count`. */
-export type Translate = <K extends MessageKey>(key: K, ...vars: K extends PluralKey ? [vars: Vars & { readonly count: number }] : [vars?: Vars]) => string
+export type Translate = <K extends MessageKey>(
+  key: K,
+  ...vars: K extends PluralKey ? [vars: Vars & { readonly count: number }] : [vars?: Vars]
+) => string
 
-const fill = (text: string, vars: Vars): string => text.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
+const fill = (text: string, vars: Vars): string =>
+  text.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
 
 export function translator(lang: Lang): Translate {
   const catalogue: Readonly<Record<MessageKey, string | Readonly<Record<string, string>>>> = CATALOGUES[lang]
@@ -70,7 +74,10 @@ function shown(name: string, value: string | number | boolean): string {
  * details (field, value, code list, line...) with their names translated. Codes that are not
  * SisError codes (the API's, say) keep their own message.
  */
-export function describeError(lang: Lang, e: { readonly code: string; readonly message: string; readonly details?: unknown }): string {
+export function describeError(
+  lang: Lang,
+  e: { readonly code: string; readonly message: string; readonly details?: unknown },
+): string {
   const t = translator(lang)
   const explanations: Readonly<Record<string, string>> = ERROR_EXPLANATIONS[lang]
   const explanation = explanations[e.code]
@@ -85,5 +92,7 @@ export function describeError(lang: Lang, e: { readonly code: string; readonly m
       return [t('error.detail', { label, value: shown(name, value) })]
     })
     .join(t('error.detailSeparator'))
-  return details === '' ? t('error.line', { code: e.code, explanation }) : t('error.withDetails', { code: e.code, explanation, details })
+  return details === ''
+    ? t('error.line', { code: e.code, explanation })
+    : t('error.withDetails', { code: e.code, explanation, details })
 }

@@ -29,7 +29,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--lang <lang>', LANG_HELP).choices(LANGS))
     .configureHelp({ showGlobalOptions: true })
   // Checked once, here: every action finds the language in its own options as `lang`.
-  program.hook('preAction', (_, action) => { action.setOptionValue('lang', chooseLang(program.getOptionValue('lang') as string | undefined)) })
+  program.hook('preAction', (_, action) => {
+    action.setOptionValue('lang', chooseLang(program.getOptionValue('lang') as string | undefined))
+  })
   registerMessageCommands(program)
   registerSchemaCommands(program)
   registerLogCommands(program)

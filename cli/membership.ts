@@ -8,12 +8,19 @@
  */
 import type { Command } from 'commander'
 import { isSisError } from '../protocol/errors.ts'
-import { loadMembership, membershipHash, SignedMembership, verifySignedMembership, withHistory } from '../protocol/membership/index.ts'
+import {
+  loadMembership,
+  membershipHash,
+  SignedMembership,
+  verifySignedMembership,
+  withHistory,
+} from '../protocol/membership/index.ts'
 import type { Membership, MembershipDocument } from '../protocol/membership/index.ts'
 import { readBounded } from './files.ts'
 import { CliError, EXIT } from './output.ts'
 
-const FORMAT_HINT = 'give the signed membership.json (sis federation create/sign), then each later version in turn: --membership v1.json --membership v2.json'
+const FORMAT_HINT =
+  'give the signed membership.json (sis federation create/sign), then each later version in turn: --membership v1.json --membership v2.json'
 
 export interface MembershipChain {
   /** Every version given, each entry judged by the version of its time (withHistory). */
@@ -24,8 +31,11 @@ export interface MembershipChain {
 
 /** --membership FILE, repeatable (one signed file per version), required. */
 export function withMembership(cmd: Command): Command {
-  return cmd.requiredOption('--membership <file>', 'the signed membership file (membership.json); repeat it for each later version: entries are judged by the version of their time',
-    (file: string, previous: string[] | undefined) => [...(previous ?? []), file])
+  return cmd.requiredOption(
+    '--membership <file>',
+    'the signed membership file (membership.json); repeat it for each later version: entries are judged by the version of their time',
+    (file: string, previous: string[] | undefined) => [...(previous ?? []), file],
+  )
 }
 
 async function readJson(path: string): Promise<unknown> {
@@ -33,13 +43,21 @@ async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch (e) {
-    throw new CliError(`${path} is not a JSON membership file: ${e instanceof Error ? e.message : String(e)}`, EXIT.INVALID, FORMAT_HINT, { code: 'MEMBERSHIP_INVALID', details: { file: path } })
+    throw new CliError(
+      `${path} is not a JSON membership file: ${e instanceof Error ? e.message : String(e)}`,
+      EXIT.INVALID,
+      FORMAT_HINT,
+      { code: 'MEMBERSHIP_INVALID', details: { file: path } },
+    )
   }
 }
 
 function refused(path: string, e: unknown): never {
   if (!isSisError(e)) throw e
-  throw new CliError(`${path}: ${e.message}`, EXIT.INVALID, FORMAT_HINT, { code: e.code, details: { ...e.details, file: path } })
+  throw new CliError(`${path}: ${e.message}`, EXIT.INVALID, FORMAT_HINT, {
+    code: e.code,
+    details: { ...e.details, file: path },
+  })
 }
 
 const isSigned = (json: unknown): boolean => typeof json === 'object' && json !== null && 'document' in json
@@ -48,13 +66,26 @@ const isSigned = (json: unknown): boolean => typeof json === 'object' && json !=
  * Reads and checks the membership files, in any order (they are taken by version). A bare
  * document is read only alone, and `note` says that no signature was checked.
  */
-export async function readMembershipFiles(paths: readonly string[], note: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<MembershipChain> {
+export async function readMembershipFiles(
+  paths: readonly string[],
+  note: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<MembershipChain> {
   const files = await Promise.all(paths.map(async (path) => ({ path, json: await readJson(path) })))
   const bare = files.find((f) => !isSigned(f.json))
   if (bare !== undefined) {
-    if (files.length > 1) throw new CliError(`${bare.path} is a bare membership document, without signatures: a version chain takes only signed files`, EXIT.INVALID, FORMAT_HINT, { code: 'MEMBERSHIP_INVALID', details: { file: bare.path } })
+    if (files.length > 1)
+      throw new CliError(
+        `${bare.path} is a bare membership document, without signatures: a version chain takes only signed files`,
+        EXIT.INVALID,
+        FORMAT_HINT,
+        { code: 'MEMBERSHIP_INVALID', details: { file: bare.path } },
+      )
     let membership: Membership
-    try { membership = loadMembership(bare.json) } catch (e) { refused(bare.path, e) }
+    try {
+      membership = loadMembership(bare.json)
+    } catch (e) {
+      refused(bare.path, e)
+    }
     note(`note: ${bare.path} is a bare membership document: no membership signature was checked`)
     return { membership, versions: [membership.document.version] }
   }
@@ -67,7 +98,9 @@ export async function readMembershipFiles(paths: readonly string[], note: (line:
     const drafted = String(doc?.issuedAt ?? doc?.validFrom ?? '')
     try {
       versions.push(verifySignedMembership(json, drafted, versions.at(-1)))
-    } catch (e) { refused(path, e) }
+    } catch (e) {
+      refused(path, e)
+    }
   }
   return { membership: withHistory(versions), versions: versions.map((m) => m.document.version) }
 }
@@ -77,6 +110,13 @@ export async function readMembershipFiles(paths: readonly string[], note: (line:
  * validity): chained to it (version + 1, `previous` = its hash, issued at `at`), unsigned, as
  * `sis federation propose` and `sis key rotate` write it. The caller reports a failed parse.
  */
-export function draftNextVersion(current: MembershipDocument, at: string, changes: Partial<MembershipDocument>): ReturnType<typeof SignedMembership.safeParse> {
-  return SignedMembership.safeParse({ document: { ...current, ...changes, version: current.version + 1, issuedAt: at, previous: membershipHash(current) }, signatures: [] })
+export function draftNextVersion(
+  current: MembershipDocument,
+  at: string,
+  changes: Partial<MembershipDocument>,
+): ReturnType<typeof SignedMembership.safeParse> {
+  return SignedMembership.safeParse({
+    document: { ...current, ...changes, version: current.version + 1, issuedAt: at, previous: membershipHash(current) },
+    signatures: [],
+  })
 }

@@ -29,7 +29,14 @@ const en = translator('en')
 describe('tables and colour', () => {
   it('aligns columns by terminal width: colour codes take none, Chinese characters two', () => {
     const p = paint(true)
-    const text = table(['国家', 'outbox'], [['KZ', p.warn('12')], ['CN', '3']], ['left', 'right'])
+    const text = table(
+      ['国家', 'outbox'],
+      [
+        ['KZ', p.warn('12')],
+        ['CN', '3'],
+      ],
+      ['left', 'right'],
+    )
     const lines = text.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')) // eslint-disable-line no-control-regex
     expect(lines).toEqual(['国家  outbox', '----  ------', 'KZ        12', 'CN         3'])
     expect(displayWidth('延迟(秒)')).toBe(8)
@@ -60,7 +67,23 @@ describe('shell completion', () => {
   it('covers every command, subcommand and option of the tree', () => {
     const tree = completionTree(program)
     const paths = tree.map((n) => n.path)
-    for (const p of ['status', 'peers', 'transit declare', 'transit act', 'outbox list', 'outbox retry', 'backup', 'restore', 'key rotate', 'key activate', 'log export', 'log verify', 'completion', 'message validate']) expect(paths).toContain(p)
+    for (const p of [
+      'status',
+      'peers',
+      'transit declare',
+      'transit act',
+      'outbox list',
+      'outbox retry',
+      'backup',
+      'restore',
+      'key rotate',
+      'key activate',
+      'log export',
+      'log verify',
+      'completion',
+      'message validate',
+    ])
+      expect(paths).toContain(p)
     const all = (cmd: ReturnType<typeof buildProgram>): number => 1 + cmd.commands.reduce((n, c) => n + all(c), 0)
     expect(tree).toHaveLength(all(program))
     expect(zshCompletion(program)).toContain('compdef _sis sis')
@@ -78,29 +101,43 @@ describe('shell completion', () => {
 
 describe('the API client', () => {
   let api: TestApi
-  beforeAll(async () => { api = await startTestApi() })
+  beforeAll(async () => {
+    api = await startTestApi()
+  })
   afterAll(async () => api.close())
 
   it('finds the node from node.json, the token from SIS_TOKEN, and reads the status', async () => {
     const data = join(dir, 'node')
     const port = new URL(api.url).port
-    await main(['node', 'sis', 'init', '--country', 'KZ', '--data', data, '--api-port', port, '--json']).finally(() => undefined)
+    await main(['node', 'sis', 'init', '--country', 'KZ', '--data', data, '--api-port', port, '--json']).finally(
+      () => undefined,
+    )
     const c = resolveConnection({ data }, en, { SIS_TOKEN: TOKENS.admin })
     expect(c).toEqual({ base: api.url, token: TOKENS.admin })
-    expect(resolveConnection({ api: 'http://127.0.0.1:1/', token: 't' }, en, {})).toEqual({ base: 'http://127.0.0.1:1', token: 't' })
+    expect(resolveConnection({ api: 'http://127.0.0.1:1/', token: 't' }, en, {})).toEqual({
+      base: 'http://127.0.0.1:1',
+      token: 't',
+    })
     const status = await new ApiClient(c, en).get<{ country: string }>('/v1/status')
     expect(status.country).toBe('KZ')
   })
 
   it('turns refusals into typed errors with an exit code and a hint of what to do next', async () => {
-    const call = (token: string | undefined, path = '/v1/status') => new ApiClient({ base: api.url, token }, en).get(path).then(() => undefined, (e: unknown) => e as CliError)
+    const call = (token: string | undefined, path = '/v1/status') =>
+      new ApiClient({ base: api.url, token }, en).get(path).then(
+        () => undefined,
+        (e: unknown) => e as CliError,
+      )
     const unauth = await call('wrong')
     expect(unauth).toMatchObject({ code: 'API_UNAUTHENTICATED', exitCode: EXIT.AUTH })
     expect(unauth?.hint).toContain('sis token create --role admin')
     expect(await call(TOKENS.trader)).toMatchObject({ code: 'API_FORBIDDEN', exitCode: EXIT.AUTH })
     expect(await call(TOKENS.admin, '/v1/transits/26KZ000000000001A0')).toMatchObject({ exitCode: EXIT.INVALID })
     expect(await call(undefined)).toMatchObject({ exitCode: EXIT.AUTH, hint: en('hint.noToken') })
-    const down = await new ApiClient({ base: 'http://127.0.0.1:9', token: 't' }, en).get('/v1/status').then(() => undefined, (e: unknown) => e as CliError)
+    const down = await new ApiClient({ base: 'http://127.0.0.1:9', token: 't' }, en).get('/v1/status').then(
+      () => undefined,
+      (e: unknown) => e as CliError,
+    )
     expect(down).toMatchObject({ code: 'NODE_UNREACHABLE', exitCode: EXIT.UNAVAILABLE })
     expect(down?.hint).toContain('sis start --data DIR')
     expect(() => resolveConnection({}, en, {})).toThrow(CliError)
@@ -117,10 +154,18 @@ describe('key rotation', () => {
   })
 
   it('rotate writes a 0600 key and a proposal the quorum can sign; activate waits for a membership that pins it', async () => {
-    const kz = join(dir, 'kz'), cn = join(dir, 'cn')
-    for (const [c, d] of [['KZ', kz], ['CN', cn]] as const) expect((await run('init', '--country', c, '--data', d, '--card', `${d}.card.json`, '--json')).code).toBe(0)
-    const m1 = join(dir, 'm1.json'), m2 = join(dir, 'm2.json')
-    expect((await run('federation', 'create', '--card', `${kz}.card.json`, `${cn}.card.json`, '--out', m1)).code).toBe(0)
+    const kz = join(dir, 'kz'),
+      cn = join(dir, 'cn')
+    for (const [c, d] of [
+      ['KZ', kz],
+      ['CN', cn],
+    ] as const)
+      expect((await run('init', '--country', c, '--data', d, '--card', `${d}.card.json`, '--json')).code).toBe(0)
+    const m1 = join(dir, 'm1.json'),
+      m2 = join(dir, 'm2.json')
+    expect((await run('federation', 'create', '--card', `${kz}.card.json`, `${cn}.card.json`, '--out', m1)).code).toBe(
+      0,
+    )
     for (const d of [kz, cn]) expect((await run('federation', 'sign', m1, '--data', d)).code).toBe(0)
     const oldKeyId = (JSON.parse(readFileSync(join(kz, 'node.json'), 'utf8')) as { keyId: string }).keyId
 
@@ -129,7 +174,9 @@ describe('key rotation', () => {
     const r = JSON.parse(rotated.out) as { keyId: string; publicKey: string; version: number }
     expect(r.version).toBe(2)
     expect(statSync(join(kz, 'signing.next.pem')).mode & 0o777).toBe(0o600)
-    expect((await run('key', 'rotate', '--data', kz, '--membership', m1, '--out', join(dir, 'again.json'))).code).toBe(EXIT.USAGE)
+    expect((await run('key', 'rotate', '--data', kz, '--membership', m1, '--out', join(dir, 'again.json'))).code).toBe(
+      EXIT.USAGE,
+    )
 
     const early = await run('key', 'activate', '--data', kz, '--membership', m1, '--json')
     expect(early.code).toBe(EXIT.INVALID)
@@ -138,7 +185,11 @@ describe('key rotation', () => {
     for (const d of [kz, cn]) expect((await run('federation', 'sign', m2, '--data', d)).code).toBe(0)
     // The proposal is a valid next version: what POST /v1/membership checks.
     const first = JSON.parse(readFileSync(m1, 'utf8')) as { document: { validFrom: string } }
-    const v2 = verifySignedMembership(JSON.parse(readFileSync(m2, 'utf8')), new Date(Date.now() + 1000).toISOString().replace(/\.\d+Z$/, 'Z'), verifySignedMembership(first, first.document.validFrom))
+    const v2 = verifySignedMembership(
+      JSON.parse(readFileSync(m2, 'utf8')),
+      new Date(Date.now() + 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      verifySignedMembership(first, first.document.validFrom),
+    )
     expect(v2.document.members.find((m) => m.country === 'KZ')?.keys.map((k) => k.keyId)).toEqual([oldKeyId, r.keyId])
 
     const done = await run('key', 'activate', '--data', kz, '--membership', m2)

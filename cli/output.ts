@@ -25,11 +25,17 @@ export interface Output {
 
 function errorBody(e: unknown): { code: string; message: string; details?: unknown } {
   if (isSisError(e)) return e.toJSON()
-  if (e instanceof CliError && e.code !== undefined) return { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) }
+  if (e instanceof CliError && e.code !== undefined)
+    return { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) }
   return { code: 'ERROR', message: e instanceof Error ? e.message : String(e) }
 }
 
-export function output(json: boolean, lang: Lang = 'en', write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): Output {
+export function output(
+  json: boolean,
+  lang: Lang = 'en',
+  write: (s: string) => void = (s) => process.stdout.write(s),
+  writeErr: (s: string) => void = (s) => process.stderr.write(s),
+): Output {
   const t = translator(lang)
   return {
     json,
@@ -39,7 +45,10 @@ export function output(json: boolean, lang: Lang = 'en', write: (s: string) => v
     error(e, hint) {
       const body = errorBody(e)
       if (json) write(JSON.stringify({ ok: false, errors: [body], hint }, null, 2) + '\n')
-      else writeErr(`${t('output.error', { error: describeError(lang, body) })}\n${hint === undefined ? '' : `${t('output.hint', { hint })}\n`}`)
+      else
+        writeErr(
+          `${t('output.error', { error: describeError(lang, body) })}\n${hint === undefined ? '' : `${t('output.hint', { hint })}\n`}`,
+        )
     },
   }
 }
@@ -62,7 +71,10 @@ export class CliError extends Error {
 }
 
 /** Whether to colour what goes to this stream: a terminal, and NO_COLOR not set (to anything). */
-export function colourEnabled(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colourEnabled(
+  stream: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined
 }
 

@@ -16,14 +16,21 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`
 }
 
-export function progress(label: string, unit: 'bytes' | 'records', stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr): Progress {
+export function progress(
+  label: string,
+  unit: 'bytes' | 'records',
+  stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+): Progress {
   if (stream.isTTY !== true) return { update: () => undefined, end: () => undefined }
   const started = Date.now()
   let last = 0
   let drawn = false
   const draw = (done: number) => {
     const seconds = Math.max(0.001, (Date.now() - started) / 1000)
-    const amount = unit === 'bytes' ? `${formatBytes(done)}  ${formatBytes(done / seconds)}/s` : `${done} records  ${Math.round(done / seconds)}/s`
+    const amount =
+      unit === 'bytes'
+        ? `${formatBytes(done)}  ${formatBytes(done / seconds)}/s`
+        : `${done} records  ${Math.round(done / seconds)}/s`
     stream.write(`\r\x1b[2K${label}  ${amount}`)
     drawn = true
   }
@@ -37,7 +44,10 @@ export function progress(label: string, unit: 'bytes' | 'records', stream: { isT
       draw(done)
     },
     end() {
-      if (drawn) { draw(latest); stream.write('\n') }
+      if (drawn) {
+        draw(latest)
+        stream.write('\n')
+      }
     },
   }
 }

@@ -32,7 +32,11 @@ describe('sis key generate, message sign, verify, canonicalize', () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600)
     const { publicKey } = JSON.parse(r.stdout) as { publicKey: string }
     const doc = testMembershipDocument()
-    doc.members = doc.members.map((m) => (m.country === 'CN' ? { ...m, keys: [{ keyId: 'cn-node-2026-1', publicKey, validFrom: '2026-01-01T00:00:00Z' }] } : m))
+    doc.members = doc.members.map((m) =>
+      m.country === 'CN'
+        ? { ...m, keys: [{ keyId: 'cn-node-2026-1', publicKey, validFrom: '2026-01-01T00:00:00Z' }] }
+        : m,
+    )
     writeFileSync(membershipFile, JSON.stringify(doc, null, 2))
     expect(sis('key', 'generate', '--out', keyFile).status).toBe(3)
   })
@@ -65,7 +69,9 @@ describe('sis key generate, message sign, verify, canonicalize', () => {
     const theirs = spawnSync('xmllint', ['--exc-c14n', unsignedFile])
     expect(ours.status).toBe(0)
     expect(Buffer.compare(ours.stdout, theirs.stdout)).toBe(0)
-    expect(sis('message', 'canonicalize', '--signed-info', signedFile).stdout).toMatch(/^<ds:SignedInfo xmlns:ds="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/)
+    expect(sis('message', 'canonicalize', '--signed-info', signedFile).stdout).toMatch(
+      /^<ds:SignedInfo xmlns:ds="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/,
+    )
   })
 })
 
@@ -78,14 +84,19 @@ describe('sis log verify (the auditor)', () => {
   const expected = (() => {
     const log = new DocumentLog(EXAMPLE_CONTEXT.mrn)
     for (const w of entries) log.add(readEntry(w.bytes, testMembership()))
-    return computeState({ documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, testMembership())
+    return computeState(
+      { documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() },
+      testMembership(),
+    )
   })()
 
   it('recomputes the state from a folder in any order and prints status, hash and ineffective entries', () => {
     const bundle = join(dir, 'bundle')
     mkdirSync(bundle)
     // File names in reverse causal order: the verifier must not depend on them.
-    entries.forEach((w, i) => writeFileSync(join(bundle, `${String(entries.length - i).padStart(3, '0')}.xml`), w.bytes))
+    entries.forEach((w, i) =>
+      writeFileSync(join(bundle, `${String(entries.length - i).padStart(3, '0')}.xml`), w.bytes),
+    )
     const r = sis('log', 'verify', bundle, '--membership', membershipFile)
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toContain('status      written-off')

@@ -15,8 +15,16 @@ import type { LocalNode } from '../test-network/index.ts'
 const base = mkdtempSync(join(tmpdir(), 'sis-token-'))
 let kz: LocalNode
 
-interface Issued { id: string; token: string; principal: { role: string; name: string }; created: string; live: boolean }
-interface Listed { tokens: { id: string; principal: { role: string; name: string; office?: string } }[] }
+interface Issued {
+  id: string
+  token: string
+  principal: { role: string; name: string }
+  created: string
+  live: boolean
+}
+interface Listed {
+  tokens: { id: string; principal: { role: string; name: string; office?: string } }[]
+}
 
 function sisJson<T>(status: number, ...args: string[]): T {
   const r = sis(...args, '--json')
@@ -24,11 +32,12 @@ function sisJson<T>(status: number, ...args: string[]): T {
   return JSON.parse(r.stdout) as T
 }
 
-const as = async (token: string): Promise<number> => (await fetch(`${kz.api}/v1/search`, { headers: { authorization: `Bearer ${token}` } })).status
+const as = async (token: string): Promise<number> =>
+  (await fetch(`${kz.api}/v1/search`, { headers: { authorization: `Bearer ${token}` } })).status
 
 beforeAll(async () => {
   // Set up offline, as before: `sis token create` on a stopped node writes the data folder.
-  [kz] = await createFederation(base, ['KZ']) as [LocalNode]
+  ;[kz] = (await createFederation(base, ['KZ'])) as [LocalNode]
   await kz.start()
 }, 120_000)
 
@@ -42,16 +51,53 @@ describe('sis token on a running node', () => {
   let trader: Issued
 
   it('create: the token works on the next request, without a restart', async () => {
-    officer = sisJson<Issued>(0, 'token', 'create', '--data', kz.dir, '--token', kz.adminToken, '--role', 'officer', '--name', 'a.nurlanov', '--office', 'KZB00100')
-    expect(officer).toMatchObject({ live: true, principal: { role: 'officer', name: 'a.nurlanov', office: 'KZB00100' }, id: expect.stringMatching(/^[0-9a-f]{16}$/) })
+    officer = sisJson<Issued>(
+      0,
+      'token',
+      'create',
+      '--data',
+      kz.dir,
+      '--token',
+      kz.adminToken,
+      '--role',
+      'officer',
+      '--name',
+      'a.nurlanov',
+      '--office',
+      'KZB00100',
+    )
+    expect(officer).toMatchObject({
+      live: true,
+      principal: { role: 'officer', name: 'a.nurlanov', office: 'KZB00100' },
+      id: expect.stringMatching(/^[0-9a-f]{16}$/),
+    })
     expect(await as(officer.token)).toBe(200)
-    trader = sisJson<Issued>(0, 'token', 'create', '--data', kz.dir, '--token', kz.adminToken, '--role', 'trader', '--name', 'holder', '--trader', 'KZ123')
+    trader = sisJson<Issued>(
+      0,
+      'token',
+      'create',
+      '--data',
+      kz.dir,
+      '--token',
+      kz.adminToken,
+      '--role',
+      'trader',
+      '--name',
+      'holder',
+      '--trader',
+      'KZ123',
+    )
     expect(await as(trader.token)).toBe(200)
   }, 60_000)
 
   it('list: ids, roles, names and scopes, never a secret or a hash', () => {
     const listed = sisJson<Listed>(0, 'token', 'list', '--data', kz.dir, '--token', kz.adminToken)
-    expect(listed.tokens.map((t) => t.principal.name)).toEqual(['KZ national system', 'KZ operator', 'a.nurlanov', 'holder'])
+    expect(listed.tokens.map((t) => t.principal.name)).toEqual([
+      'KZ national system',
+      'KZ operator',
+      'a.nurlanov',
+      'holder',
+    ])
     const human = sis('token', 'list', '--data', kz.dir, '--token', kz.adminToken)
     expect(human.status, human.stderr).toBe(0)
     expect(human.stdout).toMatch(new RegExp(`${officer.id}\\s+officer\\s+a\\.nurlanov\\s+office KZB00100`))
@@ -69,17 +115,32 @@ describe('sis token on a running node', () => {
     expect(r.stdout).toContain(`revoked token ${officer.id} of a.nurlanov (officer)`)
     expect(await as(officer.token)).toBe(401)
     expect(await as(trader.token)).toBe(200)
-    expect(sisJson<{ errors: { code: string }[] }>(1, 'token', 'revoke', officer.id, '--data', kz.dir, '--token', kz.adminToken).errors[0]?.code).toBe('API_NOT_FOUND')
+    expect(
+      sisJson<{ errors: { code: string }[] }>(
+        1,
+        'token',
+        'revoke',
+        officer.id,
+        '--data',
+        kz.dir,
+        '--token',
+        kz.adminToken,
+      ).errors[0]?.code,
+    ).toBe('API_NOT_FOUND')
   }, 60_000)
 
-  it('a running node\'s tokens change only through its API, with an admin token', () => {
+  it("a running node's tokens change only through its API, with an admin token", () => {
     const none = sis('token', 'create', '--data', kz.dir, '--role', 'admin', '--name', 'sneaky')
     expect(none.status).toBe(5)
     expect(none.stderr).toContain('the node is running')
     const forbidden = sis('token', 'list', '--data', kz.dir, '--token', trader.token)
     expect(forbidden.status).toBe(5)
     expect(forbidden.stderr).toContain('API_FORBIDDEN')
-    expect(sisJson<Listed>(0, 'token', 'list', '--data', kz.dir, '--token', kz.adminToken).tokens.map((t) => t.principal.name)).not.toContain('sneaky')
+    expect(
+      sisJson<Listed>(0, 'token', 'list', '--data', kz.dir, '--token', kz.adminToken).tokens.map(
+        (t) => t.principal.name,
+      ),
+    ).not.toContain('sneaky')
   })
 
   it('the tokens survive kill -9 and a restart; offline commands read the same list', async () => {

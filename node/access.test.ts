@@ -14,28 +14,45 @@ const integration: Principal = { role: 'integration', name: 'n' }
 const officer: Principal = { role: 'officer', name: 'o', office: 'KZB00100' }
 const trader: Principal = { role: 'trader', name: 't', traderId: 'KZ123' }
 
-function record(documentId: string, keys: Record<string, string[]>, updatedAt = '2026-11-24T15:00:00.000Z'): DocumentRecord {
-  return { documentId, kind: 'k', audience: ['KZ'], status: 'open', stateHash: 'h', updatedAt, index: { status: 'open', keys }, state: {} }
+function record(
+  documentId: string,
+  keys: Record<string, string[]>,
+  updatedAt = '2026-11-24T15:00:00.000Z',
+): DocumentRecord {
+  return {
+    documentId,
+    kind: 'k',
+    audience: ['KZ'],
+    status: 'open',
+    stateHash: 'h',
+    updatedAt,
+    index: { status: 'open', keys },
+    state: {},
+  }
 }
 
 const mine = record('D1', { office: ['KZB00100'], trader: ['KZ123'] })
 const other = record('D2', { office: ['UZB00100'], trader: ['UZ9'] })
 
 describe('access', () => {
-  it('lets a trader see its own documents, an officer its office\'s, the others all', () => {
+  it("lets a trader see its own documents, an officer its office's, the others all", () => {
     expect([admin, integration, officer, trader].map((p) => sees(p, mine))).toEqual([true, true, true, true])
     expect([admin, integration, officer, trader].map((p) => sees(p, other))).toEqual([true, true, false, false])
     expect(sees(officer, record('D3', {}))).toBe(false)
   })
 
   it('puts the scope into the query, and a query outside it matches nothing', () => {
-    expect(scopedQuery(officer, { status: 'open', limit: 5 })).toEqual({ status: 'open', limit: 5, keys: { office: 'KZB00100' } })
+    expect(scopedQuery(officer, { status: 'open', limit: 5 })).toEqual({
+      status: 'open',
+      limit: 5,
+      keys: { office: 'KZB00100' },
+    })
     expect(scopedQuery(trader, { keys: { trader: 'KZ123' } })).toEqual({ keys: { trader: 'KZ123' } })
     expect(scopedQuery(trader, { keys: { trader: 'UZ9' } })).toBeUndefined()
     expect(scopedQuery(admin, { keys: { office: 'UZB00100' } })).toEqual({ keys: { office: 'UZB00100' } })
   })
 
-  it('reads a held document and searches only within the principal\'s scope', async () => {
+  it("reads a held document and searches only within the principal's scope", async () => {
     const store = new MemoryStore()
     await store.open()
     for (const r of [mine, other]) await store.commit({ document: r })

@@ -23,14 +23,16 @@ export function sees(p: Principal, r: DocumentRecord): boolean {
  */
 export function scopedQuery(p: Principal, query: SearchQuery): SearchQuery | undefined {
   const keys = query.keys ?? {}
-  const scope: Record<string, string> = p.role === 'trader' ? { trader: p.traderId } : p.role === 'officer' ? { office: p.office } : {}
+  const scope: Record<string, string> =
+    p.role === 'trader' ? { trader: p.traderId } : p.role === 'officer' ? { office: p.office } : {}
   if (Object.entries(scope).some(([k, v]) => keys[k] !== undefined && keys[k] !== v)) return undefined
   return { ...query, keys: { ...keys, ...scope } }
 }
 
 /** An operator's operation: the API checks roles first; this is the second lock on the same door. */
 export function mayOperate(p: Principal, roles: readonly Principal['role'][]): void {
-  if (!roles.includes(p.role)) throw new NodeError('NODE_FORBIDDEN', `the role ${p.role} may not run this operation`, { role: p.role })
+  if (!roles.includes(p.role))
+    throw new NodeError('NODE_FORBIDDEN', `the role ${p.role} may not run this operation`, { role: p.role })
 }
 
 /** The held documents and events as one principal may see them. */
@@ -59,9 +61,17 @@ export class Access {
    */
   filter(p: Principal, listener: (event: NodeEvent) => void): (event: NodeEvent) => void {
     return (e) => {
-      if (p.role === 'admin' || p.role === 'integration') { listener(e); return }
+      if (p.role === 'admin' || p.role === 'integration') {
+        listener(e)
+        return
+      }
       if (e.type !== 'document-changed' || e.documentId === undefined) return
-      void this.#store.getDocument(e.documentId).then((r) => { if (r !== undefined && sees(p, r)) listener(e) }, () => undefined)
+      void this.#store.getDocument(e.documentId).then(
+        (r) => {
+          if (r !== undefined && sees(p, r)) listener(e)
+        },
+        () => undefined,
+      )
     }
   }
 }

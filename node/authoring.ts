@@ -10,11 +10,29 @@ import type { DocumentLog } from '../protocol/log/index.ts'
 let counter = 0
 
 /** The header of a new entry by `country` on `log`'s document. */
-export function headerFor(type: string, opts: { country: string; keyId: string; documentId: string; log: DocumentLog | undefined; authority: string[]; now: string }): Message['Header'] {
+export function headerFor(
+  type: string,
+  opts: {
+    country: string
+    keyId: string
+    documentId: string
+    log: DocumentLog | undefined
+    authority: string[]
+    now: string
+  },
+): Message['Header'] {
   const own = opts.log === undefined ? [] : [...opts.log.entries()].filter((e) => e.author === opts.country)
-  const last = own.reduce<(typeof own)[number] | undefined>((a, e) => (a === undefined || e.seq > a.seq ? e : a), undefined)
+  const last = own.reduce<(typeof own)[number] | undefined>(
+    (a, e) => (a === undefined || e.seq > a.seq ? e : a),
+    undefined,
+  )
   const frozen = opts.log?.frozen().get(opts.country)
-  if (frozen !== undefined) throw new SisError('LOG_AUTHOR_FROZEN', `${opts.country} is frozen on ${opts.documentId} after an equivocation at seq ${frozen}`, { documentId: opts.documentId })
+  if (frozen !== undefined)
+    throw new SisError(
+      'LOG_AUTHOR_FROZEN',
+      `${opts.country} is frozen on ${opts.documentId} after an equivocation at seq ${frozen}`,
+      { documentId: opts.documentId },
+    )
   const heads = opts.log?.heads() ?? []
   counter = (counter + 1) % 1_000_000
   return {

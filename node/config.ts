@@ -15,7 +15,9 @@ export const PrincipalConfig = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('trader'), name: z.string(), traderId: z.string().min(1).max(35) }),
 ])
 
-const AdapterName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" and "-", at most 64')
+const AdapterName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters, digits, ".", "_" and "-", at most 64')
 
 /**
  * One adapter the node runs in its own process (node/adapters.ts). Relative paths are relative to
@@ -49,12 +51,19 @@ export const NodeFile = z.strictObject({
   country: z.enum(CAREC_COUNTRY_CODES),
   keyId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   listen: z.array(z.string()).min(1).default(['/ip4/127.0.0.1/tcp/0']),
-  api: z.strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(0) }).default({ host: '127.0.0.1', port: 0 }),
+  api: z
+    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(0) })
+    .default({ host: '127.0.0.1', port: 0 }),
   // API tokens live in tokens.json (node/tokens.ts); any listed here are moved there when the
   // node or `sis token` opens the folder, so node.json files of older versions still work.
-  tokens: z.array(z.strictObject({ tokenSha256: z.string().regex(/^[0-9a-f]{64}$/), principal: PrincipalConfig })).default([]),
+  tokens: z
+    .array(z.strictObject({ tokenSha256: z.string().regex(/^[0-9a-f]{64}$/), principal: PrincipalConfig }))
+    .default([]),
   // Optional, so node.json files written before adapters existed read (and are written) unchanged.
-  adapters: z.array(AdapterConfig).refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'adapter names must be unique').optional(),
+  adapters: z
+    .array(AdapterConfig)
+    .refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'adapter names must be unique')
+    .optional(),
 })
 export type NodeFile = z.infer<typeof NodeFile>
 

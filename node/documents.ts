@@ -16,7 +16,10 @@ export interface LoadedDocument {
 }
 
 export function stateOf(log: DocumentLog, membership: Membership): DocumentState {
-  return computeState({ documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, membership)
+  return computeState(
+    { documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() },
+    membership,
+  )
 }
 
 /** The search keys of a document, as its kind declares them (node/kinds/). */
@@ -101,7 +104,12 @@ export class DocumentCache {
     const loading = this.#load(documentId)
     const slot: Slot = { doc: loading, bytes: 0 }
     this.#docs.set(documentId, slot)
-    loading.then((doc) => { if (this.#docs.get(documentId) === slot) this.#resize(slot, sizeOf(doc)) }, () => this.#drop(documentId, slot))
+    loading.then(
+      (doc) => {
+        if (this.#docs.get(documentId) === slot) this.#resize(slot, sizeOf(doc))
+      },
+      () => this.#drop(documentId, slot),
+    )
     this.#trim()
     return loading
   }
@@ -110,7 +118,11 @@ export class DocumentCache {
     const log = new DocumentLog(documentId)
     // Entries were verified before they were stored; verifying again on load means a
     // corrupted or tampered data folder is noticed instead of trusted.
-    for (const e of readAllEntries((await this.#store.entriesOf(documentId)).map((stored) => stored.bytes), this.#membership)) log.add(e)
+    for (const e of readAllEntries(
+      (await this.#store.entriesOf(documentId)).map((stored) => stored.bytes),
+      this.#membership,
+    ))
+      log.add(e)
     const state = stateOf(log, this.#membership)
     return { log, state, audience: audienceOf(state, this.#membership) }
   }

@@ -6,9 +6,11 @@
 import type { ErrorDetails } from '../protocol/errors.ts'
 
 export const NODE_ERROR_CODES = {
-  NODE_FORBIDDEN: 'the caller may not do this: its role, its office, or the rules of the document (the entry would not take effect)',
-  NODE_NOT_FOUND: 'no such document here (a document outside the caller\'s scope is not found either)',
-  NODE_CONFLICT: 'the document is not in a state where this can be done (the entry would not take effect), or it exists already',
+  NODE_FORBIDDEN:
+    'the caller may not do this: its role, its office, or the rules of the document (the entry would not take effect)',
+  NODE_NOT_FOUND: "no such document here (a document outside the caller's scope is not found either)",
+  NODE_CONFLICT:
+    'the document is not in a state where this can be done (the entry would not take effect), or it exists already',
   NODE_UNAVAILABLE: 'the node cannot do this now: a peer it needs did not answer, or the store cannot take a snapshot',
 } as const
 

@@ -1,4 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
@@ -42,7 +52,9 @@ describe('writeSigningKey and readSigningKey', () => {
     const path = join(dir, 'node.key')
     writeSigningKey(path, key)
     expect(modeOf(path)).toBe(0o600)
-    expect(readFileSync(path, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=]{64}\n-----END PRIVATE KEY-----\n$/)
+    expect(readFileSync(path, 'utf8')).toMatch(
+      /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=]{64}\n-----END PRIVATE KEY-----\n$/,
+    )
     const read = readSigningKey(path)
     expect(read.publicKey).toEqual(key.publicKey)
     expect(read.exportSeed()).toEqual(key.exportSeed())

@@ -36,7 +36,10 @@ export function writeSigningKey(path: string, key: SigningKey, options: { overwr
     writeFileAtomic(path, signingKeyToPem(key), { mode: 0o600, overwrite: options.overwrite === true })
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-    throw Object.assign(new Error(`refusing to overwrite the key file ${path} (pass { overwrite: true } to replace it)`, { cause: e }), { code: 'EEXIST', path })
+    throw Object.assign(
+      new Error(`refusing to overwrite the key file ${path} (pass { overwrite: true } to replace it)`, { cause: e }),
+      { code: 'EEXIST', path },
+    )
   }
 }
 

@@ -40,7 +40,9 @@ export class MembershipKeeper {
   }
 
   /** The membership in force (the newest adopted). */
-  get current(): Membership { return this.#current }
+  get current(): Membership {
+    return this.#current
+  }
 
   /** Stores the membership given at start, and adopts any newer stored version (in sequence). */
   async load(): Promise<void> {
@@ -54,14 +56,26 @@ export class MembershipKeeper {
     for (let v = this.#current.document.version + 1; latest !== undefined && v <= latest.version; v++) {
       const next = await store.getMembership(v)
       if (next === undefined) break
-      const signed = JSON.parse(new TextDecoder().decode(next)) as { document: { issuedAt?: string; validFrom: string } }
+      const signed = JSON.parse(new TextDecoder().decode(next)) as {
+        document: { issuedAt?: string; validFrom: string }
+      }
       // Each stored version was checked when adopted; replay that check as of its own drafting.
       this.#set(verifySignedMembership(signed, signed.document.issuedAt ?? signed.document.validFrom, this.#current))
     }
     const doc = this.#current.document
     const now = this.#deps.now()
-    if (!this.#current.isMember(country)) throw new SisError('MEMBERSHIP_INVALID', `membership: ${country} is not a member of version ${doc.version}: the node fails closed`, { version: doc.version })
-    if (!inForce(doc, now)) throw new SisError('MEMBERSHIP_INVALID', `membership: version ${doc.version}, the newest held, is valid from ${doc.validFrom} to ${doc.validUntil}, not now (${now}): the node fails closed`, { version: doc.version })
+    if (!this.#current.isMember(country))
+      throw new SisError(
+        'MEMBERSHIP_INVALID',
+        `membership: ${country} is not a member of version ${doc.version}: the node fails closed`,
+        { version: doc.version },
+      )
+    if (!inForce(doc, now))
+      throw new SisError(
+        'MEMBERSHIP_INVALID',
+        `membership: version ${doc.version}, the newest held, is valid from ${doc.validFrom} to ${doc.validUntil}, not now (${now}): the node fails closed`,
+        { version: doc.version },
+      )
   }
 
   #set(m: Membership): void {
@@ -84,12 +98,22 @@ export class MembershipKeeper {
   async syncFrom(country: string): Promise<void> {
     const t = this.#deps.transport()
     if (t === undefined) return
-    const newer = await t.request(country, 'membership', [new TextEncoder().encode(JSON.stringify({ version: this.#current.document.version }))], { timeoutMs: 10_000 })
+    const newer = await t.request(
+      country,
+      'membership',
+      [new TextEncoder().encode(JSON.stringify({ version: this.#current.document.version }))],
+      { timeoutMs: 10_000 },
+    )
     for (const frame of newer) {
       try {
         await this.adopt(JSON.parse(new TextDecoder().decode(frame)))
       } catch (e) {
-        this.#deps.logger()?.warn({ peer: country, code: isSisError(e) ? e.code : 'ERROR' }, 'a newer membership from a peer was refused')
+        this.#deps
+          .logger()
+          ?.warn(
+            { peer: country, code: isSisError(e) ? e.code : 'ERROR' },
+            'a newer membership from a peer was refused',
+          )
         break
       }
     }
@@ -97,12 +121,14 @@ export class MembershipKeeper {
 
   /** An admin hands over a newer signed version (PUT /v1/admin/membership). */
   async update(principal: Principal, signed: unknown): Promise<{ version: number }> {
-    if (principal.role !== 'admin') throw new NodeError('NODE_FORBIDDEN', 'only an admin changes the membership', { role: principal.role })
+    if (principal.role !== 'admin')
+      throw new NodeError('NODE_FORBIDDEN', 'only an admin changes the membership', { role: principal.role })
     try {
       return { version: await this.adopt(signed) }
     } catch (e) {
       // A refused document is bad input (400), not a node whose own membership failed (503).
-      if (e instanceof SisError && e.code === 'MEMBERSHIP_INVALID') throw new SisError('MSG_INVALID_VALUE', e.message, e.details)
+      if (e instanceof SisError && e.code === 'MEMBERSHIP_INVALID')
+        throw new SisError('MSG_INVALID_VALUE', e.message, e.details)
       throw e
     }
   }

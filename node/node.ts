@@ -27,16 +27,34 @@ import { Replicator } from './replication.ts'
 import type { Transport } from './replication.ts'
 import { Scheduler } from './scheduler.ts'
 import type { SchedulerMetrics } from './scheduler.ts'
-import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, Principal, ReceiptsView, SubmitResult } from './service.ts'
+import type {
+  LogView,
+  NodeEvent,
+  NodeService,
+  NodeStatus,
+  OutboxView,
+  Principal,
+  ReceiptsView,
+  SubmitResult,
+} from './service.ts'
 import { LevelStore } from './storage/index.ts'
 import type { DocumentRecord, SearchQuery, Store } from './storage/types.ts'
 import { Writer } from './writer.ts'
 
 export interface NodeParts {
-  readonly transport: Transport & { start(): Promise<void>; stop(): Promise<void>; onMemberConnected(cb: (country: string) => void): void; membersChanged?(): Promise<void> }
+  readonly transport: Transport & {
+    start(): Promise<void>
+    stop(): Promise<void>
+    onMemberConnected(cb: (country: string) => void): void
+    membersChanged?(): Promise<void>
+  }
   readonly api?: { app: FastifyInstance; listen(): Promise<string> }
   readonly logger: Logger
-  readonly metrics?: SchedulerMetrics & { refused(code: string, peer?: string): void; received(peer: string, n: number): void; delivered(peer: string, n: number): void }
+  readonly metrics?: SchedulerMetrics & {
+    refused(code: string, peer?: string): void
+    received(peer: string, n: number): void
+    delivered(peer: string, n: number): void
+  }
 }
 
 export class SisNode implements NodeService {
@@ -70,49 +88,110 @@ export class SisNode implements NodeService {
     this.#store = store ?? new LevelStore(join(config.dataDir, DATA_FILES.store))
     const docs = new DocumentCache(this.#store, config.membership)
     this.#replicator = new Replicator({
-      country, store: this.#store, docs, membership: config.membership, now,
+      country,
+      store: this.#store,
+      docs,
+      membership: config.membership,
+      now,
       events: {
-        documentChanged: (doc) => this.#emit({ type: 'document-changed', documentId: doc.state.documentId, status: doc.state.status, at: now() }),
-        refused: (peer, err) => { this.#parts?.logger.warn({ peer, code: err.code }, 'entry refused'); this.#parts?.metrics?.refused(err.code, peer); this.#emit({ type: 'entry-refused', at: now(), detail: `${peer ?? 'local'}: ${err.code}` }) },
+        documentChanged: (doc) =>
+          this.#emit({
+            type: 'document-changed',
+            documentId: doc.state.documentId,
+            status: doc.state.status,
+            at: now(),
+          }),
+        refused: (peer, err) => {
+          this.#parts?.logger.warn({ peer, code: err.code }, 'entry refused')
+          this.#parts?.metrics?.refused(err.code, peer)
+          this.#emit({ type: 'entry-refused', at: now(), detail: `${peer ?? 'local'}: ${err.code}` })
+        },
         delivered: (peer, n) => this.#parts?.metrics?.delivered(peer, n),
-        received: (peer, n) => { if (peer !== undefined) this.#parts?.metrics?.received(peer, n) },
+        received: (peer, n) => {
+          if (peer !== undefined) this.#parts?.metrics?.received(peer, n)
+        },
         synced: (peer, ids) => this.#receiptFor(peer, ids),
       },
     })
     this.#keeper = new MembershipKeeper({
-      country, store: this.#store, initial: config.membership, signed: config.membershipSigned, now, logger, transport,
-      adopted: (view) => { docs.membership = view; this.#replicator.membership = view },
+      country,
+      store: this.#store,
+      initial: config.membership,
+      signed: config.membershipSigned,
+      now,
+      logger,
+      transport,
+      adopted: (view) => {
+        docs.membership = view
+        this.#replicator.membership = view
+      },
     })
     this.#access = new Access(this.#store)
     this.#reader = new Reader({ access: this.#access, docs, store: this.#store, membership })
-    this.#writer = new Writer({ country, keyId: this.#keyId, signingKey: config.signingKey, replicator: this.#replicator, docs, store: this.#store, membership, now, transport, logger })
+    this.#writer = new Writer({
+      country,
+      keyId: this.#keyId,
+      signingKey: config.signingKey,
+      replicator: this.#replicator,
+      docs,
+      store: this.#store,
+      membership,
+      now,
+      transport,
+      logger,
+    })
     this.#scheduler = new Scheduler({
-      country, replicator: this.#replicator, store: this.#store, membership, now, transport, logger,
+      country,
+      replicator: this.#replicator,
+      store: this.#store,
+      membership,
+      now,
+      transport,
+      logger,
       syncMembership: (c) => this.#keeper.syncFrom(c),
       metrics: () => this.#parts?.metrics,
     })
     this.#operations = new Operations({
-      country, keyId: this.#keyId, store: this.#store, membership, now, logger,
+      country,
+      keyId: this.#keyId,
+      store: this.#store,
+      membership,
+      now,
+      logger,
       startedAt: () => this.#startedAt,
       connectedMembers: () => this.#parts?.transport.connectedMembers() ?? [],
       flush: () => void this.#scheduler.flushAll(),
     })
   }
 
-  get apiUrl(): string | undefined { return this.#apiUrl }
+  get apiUrl(): string | undefined {
+    return this.#apiUrl
+  }
 
   /** The membership in force (the p2p member directory reads it on every decision). */
-  get membership(): Membership { return this.#keeper.current }
+  get membership(): Membership {
+    return this.#keeper.current
+  }
 
-  #emit(e: NodeEvent): void { this.#events.emit('event', e) }
+  #emit(e: NodeEvent): void {
+    this.#events.emit('event', e)
+  }
 
   /** Entries a sync brought from `peer` get the signed receipt pushed ones get (node/handlers/receipt.ts). */
   #receiptFor(peer: string, ids: readonly string[]): void {
     const t = this.#parts?.transport
     if (t === undefined) return
-    sendReceipt({ country: this.country, keyId: this.#keyId, signingKey: this.#signingKey, store: this.#store }, t, peer, ids).catch((e: unknown) => {
+    sendReceipt(
+      { country: this.country, keyId: this.#keyId, signingKey: this.#signingKey, store: this.#store },
+      t,
+      peer,
+      ids,
+    ).catch((e: unknown) => {
       // The peer keeps the entries in its outbox and pushes them again: it gets its receipt then.
-      this.#parts?.logger.debug({ peer, err: e instanceof Error ? e.message : String(e) }, 'receipt for synced entries not delivered')
+      this.#parts?.logger.debug(
+        { peer, err: e instanceof Error ? e.message : String(e) },
+        'receipt for synced entries not delivered',
+      )
     })
   }
 
@@ -123,18 +202,36 @@ export class SisNode implements NodeService {
     await this.#keeper.load()
     const t = parts.transport
     await registerHandlers(t, {
-      push: { country: this.country, keyId: this.#keyId, signingKey: this.#signingKey, store: this.#store, ingest: (frames, from) => this.#replicator.ingest(frames, from) },
+      push: {
+        country: this.country,
+        keyId: this.#keyId,
+        signingKey: this.#signingKey,
+        store: this.#store,
+        ingest: (frames, from) => this.#replicator.ingest(frames, from),
+      },
       sync: this.#replicator,
       membership: { store: this.#store, version: () => this.#keeper.current.document.version },
-      receipt: { country: this.country, membership: () => this.#keeper.current, now: () => this.#now(), store: this.#store },
+      receipt: {
+        country: this.country,
+        membership: () => this.#keeper.current,
+        now: () => this.#now(),
+        store: this.#store,
+      },
       kindContext: () => this.#writer.context(),
     })
-    t.onMemberConnected((country) => { void this.#scheduler.syncWith(country); this.#emit({ type: 'peer-connected', at: this.#now(), detail: country }) })
+    t.onMemberConnected((country) => {
+      void this.#scheduler.syncWith(country)
+      this.#emit({ type: 'peer-connected', at: this.#now(), detail: country })
+    })
     await t.start()
     if (parts.api !== undefined) this.#apiUrl = await parts.api.listen()
     this.#scheduler.start()
-    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed') this.#scheduler.documentChanged() })
-    this.#events.on('event', (e: NodeEvent) => { if (e.type === 'document-changed' && e.documentId !== undefined) this.#writer.react(e.documentId) })
+    this.#events.on('event', (e: NodeEvent) => {
+      if (e.type === 'document-changed') this.#scheduler.documentChanged()
+    })
+    this.#events.on('event', (e: NodeEvent) => {
+      if (e.type === 'document-changed' && e.documentId !== undefined) this.#writer.react(e.documentId)
+    })
     parts.logger.info({ country: this.country, api: this.#apiUrl }, 'node started')
   }
 
@@ -146,7 +243,9 @@ export class SisNode implements NodeService {
     this.#parts?.logger.info({ country: this.country }, 'node stopped')
   }
 
-  async [Symbol.asyncDispose](): Promise<void> { await this.stop() }
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop()
+  }
 
   /** Writes one entry as this node and stores it; resolves after the synced write. */
   write(type: string, documentId: string, body: Record<string, unknown>): Promise<SubmitResult> {
@@ -155,12 +254,24 @@ export class SisNode implements NodeService {
 
   // NodeService --------------------------------------------------------------------------------
 
-  command(principal: Principal, kind: string, name: string, input: unknown): Promise<SubmitResult> { return this.#writer.command(principal, kind, name, input) }
-  document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined> { return this.#access.document(principal, documentId) }
-  log(principal: Principal, documentId: string): Promise<LogView | undefined> { return this.#reader.log(principal, documentId) }
-  receipts(principal: Principal, documentId: string): Promise<ReceiptsView | undefined> { return this.#reader.receipts(principal, documentId) }
-  search(principal: Principal, query: SearchQuery): Promise<DocumentRecord[]> { return this.#access.search(principal, query) }
-  exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined> { return this.#reader.exportBundle(principal, documentId) }
+  command(principal: Principal, kind: string, name: string, input: unknown): Promise<SubmitResult> {
+    return this.#writer.command(principal, kind, name, input)
+  }
+  document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined> {
+    return this.#access.document(principal, documentId)
+  }
+  log(principal: Principal, documentId: string): Promise<LogView | undefined> {
+    return this.#reader.log(principal, documentId)
+  }
+  receipts(principal: Principal, documentId: string): Promise<ReceiptsView | undefined> {
+    return this.#reader.receipts(principal, documentId)
+  }
+  search(principal: Principal, query: SearchQuery): Promise<DocumentRecord[]> {
+    return this.#access.search(principal, query)
+  }
+  exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined> {
+    return this.#reader.exportBundle(principal, documentId)
+  }
 
   subscribe(principal: Principal, listener: (event: NodeEvent) => void): () => void {
     const l = this.#access.filter(principal, listener)
@@ -168,12 +279,24 @@ export class SisNode implements NodeService {
     return () => this.#events.off('event', l)
   }
 
-  health(): Promise<Health> { return this.#operations.health() }
-  updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }> { return this.#keeper.update(principal, signed) }
-  status(principal: Principal): Promise<NodeStatus> { return this.#operations.status(principal) }
-  outbox(principal: Principal, query: { peer?: string; limit: number }): Promise<OutboxView> { return this.#operations.outbox(principal, query) }
-  retryOutbox(principal: Principal, peer?: string): Promise<{ rescheduled: number }> { return this.#operations.retryOutbox(principal, peer) }
-  backup(principal: Principal): Promise<{ fileName: string; chunks: AsyncIterable<Uint8Array> }> { return this.#operations.backup(principal) }
+  health(): Promise<Health> {
+    return this.#operations.health()
+  }
+  updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }> {
+    return this.#keeper.update(principal, signed)
+  }
+  status(principal: Principal): Promise<NodeStatus> {
+    return this.#operations.status(principal)
+  }
+  outbox(principal: Principal, query: { peer?: string; limit: number }): Promise<OutboxView> {
+    return this.#operations.outbox(principal, query)
+  }
+  retryOutbox(principal: Principal, peer?: string): Promise<{ rescheduled: number }> {
+    return this.#operations.retryOutbox(principal, peer)
+  }
+  backup(principal: Principal): Promise<{ fileName: string; chunks: AsyncIterable<Uint8Array> }> {
+    return this.#operations.backup(principal)
+  }
 
   /** For tests and the CLI: entries held for a document (exact bytes). */
   async entriesOf(documentId: string): Promise<Uint8Array[]> {

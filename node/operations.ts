@@ -50,7 +50,10 @@ export class Operations {
 
   /** Every other member, and every peer something still waits for (a member removed meanwhile). */
   #peerCountries(depths: Record<string, number>): string[] {
-    const members = this.#deps.membership().document.members.map((m) => m.country).filter((c) => c !== this.#deps.country)
+    const members = this.#deps
+      .membership()
+      .document.members.map((m) => m.country)
+      .filter((c) => c !== this.#deps.country)
     return [...new Set([...members, ...Object.keys(depths)])].sort()
   }
 
@@ -70,8 +73,19 @@ export class Operations {
     for (const peer of this.#peerCountries(depths)) {
       const depth = depths[peer] ?? 0
       // The oldest waiting item may sit anywhere in the schedule order (retries move items).
-      const oldest = depth === 0 ? undefined : (await this.#waiting(peer, 10_000)).reduce<string | undefined>((a, o) => (a === undefined || o.enqueuedAt < a ? o.enqueuedAt : a), undefined)
-      peers.push({ country: peer, connected: connected.has(peer), outboxDepth: depth, replicationLagSeconds: oldest === undefined ? 0 : Math.max(0, (Date.parse(now) - Date.parse(oldest)) / 1000) })
+      const oldest =
+        depth === 0
+          ? undefined
+          : (await this.#waiting(peer, 10_000)).reduce<string | undefined>(
+              (a, o) => (a === undefined || o.enqueuedAt < a ? o.enqueuedAt : a),
+              undefined,
+            )
+      peers.push({
+        country: peer,
+        connected: connected.has(peer),
+        outboxDepth: depth,
+        replicationLagSeconds: oldest === undefined ? 0 : Math.max(0, (Date.parse(now) - Date.parse(oldest)) / 1000),
+      })
     }
     const started = this.#deps.startedAt() ?? now
     const me = doc.members.find((m) => m.country === country)
@@ -79,8 +93,20 @@ export class Operations {
       country,
       softwareVersion: SOFTWARE_VERSION,
       keyId: this.#deps.keyId,
-      keys: (me?.keys ?? []).map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, validFrom: k.validFrom, ...(k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt }) })),
-      membership: { version: doc.version, validFrom: doc.validFrom, validUntil: doc.validUntil, valid: inForce(doc, now), members: doc.members.length, quorum: doc.quorum },
+      keys: (me?.keys ?? []).map((k) => ({
+        keyId: k.keyId,
+        publicKey: k.publicKey,
+        validFrom: k.validFrom,
+        ...(k.revokedAt === undefined ? {} : { revokedAt: k.revokedAt }),
+      })),
+      membership: {
+        version: doc.version,
+        validFrom: doc.validFrom,
+        validUntil: doc.validUntil,
+        valid: inForce(doc, now),
+        members: doc.members.length,
+        quorum: doc.quorum,
+      },
       peers,
       outboxTotal: Object.values(depths).reduce((a, n) => a + n, 0),
       startedAt: started,
@@ -92,8 +118,19 @@ export class Operations {
     mayOperate(principal, ['admin', 'integration'])
     const depths = await this.#deps.store.outboxDepth()
     const peers = query.peer === undefined ? this.#peerCountries(depths) : [query.peer]
-    const items = (await Promise.all(peers.map((p) => this.#waiting(p, query.limit)))).flat()
-      .sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : a.nextAttemptAt > b.nextAttemptAt ? 1 : a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0))
+    const items = (await Promise.all(peers.map((p) => this.#waiting(p, query.limit))))
+      .flat()
+      .sort((a, b) =>
+        a.nextAttemptAt < b.nextAttemptAt
+          ? -1
+          : a.nextAttemptAt > b.nextAttemptAt
+            ? 1
+            : a.peer < b.peer
+              ? -1
+              : a.peer > b.peer
+                ? 1
+                : 0,
+      )
       .slice(0, query.limit)
     return { total: peers.reduce((a, p) => a + (depths[p] ?? 0), 0), items }
   }
@@ -131,14 +168,24 @@ export class Operations {
 
   async health(): Promise<Health> {
     const doc = this.#deps.membership().document
-    return { live: true, ready: inForce(doc, this.#deps.now()), peers: this.#deps.connectedMembers().length, members: doc.members.length, membershipVersion: doc.version, membershipValidUntil: doc.validUntil }
+    return {
+      live: true,
+      ready: inForce(doc, this.#deps.now()),
+      peers: this.#deps.connectedMembers().length,
+      members: doc.members.length,
+      membershipVersion: doc.version,
+      membershipValidUntil: doc.validUntil,
+    }
   }
 }
 
 /** This checkout's version (package.json), reported by GET /v1/status. */
 const SOFTWARE_VERSION: string = (() => {
   try {
-    return (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown'
+    return (
+      (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string })
+        .version ?? 'unknown'
+    )
   } catch {
     return 'unknown'
   }

@@ -39,7 +39,12 @@ export class Reader {
     return {
       documentId,
       entries: doc.state.entries.map((o) => ({
-        id: o.id, type: o.type, author: o.author, seq: o.seq, verified: true, effective: o.effect.effective,
+        id: o.id,
+        type: o.type,
+        author: o.author,
+        seq: o.seq,
+        verified: true,
+        effective: o.effect.effective,
         ...(o.effect.effective ? {} : { reason: `${o.effect.code}: ${o.effect.reason}` }),
         xml: decoder.decode(doc.log.get(o.id)?.bytes),
       })),
@@ -58,11 +63,19 @@ export class Reader {
       let reason: string | undefined
       try {
         const m = readSignedMessage(r.bytes, this.#deps.membership())
-        if (m.type !== 'DeliveryReceipt' || m.message.Header.authorCountry !== r.peer) reason = `not a DeliveryReceipt signed by ${r.peer}`
+        if (m.type !== 'DeliveryReceipt' || m.message.Header.authorCountry !== r.peer)
+          reason = `not a DeliveryReceipt signed by ${r.peer}`
       } catch (e) {
         reason = isSisError(e) ? `${e.code}: ${e.message}` : String(e)
       }
-      out.push({ peer: r.peer, receivedAt: r.receivedAt, entryIds, verified: reason === undefined, ...(reason === undefined ? {} : { reason }), xml: decoder.decode(r.bytes) })
+      out.push({
+        peer: r.peer,
+        receivedAt: r.receivedAt,
+        entryIds,
+        verified: reason === undefined,
+        ...(reason === undefined ? {} : { reason }),
+        xml: decoder.decode(r.bytes),
+      })
     }
     return { documentId, receipts: out }
   }
@@ -70,6 +83,11 @@ export class Reader {
   async exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined> {
     if (!(await this.#visible(principal, documentId))) return undefined
     const entries = await this.#deps.store.entriesOf(documentId)
-    return writeTar(entries.map((e) => ({ name: `${documentId}/${e.author}-${String(e.seq).padStart(6, '0')}-${e.id.slice(0, 16)}.xml`, bytes: e.bytes })))
+    return writeTar(
+      entries.map((e) => ({
+        name: `${documentId}/${e.author}-${String(e.seq).padStart(6, '0')}-${e.id.slice(0, 16)}.xml`,
+        bytes: e.bytes,
+      })),
+    )
   }
 }

@@ -18,25 +18,38 @@ describe('Replicator', () => {
   it('serial() runs one section at a time in queued order; a failure rejects only its own caller', async () => {
     const { replicator } = await nodeOf('CN')
     const log: string[] = []
-    const section = (name: string, ms: number, fail = false) => replicator.serial(async () => {
-      log.push(`${name} in`)
-      await new Promise((r) => setTimeout(r, ms))
-      log.push(`${name} out`)
-      if (fail) throw new Error(`${name} failed`)
-      return name
-    })
+    const section = (name: string, ms: number, fail = false) =>
+      replicator.serial(async () => {
+        log.push(`${name} in`)
+        await new Promise((r) => setTimeout(r, ms))
+        log.push(`${name} out`)
+        if (fail) throw new Error(`${name} failed`)
+        return name
+      })
     const results = await Promise.allSettled([section('a', 20), section('b', 1, true), section('c', 5)])
     expect(log).toEqual(['a in', 'a out', 'b in', 'b out', 'c in', 'c out'])
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['a', 'b failed', 'c'])
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      'a',
+      'b failed',
+      'c',
+    ])
   })
 
   it('ingest waits for the sections queued before it; ingestUnlocked inside one does not', async () => {
     const cn = await nodeOf('CN')
     const order: string[] = []
     let open: () => void = () => undefined
-    const gate = new Promise<void>((resolve) => { open = resolve })
-    const held = cn.replicator.serial(async () => { await gate; order.push('section') })
-    const ingested = cn.replicator.ingest(bytes).then((r) => { order.push('ingest'); return r })
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
+    const held = cn.replicator.serial(async () => {
+      await gate
+      order.push('section')
+    })
+    const ingested = cn.replicator.ingest(bytes).then((r) => {
+      order.push('ingest')
+      return r
+    })
     await new Promise((r) => setTimeout(r, 10))
     expect(order).toEqual([])
     open()

@@ -30,7 +30,15 @@ import type { CommitSlice, DocumentSlice, EntrySlice, OutboxSlice } from './stor
 export { PUSH_BATCH } from './replication/outbox.ts'
 export { SYNC_BATCH, SYNC_BYTES } from './replication/sync-server.ts'
 export { idsDigest } from './replication/types.ts'
-export type { Frames, IngestResult, ReplicationEvents, SyncDocument, SyncHead, SyncRequest, Transport } from './replication/types.ts'
+export type {
+  Frames,
+  IngestResult,
+  ReplicationEvents,
+  SyncDocument,
+  SyncHead,
+  SyncRequest,
+  Transport,
+} from './replication/types.ts'
 
 /** The store as replication uses it: every slice but the membership history. */
 export type ReplicationStore = CommitSlice & EntrySlice & DocumentSlice & OutboxSlice
@@ -45,7 +53,15 @@ export class Replicator {
   readonly #server: SyncServer
   readonly #client: SyncClient
 
-  constructor(opts: { country: string; store: ReplicationStore; docs: DocumentCache; membership: Membership; events: ReplicationEvents; now?: () => string; syncBatch?: number }) {
+  constructor(opts: {
+    country: string
+    store: ReplicationStore
+    docs: DocumentCache
+    membership: Membership
+    events: ReplicationEvents
+    now?: () => string
+    syncBatch?: number
+  }) {
     const { store, events } = opts
     this.country = opts.country
     this.#membership = opts.membership
@@ -53,10 +69,20 @@ export class Replicator {
     const membership = () => this.#membership
     const feed = new ChangeFeed(store, events)
     this.#outbox = new Outbox({ store, membership, events, now })
-    this.#intake = new Intake({ country: opts.country, store, docs: opts.docs, membership, feed, events, now, queued: (items) => this.#outbox.queued(items) })
+    this.#intake = new Intake({
+      country: opts.country,
+      store,
+      docs: opts.docs,
+      membership,
+      feed,
+      events,
+      now,
+      queued: (items) => this.#outbox.queued(items),
+    })
     this.#server = new SyncServer({ store, feed, ...(opts.syncBatch === undefined ? {} : { batch: opts.syncBatch }) })
     this.#client = new SyncClient({
-      store, feed,
+      store,
+      feed,
       ingest: async (frames, from) => {
         const r = await this.ingest(frames, from)
         if (r.accepted.length > 0) events.synced?.(from, r.accepted)
@@ -65,7 +91,9 @@ export class Replicator {
     })
   }
 
-  set membership(m: Membership) { this.#membership = m }
+  set membership(m: Membership) {
+    this.#membership = m
+  }
 
   /**
    * Runs fn after every ingest and write queued before it: a document's log, state and synced

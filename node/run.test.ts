@@ -28,9 +28,14 @@ async function dataFolder(): Promise<NodeConfig> {
   const from = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z')
   const card = await initDataFolder(dir, { country: 'KZ', listen: ['/ip4/127.0.0.1/tcp/0'], apiPort: 0, now: from })
   const document = {
-    federation: 'CAREC Single Information Space (run test)', version: 1, validFrom: from,
-    validUntil: new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'), quorum: 1,
-    members: [{ country: card.country, name: card.name, peerId: card.peerId, addresses: card.addresses, keys: card.keys }],
+    federation: 'CAREC Single Information Space (run test)',
+    version: 1,
+    validFrom: from,
+    validUntil: new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    quorum: 1,
+    members: [
+      { country: card.country, name: card.name, peerId: card.peerId, addresses: card.addresses, keys: card.keys },
+    ],
   }
   const key = readSigningKey(join(dir, DATA_FILES.signingKey))
   const signed = signMembership(SignedMembership.parse({ document, signatures: [] }), 'KZ', card.keys[0]!.keyId, key)
@@ -54,7 +59,7 @@ afterEach(async () => {
 })
 
 describe('runNode', () => {
-  it('starts a node whose API answers, with the data folder\'s tokens, and stops it so that the folder starts again', async () => {
+  it("starts a node whose API answers, with the data folder's tokens, and stops it so that the folder starts again", async () => {
     const config = await dataFolder()
     const admin = TokenStore.open(dir).create(ADMIN).token
     const first = await run(config, { logger: silent })
@@ -101,7 +106,14 @@ describe('runNode', () => {
 
   it('closes what it opened when the start fails, so the folder starts again', async () => {
     const config = await dataFolder()
-    await expect(runNode(config, { logger: silent, attach: () => { throw new Error('no adapters today') } })).rejects.toThrow('no adapters today')
+    await expect(
+      runNode(config, {
+        logger: silent,
+        attach: () => {
+          throw new Error('no adapters today')
+        },
+      }),
+    ).rejects.toThrow('no adapters today')
     const r = await run(config, { logger: silent })
     expect((await fetch(`${r.apiUrl}/health/ready`)).status).toBe(200)
   })

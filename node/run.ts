@@ -54,9 +54,12 @@ export interface RunningNode {
 
 /** The members with a PeerId, read from the node's membership on every decision, so a change takes effect at once. */
 function liveMemberDirectory(node: SisNode): MemberDirectory {
-  const directory = () => staticMemberDirectory(node.membership.document.members
-    .filter((m) => m.peerId !== undefined)
-    .map((m) => ({ country: m.country, peerId: m.peerId as string, addresses: m.addresses ?? [] })))
+  const directory = () =>
+    staticMemberDirectory(
+      node.membership.document.members
+        .filter((m) => m.peerId !== undefined)
+        .map((m) => ({ country: m.country, peerId: m.peerId as string, addresses: m.addresses ?? [] })),
+    )
   return { countryOf: (peerId) => directory().countryOf(peerId), members: () => directory().members() }
 }
 
@@ -67,16 +70,29 @@ function transportOver(host: P2PHost): NodeParts['transport'] {
     connectedMembers: () => host.connectedMembers(),
     start: () => host.start(),
     stop: () => host.stop(),
-    onMemberConnected: (cb) => { host.onMemberConnected(cb) },
+    onMemberConnected: (cb) => {
+      host.onMemberConnected(cb)
+    },
     membersChanged: () => host.syncMembers(),
   }
 }
 
 /** Assembles and starts the node of `config` (a data folder read by readNodeConfig). */
 export async function runNode(config: NodeConfig, options: RunNodeOptions = {}): Promise<RunningNode> {
-  const logger = options.logger ?? pino({ name: `sis-${config.file.country}`, level: options.logLevel ?? 'info', redact: ['req.headers.authorization'] })
+  const logger =
+    options.logger ??
+    pino({
+      name: `sis-${config.file.country}`,
+      level: options.logLevel ?? 'info',
+      redact: ['req.headers.authorization'],
+    })
   const node = new SisNode(config, options.store)
-  const host = await P2PHost.create({ privateKey: config.p2pKey, listen: config.file.listen, members: liveMemberDirectory(node), logger: logger.child({ part: 'p2p' }) })
+  const host = await P2PHost.create({
+    privateKey: config.p2pKey,
+    listen: config.file.listen,
+    members: liveMemberDirectory(node),
+    logger: logger.child({ part: 'p2p' }),
+  })
   const metrics = createMetrics()
   let detach: (() => Promise<void>) | undefined
   let stopping: Promise<void> | undefined
@@ -99,10 +115,14 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
       api: { app, listen: () => startApi(app, { host: config.file.api.host, port: config.file.api.port }) },
       logger,
       metrics: {
-        refused: (code) => { metrics.rejectsTotal.inc({ code }) },
+        refused: (code) => {
+          metrics.rejectsTotal.inc({ code })
+        },
         received: (peer, n) => metrics.entriesIn.inc({ peer }, n),
         delivered: (peer, n) => metrics.entriesOut.inc({ peer }, n),
-        outbox: (depths) => { for (const [peer, n] of Object.entries(depths)) metrics.outboxDepth.set({ peer }, n) },
+        outbox: (depths) => {
+          for (const [peer, n] of Object.entries(depths)) metrics.outboxDepth.set({ peer }, n)
+        },
         peers: (n) => metrics.peersConnected.set(n),
         lag: (peer, seconds) => metrics.replicationLag.set({ peer }, seconds),
       },
@@ -116,7 +136,10 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
     throw e
   }
   return {
-    node, logger, apiUrl, peerId: host.peerId,
+    node,
+    logger,
+    apiUrl,
+    peerId: host.peerId,
     addresses: () => host.addresses(),
     stop,
     [Symbol.asyncDispose]: stop,

@@ -55,7 +55,10 @@ export class Scheduler {
     this.#timer = setInterval(() => void this.flushAll(++this.#flushTicks % 16 === 0), 300)
     // Periodic sync asks only for what changed since the last one with each peer; every 20th
     // round (5 min) compares every shared document, as on connecting.
-    this.#syncTimer = setInterval(() => { const full = ++this.#syncRound % 20 === 0; for (const c of this.#deps.transport()?.connectedMembers() ?? []) void this.syncWith(c, full) }, 15_000)
+    this.#syncTimer = setInterval(() => {
+      const full = ++this.#syncRound % 20 === 0
+      for (const c of this.#deps.transport()?.connectedMembers() ?? []) void this.syncWith(c, full)
+    }, 15_000)
   }
 
   stop(): void {
@@ -76,25 +79,42 @@ export class Scheduler {
     try {
       // One peer that stalls must not hold up the others: deliveries run side by side.
       // A flush asked for while one runs to a peer is not dropped: that one goes round again.
-      await Promise.allSettled(t.connectedMembers().map(async (peer) => {
-        try { await this.#deps.replicator.deliver(peer, (c, n, f, o) => t.request(c, n, f, o), { force }) } catch (e) {
-          // The failed items back off; the timer tries again when they are due.
-          logger()?.debug({ peer, err: message(e) }, 'delivery failed, will retry')
-        }
-      }))
+      await Promise.allSettled(
+        t.connectedMembers().map(async (peer) => {
+          try {
+            await this.#deps.replicator.deliver(peer, (c, n, f, o) => t.request(c, n, f, o), { force })
+          } catch (e) {
+            // The failed items back off; the timer tries again when they are due.
+            logger()?.debug({ peer, err: message(e) }, 'delivery failed, will retry')
+          }
+        }),
+      )
       // Outbox depth and lag scan the outbox: every 5 s, not on every delivery.
       if (Date.now() - this.#outboxMetricsAt < 5000) return
       this.#outboxMetricsAt = Date.now()
       const depths = await store.outboxDepth()
       const members = this.#deps.membership().document.members
       // Every member, zeros included: a drained outbox must read 0, not its last depth.
-      metrics()?.outbox(Object.fromEntries(members.filter((m) => m.country !== country).map((m) => [m.country, depths[m.country] ?? 0])))
+      metrics()?.outbox(
+        Object.fromEntries(
+          members.filter((m) => m.country !== country).map((m) => [m.country, depths[m.country] ?? 0]),
+        ),
+      )
       metrics()?.peers(t.connectedMembers().length)
       // Replication lag per peer: how long the oldest entry still waiting for it has waited.
       for (const member of this.#deps.membership().document.members) {
         if (member.country === country) continue
-        const oldest = (depths[member.country] ?? 0) === 0 ? undefined : (await store.outbox(member.country, '9999-12-31T23:59:59Z', 1000)).reduce<string | undefined>((a, o) => (a === undefined || o.enqueuedAt < a ? o.enqueuedAt : a), undefined)
-        metrics()?.lag?.(member.country, oldest === undefined ? 0 : Math.max(0, (Date.parse(this.#deps.now()) - Date.parse(oldest)) / 1000))
+        const oldest =
+          (depths[member.country] ?? 0) === 0
+            ? undefined
+            : (await store.outbox(member.country, '9999-12-31T23:59:59Z', 1000)).reduce<string | undefined>(
+                (a, o) => (a === undefined || o.enqueuedAt < a ? o.enqueuedAt : a),
+                undefined,
+              )
+        metrics()?.lag?.(
+          member.country,
+          oldest === undefined ? 0 : Math.max(0, (Date.parse(this.#deps.now()) - Date.parse(oldest)) / 1000),
+        )
       }
     } catch (e) {
       // The store closes under a flush in flight at stop(): nothing to do but log.
@@ -112,7 +132,9 @@ export class Scheduler {
     }
     this.#syncing.set(country, false)
     try {
-      try { await this.#deps.syncMembership(country) } catch (e) {
+      try {
+        await this.#deps.syncMembership(country)
+      } catch (e) {
         this.#deps.logger()?.debug({ peer: country, err: message(e) }, 'membership sync failed')
       }
       for (let again = true; again; full = true) {

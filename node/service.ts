@@ -69,8 +69,20 @@ export interface NodeStatus {
   readonly softwareVersion: string
   /** The key id this node signs with now, and this country's keys pinned in the membership. */
   readonly keyId: string
-  readonly keys: readonly { readonly keyId: string; readonly publicKey: string; readonly validFrom: string; readonly revokedAt?: string }[]
-  readonly membership: { readonly version: number; readonly validFrom: string; readonly validUntil: string; readonly valid: boolean; readonly members: number; readonly quorum: number }
+  readonly keys: readonly {
+    readonly keyId: string
+    readonly publicKey: string
+    readonly validFrom: string
+    readonly revokedAt?: string
+  }[]
+  readonly membership: {
+    readonly version: number
+    readonly validFrom: string
+    readonly validUntil: string
+    readonly valid: boolean
+    readonly members: number
+    readonly quorum: number
+  }
   readonly peers: readonly PeerStatus[]
   readonly outboxTotal: number
   readonly startedAt: string
@@ -100,7 +112,14 @@ export interface NodeService {
   /** A tar archive of the document's entries, for `sis log verify`. */
   exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined>
   subscribe(principal: Principal, listener: (event: NodeEvent) => void): () => void
-  health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number; membershipVersion?: number; membershipValidUntil?: string }>
+  health(): Promise<{
+    live: boolean
+    ready: boolean
+    peers: number
+    members: number
+    membershipVersion?: number
+    membershipValidUntil?: string
+  }>
   /** Adopts a newer signed membership (admin): it must follow the one in force and carry its quorum. */
   updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }>
   /** The node, the membership in force and every other member: connection, outbox, lag. */

@@ -27,6 +27,9 @@ export function writeTar(files: readonly { name: string; bytes: Uint8Array; mtim
   blocks.push(new Uint8Array(1024))
   const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0))
   let at = 0
-  for (const b of blocks) { out.set(b, at); at += b.length }
+  for (const b of blocks) {
+    out.set(b, at)
+    at += b.length
+  }
   return out
 }

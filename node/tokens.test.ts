@@ -8,10 +8,14 @@ import { createAuthenticator, hashToken } from './api/auth.ts'
 import { TokenStore } from './tokens.ts'
 
 let dir: string
-const nodeJson = (tokens: unknown[]) => writeFileSync(join(dir, 'node.json'), JSON.stringify({ country: 'KZ', keyId: 'kz-1', tokens }, null, 2))
-const readJson = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as { tokens: { id: string; tokenSha256: string }[] }
+const nodeJson = (tokens: unknown[]) =>
+  writeFileSync(join(dir, 'node.json'), JSON.stringify({ country: 'KZ', keyId: 'kz-1', tokens }, null, 2))
+const readJson = (name: string) =>
+  JSON.parse(readFileSync(join(dir, name), 'utf8')) as { tokens: { id: string; tokenSha256: string }[] }
 
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'sis-tokens-')) })
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sis-tokens-'))
+})
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('TokenStore', () => {
@@ -56,10 +60,18 @@ describe('TokenStore', () => {
     const authenticate = createAuthenticator(store)
     expect(authenticate('Bearer old-trader')).toMatchObject({ traderId: 'T1' })
     store.revoke(store.list()[1]!.id)
-    expect(TokenStore.open(dir).list().map((t) => t.principal.name)).toEqual(['ops'])
+    expect(
+      TokenStore.open(dir)
+        .list()
+        .map((t) => t.principal.name),
+    ).toEqual(['ops'])
     // A crash between the two writes leaves the tokens in both files: the next open keeps one of each.
     nodeJson(legacy)
-    expect(TokenStore.open(dir).list().map((t) => t.principal.name)).toEqual(['ops', 't'])
+    expect(
+      TokenStore.open(dir)
+        .list()
+        .map((t) => t.principal.name),
+    ).toEqual(['ops', 't'])
   })
 
   it('refuses a damaged tokens.json rather than reading it as no tokens', () => {
@@ -74,6 +86,8 @@ describe('TokenStore', () => {
     const store = TokenStore.inMemory([{ tokenSha256: hashToken('fixed'), principal: { role: 'admin', name: 'ops' } }])
     const t = store.create({ role: 'admin', name: 'second' })
     expect(createAuthenticator(store)(`Bearer ${t.token}`)).toEqual(t.principal)
-    expect(() => TokenStore.inMemory([{ tokenSha256: 'abc', principal: { role: 'admin', name: 'x' } }])).toThrow(/64 hex digits/)
+    expect(() => TokenStore.inMemory([{ tokenSha256: 'abc', principal: { role: 'admin', name: 'x' } }])).toThrow(
+      /64 hex digits/,
+    )
   })
 })

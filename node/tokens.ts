@@ -31,7 +31,8 @@ type TokenRecord = z.infer<typeof TokenRecord>
 /** tokens.json. */
 export const TokensFile = z.strictObject({
   version: z.literal(1),
-  tokens: z.array(TokenRecord)
+  tokens: z
+    .array(TokenRecord)
     .refine((list) => new Set(list.map((t) => t.id)).size === list.length, 'token ids must be unique'),
 })
 
@@ -39,7 +40,10 @@ export const TokensFile = z.strictObject({
  * Who a new token is for. Stricter than what node.json always accepted: a name that shows in
  * audit lines and listings, one line, bounded.
  */
-export const NewTokenPrincipal = PrincipalConfig.refine((p) => /^[^\p{Cc}]{1,128}$/u.test(p.name), { message: 'name: 1 to 128 characters, no control characters', path: ['name'] })
+export const NewTokenPrincipal = PrincipalConfig.refine((p) => /^[^\p{Cc}]{1,128}$/u.test(p.name), {
+  message: 'name: 1 to 128 characters, no control characters',
+  path: ['name'],
+})
 
 /** A token as listed: never its secret nor its hash. */
 export interface TokenInfo {
@@ -87,7 +91,10 @@ export class TokenStore implements TokenSource {
     let records: TokenRecord[] = []
     if (existsSync(path)) {
       const parsed = TokensFile.safeParse(JSON.parse(readFileSync(path, 'utf8')))
-      if (!parsed.success) throw new Error(`${DATA_FILES.tokens}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? 'invalid'}`)
+      if (!parsed.success)
+        throw new Error(
+          `${DATA_FILES.tokens}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        )
       records = parsed.data.tokens
     }
     const store = new TokenStore(path, records, now)
@@ -99,7 +106,16 @@ export class TokenStore implements TokenSource {
   static inMemory(tokens: readonly ApiToken[], options: { now?: () => string } = {}): TokenStore {
     const now = options.now ?? (() => new Date().toISOString())
     const at = now()
-    return new TokenStore(undefined, tokens.map((t) => ({ id: newId(), tokenSha256: t.tokenSha256.toLowerCase(), principal: t.principal, created: at })), now)
+    return new TokenStore(
+      undefined,
+      tokens.map((t) => ({
+        id: newId(),
+        tokenSha256: t.tokenSha256.toLowerCase(),
+        principal: t.principal,
+        created: at,
+      })),
+      now,
+    )
   }
 
   /** The tokens in force now; a new array after every change (the authenticator relies on that). */
@@ -136,7 +152,8 @@ export class TokenStore implements TokenSource {
   /** Writes first, then takes the list: a failed write changes nothing in force. */
   #replace(records: readonly TokenRecord[]): void {
     const current = this.#snapshot(records)
-    if (this.#path !== undefined) writeFileAtomic(this.#path, JSON.stringify({ version: 1, tokens: records }, null, 2) + '\n', { mode: 0o600 })
+    if (this.#path !== undefined)
+      writeFileAtomic(this.#path, JSON.stringify({ version: 1, tokens: records }, null, 2) + '\n', { mode: 0o600 })
     this.#records = records
     this.#current = current
   }
@@ -144,7 +161,9 @@ export class TokenStore implements TokenSource {
   #adoptNodeJsonTokens(configPath: string): void {
     if (!existsSync(configPath)) return
     const raw = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>
-    const legacy = z.array(z.strictObject({ tokenSha256: z.string().regex(/^[0-9a-fA-F]{64}$/), principal: PrincipalConfig })).safeParse(raw.tokens ?? [])
+    const legacy = z
+      .array(z.strictObject({ tokenSha256: z.string().regex(/^[0-9a-fA-F]{64}$/), principal: PrincipalConfig }))
+      .safeParse(raw.tokens ?? [])
     // node.json's own schema reports a malformed list when the node reads its configuration.
     if (!legacy.success || legacy.data.length === 0) return
     const held = new Set(this.#records.map((r) => r.tokenSha256))

@@ -61,16 +61,36 @@ export class Writer {
     const membership = this.#deps.membership()
     const state = stateOf(log, membership)
     const kind = kindOfType(type)
-    if (kind === undefined) throw new NodeError('NODE_CONFLICT', `${type} is not a log entry of any document kind`, { type })
-    if (log.size > 0 && state.kind !== kind.name) throw new NodeError('NODE_CONFLICT', `${documentId} is a ${state.kind} document: ${type} does not belong in it`, { documentId, type })
-    const header = headerFor(type, { country: this.#deps.country, keyId: this.#deps.keyId, documentId, log, authority: kind.authority(type, state.facts), now: this.#deps.now() })
+    if (kind === undefined)
+      throw new NodeError('NODE_CONFLICT', `${type} is not a log entry of any document kind`, { type })
+    if (log.size > 0 && state.kind !== kind.name)
+      throw new NodeError('NODE_CONFLICT', `${documentId} is a ${state.kind} document: ${type} does not belong in it`, {
+        documentId,
+        type,
+      })
+    const header = headerFor(type, {
+      country: this.#deps.country,
+      keyId: this.#deps.keyId,
+      documentId,
+      log,
+      authority: kind.authority(type, state.facts),
+      now: this.#deps.now(),
+    })
     const message = { ...body, Header: header } as unknown as Message
     const xml = encodeMessage(type as MessageTypeName, message)
     const draft = entryOf(new TextEncoder().encode(xml), { type, message } as TypedMessage)
-    const effect = dryRun({ documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, draft, membership)
+    const effect = dryRun(
+      { documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() },
+      draft,
+      membership,
+    )
     if (!effect.effective) {
       const code = effect.code === 'not-authorised' ? 'NODE_FORBIDDEN' : 'NODE_CONFLICT'
-      throw new NodeError(code, `${type} on ${documentId} would not take effect (${effect.code}): ${effect.reason}; nothing was signed`, { documentId, type, reason: effect.code })
+      throw new NodeError(
+        code,
+        `${type} on ${documentId} would not take effect (${effect.code}): ${effect.reason}; nothing was signed`,
+        { documentId, type, reason: effect.code },
+      )
     }
     return signXml(xml, this.#deps.signingKey)
   }
@@ -90,13 +110,24 @@ export class Writer {
   async #written(documentId: string, r: IngestResult): Promise<SubmitResult> {
     if (r.refused[0] !== undefined) throw r.refused[0].error
     const own = r.accepted.at(-1)
-    if (own === undefined) throw new NodeError('NODE_CONFLICT', `the entry was not stored (${r.refused.map((x) => x.code).join(', ') || 'pending'})`, { documentId })
+    if (own === undefined)
+      throw new NodeError(
+        'NODE_CONFLICT',
+        `the entry was not stored (${r.refused.map((x) => x.code).join(', ') || 'pending'})`,
+        { documentId },
+      )
     const after = await this.#deps.docs.get(documentId)
     return { documentId, entryId: own, status: after.state.status }
   }
 
   /** A peer's log of a document, verified, with this node's entry on top: all stored, or nothing. */
-  async #writeOnto(frames: Frames, from: string, type: string, documentId: string, body: Record<string, unknown>): Promise<SubmitResult> {
+  async #writeOnto(
+    frames: Frames,
+    from: string,
+    type: string,
+    documentId: string,
+    body: Record<string, unknown>,
+  ): Promise<SubmitResult> {
     const { replicator } = this.#deps
     const r = await replicator.serial(async () => {
       const log = new DocumentLog(documentId)
@@ -110,7 +141,13 @@ export class Writer {
   #allocation(): { year: number; country: string; serial: string } {
     this.#serialCounter = (this.#serialCounter + 1) % 1296
     const now = this.#deps.now()
-    return { year: Number(now.slice(0, 4)), country: this.#deps.country, serial: (Date.parse(now).toString(36) + this.#serialCounter.toString(36).padStart(2, '0')).toUpperCase().slice(-12) }
+    return {
+      year: Number(now.slice(0, 4)),
+      country: this.#deps.country,
+      serial: (Date.parse(now).toString(36) + this.#serialCounter.toString(36).padStart(2, '0'))
+        .toUpperCase()
+        .slice(-12),
+    }
   }
 
   /** What the node lends its kinds (node/kinds/kind.ts). */
@@ -140,22 +177,30 @@ export class Writer {
   async command(principal: Principal, kind: string, name: string, input: unknown): Promise<SubmitResult> {
     mayWrite(principal)
     const run = nodeKind(kind)?.commands[name]
-    if (run === undefined) throw new NodeError('NODE_NOT_FOUND', `no command ${name} for ${kind} documents`, { kind, command: name })
+    if (run === undefined)
+      throw new NodeError('NODE_NOT_FOUND', `no command ${name} for ${kind} documents`, { kind, command: name })
     return run(this.context(), principal, input)
   }
 
   /** Queues every kind's reaction to a changed document (a failed one is retried on its next change). */
   react(documentId: string): void {
-    void this.#reactions.run(async () => {
-      const doc = await this.#deps.docs.get(documentId)
-      for (const k of NODE_KINDS) {
-        if (k.react === undefined) continue
-        try {
-          await k.react(this.context(), doc)
-        } catch (e) {
-          this.#deps.logger()?.warn({ kind: k.kind.name, documentId, err: e instanceof Error ? e.message : String(e) }, 'a kind reaction failed; retried on the next change of the document')
+    void this.#reactions
+      .run(async () => {
+        const doc = await this.#deps.docs.get(documentId)
+        for (const k of NODE_KINDS) {
+          if (k.react === undefined) continue
+          try {
+            await k.react(this.context(), doc)
+          } catch (e) {
+            this.#deps
+              .logger()
+              ?.warn(
+                { kind: k.kind.name, documentId, err: e instanceof Error ? e.message : String(e) },
+                'a kind reaction failed; retried on the next change of the document',
+              )
+          }
         }
-      }
-    }).catch(() => undefined)
+      })
+      .catch(() => undefined)
   }
 }

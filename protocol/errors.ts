@@ -52,7 +52,7 @@ export const ERROR_CODES = {
   // The per-document log (protocol/log).
   LOG_WRONG_DOCUMENT: 'the entry belongs to another document than the one it was offered for',
   LOG_DUPLICATE: 'the entry is already held (a replay): nothing changes',
-  LOG_SEQUENCE: 'the entry does not continue its author\'s chain (sequence number or previous entry)',
+  LOG_SEQUENCE: "the entry does not continue its author's chain (sequence number or previous entry)",
   LOG_EQUIVOCATION: 'the author signed two different entries with the same sequence number',
   LOG_AUTHOR_FROZEN: 'the author is frozen on this document after an equivocation',
   LOG_MISSING_DEPENDENCIES: 'the entry refers to entries not held yet; it waits until they arrive',
@@ -72,7 +72,12 @@ export class SisError extends Error {
   readonly action: ErrorAction
   readonly details: ErrorDetails
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options: { action?: ErrorAction; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetails = {},
+    options: { action?: ErrorAction; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.action = options.action ?? 'reject'

@@ -1,5 +1,14 @@
 import * as fs from 'node:fs'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -18,9 +27,18 @@ vi.mock('node:fs', async (importOriginal) => {
       paths.set(fd, path)
       return fd
     },
-    fsyncSync: (fd: number) => { calls.push(`fsync ${paths.get(fd)}`); real.fsyncSync(fd) },
-    renameSync: (from: string, to: string) => { calls.push(`rename ${from} ${to}`); real.renameSync(from, to) },
-    linkSync: (from: string, to: string) => { calls.push(`link ${from} ${to}`); real.linkSync(from, to) },
+    fsyncSync: (fd: number) => {
+      calls.push(`fsync ${paths.get(fd)}`)
+      real.fsyncSync(fd)
+    },
+    renameSync: (from: string, to: string) => {
+      calls.push(`rename ${from} ${to}`)
+      real.renameSync(from, to)
+    },
+    linkSync: (from: string, to: string) => {
+      calls.push(`link ${from} ${to}`)
+      real.linkSync(from, to)
+    },
   }
 })
 
@@ -36,7 +54,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const modeOf = (path: string): number => statSync(path).mode & 0o777
 const errorOf = (f: () => unknown): NodeJS.ErrnoException | undefined => {
-  try { f() } catch (e) { return e as NodeJS.ErrnoException }
+  try {
+    f()
+  } catch (e) {
+    return e as NodeJS.ErrnoException
+  }
   return undefined
 }
 
@@ -122,7 +144,9 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(path, 'v', { mkdir: true })
     expect(readFileSync(path, 'utf8')).toBe('v')
     expect(calls.filter((c) => c.startsWith('fsync ') && !c.endsWith('.tmp'))).toEqual([
-      `fsync ${join(dir, 'x', 'y')}`, `fsync ${join(dir, 'x')}`, `fsync ${dir}`,
+      `fsync ${join(dir, 'x', 'y')}`,
+      `fsync ${join(dir, 'x')}`,
+      `fsync ${dir}`,
     ])
   })
 })

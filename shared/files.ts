@@ -11,7 +11,17 @@
  * removed whatever fails.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 
 export interface AtomicWriteOptions {
@@ -69,13 +79,20 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
  * itself, e.g. streamed and checked it first (`sis backup`): moves it into place, then fsyncs the
  * folder. `temporary` must be in the target's folder (temporaryPathFor).
  */
-export function moveIntoPlace(temporary: string, target: string, options: Pick<AtomicWriteOptions, 'overwrite'> = {}): void {
+export function moveIntoPlace(
+  temporary: string,
+  target: string,
+  options: Pick<AtomicWriteOptions, 'overwrite'> = {},
+): void {
   if (options.overwrite === false) {
     try {
       linkSync(temporary, target)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      throw Object.assign(new Error(`EEXIST: refusing to overwrite ${target}, which exists`, { cause: e }), { code: 'EEXIST', path: target })
+      throw Object.assign(new Error(`EEXIST: refusing to overwrite ${target}, which exists`, { cause: e }), {
+        code: 'EEXIST',
+        path: target,
+      })
     }
     rmSync(temporary, { force: true })
   } else {

@@ -26,8 +26,13 @@ describe('SerialQueue', () => {
 
   it('rejects only the caller of a failing section (also a synchronous throw); the next still runs', async () => {
     const q = new SerialQueue()
-    const failing = q.run(async () => { await sleep(5); throw new Error('boom') })
-    const throwing = q.run(() => { throw new Error('sync') })
+    const failing = q.run(async () => {
+      await sleep(5)
+      throw new Error('boom')
+    })
+    const throwing = q.run(() => {
+      throw new Error('sync')
+    })
     const after = q.run(() => 'ran')
     await expect(failing).rejects.toThrow('boom')
     await expect(throwing).rejects.toThrow('sync')
@@ -37,9 +42,17 @@ describe('SerialQueue', () => {
   it('idle() waits for everything queued so far and does not reject', async () => {
     const q = new SerialQueue()
     let done = 0
-    void q.run(async () => { await sleep(10); done++ })
-    q.run(async () => { throw new Error('x') }).catch(() => undefined)
-    void q.run(async () => { await sleep(5); done++ })
+    void q.run(async () => {
+      await sleep(10)
+      done++
+    })
+    q.run(async () => {
+      throw new Error('x')
+    }).catch(() => undefined)
+    void q.run(async () => {
+      await sleep(5)
+      done++
+    })
     await q.idle()
     expect(done).toBe(2)
     await expect(new SerialQueue().idle()).resolves.toBeUndefined()

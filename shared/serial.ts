@@ -9,7 +9,10 @@ export class SerialQueue {
   /** Runs `fn` once every section queued before it has settled; resolves or rejects as `fn` does. */
   run<T>(fn: () => T | Promise<T>): Promise<T> {
     const result = this.#tail.then(fn)
-    this.#tail = result.then(() => undefined, () => undefined)
+    this.#tail = result.then(
+      () => undefined,
+      () => undefined,
+    )
     return result
   }
 

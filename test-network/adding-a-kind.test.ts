@@ -116,12 +116,22 @@ function addLine(path: string, from: string, to: string): void {
 }
 
 function run(args: string[], timeout = 120_000): { status: number | null; out: string } {
-  const r = spawnSync(NODE, args, { cwd: copy, encoding: 'utf8', timeout, env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, CI: 'true' } })
+  const r = spawnSync(NODE, args, {
+    cwd: copy,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, CI: 'true' },
+  })
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` }
 }
 
 beforeAll(() => {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => f !== '' && !f.startsWith('docs/'))
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter((f) => f !== '' && !f.startsWith('docs/'))
   for (const f of files) {
     if (!existsSync(join(ROOT, f))) continue
     mkdirSync(dirname(join(copy, f)), { recursive: true })
@@ -135,27 +145,70 @@ beforeAll(() => {
   write('protocol/kinds/notice/messages.ts', PROTOCOL_MESSAGES)
   write('protocol/kinds/notice/index.ts', PROTOCOL_KIND)
   write('node/kinds/notice/index.ts', NODE_KIND)
-  addLine('protocol/kinds/registry.ts', "import { transitKind } from './transit/index.ts'", "import { transitKind } from './transit/index.ts'\nimport { noticeKind } from './notice/index.ts'")
-  addLine('protocol/kinds/registry.ts', 'export const KINDS = [transitKind, guaranteeKind] as const', 'export const KINDS = [transitKind, guaranteeKind, noticeKind] as const')
-  addLine('node/kinds/registry.ts', "import { transitNode } from './transit/index.ts'", "import { transitNode } from './transit/index.ts'\nimport { noticeNode } from './notice/index.ts'")
-  addLine('node/kinds/registry.ts', 'export const NODE_KINDS: readonly NodeKind[] = [transitNode, guaranteeNode]', 'export const NODE_KINDS: readonly NodeKind[] = [transitNode, guaranteeNode, noticeNode]')
+  addLine(
+    'protocol/kinds/registry.ts',
+    "import { transitKind } from './transit/index.ts'",
+    "import { transitKind } from './transit/index.ts'\nimport { noticeKind } from './notice/index.ts'",
+  )
+  addLine(
+    'protocol/kinds/registry.ts',
+    'export const KINDS = [transitKind, guaranteeKind] as const',
+    'export const KINDS = [transitKind, guaranteeKind, noticeKind] as const',
+  )
+  addLine(
+    'node/kinds/registry.ts',
+    "import { transitNode } from './transit/index.ts'",
+    "import { transitNode } from './transit/index.ts'\nimport { noticeNode } from './notice/index.ts'",
+  )
+  addLine(
+    'node/kinds/registry.ts',
+    'export const NODE_KINDS: readonly NodeKind[] = [transitNode, guaranteeNode]',
+    'export const NODE_KINDS: readonly NodeKind[] = [transitNode, guaranteeNode, noticeNode]',
+  )
 }, 60_000)
 
 afterAll(() => rmSync(copy, { recursive: true, force: true }))
 
 describe('a new document kind in two folders and two registry lines', () => {
   it('touches only those files, before the derived ones are generated', () => {
-    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: copy, encoding: 'utf8' }).split('\n').filter((l) => l !== '').map((l) => l.slice(3)).sort()
-    expect(changed).toEqual(['node/kinds/notice/index.ts', 'node/kinds/registry.ts', 'protocol/kinds/notice/index.ts', 'protocol/kinds/notice/messages.ts', 'protocol/kinds/registry.ts'])
-    const lines = execFileSync('git', ['diff', '--numstat'], { cwd: copy, encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t').slice(0, 2).map(Number))
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], {
+      cwd: copy,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.slice(3))
+      .sort()
+    expect(changed).toEqual([
+      'node/kinds/notice/index.ts',
+      'node/kinds/registry.ts',
+      'protocol/kinds/notice/index.ts',
+      'protocol/kinds/notice/messages.ts',
+      'protocol/kinds/registry.ts',
+    ])
+    const lines = execFileSync('git', ['diff', '--numstat'], { cwd: copy, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').slice(0, 2).map(Number))
     // Per registry: its import, and the name in its list.
-    expect(lines).toEqual([[2, 1], [2, 1]])
+    expect(lines).toEqual([
+      [2, 1],
+      [2, 1],
+    ])
   })
 
   it('is served by the core: intake, state, audience (every member) and search keys', () => {
     const r = run(['--input-type=module', '-e', PROBE])
     expect(r.status, r.out).toBe(0)
-    const got = JSON.parse(r.out.trim().split('\n')[0]!) as { types: boolean; kind: string; status: string; effects: [string, boolean][]; audience: string[]; members: string[]; keys: Record<string, string[]> }
+    const got = JSON.parse(r.out.trim().split('\n')[0]!) as {
+      types: boolean
+      kind: string
+      status: string
+      effects: [string, boolean][]
+      audience: string[]
+      members: string[]
+      keys: Record<string, string[]>
+    }
     expect(got.types).toBe(true)
     expect(got).toMatchObject({ kind: 'notice', status: 'issued' })
     // Two notices under one number: the first in the kind's order takes effect, the other not.
@@ -170,7 +223,18 @@ describe('a new document kind in two folders and two registry lines', () => {
     expect(gen.out).toContain('NoticeIssued')
     const tsc = run([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], 180_000)
     expect(tsc.status, tsc.out).toBe(0)
-    const tests = run([join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'protocol/kinds/generic.test.ts', 'protocol/log/property.test.ts', 'protocol/messages/examples.test.ts', 'protocol/messages/generated.test.ts', '--reporter=verbose'], 180_000)
+    const tests = run(
+      [
+        join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        'protocol/kinds/generic.test.ts',
+        'protocol/log/property.test.ts',
+        'protocol/messages/examples.test.ts',
+        'protocol/messages/generated.test.ts',
+        '--reporter=verbose',
+      ],
+      180_000,
+    )
     expect(tests.status, tests.out).toBe(0)
     const out = tests.out.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
     expect(out).toMatch(/NoticeIssued: is valid under xmllint --schema/)

@@ -18,7 +18,11 @@ function merge(base: unknown, changes: unknown): unknown {
  * The example message of `type` without its header (the node writes it), deep-merged with
  * `changes`, its TransitOperation pointed at `mrn` (or without an MRN, for the node to allocate).
  */
-export function exampleBody(type: MessageTypeName, changes: Record<string, unknown> | undefined, mrn?: string): Record<string, unknown> {
+export function exampleBody(
+  type: MessageTypeName,
+  changes: Record<string, unknown> | undefined,
+  mrn?: string,
+): Record<string, unknown> {
   const { Header: _h, ...rest } = structuredClone(exampleMessage(type)) as unknown as Record<string, unknown>
   void _h
   const body = merge(rest, changes ?? {}) as Record<string, unknown>

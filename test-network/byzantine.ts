@@ -34,11 +34,19 @@ export interface ByzantineRecord {
   readonly answers: string[]
 }
 
-interface LogView { entries: { id: string; xml: string }[] }
+interface LogView {
+  entries: { id: string; xml: string }[]
+}
 
-export async function actByzantine(net: TestNetwork, node: TestNode, documentId: string, acts: readonly ByzantineAct[]): Promise<ByzantineRecord> {
+export async function actByzantine(
+  net: TestNetwork,
+  node: TestNode,
+  documentId: string,
+  acts: readonly ByzantineAct[],
+): Promise<ByzantineRecord> {
   const view = await node.get<LogView>(`/v1/transits/${encodeURIComponent(documentId)}/log`)
-  if (view.status !== 200) throw new Error(`byzantine ${node.country}: its node does not hold ${documentId} (${view.status})`)
+  if (view.status !== 200)
+    throw new Error(`byzantine ${node.country}: its node does not hold ${documentId} (${view.status})`)
   const signed = net.membership()
   const membership = verifySignedMembership(signed, signed.document.validFrom)
   const log = new DocumentLog(documentId)
@@ -50,14 +58,40 @@ export async function actByzantine(net: TestNetwork, node: TestNode, documentId:
   const peers = net.nodes.filter((n) => n !== node && audience.includes(n.country) && n.running).map((n) => n.country)
 
   await node.stop()
-  const directory = staticMemberDirectory(membership.document.members.filter((m) => m.peerId !== undefined).map((m) => ({ country: m.country, peerId: m.peerId as string, addresses: m.addresses ?? [] })))
-  const host = await P2PHost.create({ privateKey: readPeerKeyFile(join(node.dir, DATA_FILES.p2pKey)), listen: ['/ip4/127.0.0.1/tcp/0'], members: directory, logger: silentLogger })
+  const directory = staticMemberDirectory(
+    membership.document.members
+      .filter((m) => m.peerId !== undefined)
+      .map((m) => ({ country: m.country, peerId: m.peerId as string, addresses: m.addresses ?? [] })),
+  )
+  const host = await P2PHost.create({
+    privateKey: readPeerKeyFile(join(node.dir, DATA_FILES.p2pKey)),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    members: directory,
+    logger: silentLogger,
+  })
   await host.start()
   const record: ByzantineRecord = { author: node.country, documentId, forged: [], unauthorised: [], answers: [] }
   // Two entries of an equivocation must differ: the salt changes the passage time.
   const write = (type: MessageTypeName, signingKey = key, salt = '4'): { bytes: Uint8Array; id: string } => {
-    const header = headerFor(type, { country: node.country, keyId: file.keyId, documentId, log, authority: [...log.heads()], now: new Date().toISOString() })
-    const bytes = signXml(encodeMessage(type, { ...exampleBody(type, type === 'BorderPassageRecorded' ? { passageDateAndTime: `2026-11-2${salt}T10:00:00Z` } : undefined, documentId), Header: header } as Message), signingKey)
+    const header = headerFor(type, {
+      country: node.country,
+      keyId: file.keyId,
+      documentId,
+      log,
+      authority: [...log.heads()],
+      now: new Date().toISOString(),
+    })
+    const bytes = signXml(
+      encodeMessage(type, {
+        ...exampleBody(
+          type,
+          type === 'BorderPassageRecorded' ? { passageDateAndTime: `2026-11-2${salt}T10:00:00Z` } : undefined,
+          documentId,
+        ),
+        Header: header,
+      } as Message),
+      signingKey,
+    )
     // The id is SHA-256 of the exact bytes, computed without verifying: a forgery does not verify.
     return { bytes, id: entryId(bytes) }
   }
@@ -67,7 +101,9 @@ export async function actByzantine(net: TestNetwork, node: TestNode, documentId:
         await host.request(peer, 'push', [bytes], { timeoutMs: 10_000 })
         record.answers.push(`${what} → ${peer}: receipt`)
       } catch (e) {
-        record.answers.push(`${what} → ${peer}: ${(e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e))}`)
+        record.answers.push(
+          `${what} → ${peer}: ${(e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e))}`,
+        )
       }
     }
   }
@@ -99,4 +135,3 @@ export async function actByzantine(net: TestNetwork, node: TestNode, documentId:
   }
   return record
 }
-

@@ -26,7 +26,11 @@ function body(type: MessageTypeName): unknown {
   return rest
 }
 
-interface DocRecord { status: string; stateHash: string; state: { entries: { id: string; type: string; effect: { effective: boolean; code?: string } }[] } }
+interface DocRecord {
+  status: string
+  stateHash: string
+  state: { entries: { id: string; type: string; effect: { effective: boolean; code?: string } }[] }
+}
 
 async function docAt(n: LocalNode): Promise<DocRecord | undefined> {
   const r = await n.get<DocRecord>(`/v1/transits/${MRN}`)
@@ -35,11 +39,15 @@ async function docAt(n: LocalNode): Promise<DocRecord | undefined> {
 
 /** Waits until every node in `countries` holds the document with `count` entries and one hash. */
 async function converged(countries: string[], count: number): Promise<DocRecord> {
-  return eventually(`${countries.join(',')} to hold ${count} entries with one state hash`, async () => {
-    const docs = await Promise.all(countries.map((c) => docAt(byCountry(c))))
-    if (docs.some((d) => d === undefined || d.state.entries.length !== count)) return undefined
-    return new Set(docs.map((d) => d!.stateHash)).size === 1 ? docs[0] : undefined
-  }, 30_000)
+  return eventually(
+    `${countries.join(',')} to hold ${count} entries with one state hash`,
+    async () => {
+      const docs = await Promise.all(countries.map((c) => docAt(byCountry(c))))
+      if (docs.some((d) => d === undefined || d.state.entries.length !== count)) return undefined
+      return new Set(docs.map((d) => d!.stateHash)).size === 1 ? docs[0] : undefined
+    },
+    30_000,
+  )
 }
 
 beforeAll(async () => {
@@ -59,17 +67,28 @@ describe('a federation of four real nodes', () => {
     const g = await cn.post<{ documentId: string }>('/v1/guarantees', { guarantee: exampleGuaranteeBody() })
     expect(g.status, JSON.stringify(g.body)).toBe(201)
     expect(g.body.documentId).toBe(EXAMPLE_CONTEXT.grn)
-    const lodged = await cn.post<{ documentId: string }>('/v1/transits', encodeMessage('DeclarationLodged', exampleMessage('DeclarationLodged')), 'application/xml')
+    const lodged = await cn.post<{ documentId: string }>(
+      '/v1/transits',
+      encodeMessage('DeclarationLodged', exampleMessage('DeclarationLodged')),
+      'application/xml',
+    )
     expect(lodged.status, JSON.stringify(lodged.body)).toBe(201)
     expect(lodged.body.documentId).toBe(MRN)
     expect((await cn.post(`/v1/transits/${MRN}/actions/accept`, body('DeclarationAccepted'))).status).toBe(201)
     // China's node, the issuer, reserves and records the coverage in the transit's log just after
     // the acceptance; until then the release would not take effect, so it is refused (409).
-    const release = await eventually('the release once the coverage is on record', async () => {
-      const r = await cn.post<{ error?: { code: string } }>(`/v1/transits/${MRN}/actions/release`, body('ReleasedForTransit'))
-      if (r.status === 409) return undefined
-      return r
-    }, 15_000)
+    const release = await eventually(
+      'the release once the coverage is on record',
+      async () => {
+        const r = await cn.post<{ error?: { code: string } }>(
+          `/v1/transits/${MRN}/actions/release`,
+          body('ReleasedForTransit'),
+        )
+        if (r.status === 409) return undefined
+        return r
+      },
+      15_000,
+    )
     expect(release.status, JSON.stringify(release.body)).toBe(201)
     const doc = await converged(['CN', 'KZ', 'UZ'], 4)
     expect(doc.status).toBe('released')
@@ -96,7 +115,10 @@ describe('a federation of four real nodes', () => {
 
   it('an unauthorised action of a local user is refused and never signed (issue 11): a KZ write-off of a CN transit', async () => {
     const kz = byCountry('KZ')
-    const r = await kz.post<{ error: { code: string; message: string; details: { reason?: string } } }>(`/v1/transits/${MRN}/actions/write-off`, body('WrittenOff'))
+    const r = await kz.post<{ error: { code: string; message: string; details: { reason?: string } } }>(
+      `/v1/transits/${MRN}/actions/write-off`,
+      body('WrittenOff'),
+    )
     expect(r.status, JSON.stringify(r.body)).toBe(403)
     expect(r.body.error.code).toBe('NODE_FORBIDDEN')
     expect(r.body.error.details.reason).toBe('not-authorised')
@@ -109,13 +131,21 @@ describe('a federation of four real nodes', () => {
 
   it('the entries the route members hold are shown with their signed receipts (issue 11)', async () => {
     const cn = byCountry('CN')
-    const r = await cn.get<{ documentId: string; receipts: { peer: string; entryIds: string[]; verified: boolean }[] }>(`/v1/documents/${MRN}/receipts`)
+    const r = await cn.get<{ documentId: string; receipts: { peer: string; entryIds: string[]; verified: boolean }[] }>(
+      `/v1/documents/${MRN}/receipts`,
+    )
     expect(r.status).toBe(200)
     const peers = new Set(r.body.receipts.map((x) => x.peer))
     expect(peers.has('KZ')).toBe(true)
     expect(r.body.receipts.every((x) => x.verified)).toBe(true)
     const held = new Set(r.body.receipts.filter((x) => x.peer === 'KZ').flatMap((x) => x.entryIds))
-    const own = (await docAt(cn))!.state.entries.filter((e) => ['DeclarationLodged', 'DeclarationAccepted', 'GuaranteeCoverageRecorded', 'ReleasedForTransit'].includes(e.type)).map((e) => e.id)
+    const own = (await docAt(cn))!.state.entries
+      .filter((e) =>
+        ['DeclarationLodged', 'DeclarationAccepted', 'GuaranteeCoverageRecorded', 'ReleasedForTransit'].includes(
+          e.type,
+        ),
+      )
+      .map((e) => e.id)
     for (const id of own) expect(held.has(id), `KZ's receipt for ${id.slice(0, 12)}`).toBe(true)
     expect((await byCountry('KG').get(`/v1/documents/${MRN}/receipts`)).status).toBe(404)
   }, 60_000)
@@ -136,19 +166,32 @@ describe('a membership change', () => {
   it('revoking a key takes effect on every node once a quorum signed it; that key signs nothing more', async () => {
     const current = join(base, 'membership.json')
     const next = join(base, 'next.json')
-    const kzKey = (JSON.parse(readFileSync(join(base, 'KZ-card.json'), 'utf8')) as { keys: { keyId: string }[] }).keys[0]!.keyId
+    const kzKey = (JSON.parse(readFileSync(join(base, 'KZ-card.json'), 'utf8')) as { keys: { keyId: string }[] })
+      .keys[0]!.keyId
     expect(sis('federation', 'propose', '--from', current, '--revoke', `KZ/${kzKey}`, '--out', next).status).toBe(0)
     for (const c of ['CN', 'UZ']) expect(sis('federation', 'sign', next, '--data', join(base, c)).status).toBe(0)
     const underQuorum = await byCountry('CN').postAsAdmin('/v1/membership', JSON.parse(readFileSync(next, 'utf8')))
     expect(underQuorum.status).toBe(400)
     expect(sis('federation', 'sign', next, '--data', join(base, 'KG')).status).toBe(0)
-    const adopted = await byCountry('CN').postAsAdmin<{ version: number }>('/v1/membership', JSON.parse(readFileSync(next, 'utf8')))
+    const adopted = await byCountry('CN').postAsAdmin<{ version: number }>(
+      '/v1/membership',
+      JSON.parse(readFileSync(next, 'utf8')),
+    )
     expect(adopted.status, JSON.stringify(adopted.body)).toBe(201)
-    await eventually('every node to adopt version 2', async () => {
-      const versions = await Promise.all(nodes.map(async (n) => (await n.get<{ membershipVersion: number }>('/health/ready')).body.membershipVersion))
-      return versions.every((v) => v === 2) ? true : undefined
-    }, 40_000)
-    const refused = await byCountry('KZ').post<{ error: { code: string } }>(`/v1/transits/${MRN}/actions/incident`, body('IncidentRecorded'))
+    await eventually(
+      'every node to adopt version 2',
+      async () => {
+        const versions = await Promise.all(
+          nodes.map(async (n) => (await n.get<{ membershipVersion: number }>('/health/ready')).body.membershipVersion),
+        )
+        return versions.every((v) => v === 2) ? true : undefined
+      },
+      40_000,
+    )
+    const refused = await byCountry('KZ').post<{ error: { code: string } }>(
+      `/v1/transits/${MRN}/actions/incident`,
+      body('IncidentRecorded'),
+    )
     expect(refused.status).toBeGreaterThanOrEqual(400)
     expect(refused.body.error.code).toBe('SIG_UNKNOWN_KEY')
   }, 90_000)
@@ -165,10 +208,11 @@ describe('after the membership change, and for local users', () => {
     expect((await cn.get<{ membershipVersion: number }>('/health/ready')).body.membershipVersion).toBe(2)
   }, 60_000)
 
-  it('tokens are scoped: a trader sees only its own transits, an officer only its office\'s (THREATS 28)', async () => {
+  it("tokens are scoped: a trader sees only its own transits, an officer only its office's (THREATS 28)", async () => {
     const cn = byCountry('CN')
     await cn.stop()
-    const token = (...args: string[]) => (JSON.parse(sis('token', 'create', '--data', cn.dir, '--json', ...args).stdout) as { token: string }).token
+    const token = (...args: string[]) =>
+      (JSON.parse(sis('token', 'create', '--data', cn.dir, '--json', ...args).stdout) as { token: string }).token
     const holder = token('--role', 'trader', '--name', 'holder', '--trader', 'CN6501000000123')
     const stranger = token('--role', 'trader', '--name', 'stranger', '--trader', 'CN0000000000000')
     const departure = token('--role', 'officer', '--name', 'Urumqi officer', '--office', 'CNI00100')
@@ -180,7 +224,11 @@ describe('after the membership change, and for local users', () => {
     expect(await (await as(stranger, `/v1/search?mrn=${MRN}`)).json()).toEqual([])
     expect((await as(departure, `/v1/transits/${MRN}`)).status).toBe(200)
     expect((await as(elsewhere, `/v1/transits/${MRN}`)).status).toBe(404)
-    const write = await fetch(cn.api + `/v1/transits/${MRN}/actions/passage`, { method: 'POST', headers: { authorization: `Bearer ${holder}`, 'content-type': 'application/json' }, body: JSON.stringify(body('BorderPassageRecorded')) })
+    const write = await fetch(cn.api + `/v1/transits/${MRN}/actions/passage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${holder}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body('BorderPassageRecorded')),
+    })
     expect(write.status).toBe(403)
   }, 60_000)
 })

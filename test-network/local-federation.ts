@@ -12,12 +12,20 @@ import { freePort } from '../node/testing/helpers.ts'
 
 export { eventually, freePort } from '../node/testing/helpers.ts'
 
-export interface SisRun { readonly status: number | null; readonly stdout: string; readonly stderr: string }
+export interface SisRun {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
 
 /** A function that runs `sis ...args` as a process on the pinned Node, killed after `timeoutMs`. */
 export function sisProcess(opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): (...args: string[]) => SisRun {
   return (...args) => {
-    const r = spawnSync(NODE_BIN, [SIS_BIN, ...args], { encoding: 'utf8', timeout: opts.timeoutMs, ...(opts.env === undefined ? {} : { env: opts.env }) })
+    const r = spawnSync(NODE_BIN, [SIS_BIN, ...args], {
+      encoding: 'utf8',
+      timeout: opts.timeoutMs,
+      ...(opts.env === undefined ? {} : { env: opts.env }),
+    })
     return { status: r.status, stdout: r.stdout, stderr: r.stderr }
   }
 }
@@ -34,7 +42,19 @@ export async function createFederation(base: string, countries: readonly string[
     const dir = join(base, country)
     const [p2pPort, apiPort] = [await freePort(), await freePort()]
     const card = join(base, `${country}-card.json`)
-    const r = sis('init', '--country', country, '--data', dir, '--listen', `/ip4/127.0.0.1/tcp/${p2pPort}`, '--api-port', String(apiPort), '--card', card)
+    const r = sis(
+      'init',
+      '--country',
+      country,
+      '--data',
+      dir,
+      '--listen',
+      `/ip4/127.0.0.1/tcp/${p2pPort}`,
+      '--api-port',
+      String(apiPort),
+      '--card',
+      card,
+    )
     if (r.status !== 0) throw new Error(`sis init ${country}: ${r.stderr}`)
     cards.push(card)
     setup.push({ country, dir, apiPort })
@@ -49,7 +69,17 @@ export async function createFederation(base: string, countries: readonly string[
   }
   return setup.map((s) => {
     copyFileSync(membership, join(s.dir, 'membership.json'))
-    const t = sis('token', 'create', '--data', s.dir, '--role', 'integration', '--name', `${s.country} national system`, '--json')
+    const t = sis(
+      'token',
+      'create',
+      '--data',
+      s.dir,
+      '--role',
+      'integration',
+      '--name',
+      `${s.country} national system`,
+      '--json',
+    )
     if (t.status !== 0) throw new Error(`sis token create: ${t.stderr}`)
     const token = (JSON.parse(t.stdout) as { token: string }).token
     const a = sis('token', 'create', '--data', s.dir, '--role', 'admin', '--name', `${s.country} operator`, '--json')

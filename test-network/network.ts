@@ -29,7 +29,10 @@ export const SIS_BIN = join(root, 'cli', 'bin', 'sis.ts')
 
 export type Placement = 'loopback' | 'netns'
 
-export interface ApiAnswer<T> { readonly status: number; readonly body: T }
+export interface ApiAnswer<T> {
+  readonly status: number
+  readonly body: T
+}
 
 /** One node process: start, stop (SIGTERM), kill -9, pause (SIGSTOP), resume, and its API. */
 export class TestNode {
@@ -44,7 +47,15 @@ export class TestNode {
   paused = false
   readonly #logLevel: string
 
-  constructor(o: { country: string; dir: string; api: string; token: string; adminToken: string; netns?: string; logLevel?: string }) {
+  constructor(o: {
+    country: string
+    dir: string
+    api: string
+    token: string
+    adminToken: string
+    netns?: string
+    logLevel?: string
+  }) {
     this.country = o.country
     this.dir = o.dir
     this.api = o.api
@@ -54,28 +65,48 @@ export class TestNode {
     this.#logLevel = o.logLevel ?? 'warn'
   }
 
-  get running(): boolean { return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null }
-  get pid(): number | undefined { return this.process?.pid }
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null
+  }
+  get pid(): number | undefined {
+    return this.process?.pid
+  }
 
   /** Starts the process and resolves once it printed its ready line. */
   async start(): Promise<void> {
     const args = [SIS_BIN, 'start', '--data', this.dir, '--log-level', this.#logLevel]
-    const child = this.netns === undefined
-      ? spawn(NODE_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('ip', ['netns', 'exec', this.netns, NODE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child =
+      this.netns === undefined
+        ? spawn(NODE_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('ip', ['netns', 'exec', this.netns, NODE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     this.process = child
     this.paused = false
     await new Promise<void>((resolve, reject) => {
       let out = ''
       let err = ''
-      const timer = setTimeout(() => reject(new Error(`${this.country} did not start within 60 s: ${err.slice(-2000)}`)), 60_000)
-      child.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-8000) })
+      const timer = setTimeout(
+        () => reject(new Error(`${this.country} did not start within 60 s: ${err.slice(-2000)}`)),
+        60_000,
+      )
+      child.stderr?.on('data', (d: Buffer) => {
+        err = (err + d.toString()).slice(-8000)
+      })
       child.stdout?.on('data', (d: Buffer) => {
         if (out.includes('"ready":true')) return
         out += d.toString()
-        if (out.includes('"ready":true')) { clearTimeout(timer); resolve() }
+        if (out.includes('"ready":true')) {
+          clearTimeout(timer)
+          resolve()
+        }
       })
-      child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`${this.country} exited (${code ?? signal}) while starting: ${err.slice(-2000)}${out.slice(-2000)}`)) })
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer)
+        reject(
+          new Error(
+            `${this.country} exited (${code ?? signal}) while starting: ${err.slice(-2000)}${out.slice(-2000)}`,
+          ),
+        )
+      })
     })
     // Keep draining the pipes: a full pipe would block the node's logging.
     child.stdout?.resume()
@@ -94,29 +125,61 @@ export class TestNode {
   }
 
   /** SIGTERM, and waits for the clean exit. */
-  stop(): Promise<number | null> { return this.#signal('SIGTERM') }
+  stop(): Promise<number | null> {
+    return this.#signal('SIGTERM')
+  }
   /** SIGKILL: no chance to flush or close anything. */
-  async kill(): Promise<void> { await this.#signal('SIGKILL') }
+  async kill(): Promise<void> {
+    await this.#signal('SIGKILL')
+  }
   /** SIGSTOP: the process is frozen with its connections open, as a hung node would be. */
-  pause(): void { if (this.running && !this.paused) { this.process?.kill('SIGSTOP'); this.paused = true } }
-  resume(): void { if (this.running && this.paused) { this.process?.kill('SIGCONT'); this.paused = false } }
+  pause(): void {
+    if (this.running && !this.paused) {
+      this.process?.kill('SIGSTOP')
+      this.paused = true
+    }
+  }
+  resume(): void {
+    if (this.running && this.paused) {
+      this.process?.kill('SIGCONT')
+      this.paused = false
+    }
+  }
 
-  async call<T>(method: string, path: string, body?: unknown, opts: { contentType?: string; admin?: boolean; timeoutMs?: number } = {}): Promise<ApiAnswer<T>> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { contentType?: string; admin?: boolean; timeoutMs?: number } = {},
+  ): Promise<ApiAnswer<T>> {
     const res = await fetch(this.api + path, {
       method,
-      headers: { authorization: `Bearer ${opts.admin === true ? this.adminToken : this.token}`, ...(body === undefined ? {} : { 'content-type': opts.contentType ?? 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${opts.admin === true ? this.adminToken : this.token}`,
+        ...(body === undefined ? {} : { 'content-type': opts.contentType ?? 'application/json' }),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
     })
     const text = await res.text()
     let parsed: unknown = text
-    try { parsed = JSON.parse(text) } catch { /* not JSON */ }
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body: parsed as T }
   }
 
-  get<T = unknown>(path: string): Promise<ApiAnswer<T>> { return this.call<T>('GET', path) }
-  post<T = unknown>(path: string, body: unknown, contentType?: string): Promise<ApiAnswer<T>> { return this.call<T>('POST', path, body, contentType === undefined ? {} : { contentType }) }
-  postAsAdmin<T = unknown>(path: string, body: unknown): Promise<ApiAnswer<T>> { return this.call<T>('POST', path, body, { admin: true }) }
+  get<T = unknown>(path: string): Promise<ApiAnswer<T>> {
+    return this.call<T>('GET', path)
+  }
+  post<T = unknown>(path: string, body: unknown, contentType?: string): Promise<ApiAnswer<T>> {
+    return this.call<T>('POST', path, body, contentType === undefined ? {} : { contentType })
+  }
+  postAsAdmin<T = unknown>(path: string, body: unknown): Promise<ApiAnswer<T>> {
+    return this.call<T>('POST', path, body, { admin: true })
+  }
 }
 
 function run(cmd: string, args: string[]): void {
@@ -138,10 +201,18 @@ class Namespaces {
   readonly #routes = new Set<string>()
   /** 10.N.M.0/24 with random N, M: two networks on one machine do not share addresses. */
   readonly prefix = `10.${100 + (randomBytes(1)[0]! % 100)}.${randomBytes(1)[0]! % 250}`
-  ns(i: number): string { return `sis-${this.tag}-${i}` }
-  hostEnd(i: number): string { return `sv${this.tag}h${i}` }
-  bridge(g: number): string { return `sb${this.tag}g${g}` }
-  ip(i: number): string { return `${this.prefix}.${i + 2}` }
+  ns(i: number): string {
+    return `sis-${this.tag}-${i}`
+  }
+  hostEnd(i: number): string {
+    return `sv${this.tag}h${i}`
+  }
+  bridge(g: number): string {
+    return `sb${this.tag}g${g}`
+  }
+  ip(i: number): string {
+    return `${this.prefix}.${i + 2}`
+  }
 
   #ensureBridge(g: number): string {
     const name = this.bridge(g)
@@ -203,7 +274,13 @@ export class TestNetwork {
   #partitioned = false
   #closed = false
 
-  private constructor(base: string, placement: Placement, nodes: TestNode[], membershipFile: string, spaces: Namespaces | undefined) {
+  private constructor(
+    base: string,
+    placement: Placement,
+    nodes: TestNode[],
+    membershipFile: string,
+    spaces: Namespaces | undefined,
+  ) {
     this.base = base
     this.placement = placement
     this.nodes = nodes
@@ -214,11 +291,13 @@ export class TestNetwork {
   /** Creates the data folders, the signed founding membership and API tokens; starts nothing. */
   static async create(opts: NetworkOptions): Promise<TestNetwork> {
     const placement = opts.placement ?? 'loopback'
-    if (placement === 'netns' && !netnsAvailable()) throw new Error('the netns placement needs root and iproute2 (ip netns)')
+    if (placement === 'netns' && !netnsAvailable())
+      throw new Error('the netns placement needs root and iproute2 (ip netns)')
     const spaces = placement === 'netns' ? new Namespaces() : undefined
     try {
       const now = new Date().toISOString()
-      const setup: { country: string; dir: string; host: string; apiPort: number; card: MemberCard; netns?: string }[] = []
+      const setup: { country: string; dir: string; host: string; apiPort: number; card: MemberCard; netns?: string }[] =
+        []
       for (const [i, country] of opts.countries.entries()) {
         const dir = join(opts.base, country)
         let host = '127.0.0.1'
@@ -240,11 +319,18 @@ export class TestNetwork {
       // What `sis federation create` assembles, then `sis federation sign` by every founder.
       const from = now.replace(/\.\d+Z$/, 'Z')
       const document = {
-        federation: 'CAREC Single Information Space (test network)', version: 1,
+        federation: 'CAREC Single Information Space (test network)',
+        version: 1,
         validFrom: setup.flatMap((s) => s.card.keys.map((k) => k.validFrom)).sort()[0] ?? from,
         validUntil: new Date(Date.parse(from) + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
         quorum: Math.floor(setup.length / 2) + 1,
-        members: setup.map((s) => ({ country: s.card.country, name: s.card.name, peerId: s.card.peerId, addresses: s.card.addresses, keys: s.card.keys })),
+        members: setup.map((s) => ({
+          country: s.card.country,
+          name: s.card.name,
+          peerId: s.card.peerId,
+          addresses: s.card.addresses,
+          keys: s.card.keys,
+        })),
       }
       let signed = SignedMembership.parse({ document, signatures: [] })
       for (const s of setup) {
@@ -270,7 +356,15 @@ export class TestNetwork {
           ],
         })
         writeFileSync(configPath, JSON.stringify(updated, null, 2) + '\n')
-        return new TestNode({ country: s.country, dir: s.dir, api: `http://${s.host}:${s.apiPort}`, token, adminToken, ...(s.netns === undefined ? {} : { netns: s.netns }), ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }) })
+        return new TestNode({
+          country: s.country,
+          dir: s.dir,
+          api: `http://${s.host}:${s.apiPort}`,
+          token,
+          adminToken,
+          ...(s.netns === undefined ? {} : { netns: s.netns }),
+          ...(opts.logLevel === undefined ? {} : { logLevel: opts.logLevel }),
+        })
       })
       return new TestNetwork(opts.base, placement, nodes, membershipFile, spaces)
     } catch (e) {
@@ -280,24 +374,31 @@ export class TestNetwork {
   }
 
   /** The signed membership in force at founding. */
-  membership(): SignedMembership { return SignedMembership.parse(JSON.parse(readFileSync(this.membershipFile, 'utf8'))) }
-  membershipHash(): string { return membershipHash(this.membership().document) }
+  membership(): SignedMembership {
+    return SignedMembership.parse(JSON.parse(readFileSync(this.membershipFile, 'utf8')))
+  }
+  membershipHash(): string {
+    return membershipHash(this.membership().document)
+  }
 
   node(country: string): TestNode {
     const n = this.nodes.find((x) => x.country === country)
-    if (n === undefined) throw new Error(`no node ${country} in this network (${this.nodes.map((x) => x.country).join(', ')})`)
+    if (n === undefined)
+      throw new Error(`no node ${country} in this network (${this.nodes.map((x) => x.country).join(', ')})`)
     return n
   }
 
   /** Starts every node (two at a time: each start costs a core for a second or two). */
   async startAll(onStarted?: (n: TestNode) => void): Promise<void> {
     const queue = [...this.nodes]
-    await Promise.all([0, 1, 2].map(async () => {
-      for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
-        await n.start()
-        onStarted?.(n)
-      }
-    }))
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+          await n.start()
+          onStarted?.(n)
+        }
+      }),
+    )
   }
 
   /**
@@ -330,7 +431,13 @@ export class TestNetwork {
 
   /** Synchronous last resort for process exit: SIGKILL everything, remove namespaces. */
   killNow(): void {
-    for (const n of this.nodes) { try { n.process?.kill('SIGKILL') } catch { /* gone */ } }
+    for (const n of this.nodes) {
+      try {
+        n.process?.kill('SIGKILL')
+      } catch {
+        /* gone */
+      }
+    }
     this.#spaces?.teardown()
   }
 }

@@ -24,24 +24,91 @@ const Country = z.enum(CAREC_COUNTRY_CODES)
 const Alias = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/)
 const Changes = z.record(z.string(), z.unknown())
 
-const Declare = z.strictObject({ do: z.literal('declare'), at: Country, as: Alias, say: z.string().optional(), changes: Changes.optional() })
+const Declare = z.strictObject({
+  do: z.literal('declare'),
+  at: Country,
+  as: Alias,
+  say: z.string().optional(),
+  changes: Changes.optional(),
+})
 /** A guarantee registered by its issuing country (GuaranteeRegistered), to be named as "$alias" in declarations. */
-const Register = z.strictObject({ do: z.literal('guarantee'), at: Country, as: Alias, say: z.string().optional(), changes: Changes.optional() })
+const Register = z.strictObject({
+  do: z.literal('guarantee'),
+  at: Country,
+  as: Alias,
+  say: z.string().optional(),
+  changes: Changes.optional(),
+})
 const Act = z.strictObject({
-  do: z.literal('act'), at: Country, on: Alias, action: z.enum(TRANSIT_ACTIONS), say: z.string().optional(), changes: Changes.optional(),
+  do: z.literal('act'),
+  at: Country,
+  on: Alias,
+  action: z.enum(TRANSIT_ACTIONS),
+  say: z.string().optional(),
+  changes: Changes.optional(),
   /** What the written entry must be once replicated (checked in the verdict). Default effective. */
   expect: z.enum(['effective', 'ineffective', 'refused']).default('effective'),
 })
-const Converge = z.strictObject({ do: z.literal('converge'), on: Alias, say: z.string().optional(), status: z.string().optional(), dispute: z.boolean().optional(), balance: z.string().optional(), at: z.array(Country).optional(), timeoutMs: z.number().int().positive().max(300_000).default(30_000) })
-const NodeFault = z.strictObject({ do: z.enum(['kill', 'restart', 'stop', 'pause', 'resume']), node: Country, say: z.string().optional() })
-const Partition = z.strictObject({ do: z.literal('partition'), groups: z.array(z.array(Country).min(1)).min(2), say: z.string().optional() })
+const Converge = z.strictObject({
+  do: z.literal('converge'),
+  on: Alias,
+  say: z.string().optional(),
+  status: z.string().optional(),
+  dispute: z.boolean().optional(),
+  balance: z.string().optional(),
+  at: z.array(Country).optional(),
+  timeoutMs: z.number().int().positive().max(300_000).default(30_000),
+})
+const NodeFault = z.strictObject({
+  do: z.enum(['kill', 'restart', 'stop', 'pause', 'resume']),
+  node: Country,
+  say: z.string().optional(),
+})
+const Partition = z.strictObject({
+  do: z.literal('partition'),
+  groups: z.array(z.array(Country).min(1)).min(2),
+  say: z.string().optional(),
+})
 const Heal = z.strictObject({ do: z.literal('heal'), say: z.string().optional() })
-const Byzantine = z.strictObject({ do: z.literal('byzantine'), node: Country, on: Alias, acts: z.array(z.enum(['forge', 'unauthorised', 'equivocate'])).min(1), say: z.string().optional() })
-const Wait = z.strictObject({ do: z.literal('wait'), ms: z.number().int().min(0).max(120_000), say: z.string().optional() })
-type Leaf = z.infer<typeof Declare> | z.infer<typeof Register> | z.infer<typeof Act> | z.infer<typeof Converge> | z.infer<typeof NodeFault> | z.infer<typeof Partition> | z.infer<typeof Heal> | z.infer<typeof Byzantine> | z.infer<typeof Wait>
-const LeafStep = z.discriminatedUnion('do', [Declare, Register, Act, Converge, NodeFault, Partition, Heal, Byzantine, Wait])
+const Byzantine = z.strictObject({
+  do: z.literal('byzantine'),
+  node: Country,
+  on: Alias,
+  acts: z.array(z.enum(['forge', 'unauthorised', 'equivocate'])).min(1),
+  say: z.string().optional(),
+})
+const Wait = z.strictObject({
+  do: z.literal('wait'),
+  ms: z.number().int().min(0).max(120_000),
+  say: z.string().optional(),
+})
+type Leaf =
+  | z.infer<typeof Declare>
+  | z.infer<typeof Register>
+  | z.infer<typeof Act>
+  | z.infer<typeof Converge>
+  | z.infer<typeof NodeFault>
+  | z.infer<typeof Partition>
+  | z.infer<typeof Heal>
+  | z.infer<typeof Byzantine>
+  | z.infer<typeof Wait>
+const LeafStep = z.discriminatedUnion('do', [
+  Declare,
+  Register,
+  Act,
+  Converge,
+  NodeFault,
+  Partition,
+  Heal,
+  Byzantine,
+  Wait,
+])
 /** Steps run side by side (e.g. two transits lodged at once, an invalidation racing an arrival). */
-const Together = z.strictObject({ do: z.literal('together'), steps: z.array(LeafStep).min(2), say: z.string().optional() })
+const Together = z.strictObject({
+  do: z.literal('together'),
+  steps: z.array(LeafStep).min(2),
+  say: z.string().optional(),
+})
 export type Step = Leaf | z.infer<typeof Together>
 
 export const Scenario = z.strictObject({
@@ -51,13 +118,32 @@ export const Scenario = z.strictObject({
   nodes: z.array(Country).min(2).optional(),
   /** Partitions need network namespaces (root). */
   needs: z.array(z.enum(['netns'])).default([]),
-  steps: z.array(z.discriminatedUnion('do', [Declare, Register, Act, Converge, NodeFault, Partition, Heal, Byzantine, Wait, Together])).min(1),
+  steps: z
+    .array(
+      z.discriminatedUnion('do', [
+        Declare,
+        Register,
+        Act,
+        Converge,
+        NodeFault,
+        Partition,
+        Heal,
+        Byzantine,
+        Wait,
+        Together,
+      ]),
+    )
+    .min(1),
 })
 export type Scenario = z.infer<typeof Scenario>
 
 export function readScenario(path: string): Scenario {
   let raw: unknown
-  try { raw = JSON.parse(readFileSync(path, 'utf8')) } catch (e) { throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }) }
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (e) {
+    throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+  }
   const parsed = Scenario.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -66,12 +152,19 @@ export function readScenario(path: string): Scenario {
   return parsed.data
 }
 
-export interface Check { readonly ok: boolean; readonly what: string; readonly detail?: string }
+export interface Check {
+  readonly ok: boolean
+  readonly what: string
+  readonly detail?: string
+}
 export interface ScenarioResult {
   readonly name: string
   readonly ok: boolean
   readonly checks: Check[]
-  readonly transits: Record<string, { documentId: string; status?: string; stateHash?: string; holders: string[]; audience: string[]; entries: number }>
+  readonly transits: Record<
+    string,
+    { documentId: string; status?: string; stateHash?: string; holders: string[]; audience: string[]; entries: number }
+  >
   readonly ms: number
 }
 
@@ -79,7 +172,12 @@ interface DocRecord {
   status: string
   stateHash: string
   audience: string[]
-  state: { entries: { id: string; type: string; author: string; effect: { effective: boolean; code?: string } }[]; forks: { author: string; seq: number; ids: string[] }[]; frozen: Record<string, number>; facts?: { disputes?: { open: boolean }[]; balance?: string } }
+  state: {
+    entries: { id: string; type: string; author: string; effect: { effective: boolean; code?: string } }[]
+    forks: { author: string; seq: number; ids: string[] }[]
+    frozen: Record<string, number>
+    facts?: { disputes?: { open: boolean }[]; balance?: string }
+  }
 }
 
 /** What the runner prints as it goes: one line per step and check. */
@@ -113,7 +211,9 @@ export class ScenarioRunner {
   /** "$alias" anywhere in a step's changes stands for that document's id (e.g. a guarantee's GRN). */
   #resolve(changes: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (changes === undefined) return undefined
-    return JSON.parse(JSON.stringify(changes), (_k, v: unknown) => (typeof v === 'string' && v.startsWith('$') ? this.#documentId(v.slice(1)) : v)) as Record<string, unknown>
+    return JSON.parse(JSON.stringify(changes), (_k, v: unknown) =>
+      typeof v === 'string' && v.startsWith('$') ? this.#documentId(v.slice(1)) : v,
+    ) as Record<string, unknown>
   }
 
   #documentId(alias: string): string {
@@ -134,7 +234,13 @@ export class ScenarioRunner {
     }
     await this.#healAll()
     const transits = await this.#verdict()
-    return { name: scenario.name, ok: this.#checks.every((c) => c.ok), checks: this.#checks, transits, ms: Math.round(performance.now() - t0) }
+    return {
+      name: scenario.name,
+      ok: this.#checks.every((c) => c.ok),
+      checks: this.#checks,
+      transits,
+      ms: Math.round(performance.now() - t0),
+    }
   }
 
   async #run(step: Step): Promise<void> {
@@ -157,11 +263,16 @@ export class ScenarioRunner {
         const n = net.node(step.at)
         const body = exampleBody('DeclarationLodged', this.#resolve(step.changes))
         await this.#registerExampleGuarantee(body, t0)
-        const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/transits', { declaration: body })
-        if (r.status !== 201) throw new Error(`${step.at} refused the declaration: ${r.status} ${JSON.stringify(r.body)}`)
+        const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/transits', {
+          declaration: body,
+        })
+        if (r.status !== 201)
+          throw new Error(`${step.at} refused the declaration: ${r.status} ${JSON.stringify(r.body)}`)
         this.#transits.set(step.as, r.body.documentId)
         this.#ack(step.as, r.body.entryId, step.at, 'effective')
-        this.#say(`   [${step.at}] declaration lodged: ${step.as} = MRN ${r.body.documentId}, ${r.body.status} (${ms(t0)})`)
+        this.#say(
+          `   [${step.at}] declaration lodged: ${step.as} = MRN ${r.body.documentId}, ${r.body.status} (${ms(t0)})`,
+        )
         return
       }
       case 'guarantee': {
@@ -169,7 +280,9 @@ export class ScenarioRunner {
         const body = exampleBody('GuaranteeRegistered', this.#resolve(step.changes))
         // The issuing node allocates the GRN, as it allocates MRNs.
         delete (body.Guarantee as Record<string, unknown>).GRN
-        const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/guarantees', { guarantee: body })
+        const r = await n.post<{ documentId: string; entryId: string; status: string }>('/v1/guarantees', {
+          guarantee: body,
+        })
         if (r.status !== 201) throw new Error(`${step.at} refused the guarantee: ${r.status} ${JSON.stringify(r.body)}`)
         this.#transits.set(step.as, r.body.documentId)
         this.#ack(step.as, r.body.entryId, step.at, 'effective')
@@ -185,7 +298,11 @@ export class ScenarioRunner {
         // answers 404, one that does not hold the step before yet (the release, at a border)
         // refuses with 409 (its rules would judge the entry ineffective, so it signs nothing),
         // and the officer tries again, for up to 15 s.
-        const post = () => n.post<{ entryId: string; status: string }>(`/v1/transits/${encodeURIComponent(id)}/actions/${step.action}`, body)
+        const post = () =>
+          n.post<{ entryId: string; status: string }>(
+            `/v1/transits/${encodeURIComponent(id)}/actions/${step.action}`,
+            body,
+          )
         const early = (status: number) => status === 404 || (status === 409 && step.expect === 'effective')
         let r = await post()
         for (const until = Date.now() + 15_000; early(r.status) && Date.now() < until;) {
@@ -193,13 +310,19 @@ export class ScenarioRunner {
           r = await post()
         }
         if (step.expect === 'refused') {
-          if (r.status === 201) throw new Error(`${step.at} ${step.action} on ${step.on} should have been refused, got 201`)
-          this.#say(`   [${step.at}] ${step.action} refused as expected: ${r.status} ${(r.body as { code?: string }).code ?? ''} (${ms(t0)})`)
+          if (r.status === 201)
+            throw new Error(`${step.at} ${step.action} on ${step.on} should have been refused, got 201`)
+          this.#say(
+            `   [${step.at}] ${step.action} refused as expected: ${r.status} ${(r.body as { code?: string }).code ?? ''} (${ms(t0)})`,
+          )
           return
         }
-        if (r.status !== 201) throw new Error(`${step.at} ${step.action} on ${step.on}: ${r.status} ${JSON.stringify(r.body)}`)
+        if (r.status !== 201)
+          throw new Error(`${step.at} ${step.action} on ${step.on}: ${r.status} ${JSON.stringify(r.body)}`)
         this.#ack(step.on, r.body.entryId, step.at, step.expect)
-        this.#say(`   [${step.at}] ${step.action} written (${ACTION_TYPES[step.action]}), status now ${r.body.status} (${ms(t0)})`)
+        this.#say(
+          `   [${step.at}] ${step.action} written (${ACTION_TYPES[step.action]}), status now ${r.body.status} (${ms(t0)})`,
+        )
         return
       }
       case 'converge': {
@@ -207,19 +330,30 @@ export class ScenarioRunner {
         // after the acceptance it follows, and may land a moment after the nodes agree.
         const expectation = (r: DocRecord): string | undefined => {
           const open = (r.state.facts?.disputes ?? []).some((d) => d.open)
-          if (step.status !== undefined && r.status !== step.status) return `status ${r.status}, expected ${step.status}`
-          if (step.balance !== undefined && r.state.facts?.balance !== step.balance) return `balance ${r.state.facts?.balance ?? 'none'}, expected ${step.balance}`
-          if (step.dispute !== undefined && open !== step.dispute) return `expected ${step.dispute ? 'an open dispute' : 'no open dispute'}, found ${open ? 'one' : 'none'}`
+          if (step.status !== undefined && r.status !== step.status)
+            return `status ${r.status}, expected ${step.status}`
+          if (step.balance !== undefined && r.state.facts?.balance !== step.balance)
+            return `balance ${r.state.facts?.balance ?? 'none'}, expected ${step.balance}`
+          if (step.dispute !== undefined && open !== step.dispute)
+            return `expected ${step.dispute ? 'an open dispute' : 'no open dispute'}, found ${open ? 'one' : 'none'}`
           return undefined
         }
         const doc = await this.#converged(step.on, step.at, step.timeoutMs, expectation)
         const open = (doc.record.state.facts?.disputes ?? []).some((d) => d.open)
         const balance = doc.record.state.facts?.balance
-        this.#say(`   ${doc.countries.join(', ')} hold ${step.on} with ${doc.record.state.entries.length} entries, status ${doc.record.status}${open ? ', dispute open' : ''}${balance === undefined ? '' : `, balance ${balance}`}, one state hash ${doc.record.stateHash.slice(0, 12)}… (${ms(t0)})`)
+        this.#say(
+          `   ${doc.countries.join(', ')} hold ${step.on} with ${doc.record.state.entries.length} entries, status ${doc.record.status}${open ? ', dispute open' : ''}${balance === undefined ? '' : `, balance ${balance}`}, one state hash ${doc.record.stateHash.slice(0, 12)}… (${ms(t0)})`,
+        )
         return
       }
-      case 'kill': await net.node(step.node).kill(); this.#say(`   [${step.node}] killed with SIGKILL`); return
-      case 'stop': await net.node(step.node).stop(); this.#say(`   [${step.node}] stopped`); return
+      case 'kill':
+        await net.node(step.node).kill()
+        this.#say(`   [${step.node}] killed with SIGKILL`)
+        return
+      case 'stop':
+        await net.node(step.node).stop()
+        this.#say(`   [${step.node}] stopped`)
+        return
       case 'restart': {
         const n = net.node(step.node)
         if (n.running) await n.stop()
@@ -227,15 +361,27 @@ export class ScenarioRunner {
         this.#say(`   [${step.node}] restarted (${ms(t0)})`)
         return
       }
-      case 'pause': net.node(step.node).pause(); this.#say(`   [${step.node}] paused with SIGSTOP`); return
-      case 'resume': net.node(step.node).resume(); this.#say(`   [${step.node}] resumed with SIGCONT`); return
+      case 'pause':
+        net.node(step.node).pause()
+        this.#say(`   [${step.node}] paused with SIGSTOP`)
+        return
+      case 'resume':
+        net.node(step.node).resume()
+        this.#say(`   [${step.node}] resumed with SIGCONT`)
+        return
       case 'partition':
         net.partition(step.groups)
         this.#partitioned = true
         this.#say(`   network cut: ${step.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`)
         return
-      case 'heal': net.heal(); this.#partitioned = false; this.#say('   network healed'); return
-      case 'wait': await new Promise((r) => setTimeout(r, step.ms)); return
+      case 'heal':
+        net.heal()
+        this.#partitioned = false
+        this.#say('   network healed')
+        return
+      case 'wait':
+        await new Promise((r) => setTimeout(r, step.ms))
+        return
       case 'byzantine': {
         const record = await actByzantine(net, net.node(step.node), this.#documentId(step.on), step.acts)
         this.#byzantine.push(record)
@@ -256,8 +402,11 @@ export class ScenarioRunner {
     const named = JSON.stringify(declaration.Guarantee ?? []).includes(`"${grn}"`)
     const issuer = grn.slice(2, 4)
     if (this.#exampleGuarantee || !named || !this.#net.nodes.some((n) => n.country === issuer)) return
-    const r = await this.#net.node(issuer).post<{ documentId: string }>('/v1/guarantees', { guarantee: exampleGuaranteeBody() })
-    if (r.status !== 201) throw new Error(`${issuer} refused the examples' guarantee: ${r.status} ${JSON.stringify(r.body)}`)
+    const r = await this.#net
+      .node(issuer)
+      .post<{ documentId: string }>('/v1/guarantees', { guarantee: exampleGuaranteeBody() })
+    if (r.status !== 201)
+      throw new Error(`${issuer} refused the examples' guarantee: ${r.status} ${JSON.stringify(r.body)}`)
     this.#exampleGuarantee = true
     this.#say(`   [${issuer}] the examples' guarantee registered: GRN ${r.body.documentId} (${ms(t0)})`)
   }
@@ -272,25 +421,42 @@ export class ScenarioRunner {
   }
 
   /** Waits until the audience (or the countries given), among reachable nodes, holds one state. */
-  async #converged(alias: string, countries: readonly string[] | undefined, timeoutMs: number, expectation: (r: DocRecord) => string | undefined = () => undefined): Promise<{ record: DocRecord; countries: string[] }> {
+  async #converged(
+    alias: string,
+    countries: readonly string[] | undefined,
+    timeoutMs: number,
+    expectation: (r: DocRecord) => string | undefined = () => undefined,
+  ): Promise<{ record: DocRecord; countries: string[] }> {
     const id = this.#documentId(alias)
     const acked = (this.#acked.get(alias) ?? []).map((a) => a.id)
     let last = ''
     try {
-      return await eventually(`${alias} to converge`, async () => {
-        const live = this.#net.nodes.filter((n) => n.running && !n.paused)
-        const records = await Promise.all(live.map(async (n) => ({ n, r: await this.#record(n, id).catch(() => undefined) })))
-        const audience = records.find((x) => x.r !== undefined)?.r?.audience ?? []
-        const must = live.filter((n) => (countries ?? audience).includes(n.country))
-        const held = records.filter((x) => must.includes(x.n))
-        const hashes = new Set(held.map((x) => x.r?.stateHash))
-        const missing = held.filter((x) => x.r === undefined || acked.some((a) => !x.r!.state.entries.some((e) => e.id === a)))
-        last = `${missing.length} of ${must.length} nodes lack acknowledged entries, ${hashes.size} distinct state hashes`
-        if (must.length === 0 || missing.length > 0 || hashes.size !== 1) return undefined
-        const unmet = expectation(held[0]!.r!)
-        if (unmet !== undefined) { last = `the nodes agree, but ${unmet}`; return undefined }
-        return { record: held[0]!.r!, countries: must.map((n) => n.country) }
-      }, timeoutMs, 50)
+      return await eventually(
+        `${alias} to converge`,
+        async () => {
+          const live = this.#net.nodes.filter((n) => n.running && !n.paused)
+          const records = await Promise.all(
+            live.map(async (n) => ({ n, r: await this.#record(n, id).catch(() => undefined) })),
+          )
+          const audience = records.find((x) => x.r !== undefined)?.r?.audience ?? []
+          const must = live.filter((n) => (countries ?? audience).includes(n.country))
+          const held = records.filter((x) => must.includes(x.n))
+          const hashes = new Set(held.map((x) => x.r?.stateHash))
+          const missing = held.filter(
+            (x) => x.r === undefined || acked.some((a) => !x.r!.state.entries.some((e) => e.id === a)),
+          )
+          last = `${missing.length} of ${must.length} nodes lack acknowledged entries, ${hashes.size} distinct state hashes`
+          if (must.length === 0 || missing.length > 0 || hashes.size !== 1) return undefined
+          const unmet = expectation(held[0]!.r!)
+          if (unmet !== undefined) {
+            last = `the nodes agree, but ${unmet}`
+            return undefined
+          }
+          return { record: held[0]!.r!, countries: must.map((n) => n.country) }
+        },
+        timeoutMs,
+        50,
+      )
     } catch (e) {
       throw new Error(`${alias} did not converge within ${timeoutMs} ms: ${last}`, { cause: e })
     }
@@ -298,7 +464,10 @@ export class ScenarioRunner {
 
   /** Before the verdict every fault is lifted: the network must then heal by itself. */
   async #healAll(): Promise<void> {
-    if (this.#partitioned) { this.#net.heal(); this.#partitioned = false }
+    if (this.#partitioned) {
+      this.#net.heal()
+      this.#partitioned = false
+    }
     for (const n of this.#net.nodes) {
       if (n.paused) n.resume()
       if (!n.running) await n.start()
@@ -312,37 +481,90 @@ export class ScenarioRunner {
       try {
         converged = await this.#converged(alias, undefined, 60_000)
       } catch (e) {
-        this.#check(false, `${alias}: every audience node holds the same entries and state hash`, e instanceof Error ? e.message : String(e))
+        this.#check(
+          false,
+          `${alias}: every audience node holds the same entries and state hash`,
+          e instanceof Error ? e.message : String(e),
+        )
       }
-      const records = await Promise.all(this.#net.nodes.map(async (n) => ({ country: n.country, r: await this.#record(n, id) })))
+      const records = await Promise.all(
+        this.#net.nodes.map(async (n) => ({ country: n.country, r: await this.#record(n, id) })),
+      )
       const holders = records.filter((x) => x.r !== undefined)
       const audience = converged?.record.audience ?? holders[0]?.r?.audience ?? []
-      out[alias] = { documentId: id, holders: holders.map((h) => h.country), audience: [...audience], entries: converged?.record.state.entries.length ?? 0, ...(converged === undefined ? {} : { status: converged.record.status, stateHash: converged.record.stateHash }) }
+      out[alias] = {
+        documentId: id,
+        holders: holders.map((h) => h.country),
+        audience: [...audience],
+        entries: converged?.record.state.entries.length ?? 0,
+        ...(converged === undefined ? {} : { status: converged.record.status, stateHash: converged.record.stateHash }),
+      }
       if (converged === undefined) continue
       const { record } = converged
-      const sets = new Set(holders.map((h) => h.r!.state.entries.map((e) => e.id).sort().join(',')))
-      this.#check(sets.size === 1 && new Set(holders.map((h) => h.r!.stateHash)).size === 1 && audience.every((c) => holders.some((h) => h.country === c)),
-        `${alias}: all ${audience.length} audience nodes (${audience.join(', ')}) hold the same ${record.state.entries.length} entries, state hash ${record.stateHash.slice(0, 12)}…, status ${record.status}`)
+      const sets = new Set(
+        holders.map((h) =>
+          h
+            .r!.state.entries.map((e) => e.id)
+            .sort()
+            .join(','),
+        ),
+      )
+      this.#check(
+        sets.size === 1 &&
+          new Set(holders.map((h) => h.r!.stateHash)).size === 1 &&
+          audience.every((c) => holders.some((h) => h.country === c)),
+        `${alias}: all ${audience.length} audience nodes (${audience.join(', ')}) hold the same ${record.state.entries.length} entries, state hash ${record.stateHash.slice(0, 12)}…, status ${record.status}`,
+      )
       const outsiders = holders.filter((h) => !audience.includes(h.country)).map((h) => h.country)
-      this.#check(outsiders.length === 0, `${alias}: no node off the route holds it`, outsiders.length === 0 ? `${this.#net.nodes.length - holders.length} others answer 404` : `held by ${outsiders.join(', ')}`)
+      this.#check(
+        outsiders.length === 0,
+        `${alias}: no node off the route holds it`,
+        outsiders.length === 0
+          ? `${this.#net.nodes.length - holders.length} others answer 404`
+          : `held by ${outsiders.join(', ')}`,
+      )
       const acked = this.#acked.get(alias) ?? []
       const lost = acked.filter((a) => !record.state.entries.some((e) => e.id === a.id))
-      this.#check(lost.length === 0, `${alias}: all ${acked.length} acknowledged entries are held`, lost.length === 0 ? undefined : `lost: ${lost.map((l) => `${l.by} ${l.id.slice(0, 12)}`).join(', ')}`)
+      this.#check(
+        lost.length === 0,
+        `${alias}: all ${acked.length} acknowledged entries are held`,
+        lost.length === 0 ? undefined : `lost: ${lost.map((l) => `${l.by} ${l.id.slice(0, 12)}`).join(', ')}`,
+      )
       const wrong = acked.filter((a) => {
         const e = record.state.entries.find((x) => x.id === a.id)
         return e !== undefined && e.effect.effective !== (a.expect === 'effective')
       })
-      this.#check(wrong.length === 0, `${alias}: every entry is as effective as the scenario expects`, wrong.length === 0 ? undefined : wrong.map((w) => `${w.by} ${w.id.slice(0, 12)} expected ${w.expect}`).join('; '))
+      this.#check(
+        wrong.length === 0,
+        `${alias}: every entry is as effective as the scenario expects`,
+        wrong.length === 0
+          ? undefined
+          : wrong.map((w) => `${w.by} ${w.id.slice(0, 12)} expected ${w.expect}`).join('; '),
+      )
       for (const b of this.#byzantine.filter((x) => x.documentId === id)) {
         const everywhere = holders.map((h) => h.r!.state)
-        for (const f of b.forged) this.#check(everywhere.every((s) => !s.entries.some((e) => e.id === f)), `${alias}: the forged entry ${f.slice(0, 12)}… from ${b.author} is held nowhere`)
+        for (const f of b.forged)
+          this.#check(
+            everywhere.every((s) => !s.entries.some((e) => e.id === f)),
+            `${alias}: the forged entry ${f.slice(0, 12)}… from ${b.author} is held nowhere`,
+          )
         for (const u of b.unauthorised) {
-          this.#check(everywhere.every((s) => s.entries.some((e) => e.id === u && !e.effect.effective)), `${alias}: the unauthorised entry ${u.slice(0, 12)}… from ${b.author} is held and ineffective on every holder`)
+          this.#check(
+            everywhere.every((s) => s.entries.some((e) => e.id === u && !e.effect.effective)),
+            `${alias}: the unauthorised entry ${u.slice(0, 12)}… from ${b.author} is held and ineffective on every holder`,
+          )
         }
         const eq = b.equivocation
         if (eq !== undefined) {
-          this.#check(everywhere.every((s) => s.forks.some((f) => f.author === b.author && f.seq === eq.seq && eq.ids.every((i) => f.ids.includes(i))) && s.frozen[b.author] === eq.seq),
-            `${alias}: ${b.author}'s equivocation at seq ${eq.seq} is proven (fork proof) and ${b.author} frozen on every holder`)
+          this.#check(
+            everywhere.every(
+              (s) =>
+                s.forks.some(
+                  (f) => f.author === b.author && f.seq === eq.seq && eq.ids.every((i) => f.ids.includes(i)),
+                ) && s.frozen[b.author] === eq.seq,
+            ),
+            `${alias}: ${b.author}'s equivocation at seq ${eq.seq} is proven (fork proof) and ${b.author} frozen on every holder`,
+          )
         }
       }
     }

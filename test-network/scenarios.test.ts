@@ -14,20 +14,34 @@ import { readScenario } from './scenario.ts'
 
 const scenarios = join(import.meta.dirname, 'scenarios')
 
-interface RunResult { ok: boolean; results: { name: string; ok: boolean; checks: { ok: boolean; what: string; detail?: string }[]; transits: Record<string, { holders: string[]; audience: string[]; status?: string }> }[] }
+interface RunResult {
+  ok: boolean
+  results: {
+    name: string
+    ok: boolean
+    checks: { ok: boolean; what: string; detail?: string }[]
+    transits: Record<string, { holders: string[]; audience: string[]; status?: string }>
+  }[]
+}
 
 function testnetRun(...args: string[]): { status: number | null; result: RunResult | undefined; stderr: string } {
   const r = spawnSync(NODE_BIN, [SIS_BIN, 'testnet', 'run', '--json', ...args], { encoding: 'utf8', timeout: 240_000 })
   let result: RunResult | undefined
-  try { result = JSON.parse(r.stdout) as RunResult } catch { result = undefined }
+  try {
+    result = JSON.parse(r.stdout) as RunResult
+  } catch {
+    result = undefined
+  }
   return { status: r.status, result, stderr: r.stderr + (result === undefined ? r.stdout : '') }
 }
 
-const failed = (r: RunResult | undefined) => JSON.stringify(r?.results.flatMap((x) => x.checks.filter((c) => !c.ok)) ?? r)
+const failed = (r: RunResult | undefined) =>
+  JSON.stringify(r?.results.flatMap((x) => x.checks.filter((c) => !c.ok)) ?? r)
 
 describe('scenario files', () => {
   it('every shipped scenario parses', () => {
-    for (const name of ['transit', 'incident', 'diversion', 'dispute', 'guarantee']) expect(readScenario(join(scenarios, `${name}.json`)).name).toBe(name)
+    for (const name of ['transit', 'incident', 'diversion', 'dispute', 'guarantee'])
+      expect(readScenario(join(scenarios, `${name}.json`)).name).toBe(name)
   })
 
   it('a malformed scenario is refused with the path of the fault', () => {
@@ -51,10 +65,21 @@ describe('sis testnet run, real node processes', () => {
     expect(status, stderr + failed(result)).toBe(0)
     const run = result!.results[0]!
     expect(run.ok).toBe(true)
-    expect(run.transits.T1).toMatchObject({ status: 'written-off', holders: ['CN', 'KZ', 'UZ'], audience: ['CN', 'KZ', 'UZ'] })
+    expect(run.transits.T1).toMatchObject({
+      status: 'written-off',
+      holders: ['CN', 'KZ', 'UZ'],
+      audience: ['CN', 'KZ', 'UZ'],
+    })
     // The byzantine acts are judged, not merely performed.
-    for (const what of [/forged entry .* is held nowhere/, /unauthorised entry .* held and ineffective/, /equivocation at seq \d+ is proven/]) {
-      expect(run.checks.some((c) => c.ok && what.test(c.what)), String(what)).toBe(true)
+    for (const what of [
+      /forged entry .* is held nowhere/,
+      /unauthorised entry .* held and ineffective/,
+      /equivocation at seq \d+ is proven/,
+    ]) {
+      expect(
+        run.checks.some((c) => c.ok && what.test(c.what)),
+        String(what),
+      ).toBe(true)
     }
   }, 240_000)
 
@@ -62,10 +87,17 @@ describe('sis testnet run, real node processes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sis-scn-'))
     try {
       const file = join(dir, 'wrong.json')
-      writeFileSync(file, JSON.stringify({ name: 'wrong', nodes: ['CN', 'KZ', 'UZ'], steps: [
-        { do: 'declare', at: 'CN', as: 'T1' },
-        { do: 'act', at: 'CN', on: 'T1', action: 'accept', expect: 'ineffective' },
-      ] }))
+      writeFileSync(
+        file,
+        JSON.stringify({
+          name: 'wrong',
+          nodes: ['CN', 'KZ', 'UZ'],
+          steps: [
+            { do: 'declare', at: 'CN', as: 'T1' },
+            { do: 'act', at: 'CN', on: 'T1', action: 'accept', expect: 'ineffective' },
+          ],
+        }),
+      )
       const { status, result, stderr } = testnetRun(file)
       expect(status, stderr).toBe(1)
       expect(result?.ok).toBe(false)
@@ -76,18 +108,27 @@ describe('sis testnet run, real node processes', () => {
   }, 120_000)
 
   it('an incident, a diversion through a country off the route, and a guarantee exhausted by concurrent transits pass', () => {
-    const { status, result, stderr } = testnetRun(...['incident', 'diversion', 'guarantee'].map((n) => join(scenarios, `${n}.json`)))
+    const { status, result, stderr } = testnetRun(
+      ...['incident', 'diversion', 'guarantee'].map((n) => join(scenarios, `${n}.json`)),
+    )
     expect(status, stderr + failed(result)).toBe(0)
     const [incident, diversion, guarantee] = result!.results
     expect(incident?.transits.T1?.status).toBe('written-off')
     // Kyrgyzstan joined the audience by the diversion; Tajikistan, off the route, holds nothing.
-    expect(diversion?.transits.T1).toMatchObject({ holders: ['CN', 'KZ', 'UZ', 'KG'], audience: ['CN', 'KG', 'KZ', 'UZ'] })
+    expect(diversion?.transits.T1).toMatchObject({
+      holders: ['CN', 'KZ', 'UZ', 'KG'],
+      audience: ['CN', 'KG', 'KZ', 'UZ'],
+    })
     expect(guarantee?.transits.G1?.status).toBe('registered')
   }, 300_000)
 
-  it.runIf(netnsAvailable())('an invalidation racing an arrival across a real partition opens the same dispute everywhere, until resolved', () => {
-    const { status, result, stderr } = testnetRun(join(scenarios, 'dispute.json'))
-    expect(status, stderr + failed(result)).toBe(0)
-    expect(result!.results[0]!.transits.T1?.status).toBe('arrived')
-  }, 240_000)
+  it.runIf(netnsAvailable())(
+    'an invalidation racing an arrival across a real partition opens the same dispute everywhere, until resolved',
+    () => {
+      const { status, result, stderr } = testnetRun(join(scenarios, 'dispute.json'))
+      expect(status, stderr + failed(result)).toBe(0)
+      expect(result!.results[0]!.transits.T1?.status).toBe('arrived')
+    },
+    240_000,
+  )
 })

@@ -11,7 +11,10 @@ describe('SSE parser', () => {
       ...p.push('\ndata: {"a":'),
       ...p.push('1}\n\n: heartbeat\n\ndata: x\ndata: y\n\n'),
     ]
-    expect(out).toEqual([{ event: 'document-changed', data: '{"a":1}' }, { event: 'message', data: 'x\ny' }])
+    expect(out).toEqual([
+      { event: 'document-changed', data: '{"a":1}' },
+      { event: 'message', data: 'x\ny' },
+    ])
   })
 
   it('refuses an endless line', () => {
@@ -29,10 +32,26 @@ describe('retries', () => {
   it('retries only what may succeed later', async () => {
     let n = 0
     const sleep = async () => undefined
-    await expect(withRetry(async () => { n++; throw new NodeClientError(400, 'MSG_INVALID_VALUE', 'no') }, { sleep })).rejects.toMatchObject({ code: 'MSG_INVALID_VALUE' })
+    await expect(
+      withRetry(
+        async () => {
+          n++
+          throw new NodeClientError(400, 'MSG_INVALID_VALUE', 'no')
+        },
+        { sleep },
+      ),
+    ).rejects.toMatchObject({ code: 'MSG_INVALID_VALUE' })
     expect(n).toBe(1)
     n = 0
-    expect(await withRetry(async () => { if (++n < 3) throw new NodeClientError(503, 'API_UNAVAILABLE', 'later'); return 'ok' }, { sleep })).toBe('ok')
+    expect(
+      await withRetry(
+        async () => {
+          if (++n < 3) throw new NodeClientError(503, 'API_UNAVAILABLE', 'later')
+          return 'ok'
+        },
+        { sleep },
+      ),
+    ).toBe('ok')
     expect(n).toBe(3)
   })
 })

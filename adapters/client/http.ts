@@ -5,7 +5,16 @@
  * status 0 for the network, so that callers can tell "retry later" from "refused".
  */
 import { NodeClientError } from '../contract.ts'
-import type { DocumentView, EventHandlers, EventSubscription, LogEntryView, NodeClient, NodeEvent, SubmitResult, TransitAction } from '../contract.ts'
+import type {
+  DocumentView,
+  EventHandlers,
+  EventSubscription,
+  LogEntryView,
+  NodeClient,
+  NodeEvent,
+  SubmitResult,
+  TransitAction,
+} from '../contract.ts'
 import { backoffDelay } from '../isolation.ts'
 import type { RetryPolicy } from '../isolation.ts'
 import { SseParser } from './sse.ts'
@@ -35,12 +44,21 @@ export class HttpNodeClient implements NodeClient {
     this.#reconnect = opts.reconnect ?? RECONNECT
   }
 
-  async #request(method: string, path: string, body?: { type: string; text: string }, allow404 = false): Promise<unknown> {
+  async #request(
+    method: string,
+    path: string,
+    body?: { type: string; text: string },
+    allow404 = false,
+  ): Promise<unknown> {
     let res: Response
     try {
       res = await fetch(this.#base + path, {
         method,
-        headers: { authorization: `Bearer ${this.#token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': body.type }) },
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': body.type }),
+        },
         ...(body === undefined ? {} : { body: body.text }),
         signal: AbortSignal.timeout(this.#timeoutMs),
       })
@@ -54,7 +72,9 @@ export class HttpNodeClient implements NodeClient {
     let message = `${method} ${path}: HTTP ${res.status}`
     let details: Record<string, unknown> = {}
     try {
-      const err = (JSON.parse(text) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }).error
+      const err = (
+        JSON.parse(text) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
+      ).error
       if (typeof err?.code === 'string') code = err.code
       if (typeof err?.message === 'string') message = err.message
       if (err?.details !== undefined) details = err.details
@@ -65,25 +85,36 @@ export class HttpNodeClient implements NodeClient {
   }
 
   async lodge(declaration: { readonly json: unknown } | { readonly xml: string }): Promise<SubmitResult> {
-    const body = 'xml' in declaration ? { type: 'application/xml', text: declaration.xml } : { type: 'application/json', text: JSON.stringify({ declaration: declaration.json }) }
-    return await this.#request('POST', '/v1/transits', body) as SubmitResult
+    const body =
+      'xml' in declaration
+        ? { type: 'application/xml', text: declaration.xml }
+        : { type: 'application/json', text: JSON.stringify({ declaration: declaration.json }) }
+    return (await this.#request('POST', '/v1/transits', body)) as SubmitResult
   }
 
   async act(documentId: string, action: TransitAction, body: unknown): Promise<SubmitResult> {
-    return await this.#request('POST', `/v1/transits/${encodeURIComponent(documentId)}/actions/${action}`, { type: 'application/json', text: JSON.stringify(body) }) as SubmitResult
+    return (await this.#request('POST', `/v1/transits/${encodeURIComponent(documentId)}/actions/${action}`, {
+      type: 'application/json',
+      text: JSON.stringify(body),
+    })) as SubmitResult
   }
 
   async document(documentId: string): Promise<DocumentView | undefined> {
-    return await this.#request('GET', `/v1/transits/${encodeURIComponent(documentId)}`, undefined, true) as DocumentView | undefined
+    return (await this.#request('GET', `/v1/transits/${encodeURIComponent(documentId)}`, undefined, true)) as
+      DocumentView | undefined
   }
 
   async log(documentId: string): Promise<readonly LogEntryView[] | undefined> {
-    const view = await this.#request('GET', `/v1/transits/${encodeURIComponent(documentId)}/log`, undefined, true) as { entries: LogEntryView[] } | undefined
+    const view = (await this.#request('GET', `/v1/transits/${encodeURIComponent(documentId)}/log`, undefined, true)) as
+      { entries: LogEntryView[] } | undefined
     return view?.entries
   }
 
   async changedSince(from: string, limit = 500): Promise<readonly DocumentView[]> {
-    const found = await this.#request('GET', `/v1/search?from=${encodeURIComponent(from)}&limit=${limit}`) as DocumentView[]
+    const found = (await this.#request(
+      'GET',
+      `/v1/search?from=${encodeURIComponent(from)}&limit=${limit}`,
+    )) as DocumentView[]
     return [...found].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
   }
 
@@ -93,8 +124,12 @@ export class HttpNodeClient implements NodeClient {
     const run = async (): Promise<void> => {
       while (!controller.signal.aborted) {
         try {
-          const res = await fetch(`${this.#base}/v1/events`, { headers: { authorization: `Bearer ${this.#token}`, accept: 'text/event-stream' }, signal: controller.signal })
-          if (!res.ok || res.body === null) throw new NodeClientError(res.status, `HTTP_${res.status}`, `GET /v1/events: HTTP ${res.status}`)
+          const res = await fetch(`${this.#base}/v1/events`, {
+            headers: { authorization: `Bearer ${this.#token}`, accept: 'text/event-stream' },
+            signal: controller.signal,
+          })
+          if (!res.ok || res.body === null)
+            throw new NodeClientError(res.status, `HTTP_${res.status}`, `GET /v1/events: HTTP ${res.status}`)
           failures = 0
           handlers.onConnected?.()
           const parser = new SseParser()
@@ -119,7 +154,14 @@ export class HttpNodeClient implements NodeClient {
         failures++
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, backoffDelay(this.#reconnect, failures))
-          controller.signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
+          controller.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t)
+              resolve()
+            },
+            { once: true },
+          )
         })
       }
     }

@@ -9,7 +9,16 @@
 import { allocateMrn, checkMessage, encodeMessage, validateMessage } from '../../protocol/index.ts'
 import type { Message, MessageTypeName } from '../../protocol/index.ts'
 import { ACTION_MESSAGE_TYPES, NodeClientError } from '../contract.ts'
-import type { DocumentView, EventHandlers, EventSubscription, LogEntryView, NodeClient, NodeEvent, SubmitResult, TransitAction } from '../contract.ts'
+import type {
+  DocumentView,
+  EventHandlers,
+  EventSubscription,
+  LogEntryView,
+  NodeClient,
+  NodeEvent,
+  SubmitResult,
+  TransitAction,
+} from '../contract.ts'
 
 interface Doc {
   documentId: string
@@ -22,8 +31,19 @@ interface Doc {
 
 /** status → action → next status. Actions not listed for a status are out of sequence. */
 const LIFECYCLE: Record<string, Partial<Record<TransitAction, string>>> = {
-  lodged: { accept: 'accepted', reject: 'rejected', amend: 'lodged', 'invalidation-request': 'lodged', 'invalidation-decision': 'invalidated' },
-  accepted: { release: 'released', amend: 'accepted', 'invalidation-request': 'accepted', 'invalidation-decision': 'invalidated' },
+  lodged: {
+    accept: 'accepted',
+    reject: 'rejected',
+    amend: 'lodged',
+    'invalidation-request': 'lodged',
+    'invalidation-decision': 'invalidated',
+  },
+  accepted: {
+    release: 'released',
+    amend: 'accepted',
+    'invalidation-request': 'accepted',
+    'invalidation-decision': 'invalidated',
+  },
   released: { passage: 'released', incident: 'released', diversion: 'released', arrival: 'arrived' },
   arrived: { 'arrival-advice': 'arrived', control: 'controlled', incident: 'arrived' },
   controlled: { 'write-off': 'written-off' },
@@ -59,7 +79,11 @@ export class InMemoryNodeClient implements NodeClient {
   #maybeFail(): void {
     if (this.#failures.remaining <= 0) return
     this.#failures.remaining--
-    throw new NodeClientError(this.#failures.status, this.#failures.status === 503 ? 'API_UNAVAILABLE' : `HTTP_${this.#failures.status}`, 'injected failure')
+    throw new NodeClientError(
+      this.#failures.status,
+      this.#failures.status === 503 ? 'API_UNAVAILABLE' : `HTTP_${this.#failures.status}`,
+      'injected failure',
+    )
   }
 
   #header(type: MessageTypeName, documentId: string, doc: Doc | undefined): Message['Header'] {
@@ -86,13 +110,26 @@ export class InMemoryNodeClient implements NodeClient {
   }
 
   #emit(doc: Doc): void {
-    const event: NodeEvent = { type: 'document-changed', documentId: doc.documentId, status: doc.status, at: doc.updatedAt }
+    const event: NodeEvent = {
+      type: 'document-changed',
+      documentId: doc.documentId,
+      status: doc.status,
+      at: doc.updatedAt,
+    }
     for (const l of [...this.#listeners]) queueMicrotask(() => l.onEvent(event))
   }
 
   #record(doc: Doc, type: MessageTypeName, message: Message, effective: boolean, reason?: string): SubmitResult {
     const id = `${doc.documentId}-${String(doc.entries.length + 1).padStart(4, '0')}`
-    doc.entries.push({ id, type, author: doc.documentId.slice(2, 4), seq: doc.entries.length + 1, effective, ...(reason === undefined ? {} : { reason }), xml: encodeMessage(type, message as never) })
+    doc.entries.push({
+      id,
+      type,
+      author: doc.documentId.slice(2, 4),
+      seq: doc.entries.length + 1,
+      effective,
+      ...(reason === undefined ? {} : { reason }),
+      xml: encodeMessage(type, message as never),
+    })
     doc.updatedAt = this.#now()
     this.#emit(doc)
     return { documentId: doc.documentId, entryId: id, status: doc.status }
@@ -105,7 +142,8 @@ export class InMemoryNodeClient implements NodeClient {
       if ('xml' in declaration) {
         const v = validateMessage(declaration.xml)
         if (!v.ok) throw new NodeClientError(400, v.errors[0]!.code, v.errors[0]!.message, { ...v.errors[0]!.details })
-        if (v.message.type !== 'DeclarationLodged') throw new NodeClientError(400, 'MSG_UNKNOWN_TYPE', `expected DeclarationLodged, got ${v.message.type}`)
+        if (v.message.type !== 'DeclarationLodged')
+          throw new NodeClientError(400, 'MSG_UNKNOWN_TYPE', `expected DeclarationLodged, got ${v.message.type}`)
         body = { ...v.message.message } as Record<string, unknown>
         delete body.Header
       } else {
@@ -113,20 +151,45 @@ export class InMemoryNodeClient implements NodeClient {
       }
       const op = (body.TransitOperation ?? {}) as Record<string, unknown>
       if (typeof op.MRN !== 'string' || op.MRN === '') {
-        op.MRN = allocateMrn({ year: Number(this.#now().slice(0, 4)), country: this.country, serial: `MEM${String(this.#docs.size + 1).padStart(9, '0')}`, procedure: 'J' })
+        op.MRN = allocateMrn({
+          year: Number(this.#now().slice(0, 4)),
+          country: this.country,
+          serial: `MEM${String(this.#docs.size + 1).padStart(9, '0')}`,
+          procedure: 'J',
+        })
         body.TransitOperation = op
       }
       const mrn = op.MRN as string
-      if (this.#docs.has(mrn)) throw new NodeClientError(409, 'LOG_DUPLICATE', `a transit with MRN ${mrn} already exists`, { documentId: mrn })
-      const message = this.#check('DeclarationLodged', { Header: this.#header('DeclarationLodged', mrn, undefined), ...body }) as Message<'DeclarationLodged'>
-      const offices = [message.CustomsOfficeOfDeparture.referenceNumber, message.CustomsOfficeOfDestinationDeclared.referenceNumber, ...(message.CustomsOfficeOfTransitDeclared ?? []).map((o) => o.referenceNumber)]
-      const doc: Doc = { documentId: mrn, lrn: message.TransitOperation.LRN, status: 'lodged', updatedAt: this.#now(), offices, entries: [] }
+      if (this.#docs.has(mrn))
+        throw new NodeClientError(409, 'LOG_DUPLICATE', `a transit with MRN ${mrn} already exists`, { documentId: mrn })
+      const message = this.#check('DeclarationLodged', {
+        Header: this.#header('DeclarationLodged', mrn, undefined),
+        ...body,
+      }) as Message<'DeclarationLodged'>
+      const offices = [
+        message.CustomsOfficeOfDeparture.referenceNumber,
+        message.CustomsOfficeOfDestinationDeclared.referenceNumber,
+        ...(message.CustomsOfficeOfTransitDeclared ?? []).map((o) => o.referenceNumber),
+      ]
+      const doc: Doc = {
+        documentId: mrn,
+        lrn: message.TransitOperation.LRN,
+        status: 'lodged',
+        updatedAt: this.#now(),
+        offices,
+        entries: [],
+      }
       this.#docs.set(mrn, doc)
       const result = this.#record(doc, 'DeclarationLodged', message, true)
       this.calls.push({ operation: 'lodge', documentId: mrn, ok: true })
       return result
     } catch (e) {
-      this.calls.push({ operation: 'lodge', documentId: '', ok: false, ...(e instanceof NodeClientError ? { code: e.code } : {}) })
+      this.calls.push({
+        operation: 'lodge',
+        documentId: '',
+        ok: false,
+        ...(e instanceof NodeClientError ? { code: e.code } : {}),
+      })
       throw e
     }
   }
@@ -135,24 +198,52 @@ export class InMemoryNodeClient implements NodeClient {
     try {
       this.#maybeFail()
       const doc = this.#docs.get(documentId)
-      if (doc === undefined) throw new NodeClientError(404, 'API_NOT_FOUND', `no document ${documentId}`, { documentId })
+      if (doc === undefined)
+        throw new NodeClientError(404, 'API_NOT_FOUND', `no document ${documentId}`, { documentId })
       const type = ACTION_MESSAGE_TYPES[action]
-      const message = this.#check(type, { Header: this.#header(type, documentId, doc), ...(body as Record<string, unknown>) })
+      const message = this.#check(type, {
+        Header: this.#header(type, documentId, doc),
+        ...(body as Record<string, unknown>),
+      })
       let next = LIFECYCLE[doc.status]?.[action]
-      if (action === 'invalidation-decision' && (message as Message<'InvalidationDecided'>).Invalidation.decision === '0') next = doc.status
-      const result = next === undefined
-        ? this.#record(doc, type, message, false, `precondition: ${type} does not apply to a ${doc.status} transit`)
-        : (doc.status = next, this.#record(doc, type, message, true))
+      if (
+        action === 'invalidation-decision' &&
+        (message as Message<'InvalidationDecided'>).Invalidation.decision === '0'
+      )
+        next = doc.status
+      const result =
+        next === undefined
+          ? this.#record(doc, type, message, false, `precondition: ${type} does not apply to a ${doc.status} transit`)
+          : ((doc.status = next), this.#record(doc, type, message, true))
       this.calls.push({ operation: action, documentId, ok: true })
       return result
     } catch (e) {
-      this.calls.push({ operation: action, documentId, ok: false, ...(e instanceof NodeClientError ? { code: e.code } : {}) })
+      this.calls.push({
+        operation: action,
+        documentId,
+        ok: false,
+        ...(e instanceof NodeClientError ? { code: e.code } : {}),
+      })
       throw e
     }
   }
 
   #view(doc: Doc): DocumentView {
-    return { documentId: doc.documentId, kind: 'transit', status: doc.status, updatedAt: doc.updatedAt, index: { status: doc.status, keys: { mrn: [doc.documentId], ...(doc.lrn === undefined ? {} : { lrn: [doc.lrn] }), ...(doc.offices.length === 0 ? {} : { office: doc.offices }) } }, state: { status: doc.status } }
+    return {
+      documentId: doc.documentId,
+      kind: 'transit',
+      status: doc.status,
+      updatedAt: doc.updatedAt,
+      index: {
+        status: doc.status,
+        keys: {
+          mrn: [doc.documentId],
+          ...(doc.lrn === undefined ? {} : { lrn: [doc.lrn] }),
+          ...(doc.offices.length === 0 ? {} : { office: doc.offices }),
+        },
+      },
+      state: { status: doc.status },
+    }
   }
 
   async document(documentId: string): Promise<DocumentView | undefined> {
@@ -168,12 +259,20 @@ export class InMemoryNodeClient implements NodeClient {
 
   async changedSince(from: string, limit = 500): Promise<readonly DocumentView[]> {
     this.#maybeFail()
-    return [...this.#docs.values()].filter((d) => d.updatedAt >= from).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).slice(0, limit).map((d) => this.#view(d))
+    return [...this.#docs.values()]
+      .filter((d) => d.updatedAt >= from)
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+      .slice(0, limit)
+      .map((d) => this.#view(d))
   }
 
   events(handlers: EventHandlers): EventSubscription {
     this.#listeners.add(handlers)
     queueMicrotask(() => handlers.onConnected?.())
-    return { close: () => { this.#listeners.delete(handlers) } }
+    return {
+      close: () => {
+        this.#listeners.delete(handlers)
+      },
+    }
   }
 }

@@ -33,7 +33,8 @@ export class SseParser {
     this.#buffer += text
     const lines = this.#buffer.split(/\r\n|\r|\n/)
     this.#buffer = lines.pop() ?? ''
-    if (this.#buffer.length > this.#maxLine) throw new Error(`event stream line longer than ${this.#maxLine} characters`)
+    if (this.#buffer.length > this.#maxLine)
+      throw new Error(`event stream line longer than ${this.#maxLine} characters`)
     for (const line of lines) {
       const m = this.#line(line)
       if (m !== undefined) out.push(m)
@@ -47,7 +48,11 @@ export class SseParser {
         this.#event = ''
         return undefined
       }
-      const m: SseMessage = { event: this.#event === '' ? 'message' : this.#event, data: this.#data.join('\n'), ...(this.#id === undefined ? {} : { id: this.#id }) }
+      const m: SseMessage = {
+        event: this.#event === '' ? 'message' : this.#event,
+        data: this.#data.join('\n'),
+        ...(this.#id === undefined ? {} : { id: this.#id }),
+      }
       this.#event = ''
       this.#data = []
       return m

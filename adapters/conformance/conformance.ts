@@ -71,14 +71,28 @@ export function conformanceDeclaration(lrn: string): DeclarationBody {
   const d = bodyFor('DeclarationLodged', '') as unknown as DeclarationBody
   const op = d.TransitOperation as { LRN: string; MRN: string; declarationDateAndTime: string }
   op.LRN = lrn
-  op.MRN = mrnForLrn({ lrn, departureOffice: d.CustomsOfficeOfDeparture.referenceNumber, declaredAt: op.declarationDateAndTime })
+  op.MRN = mrnForLrn({
+    lrn,
+    departureOffice: d.CustomsOfficeOfDeparture.referenceNumber,
+    declaredAt: op.declarationDateAndTime,
+  })
   return d
 }
 
 const LIFECYCLE: readonly TransitAction[] = ['accept', 'release', 'passage', 'arrival', 'control', 'write-off']
-const STATUS_AFTER: Readonly<Partial<Record<TransitAction, string>>> = { accept: 'accepted', release: 'released', passage: 'released', arrival: 'arrived', control: 'controlled', 'write-off': 'written-off' }
+const STATUS_AFTER: Readonly<Partial<Record<TransitAction, string>>> = {
+  accept: 'accepted',
+  release: 'released',
+  passage: 'released',
+  arrival: 'arrived',
+  control: 'controlled',
+  'write-off': 'written-off',
+}
 
-export async function runConformance(factory: AdapterFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
+export async function runConformance(
+  factory: AdapterFactory,
+  options: ConformanceOptions = {},
+): Promise<ConformanceReport> {
   const client = new InMemoryNodeClient({ country: options.country ?? 'CN' })
   const target = await factory(client)
   const steps: StepResult[] = []
@@ -86,19 +100,28 @@ export async function runConformance(factory: AdapterFactory, options: Conforman
     steps.push({ step, ok, detail })
     options.log?.(`${ok ? 'PASS' : 'FAIL'} ${step}: ${detail}`)
   }
-  const deliveredFor = async (mrn: string) => { await target.settle(); return (await target.delivered()).filter((d) => d.documentId === mrn || d.name.includes(mrn)) }
+  const deliveredFor = async (mrn: string) => {
+    await target.settle()
+    return (await target.delivered()).filter((d) => d.documentId === mrn || d.name.includes(mrn))
+  }
   const stamp = Date.now().toString(36).toUpperCase()
   const lrn = `CONF-${stamp}-1`
   const declaration = conformanceDeclaration(lrn)
   const mrn = declaration.TransitOperation.MRN
-  const encodeDecl = (d: DeclarationBody, l: string) => target.encodeDeclaration?.(d, l) ?? jsonRecord(`${l}.json`, { action: 'lodge', declaration: d })
-  const encodeAct = (a: TransitAction, id: string, b: unknown) => target.encodeAction?.(a, id, b) ?? jsonRecord(`${id}-${a}.json`, { action: a, documentId: id, body: b })
+  const encodeDecl = (d: DeclarationBody, l: string) =>
+    target.encodeDeclaration?.(d, l) ?? jsonRecord(`${l}.json`, { action: 'lodge', declaration: d })
+  const encodeAct = (a: TransitAction, id: string, b: unknown) =>
+    target.encodeAction?.(a, id, b) ?? jsonRecord(`${id}-${a}.json`, { action: a, documentId: id, body: b })
   try {
     await target.adapter.start()
     // 1. declare
     const r = await target.submit(encodeDecl(declaration, lrn))
     const doc = await client.document(mrn)
-    record('declare', r.accepted && doc?.status === 'lodged', r.accepted ? `accepted; ${mrn} status ${doc?.status ?? 'none'}` : `refused: ${JSON.stringify(r.errors ?? [])}`)
+    record(
+      'declare',
+      r.accepted && doc?.status === 'lodged',
+      r.accepted ? `accepted; ${mrn} status ${doc?.status ?? 'none'}` : `refused: ${JSON.stringify(r.errors ?? [])}`,
+    )
     const out1 = await deliveredFor(mrn)
     record('declare: delivered back', out1.length >= 1, `${out1.length} item(s): ${out1.map((d) => d.kind).join(', ')}`)
     // 2. the same declaration again (a retry, a restart) must not open a second transit
@@ -116,13 +139,28 @@ export async function runConformance(factory: AdapterFactory, options: Conforman
       const status = (await client.document(mrn))?.status
       const out = await deliveredFor(mrn)
       const ok = res.accepted && status === STATUS_AFTER[action] && out.length > count
-      record(action === 'passage' ? 'passage (after two 503s)' : action, ok, res.accepted ? `status ${status ?? 'none'}, ${out.length - count} new item(s) delivered (${out.slice(count).map((d) => d.kind).join(', ')})` : `refused: ${JSON.stringify(res.errors ?? [])}`)
+      record(
+        action === 'passage' ? 'passage (after two 503s)' : action,
+        ok,
+        res.accepted
+          ? `status ${status ?? 'none'}, ${out.length - count} new item(s) delivered (${out
+              .slice(count)
+              .map((d) => d.kind)
+              .join(', ')})`
+          : `refused: ${JSON.stringify(res.errors ?? [])}`,
+      )
     }
     // 4. the node refuses an action (a value its schema refuses): the record is set aside with the node's code
     const bad = bodyFor('BorderPassageRecorded', mrn)
     ;(bad.CustomsOfficeOfTransitActual as Record<string, unknown>).referenceNumber = 'ZZ000000'
     const refused = await target.submit(encodeAct('passage', mrn, bad))
-    record('refusal by the node', !refused.accepted && (refused.errors ?? []).length > 0, refused.accepted ? 'accepted a refused body' : `set aside with ${(refused.errors ?? []).map((e) => e.code).join(', ')}`)
+    record(
+      'refusal by the node',
+      !refused.accepted && (refused.errors ?? []).length > 0,
+      refused.accepted
+        ? 'accepted a refused body'
+        : `set aside with ${(refused.errors ?? []).map((e) => e.code).join(', ')}`,
+    )
     // 5. a rejection by customs reaches the national side
     const lrn2 = `CONF-${stamp}-2`
     const d2 = conformanceDeclaration(lrn2)
@@ -132,11 +170,21 @@ export async function runConformance(factory: AdapterFactory, options: Conforman
     ;(rej.TransitOperation as Record<string, unknown>).LRN = lrn2
     if ((await client.document(mrn2)) !== undefined) await client.act(mrn2, 'reject', rej)
     const out2 = await deliveredFor(mrn2)
-    record('rejection delivered', r2.accepted && (await client.document(mrn2))?.status === 'rejected' && out2.length >= 2, `${out2.length} item(s): ${out2.map((d) => d.kind).join(', ')}`)
+    record(
+      'rejection delivered',
+      r2.accepted && (await client.document(mrn2))?.status === 'rejected' && out2.length >= 2,
+      `${out2.length} item(s): ${out2.map((d) => d.kind).join(', ')}`,
+    )
     // 6. malformed input: refused with errors, nothing reaches the node
     const calls = client.calls.length
     const junk = await target.submit({ name: 'malformed.xml', bytes: enc.encode('<DeclarationLodged><unclosed>') })
-    record('malformed input', !junk.accepted && (junk.errors ?? []).length > 0 && client.calls.length === calls, junk.accepted ? 'accepted junk' : `refused with ${(junk.errors ?? []).map((e) => e.code).join(', ')}; ${client.calls.length - calls} node call(s)`)
+    record(
+      'malformed input',
+      !junk.accepted && (junk.errors ?? []).length > 0 && client.calls.length === calls,
+      junk.accepted
+        ? 'accepted junk'
+        : `refused with ${(junk.errors ?? []).map((e) => e.code).join(', ')}; ${client.calls.length - calls} node call(s)`,
+    )
   } catch (e) {
     record('unexpected error', false, String((e as Error).stack ?? e))
   } finally {

@@ -24,7 +24,11 @@ const enc = new TextEncoder()
 const CUSDEC_SAMPLE = fileURLToPath(new URL('../edifact/samples/cusdec-declaration.edi', import.meta.url))
 
 /** File drop in a fresh temporary folder; `input` picks the national format of declarations. */
-export function fileDropTarget(opts: { format: OutputFormat; input?: 'json' | 'cc015c' | 'cusdec'; root?: string }): AdapterFactory {
+export function fileDropTarget(opts: {
+  format: OutputFormat
+  input?: 'json' | 'cc015c' | 'cusdec'
+  root?: string
+}): AdapterFactory {
   return async (client: NodeClient): Promise<ConformanceTarget> => {
     const root = opts.root ?? mkdtempSync(join(tmpdir(), 'sis-conformance-'))
     const adapter = new FileDropAdapter({ client, root, format: opts.format, pollMs: 60_000, retry: FAST_RETRY })
@@ -37,27 +41,55 @@ export function fileDropTarget(opts: { format: OutputFormat; input?: 'json' | 'c
         await adapter.scan()
         if (existsSync(join(adapter.dirs.processed, name))) return { accepted: true }
         const err = join(adapter.dirs.failed, `${name}.error.json`)
-        if (existsSync(err)) return { accepted: false, errors: (JSON.parse(readFileSync(err, 'utf8')) as { errors: FieldError[] }).errors }
-        return { accepted: false, errors: [{ path: name, code: 'STILL_IN_INBOX', message: 'neither processed nor failed' }] }
+        if (existsSync(err))
+          return { accepted: false, errors: (JSON.parse(readFileSync(err, 'utf8')) as { errors: FieldError[] }).errors }
+        return {
+          accepted: false,
+          errors: [{ path: name, code: 'STILL_IN_INBOX', message: 'neither processed nor failed' }],
+        }
       },
       async delivered(): Promise<DeliveredItem[]> {
-        return readdirSync(adapter.dirs.outbox).filter((f) => !f.startsWith('.')).sort().map((name) => ({ documentId: name.slice(0, 18), kind: name.replace(/\.(xml|edi)$/, '').split('-').pop() ?? '', name, bytes: new Uint8Array(readFileSync(join(adapter.dirs.outbox, name))) }))
+        return readdirSync(adapter.dirs.outbox)
+          .filter((f) => !f.startsWith('.'))
+          .sort()
+          .map((name) => ({
+            documentId: name.slice(0, 18),
+            kind:
+              name
+                .replace(/\.(xml|edi)$/, '')
+                .split('-')
+                .pop() ?? '',
+            name,
+            bytes: new Uint8Array(readFileSync(join(adapter.dirs.outbox, name))),
+          }))
       },
       async settle() {
         await new Promise((r) => setTimeout(r, 0))
         await adapter.idle()
       },
-      ...(opts.input === 'cc015c' ? {
-        encodeDeclaration: (d, lrn) => {
-          const r = toCC015C(d, { sender: 'NTA', recipient: 'SIS', messageId: lrn.slice(-20), preparedAt: d.TransitOperation.declarationDateAndTime })
-          if (!r.ok) throw new Error(JSON.stringify(r.errors))
-          return { name: `${lrn}.xml`, bytes: enc.encode(r.value) }
-        },
-      } : {}),
-      ...(opts.input === 'cusdec' ? {
-        // The sample interchange with the conformance LRN; its other data is the example transit's.
-        encodeDeclaration: (_d, lrn) => ({ name: `${lrn}.edi`, bytes: enc.encode(readSample(CUSDEC_SAMPLE, 'utf8').replaceAll('XJ-2026-000042', lrn)) }),
-      } : {}),
+      ...(opts.input === 'cc015c'
+        ? {
+            encodeDeclaration: (d, lrn) => {
+              const r = toCC015C(d, {
+                sender: 'NTA',
+                recipient: 'SIS',
+                messageId: lrn.slice(-20),
+                preparedAt: d.TransitOperation.declarationDateAndTime,
+              })
+              if (!r.ok) throw new Error(JSON.stringify(r.errors))
+              return { name: `${lrn}.xml`, bytes: enc.encode(r.value) }
+            },
+          }
+        : {}),
+      ...(opts.input === 'cusdec'
+        ? {
+            // The sample interchange with the conformance LRN; its other data is the example transit's.
+            encodeDeclaration: (_d, lrn) => ({
+              name: `${lrn}.edi`,
+              bytes: enc.encode(readSample(CUSDEC_SAMPLE, 'utf8').replaceAll('XJ-2026-000042', lrn)),
+            }),
+          }
+        : {}),
       async cleanup() {
         if (opts.root === undefined) rmSync(root, { recursive: true, force: true })
       },
@@ -75,15 +107,36 @@ export function webhookTarget(opts: { format: OutputFormat; secret?: string }): 
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
         const body = new Uint8Array(Buffer.concat(chunks))
-        const v = verifyWebhook({ secret, timestamp: req.headers['x-sis-timestamp'] as string | undefined, signature: req.headers['x-sis-signature'] as string | undefined, body, nowS: Math.floor(Date.now() / 1000) })
-        if (!v.ok) { res.writeHead(401).end(); return }
-        received.push({ documentId: String(req.headers['x-sis-document'] ?? ''), kind: String(req.headers['x-sis-kind'] ?? ''), name: String(req.headers['x-sis-delivery'] ?? ''), bytes: body })
+        const v = verifyWebhook({
+          secret,
+          timestamp: req.headers['x-sis-timestamp'] as string | undefined,
+          signature: req.headers['x-sis-signature'] as string | undefined,
+          body,
+          nowS: Math.floor(Date.now() / 1000),
+        })
+        if (!v.ok) {
+          res.writeHead(401).end()
+          return
+        }
+        received.push({
+          documentId: String(req.headers['x-sis-document'] ?? ''),
+          kind: String(req.headers['x-sis-kind'] ?? ''),
+          name: String(req.headers['x-sis-delivery'] ?? ''),
+          bytes: body,
+        })
         res.writeHead(204).end()
       })
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const stateDir = mkdtempSync(join(tmpdir(), 'sis-webhook-'))
-    const adapter = new WebhookAdapter({ client, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sis-events`, secret, stateDir, format: opts.format, retry: FAST_RETRY })
+    const adapter = new WebhookAdapter({
+      client,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sis-events`,
+      secret,
+      stateDir,
+      format: opts.format,
+      retry: FAST_RETRY,
+    })
     return {
       adapter,
       async submit(record) {

@@ -51,10 +51,16 @@ export function toCusres(x: CusresInput): string {
     ...(x.lrn === undefined ? [] : [{ tag: 'RFF', elements: [['LRN', x.lrn]] }]),
     ...(x.mrn === undefined ? [] : [{ tag: 'RFF', elements: [['MRN', x.mrn]] }]),
     { tag: 'GIS', elements: [[x.status, 'STA']] },
-    ...(x.errors ?? []).flatMap((e) => [{ tag: 'ERC', elements: [[e.code.slice(0, 35)]] }, { tag: 'FTX', elements: [['AAO'], [], [], [e.pointer.slice(0, 512), e.reason.slice(0, 512)]] }]),
+    ...(x.errors ?? []).flatMap((e) => [
+      { tag: 'ERC', elements: [[e.code.slice(0, 35)]] },
+      { tag: 'FTX', elements: [['AAO'], [], [], [e.pointer.slice(0, 512), e.reason.slice(0, 512)]] },
+    ]),
   ]
   return writeSegments([
-    { tag: 'UNB', elements: [['UNOW', '4'], [x.sender, 'ZZZ'], [x.recipient, 'ZZZ'], [t.date, t.time], [x.controlReference]] },
+    {
+      tag: 'UNB',
+      elements: [['UNOW', '4'], [x.sender, 'ZZZ'], [x.recipient, 'ZZZ'], [t.date, t.time], [x.controlReference]],
+    },
     { tag: 'UNH', elements: [['1'], ['CUSRES', 'D', '96B', 'UN', 'CAREC1']] },
     ...body,
     { tag: 'UNT', elements: [[String(body.length + 2)], ['1']] },
@@ -63,6 +69,17 @@ export function toCusres(x: CusresInput): string {
 }
 
 /** The CUSRES refusing an interchange: its positioned errors as ERC/FTX pairs. */
-export function cusresForErrors(args: { sender: string; recipient: string; preparedAt: string; controlReference: string; lrn?: string; errors: readonly FieldError[] }): string {
-  return toCusres({ ...args, status: 'REJ', errors: args.errors.map((e) => ({ code: e.code, pointer: e.path, reason: e.message })) })
+export function cusresForErrors(args: {
+  sender: string
+  recipient: string
+  preparedAt: string
+  controlReference: string
+  lrn?: string
+  errors: readonly FieldError[]
+}): string {
+  return toCusres({
+    ...args,
+    status: 'REJ',
+    errors: args.errors.map((e) => ({ code: e.code, pointer: e.path, reason: e.message })),
+  })
 }

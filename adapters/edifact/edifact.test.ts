@@ -3,7 +3,16 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { exampleMessage } from '../../protocol/index.ts'
-import { CUSRES_STATUS, cusresForErrors, EdifactError, fromCusdec, parseInterchange, tokenize, toCusres, writeSegments } from './index.ts'
+import {
+  CUSRES_STATUS,
+  cusresForErrors,
+  EdifactError,
+  fromCusdec,
+  parseInterchange,
+  tokenize,
+  toCusres,
+  writeSegments,
+} from './index.ts'
 
 const SAMPLES = join(dirname(fileURLToPath(import.meta.url)), 'samples')
 const sample = (name: string) => readFileSync(join(SAMPLES, name), 'utf8')
@@ -37,8 +46,13 @@ describe('tokenizer', () => {
     expect(edifactError(() => tokenize("UNB+A'\nUNH+1")).code).toBe('EDI_UNTERMINATED')
     const e = edifactError(() => parseInterchange(sample('cusdec-error-segment-count.edi')))
     expect([e.code, e.position]).toEqual(['EDI_COUNT_MISMATCH', { segment: 50, tag: 'UNT', element: 1 }])
-    expect(edifactError(() => parseInterchange("UNB+UNOW:4+A+B+261123:0755+9'UNH+1+CUSDEC'UNT+2+2'UNZ+1+9'")).code).toBe('EDI_REFERENCE_MISMATCH')
-    expect(edifactError(() => parseInterchange("UNB+UNOW:4+A+B+261123:0755+9'BGM+1'UNZ+0+9'")).position).toEqual({ segment: 2, tag: 'BGM' })
+    expect(
+      edifactError(() => parseInterchange("UNB+UNOW:4+A+B+261123:0755+9'UNH+1+CUSDEC'UNT+2+2'UNZ+1+9'")).code,
+    ).toBe('EDI_REFERENCE_MISMATCH')
+    expect(edifactError(() => parseInterchange("UNB+UNOW:4+A+B+261123:0755+9'BGM+1'UNZ+0+9'")).position).toEqual({
+      segment: 2,
+      tag: 'BGM',
+    })
   })
 
   it('writes what it reads (separators inside values are released)', () => {
@@ -88,16 +102,35 @@ describe('CUSDEC in', () => {
   }
 
   it('a CUSDEC without goods items or offices lists every missing segment', () => {
-    const text = sample('cusdec-declaration.edi').split('\n').filter((l) => !/^(LOC\+22|CST|FTX|MEA\+WT\+G\+KGM:8|MEA\+WT\+G\+KGM:4|MEA\+WT\+N|MEA\+SU|PAC|PCI|DOC\+N380)/.test(l)).join('\n')
-    const fixed = text.replace("UNT+49+1'", `UNT+${text.split('\n').filter((l) => /^[A-Z]{3}/.test(l) && !/^UN[ABZ]/.test(l)).length}+1'`)
+    const text = sample('cusdec-declaration.edi')
+      .split('\n')
+      .filter(
+        (l) => !/^(LOC\+22|CST|FTX|MEA\+WT\+G\+KGM:8|MEA\+WT\+G\+KGM:4|MEA\+WT\+N|MEA\+SU|PAC|PCI|DOC\+N380)/.test(l),
+      )
+      .join('\n')
+    const fixed = text.replace(
+      "UNT+49+1'",
+      `UNT+${text.split('\n').filter((l) => /^[A-Z]{3}/.test(l) && !/^UN[ABZ]/.test(l)).length}+1'`,
+    )
     const r = fromCusdec(fixed)
     expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.errors.map((e) => e.message)).toEqual(['at least one goods item (CST) is required', 'LOC+22 (office of departure) is required'])
+    if (!r.ok)
+      expect(r.errors.map((e) => e.message)).toEqual([
+        'at least one goods item (CST) is required',
+        'LOC+22 (office of departure) is required',
+      ])
   })
 })
 
 describe('CUSRES out', () => {
-  const base = { sender: 'CN-SIS-NODE', recipient: 'CN-XJ-BROKER-017', preparedAt: '2026-11-23T08:05:00Z', controlReference: 'SIS0001', lrn: 'XJ-2026-000042', mrn: '26CN652100000042J8' }
+  const base = {
+    sender: 'CN-SIS-NODE',
+    recipient: 'CN-XJ-BROKER-017',
+    preparedAt: '2026-11-23T08:05:00Z',
+    controlReference: 'SIS0001',
+    lrn: 'XJ-2026-000042',
+    mrn: '26CN652100000042J8',
+  }
 
   it('one status per lifecycle step, each a well-formed interchange our reader accepts', () => {
     for (const [type, status] of Object.entries(CUSRES_STATUS)) {
@@ -112,7 +145,17 @@ describe('CUSRES out', () => {
     for (const status of ['ACC', 'REL', 'ARR', 'WOF']) {
       expect(toCusres({ ...base, status })).toBe(sample(`cusres-${status.toLowerCase()}.edi`))
     }
-    const rej = toCusres({ ...base, status: 'REJ', errors: [{ code: 'CODE_LIST_ERROR', pointer: 'DeclarationLodged/Consignment/Consignee/Address/country', reason: "'XX' is not an ISO 3166-1 code" }] })
+    const rej = toCusres({
+      ...base,
+      status: 'REJ',
+      errors: [
+        {
+          code: 'CODE_LIST_ERROR',
+          pointer: 'DeclarationLodged/Consignment/Consignee/Address/country',
+          reason: "'XX' is not an ISO 3166-1 code",
+        },
+      ],
+    })
     expect(rej).toBe(sample('cusres-rej.edi'))
   })
 

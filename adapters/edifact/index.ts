@@ -1,5 +1,12 @@
 /** UN/EDIFACT: our tokenizer (syntax.ts), CUSDEC in and CUSRES out (CAREC transit profile). */
-export { tokenize, parseInterchange, writeSegments, describePosition, EdifactError, DEFAULT_SEPARATORS } from './syntax.ts'
+export {
+  tokenize,
+  parseInterchange,
+  writeSegments,
+  describePosition,
+  EdifactError,
+  DEFAULT_SEPARATORS,
+} from './syntax.ts'
 export type { Segment, Separators, Interchange, EdifactMessage, EdifactPosition } from './syntax.ts'
 export { fromCusdec } from './cusdec.ts'
 export type { CusdecResult } from './cusdec.ts'

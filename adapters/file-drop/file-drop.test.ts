@@ -17,7 +17,9 @@ function root(): string {
   roots.push(r)
   return r
 }
-afterEach(() => { for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true }) })
+afterEach(() => {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true })
+})
 
 function drop(adapter: FileDropAdapter, name: string, content: string): void {
   writeFileSync(join(adapter.dirs.inbox, name), content)
@@ -27,7 +29,10 @@ function lodgeJson(lrn: string): string {
   return JSON.stringify({ action: 'lodge', declaration: conformanceDeclaration(lrn) })
 }
 
-const settle = async (a: FileDropAdapter) => { await new Promise((r) => setTimeout(r, 0)); await a.idle() }
+const settle = async (a: FileDropAdapter) => {
+  await new Promise((r) => setTimeout(r, 0))
+  await a.idle()
+}
 
 describe('file drop with real files', () => {
   it('lodges, moves to processed/, writes events to outbox/ atomically', async () => {
@@ -57,10 +62,16 @@ describe('file drop with real files', () => {
     await a.scan()
     expect(readdirSync(a.dirs.processed)).toEqual(['a.xml'])
     expect(readdirSync(a.dirs.failed).sort()).toEqual(['b.xml', 'b.xml.error.json', 'c.txt', 'c.txt.error.json'])
-    const err = JSON.parse(readFileSync(join(a.dirs.failed, 'b.xml.error.json'), 'utf8')) as { format: string; errors: { code: string; path: string }[] }
+    const err = JSON.parse(readFileSync(join(a.dirs.failed, 'b.xml.error.json'), 'utf8')) as {
+      format: string
+      errors: { code: string; path: string }[]
+    }
     expect(err.format).toBe('sis-xml')
     expect(err.errors[0]).toMatchObject({ code: 'CODE_UNKNOWN' })
-    expect((JSON.parse(readFileSync(join(a.dirs.failed, 'c.txt.error.json'), 'utf8')) as { errors: { code: string }[] }).errors[0]!.code).toBe('INPUT_UNKNOWN_FORMAT')
+    expect(
+      (JSON.parse(readFileSync(join(a.dirs.failed, 'c.txt.error.json'), 'utf8')) as { errors: { code: string }[] })
+        .errors[0]!.code,
+    ).toBe('INPUT_UNKNOWN_FORMAT')
   })
 
   it('a file stays in the inbox while the node is down, and goes through once it is back', async () => {
@@ -75,7 +86,7 @@ describe('file drop with real files', () => {
     expect(client.calls.filter((c) => c.ok)).toHaveLength(1)
   })
 
-  it('a crash between the node\'s answer and the move does not lodge or act twice', async () => {
+  it("a crash between the node's answer and the move does not lodge or act twice", async () => {
     const dir = root()
     const client = new InMemoryNodeClient()
     const first = new FileDropAdapter({ client, root: dir, retry: FAST, pollMs: 60_000 })
@@ -86,13 +97,26 @@ describe('file drop with real files', () => {
     // loses its "acked" lines (the worst case: only the intent was synced).
     writeFileSync(join(first.dirs.inbox, '1.json'), readFileSync(join(first.dirs.processed, '1.json')))
     rmSync(join(first.dirs.processed, '1.json'))
-    const accept = JSON.stringify({ action: 'accept', documentId: mrn, body: { ...(({ Header: _h, ...b }) => b)(exampleMessage('DeclarationAccepted')), TransitOperation: { LRN: 'FD-CRASH', MRN: mrn, declarationAcceptanceDate: '2026-11-23' } } })
+    const accept = JSON.stringify({
+      action: 'accept',
+      documentId: mrn,
+      body: {
+        ...(({ Header: _h, ...b }) => b)(exampleMessage('DeclarationAccepted')),
+        TransitOperation: { LRN: 'FD-CRASH', MRN: mrn, declarationAcceptanceDate: '2026-11-23' },
+      },
+    })
     drop(first, '2.json', accept)
     await first.scan()
     writeFileSync(join(first.dirs.inbox, '2.json'), accept)
     rmSync(join(first.dirs.processed, '2.json'))
     const journal = join(dir, '.sis-adapter', 'journal.jsonl')
-    writeFileSync(journal, readFileSync(journal, 'utf8').split('\n').filter((l) => !l.includes('"acked"')).join('\n'))
+    writeFileSync(
+      journal,
+      readFileSync(journal, 'utf8')
+        .split('\n')
+        .filter((l) => !l.includes('"acked"'))
+        .join('\n'),
+    )
     const restarted = new FileDropAdapter({ client, root: dir, retry: FAST, pollMs: 60_000 })
     await restarted.scan()
     expect(readdirSync(restarted.dirs.processed).sort()).toEqual(['1.json', '2.json'])
@@ -110,11 +134,17 @@ describe('file drop with real files', () => {
     await settle(a)
     await a.stop()
     const mrn = client.calls[0]!.documentId
-    await client.act(mrn, 'accept', { ...(({ Header: _h, ...b }) => b)(exampleMessage('DeclarationAccepted')), TransitOperation: { LRN: 'FD-GAP', MRN: mrn, declarationAcceptanceDate: '2026-11-23' } })
+    await client.act(mrn, 'accept', {
+      ...(({ Header: _h, ...b }) => b)(exampleMessage('DeclarationAccepted')),
+      TransitOperation: { LRN: 'FD-GAP', MRN: mrn, declarationAcceptanceDate: '2026-11-23' },
+    })
     const b = new FileDropAdapter({ client, root: dir, retry: FAST, pollMs: 60_000 })
     await b.start()
     await settle(b)
-    expect(readdirSync(b.dirs.outbox).map((n) => n.split('-').pop())).toEqual(['DeclarationLodged.xml', 'DeclarationAccepted.xml'])
+    expect(readdirSync(b.dirs.outbox).map((n) => n.split('-').pop())).toEqual([
+      'DeclarationLodged.xml',
+      'DeclarationAccepted.xml',
+    ])
     await b.stop()
   })
 })
@@ -123,7 +153,11 @@ describe('file drop against a node over HTTP (loopback test double of the node A
   it('lodges over HTTP and writes the events it reads from the SSE stream', async () => {
     const node = await startFakeNode({ token: 'integration-token' })
     try {
-      const client: NodeClient = new HttpNodeClient({ baseUrl: node.url, token: 'integration-token', reconnect: { attempts: Infinity, baseDelayMs: 10, maxDelayMs: 50 } })
+      const client: NodeClient = new HttpNodeClient({
+        baseUrl: node.url,
+        token: 'integration-token',
+        reconnect: { attempts: Infinity, baseDelayMs: 10, maxDelayMs: 50 },
+      })
       const a = new FileDropAdapter({ client, root: root(), retry: FAST, pollMs: 60_000, format: 'ncts' })
       await a.start()
       drop(a, '1.json', lodgeJson('FD-HTTP'))
@@ -131,12 +165,21 @@ describe('file drop against a node over HTTP (loopback test double of the node A
       expect(readdirSync(a.dirs.processed)).toEqual(['1.json'])
       const mrn = node.memory.calls[0]!.documentId
       node.dropStreams()
-      await node.memory.act(mrn, 'reject', { ...(({ Header: _h, ...b }) => b)(exampleMessage('DeclarationRejected')), TransitOperation: { ...exampleMessage('DeclarationRejected').TransitOperation, LRN: 'FD-HTTP', MRN: mrn } })
+      await node.memory.act(mrn, 'reject', {
+        ...(({ Header: _h, ...b }) => b)(exampleMessage('DeclarationRejected')),
+        TransitOperation: { ...exampleMessage('DeclarationRejected').TransitOperation, LRN: 'FD-HTTP', MRN: mrn },
+      })
       // Delivered through the stream or, if it was down, by the resync on reconnection.
       for (let i = 0; i < 200 && readdirSync(a.dirs.outbox).length < 2; i++) await new Promise((r) => setTimeout(r, 10))
-      expect(readdirSync(a.dirs.outbox).map((n) => n.split('-').pop()).sort()).toEqual(['CC015C.xml', 'CC056C.xml'])
+      expect(
+        readdirSync(a.dirs.outbox)
+          .map((n) => n.split('-').pop())
+          .sort(),
+      ).toEqual(['CC015C.xml', 'CC056C.xml'])
       await a.stop()
-      const refused = await new HttpNodeClient({ baseUrl: node.url, token: 'wrong' }).document(mrn).catch((e: unknown) => e)
+      const refused = await new HttpNodeClient({ baseUrl: node.url, token: 'wrong' })
+        .document(mrn)
+        .catch((e: unknown) => e)
       expect(refused).toMatchObject({ status: 401, code: 'API_UNAUTHENTICATED', retryable: false })
       expect(existsSync(join(a.dirs.inbox, '1.json'))).toBe(false)
     } finally {

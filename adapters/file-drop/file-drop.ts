@@ -10,7 +10,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { SILENT_LOGGER } from '../contract.ts'
-import type { Adapter, AdapterLogger, DeliveredItem, EventSubscription, IngestOutcome, NationalRecord, NodeClient, NodeEvent } from '../contract.ts'
+import type {
+  Adapter,
+  AdapterLogger,
+  DeliveredItem,
+  EventSubscription,
+  IngestOutcome,
+  NationalRecord,
+  NodeClient,
+  NodeEvent,
+} from '../contract.ts'
 import { cusresForErrors } from '../edifact/index.ts'
 import { decodeNational } from '../formats.ts'
 import { Ingestor, NodeUnavailable } from '../ingest.ts'
@@ -56,15 +65,33 @@ export class FileDropAdapter implements Adapter {
   constructor(o: FileDropOptions) {
     this.#o = o
     const d = (n: string) => join(o.root, n)
-    this.dirs = { inbox: d('inbox'), processed: d('processed'), failed: d('failed'), outbox: d('outbox'), state: d('.sis-adapter') }
+    this.dirs = {
+      inbox: d('inbox'),
+      processed: d('processed'),
+      failed: d('failed'),
+      outbox: d('outbox'),
+      state: d('.sis-adapter'),
+    }
     for (const dir of Object.values(this.dirs)) mkdirSync(dir, { recursive: true })
     this.#logger = o.logger ?? SILENT_LOGGER
     const journal = new Journal<JournalRecord>(join(this.dirs.state, 'journal.jsonl'))
     this.deadLetters = o.deadLetters ?? new FolderDeadLetterStore(join(this.dirs.state, 'dead-letter'))
-    this.#ingestor = new Ingestor({ client: o.client, journal, ...(o.retry === undefined ? {} : { retry: o.retry }), ...(o.import === undefined ? {} : { import: o.import }) })
+    this.#ingestor = new Ingestor({
+      client: o.client,
+      journal,
+      ...(o.retry === undefined ? {} : { retry: o.retry }),
+      ...(o.import === undefined ? {} : { import: o.import }),
+    })
     this.#outbound = new Outbound({
-      client: o.client, journal, format: o.format ?? 'sis', deadLetters: this.deadLetters, retry: o.retry ?? DEFAULT_RETRY, logger: this.#logger,
-      sender: o.sender ?? 'SIS-NODE', recipient: o.recipient ?? 'NATIONAL', now: o.now ?? utcNow,
+      client: o.client,
+      journal,
+      format: o.format ?? 'sis',
+      deadLetters: this.deadLetters,
+      retry: o.retry ?? DEFAULT_RETRY,
+      logger: this.#logger,
+      sender: o.sender ?? 'SIS-NODE',
+      recipient: o.recipient ?? 'NATIONAL',
+      now: o.now ?? utcNow,
       sink: async (item) => this.#write(item),
     })
   }
@@ -75,12 +102,18 @@ export class FileDropAdapter implements Adapter {
 
   async start(): Promise<void> {
     this.#subscription = this.#o.client.events({
-      onEvent: (e) => { void this.deliver(e) },
-      onConnected: () => { void this.#outbound.resync() },
+      onEvent: (e) => {
+        void this.deliver(e)
+      },
+      onConnected: () => {
+        void this.#outbound.resync()
+      },
       onError: (err) => this.#logger.warn({ err: String(err) }, 'event stream error'),
     })
     await this.scan()
-    this.#timer = setInterval(() => { void this.scan() }, this.#o.pollMs ?? 1000)
+    this.#timer = setInterval(() => {
+      void this.scan()
+    }, this.#o.pollMs ?? 1000)
   }
 
   async stop(): Promise<void> {
@@ -106,11 +139,15 @@ export class FileDropAdapter implements Adapter {
 
   /** One pass over inbox/, oldest name first; concurrent calls run one after the other. */
   scan(): Promise<void> {
-    return this.#scans.run(() => this.#scan()).catch((e: unknown) => this.#logger.error({ err: String(e) }, 'inbox scan failed'))
+    return this.#scans
+      .run(() => this.#scan())
+      .catch((e: unknown) => this.#logger.error({ err: String(e) }, 'inbox scan failed'))
   }
 
   async #scan(): Promise<void> {
-    const names = readdirSync(this.dirs.inbox).filter((n) => !n.startsWith('.') && !n.endsWith('.tmp')).sort()
+    const names = readdirSync(this.dirs.inbox)
+      .filter((n) => !n.startsWith('.') && !n.endsWith('.tmp'))
+      .sort()
     for (const name of names) {
       const path = join(this.dirs.inbox, name)
       if (!existsSync(path) || !statSync(path).isFile()) continue
@@ -129,17 +166,41 @@ export class FileDropAdapter implements Adapter {
       }
       if (outcome.ok) {
         renameSync(path, join(this.dirs.processed, name))
-        this.#logger.info({ file: name, documentId: outcome.documentId, operation: outcome.operation, duplicate: outcome.duplicate }, 'national record handed over')
+        this.#logger.info(
+          { file: name, documentId: outcome.documentId, operation: outcome.operation, duplicate: outcome.duplicate },
+          'national record handed over',
+        )
         continue
       }
       // The reason is written first, so a crash leaves the file in the inbox rather than failed/ without a reason.
-      writeFileAtomic(join(this.dirs.failed, `${name}.error.json`), `${JSON.stringify({ file: name, at: (this.#o.now ?? utcNow)(), ...(decoded.source === undefined ? {} : { format: decoded.source }), errors: outcome.errors }, null, 2)}\n`, { mode: 0o640 })
+      writeFileAtomic(
+        join(this.dirs.failed, `${name}.error.json`),
+        `${JSON.stringify({ file: name, at: (this.#o.now ?? utcNow)(), ...(decoded.source === undefined ? {} : { format: decoded.source }), errors: outcome.errors }, null, 2)}\n`,
+        { mode: 0o640 },
+      )
       if (decoded.source === 'cusdec' || (!decoded.ok && decoded.edifact !== undefined)) {
         const ed = decoded.ok ? undefined : decoded.edifact
-        this.#write({ documentId: '', kind: 'CUSRES', name: `${name}.cusres.edi`, bytes: new TextEncoder().encode(cusresForErrors({ sender: this.#o.sender ?? 'SIS-NODE', recipient: this.#o.recipient ?? 'NATIONAL', preparedAt: (this.#o.now ?? utcNow)(), controlReference: ed?.controlReference ?? 'UNKNOWN', ...(ed?.lrn === undefined ? {} : { lrn: ed.lrn }), errors: outcome.errors })) })
+        this.#write({
+          documentId: '',
+          kind: 'CUSRES',
+          name: `${name}.cusres.edi`,
+          bytes: new TextEncoder().encode(
+            cusresForErrors({
+              sender: this.#o.sender ?? 'SIS-NODE',
+              recipient: this.#o.recipient ?? 'NATIONAL',
+              preparedAt: (this.#o.now ?? utcNow)(),
+              controlReference: ed?.controlReference ?? 'UNKNOWN',
+              ...(ed?.lrn === undefined ? {} : { lrn: ed.lrn }),
+              errors: outcome.errors,
+            }),
+          ),
+        })
       }
       renameSync(path, join(this.dirs.failed, name))
-      this.#logger.warn({ file: name, errors: outcome.errors.length, code: outcome.errors[0]?.code }, 'national record refused')
+      this.#logger.warn(
+        { file: name, errors: outcome.errors.length, code: outcome.errors[0]?.code },
+        'national record refused',
+      )
     }
   }
 }

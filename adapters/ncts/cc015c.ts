@@ -21,7 +21,8 @@ export function toCC015C(d: DeclarationBody, env: NctsEnvelope, opts: { language
   const head = declarationHead(b, d)
   const xml = serializeNcts('CC015C', [
     ...envelope(b, 'CC015C', env),
-    b.el('TransitOperation',
+    b.el(
+      'TransitOperation',
       b.leaf('LRN', op.LRN, '/TransitOperation'),
       b.leaf('declarationType', op.declarationType, ''),
       b.leaf('additionalDeclarationType', op.additionalDeclarationType, ''),
@@ -29,7 +30,8 @@ export function toCC015C(d: DeclarationBody, env: NctsEnvelope, opts: { language
       // Our document always carries the full data set.
       b.leaf('reducedDatasetIndicator', '0', ''),
       b.leaf('bindingItinerary', op.bindingItinerary, ''),
-      b.leaf('limitDate', op.limitDate, '')),
+      b.leaf('limitDate', op.limitDate, ''),
+    ),
     ...head.offices,
     head.holder,
     head.representative,
@@ -40,7 +42,10 @@ export function toCC015C(d: DeclarationBody, env: NctsEnvelope, opts: { language
 }
 
 /** Reads the root of an NCTS message; refuses anything else before mapping. */
-export function readNctsRoot(xml: Uint8Array | string, type: string): { root: Node; sink: { errors: FieldError[]; warnings: FieldError[] } } | { errors: FieldError[] } {
+export function readNctsRoot(
+  xml: Uint8Array | string,
+  type: string,
+): { root: Node; sink: { errors: FieldError[]; warnings: FieldError[] } } | { errors: FieldError[] } {
   let el
   try {
     el = parseXml(xml)
@@ -48,7 +53,16 @@ export function readNctsRoot(xml: Uint8Array | string, type: string): { root: No
     if (e instanceof SisError) return { errors: [{ path: '/', code: e.code, message: e.message }] }
     throw e
   }
-  if (el.ns !== NCTS_NS || el.local !== type) return { errors: [{ path: `/${el.local}`, code: 'NCTS_WRONG_MESSAGE', message: `expected ${type} in namespace ${NCTS_NS}, got ${el.local} in ${JSON.stringify(el.ns)}` }] }
+  if (el.ns !== NCTS_NS || el.local !== type)
+    return {
+      errors: [
+        {
+          path: `/${el.local}`,
+          code: 'NCTS_WRONG_MESSAGE',
+          message: `expected ${type} in namespace ${NCTS_NS}, got ${el.local} in ${JSON.stringify(el.ns)}`,
+        },
+      ],
+    }
   const sink = { errors: [] as FieldError[], warnings: [] as FieldError[] }
   return { root: new Node(el, `/${type}`, sink), sink }
 }
@@ -60,8 +74,9 @@ function readTrader(n: Node | undefined): Trader | undefined {
   n.unmapped(['identificationNumber', 'name', 'Address', 'ContactPerson'])
   const name = n.text('name')
   const a = n.one('Address')
-  if (name === undefined) n.error('name', 'NCTS_MISSING_VALUE', 'the single transit document needs the trader\'s name')
-  if (a === undefined) n.error('Address', 'NCTS_MISSING_VALUE', 'the single transit document needs the trader\'s address')
+  if (name === undefined) n.error('name', 'NCTS_MISSING_VALUE', "the single transit document needs the trader's name")
+  if (a === undefined)
+    n.error('Address', 'NCTS_MISSING_VALUE', "the single transit document needs the trader's address")
   const c = n.one('ContactPerson')
   const id = n.text('identificationNumber')
   const postcode = a?.text('postcode')
@@ -69,8 +84,21 @@ function readTrader(n: Node | undefined): Trader | undefined {
   return {
     ...(id === undefined ? {} : { identificationNumber: id }),
     name: name ?? '',
-    Address: { streetAndNumber: a?.needText('streetAndNumber') ?? '', ...(postcode === undefined ? {} : { postcode }), city: a?.needText('city') ?? '', country: a?.needText('country') ?? '' },
-    ...(c === undefined ? {} : { ContactPerson: { name: c.needText('name'), phoneNumber: c.needText('phoneNumber'), ...(email === undefined ? {} : { eMailAddress: email }) } }),
+    Address: {
+      streetAndNumber: a?.needText('streetAndNumber') ?? '',
+      ...(postcode === undefined ? {} : { postcode }),
+      city: a?.needText('city') ?? '',
+      country: a?.needText('country') ?? '',
+    },
+    ...(c === undefined
+      ? {}
+      : {
+          ContactPerson: {
+            name: c.needText('name'),
+            phoneNumber: c.needText('phoneNumber'),
+            ...(email === undefined ? {} : { eMailAddress: email }),
+          },
+        }),
   }
 }
 
@@ -82,7 +110,12 @@ function readDocs(nodes: Node[]) {
   return seq(nodes, (n) => {
     n.unmapped(['sequenceNumber', 'type', 'referenceNumber', 'complementOfInformation'])
     const comp = n.text('complementOfInformation')
-    return { sequenceNumber: n.needText('sequenceNumber'), type: n.needText('type'), referenceNumber: n.needText('referenceNumber'), ...(comp === undefined ? {} : { complementOfInformation: comp }) }
+    return {
+      sequenceNumber: n.needText('sequenceNumber'),
+      type: n.needText('type'),
+      referenceNumber: n.needText('referenceNumber'),
+      ...(comp === undefined ? {} : { complementOfInformation: comp }),
+    }
   })
 }
 
@@ -92,13 +125,23 @@ function readPlace(n: Node | undefined) {
   const location = n.text('location')
   const country = n.text('country') ?? unl?.slice(0, 2)
   if (country === undefined) {
-    n.error('country', 'NCTS_MISSING_VALUE', 'the single transit document needs the country of a place (or a UN/LOCODE)')
+    n.error(
+      'country',
+      'NCTS_MISSING_VALUE',
+      'the single transit document needs the country of a place (or a UN/LOCODE)',
+    )
   }
   // Qualifier U (UN/LOCODE) or Z (free text), as NCTS code list CL326 has them.
-  return { qualifierOfIdentification: unl === undefined ? 'Z' : 'U', ...(unl === undefined ? {} : { UNLocode: unl }), country: country ?? '', ...(location === undefined ? {} : { location }) }
+  return {
+    qualifierOfIdentification: unl === undefined ? 'Z' : 'U',
+    ...(unl === undefined ? {} : { UNLocode: unl }),
+    country: country ?? '',
+    ...(location === undefined ? {} : { location }),
+  }
 }
 
-const opt = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } => (v === undefined ? {} : { [key]: v }) as { [P in K]?: V }
+const opt = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } =>
+  (v === undefined ? {} : { [key]: v }) as { [P in K]?: V }
 
 export interface ImportOptions {
   /** Language of the partner's free texts (descriptions), written as xml:lang in our model. */
@@ -115,7 +158,10 @@ export interface ImportOptions {
  */
 function toNctsPath(field: string, items: string[]): string {
   let p = field.replace(/^DeclarationLodged/, '/CC015C')
-  p = p.replace(/\/Consignment\/ConsignmentItem\[(\d+)\]/, (_, i: string) => items[Number(i) - 1] ?? `/CC015C/Consignment/HouseConsignment[1]/ConsignmentItem[${i}]`)
+  p = p.replace(
+    /\/Consignment\/ConsignmentItem\[(\d+)\]/,
+    (_, i: string) => items[Number(i) - 1] ?? `/CC015C/Consignment/HouseConsignment[1]/ConsignmentItem[${i}]`,
+  )
   p = p.replace(/\/descriptionOfGoods\[\d+\]\/value$/, '/descriptionOfGoods')
   p = p.replace(/^\/CC015C\/TransitOperation\/declarationDateAndTime$/, '/CC015C/preparationDateAndTime')
   return p
@@ -125,9 +171,34 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
   const read = readNctsRoot(xml, 'CC015C')
   if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
   const { root: r, sink } = read
-  r.unmapped(['messageSender', 'messageRecipient', 'preparationDateAndTime', 'messageIdentification', 'messageType', 'correlationIdentifier', 'TransitOperation', 'CustomsOfficeOfDeparture', 'CustomsOfficeOfDestinationDeclared', 'CustomsOfficeOfTransitDeclared', 'CustomsOfficeOfExitForTransitDeclared', 'HolderOfTheTransitProcedure', 'Representative', 'Guarantee', 'Consignment'])
+  r.unmapped([
+    'messageSender',
+    'messageRecipient',
+    'preparationDateAndTime',
+    'messageIdentification',
+    'messageType',
+    'correlationIdentifier',
+    'TransitOperation',
+    'CustomsOfficeOfDeparture',
+    'CustomsOfficeOfDestinationDeclared',
+    'CustomsOfficeOfTransitDeclared',
+    'CustomsOfficeOfExitForTransitDeclared',
+    'HolderOfTheTransitProcedure',
+    'Representative',
+    'Guarantee',
+    'Consignment',
+  ])
   const op = r.need('TransitOperation')
-  op?.unmapped(['LRN', 'declarationType', 'additionalDeclarationType', 'security', 'reducedDatasetIndicator', 'bindingItinerary', 'limitDate', 'communicationLanguageAtDeparture'])
+  op?.unmapped([
+    'LRN',
+    'declarationType',
+    'additionalDeclarationType',
+    'security',
+    'reducedDatasetIndicator',
+    'bindingItinerary',
+    'limitDate',
+    'communicationLanguageAtDeparture',
+  ])
   const language = opts.language ?? op?.text('communicationLanguageAtDeparture')?.toLowerCase()
   const lrn = op?.needText('LRN') ?? ''
   const departure = r.need('CustomsOfficeOfDeparture')?.needText('referenceNumber') ?? ''
@@ -135,38 +206,102 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
   const guarantees = r.all('Guarantee').map((g) => {
     g.unmapped(['sequenceNumber', 'guaranteeType', 'GuaranteeReference'])
     const refs = g.all('GuaranteeReference')
-    if (refs.length === 0) g.error('GuaranteeReference', 'NCTS_MISSING_VALUE', 'the single transit document needs a guarantee reference (GRN and amount)')
+    if (refs.length === 0)
+      g.error(
+        'GuaranteeReference',
+        'NCTS_MISSING_VALUE',
+        'the single transit document needs a guarantee reference (GRN and amount)',
+      )
     return {
       sequenceNumber: g.needText('sequenceNumber'),
       guaranteeType: g.needText('guaranteeType'),
       GuaranteeReference: refs.map((ref) => {
         ref.unmapped(['sequenceNumber', 'GRN', 'amountToBeCovered', 'currency'])
         const grn = ref.text('GRN')
-        if (grn === undefined) ref.error('GRN', 'NCTS_MISSING_VALUE', 'the single transit document covers a transit by a registered guarantee (GRN)')
-        return { sequenceNumber: ref.needText('sequenceNumber'), GRN: grn ?? '', amountToBeCovered: ref.needText('amountToBeCovered'), currency: ref.needText('currency') }
+        if (grn === undefined)
+          ref.error(
+            'GRN',
+            'NCTS_MISSING_VALUE',
+            'the single transit document covers a transit by a registered guarantee (GRN)',
+          )
+        return {
+          sequenceNumber: ref.needText('sequenceNumber'),
+          GRN: grn ?? '',
+          amountToBeCovered: ref.needText('amountToBeCovered'),
+          currency: ref.needText('currency'),
+        }
       }),
     }
   })
   const c = r.need('Consignment')
-  c?.unmapped(['countryOfDispatch', 'countryOfDestination', 'containerIndicator', 'inlandModeOfTransport', 'modeOfTransportAtTheBorder', 'grossMass', 'referenceNumberUCR', 'Carrier', 'Consignor', 'Consignee', 'TransportEquipment', 'DepartureTransportMeans', 'CountryOfRoutingOfConsignment', 'PlaceOfLoading', 'PlaceOfUnloading', 'PreviousDocument', 'SupportingDocument', 'TransportDocument', 'HouseConsignment'])
+  c?.unmapped([
+    'countryOfDispatch',
+    'countryOfDestination',
+    'containerIndicator',
+    'inlandModeOfTransport',
+    'modeOfTransportAtTheBorder',
+    'grossMass',
+    'referenceNumberUCR',
+    'Carrier',
+    'Consignor',
+    'Consignee',
+    'TransportEquipment',
+    'DepartureTransportMeans',
+    'CountryOfRoutingOfConsignment',
+    'PlaceOfLoading',
+    'PlaceOfUnloading',
+    'PreviousDocument',
+    'SupportingDocument',
+    'TransportDocument',
+    'HouseConsignment',
+  ])
   const houses = c?.all('HouseConsignment') ?? []
   if (houses.length === 0) c?.error('HouseConsignment', 'NCTS_MISSING_ELEMENT', 'HouseConsignment is required')
   // Our document has one consignment: the parties of several house consignments must agree.
   const houseParty = (name: string): Node | undefined => {
     const found = houses.map((h) => h.one(name)).filter((n): n is Node => n !== undefined)
-    if (found.length > 1) found.slice(1).forEach((n) => n.error('', 'NCTS_NOT_SUPPORTED', `a ${name} per house consignment does not fit the single transit document (one consignor and one consignee); give it once on Consignment`))
+    if (found.length > 1)
+      found
+        .slice(1)
+        .forEach((n) =>
+          n.error(
+            '',
+            'NCTS_NOT_SUPPORTED',
+            `a ${name} per house consignment does not fit the single transit document (one consignor and one consignee); give it once on Consignment`,
+          ),
+        )
     return found[0]
   }
   const consignor = c?.one('Consignor') ?? houseParty('Consignor')
   const consignee = c?.one('Consignee') ?? houseParty('Consignee')
-  if (consignor === undefined) c?.error('Consignor', 'NCTS_MISSING_VALUE', 'the single transit document needs the consignor')
-  if (consignee === undefined) c?.error('Consignee', 'NCTS_MISSING_VALUE', 'the single transit document needs the consignee')
+  if (consignor === undefined)
+    c?.error('Consignor', 'NCTS_MISSING_VALUE', 'the single transit document needs the consignor')
+  if (consignee === undefined)
+    c?.error('Consignee', 'NCTS_MISSING_VALUE', 'the single transit document needs the consignee')
   const itemSources: string[] = []
   const items = houses.flatMap((h) => {
-    h.unmapped(['sequenceNumber', 'countryOfDispatch', 'countryOfDestination', 'grossMass', 'referenceNumberUCR', 'Consignor', 'Consignee', 'ConsignmentItem'])
+    h.unmapped([
+      'sequenceNumber',
+      'countryOfDispatch',
+      'countryOfDestination',
+      'grossMass',
+      'referenceNumberUCR',
+      'Consignor',
+      'Consignee',
+      'ConsignmentItem',
+    ])
     return h.all('ConsignmentItem').map((it) => {
       itemSources.push(it.path)
-      it.unmapped(['goodsItemNumber', 'declarationGoodsItemNumber', 'countryOfDispatch', 'countryOfDestination', 'Commodity', 'Packaging', 'PreviousDocument', 'SupportingDocument'])
+      it.unmapped([
+        'goodsItemNumber',
+        'declarationGoodsItemNumber',
+        'countryOfDispatch',
+        'countryOfDestination',
+        'Commodity',
+        'Packaging',
+        'PreviousDocument',
+        'SupportingDocument',
+      ])
       const cm = it.need('Commodity')
       cm?.unmapped(['descriptionOfGoods', 'CommodityCode', 'DangerousGoods', 'GoodsMeasure'])
       const gm = cm?.need('GoodsMeasure')
@@ -181,12 +316,23 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
         Commodity: {
           descriptionOfGoods: [{ ...opt('lang', language), value: cm?.needText('descriptionOfGoods') ?? '' }],
           CommodityCode: { harmonizedSystemSubHeadingCode: cc?.needText('harmonizedSystemSubHeadingCode') ?? '' },
-          ...opt('DangerousGoods', seq(cm?.all('DangerousGoods') ?? [], (g) => ({ sequenceNumber: g.needText('sequenceNumber'), UNNumber: g.needText('UNNumber') }))),
+          ...opt(
+            'DangerousGoods',
+            seq(cm?.all('DangerousGoods') ?? [], (g) => ({
+              sequenceNumber: g.needText('sequenceNumber'),
+              UNNumber: g.needText('UNNumber'),
+            })),
+          ),
           GoodsMeasure: { grossMass: gm?.needText('grossMass') ?? '', ...opt('netMass', net) },
         },
         Packaging: it.all('Packaging').map((p) => {
           p.unmapped(['sequenceNumber', 'typeOfPackages', 'numberOfPackages', 'shippingMarks'])
-          return { sequenceNumber: p.needText('sequenceNumber'), typeOfPackages: p.needText('typeOfPackages'), ...opt('numberOfPackages', p.text('numberOfPackages')), ...opt('shippingMarks', p.text('shippingMarks')) }
+          return {
+            sequenceNumber: p.needText('sequenceNumber'),
+            typeOfPackages: p.needText('typeOfPackages'),
+            ...opt('numberOfPackages', p.text('numberOfPackages')),
+            ...opt('shippingMarks', p.text('shippingMarks')),
+          }
         }),
         ...opt('PreviousDocument', readDocs(it.all('PreviousDocument'))),
         ...opt('SupportingDocument', readDocs(it.all('SupportingDocument'))),
@@ -198,17 +344,44 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
   if (carrier !== undefined) {
     const id = carrier.needText('identificationNumber')
     const name = opts.carrierName?.(id)
-    if (name === undefined) sink.warnings.push({ path: carrier.path, code: 'NCTS_NOT_MAPPED', message: 'CC015C gives no carrier name and none was found in the register of carriers: the carrier is left out', value: id })
+    if (name === undefined)
+      sink.warnings.push({
+        path: carrier.path,
+        code: 'NCTS_NOT_MAPPED',
+        message: 'CC015C gives no carrier name and none was found in the register of carriers: the carrier is left out',
+        value: id,
+      })
     else carrierValue = { identificationNumber: id, name }
   }
   const equipment = seq(c?.all('TransportEquipment') ?? [], (eq) => {
     eq.unmapped(['sequenceNumber', 'containerIdentificationNumber', 'numberOfSeals', 'Seal'])
-    return { sequenceNumber: eq.needText('sequenceNumber'), ...opt('containerIdentificationNumber', eq.text('containerIdentificationNumber')), numberOfSeals: eq.needText('numberOfSeals'), ...opt('Seal', seq(eq.all('Seal'), (s) => ({ sequenceNumber: s.needText('sequenceNumber'), identifier: s.needText('identifier') }))) }
+    return {
+      sequenceNumber: eq.needText('sequenceNumber'),
+      ...opt('containerIdentificationNumber', eq.text('containerIdentificationNumber')),
+      numberOfSeals: eq.needText('numberOfSeals'),
+      ...opt(
+        'Seal',
+        seq(eq.all('Seal'), (s) => ({
+          sequenceNumber: s.needText('sequenceNumber'),
+          identifier: s.needText('identifier'),
+        })),
+      ),
+    }
   })
   const routing = c?.all('CountryOfRoutingOfConsignment') ?? []
-  if (routing.length === 0) c?.error('CountryOfRoutingOfConsignment', 'NCTS_MISSING_VALUE', 'the single transit document needs the itinerary (countries of routing), which decides who receives it')
+  if (routing.length === 0)
+    c?.error(
+      'CountryOfRoutingOfConsignment',
+      'NCTS_MISSING_VALUE',
+      'the single transit document needs the itinerary (countries of routing), which decides who receives it',
+    )
   const means = c?.all('DepartureTransportMeans') ?? []
-  if (means.length === 0) c?.error('DepartureTransportMeans', 'NCTS_MISSING_VALUE', 'the single transit document needs the means of transport at departure')
+  if (means.length === 0)
+    c?.error(
+      'DepartureTransportMeans',
+      'NCTS_MISSING_VALUE',
+      'the single transit document needs the means of transport at departure',
+    )
   const repr = r.one('Representative')
   const holder = readTrader(r.need('HolderOfTheTransitProcedure'))
   const body: DeclarationBody = {
@@ -223,11 +396,36 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
       declarationDateAndTime: preparedAt,
     },
     CustomsOfficeOfDeparture: { referenceNumber: departure },
-    CustomsOfficeOfDestinationDeclared: { referenceNumber: r.need('CustomsOfficeOfDestinationDeclared')?.needText('referenceNumber') ?? '' },
-    ...opt('CustomsOfficeOfTransitDeclared', seq(r.all('CustomsOfficeOfTransitDeclared'), (o) => ({ sequenceNumber: o.needText('sequenceNumber'), referenceNumber: o.needText('referenceNumber'), ...opt('arrivalDateAndTimeEstimated', o.text('arrivalDateAndTimeEstimated') === undefined ? undefined : fromNctsDateTime(o.text('arrivalDateAndTimeEstimated')!)) }))),
-    ...opt('CustomsOfficeOfExitForTransitDeclared', seq(r.all('CustomsOfficeOfExitForTransitDeclared'), (o) => ({ sequenceNumber: o.needText('sequenceNumber'), referenceNumber: o.needText('referenceNumber') }))),
+    CustomsOfficeOfDestinationDeclared: {
+      referenceNumber: r.need('CustomsOfficeOfDestinationDeclared')?.needText('referenceNumber') ?? '',
+    },
+    ...opt(
+      'CustomsOfficeOfTransitDeclared',
+      seq(r.all('CustomsOfficeOfTransitDeclared'), (o) => ({
+        sequenceNumber: o.needText('sequenceNumber'),
+        referenceNumber: o.needText('referenceNumber'),
+        ...opt(
+          'arrivalDateAndTimeEstimated',
+          o.text('arrivalDateAndTimeEstimated') === undefined
+            ? undefined
+            : fromNctsDateTime(o.text('arrivalDateAndTimeEstimated')!),
+        ),
+      })),
+    ),
+    ...opt(
+      'CustomsOfficeOfExitForTransitDeclared',
+      seq(r.all('CustomsOfficeOfExitForTransitDeclared'), (o) => ({
+        sequenceNumber: o.needText('sequenceNumber'),
+        referenceNumber: o.needText('referenceNumber'),
+      })),
+    ),
     HolderOfTheTransitProcedure: holder ?? { name: '', Address: { streetAndNumber: '', city: '', country: '' } },
-    ...opt('Representative', repr === undefined ? undefined : { identificationNumber: repr.needText('identificationNumber'), status: repr.needText('status') as '2' }),
+    ...opt(
+      'Representative',
+      repr === undefined
+        ? undefined
+        : { identificationNumber: repr.needText('identificationNumber'), status: repr.needText('status') as '2' },
+    ),
     Guarantee: guarantees,
     Consignment: {
       countryOfDispatch: c?.text('countryOfDispatch') ?? '',
@@ -241,8 +439,16 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
       Consignor: readTrader(consignor) ?? { name: '', Address: { streetAndNumber: '', city: '', country: '' } },
       Consignee: readTrader(consignee) ?? { name: '', Address: { streetAndNumber: '', city: '', country: '' } },
       ...opt('TransportEquipment', equipment),
-      DepartureTransportMeans: means.map((m) => ({ sequenceNumber: m.needText('sequenceNumber'), typeOfIdentification: m.needText('typeOfIdentification'), identificationNumber: m.needText('identificationNumber'), nationality: m.needText('nationality') })),
-      CountryOfRoutingOfConsignment: routing.map((x) => ({ sequenceNumber: x.needText('sequenceNumber'), country: x.needText('country') })),
+      DepartureTransportMeans: means.map((m) => ({
+        sequenceNumber: m.needText('sequenceNumber'),
+        typeOfIdentification: m.needText('typeOfIdentification'),
+        identificationNumber: m.needText('identificationNumber'),
+        nationality: m.needText('nationality'),
+      })),
+      CountryOfRoutingOfConsignment: routing.map((x) => ({
+        sequenceNumber: x.needText('sequenceNumber'),
+        country: x.needText('country'),
+      })),
       ...opt('PlaceOfLoading', readPlace(c?.one('PlaceOfLoading'))),
       ...opt('PlaceOfUnloading', readPlace(c?.one('PlaceOfUnloading'))),
       ...opt('PreviousDocument', readDocs(c?.all('PreviousDocument') ?? [])),
@@ -251,18 +457,36 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
       ConsignmentItem: items,
     },
   }
-  if (c !== undefined && c.text('modeOfTransportAtTheBorder') === undefined) c.error('modeOfTransportAtTheBorder', 'NCTS_MISSING_VALUE', 'the single transit document needs the mode of transport at the border')
-  if (c !== undefined && (c.text('countryOfDispatch') === undefined || c.text('countryOfDestination') === undefined)) c.error('countryOfDispatch', 'NCTS_MISSING_VALUE', 'the single transit document gives the countries of dispatch and destination on the consignment')
+  if (c !== undefined && c.text('modeOfTransportAtTheBorder') === undefined)
+    c.error(
+      'modeOfTransportAtTheBorder',
+      'NCTS_MISSING_VALUE',
+      'the single transit document needs the mode of transport at the border',
+    )
+  if (c !== undefined && (c.text('countryOfDispatch') === undefined || c.text('countryOfDestination') === undefined))
+    c.error(
+      'countryOfDispatch',
+      'NCTS_MISSING_VALUE',
+      'the single transit document gives the countries of dispatch and destination on the consignment',
+    )
   if (sink.errors.length > 0) return { ok: false, errors: sink.errors, warnings: sink.warnings }
   // Our own schema and rules: code lists, formats, sequence numbers, route, masses.
-  const checked = checkMessage('DeclarationLodged', { Header: placeholderHeader(body.TransitOperation.MRN), ...body } as Message<'DeclarationLodged'>)
+  const checked = checkMessage('DeclarationLodged', {
+    Header: placeholderHeader(body.TransitOperation.MRN),
+    ...body,
+  } as Message<'DeclarationLodged'>)
   if (!checked.ok) {
     return {
       ok: false,
       warnings: sink.warnings,
       errors: checked.errors.map((e) => {
         const field = typeof e.details.field === 'string' ? e.details.field : 'DeclarationLodged'
-        return { path: toNctsPath(field, itemSources), code: e.code, message: e.message.replace(/^\S+: /, ''), ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}) }
+        return {
+          path: toNctsPath(field, itemSources),
+          code: e.code,
+          message: e.message.replace(/^\S+: /, ''),
+          ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}),
+        }
       }),
     }
   }
@@ -279,7 +503,16 @@ function safeMrn(lrn: string, departure: string, at: string): string {
 
 /** A header good enough for checkMessage; the node writes the real one. */
 export function placeholderHeader(mrn: string, type = 'DeclarationLodged'): Message['Header'] {
-  return { messageIdentification: 'adapter-check', messageType: type, preparationDateAndTime: '2026-01-01T00:00:00Z', documentId: mrn, authorCountry: mrn.slice(2, 4) || 'CN', authorKeyId: 'adapter', sequenceNumber: '1', ruleVersion: '1' } as Message['Header']
+  return {
+    messageIdentification: 'adapter-check',
+    messageType: type,
+    preparationDateAndTime: '2026-01-01T00:00:00Z',
+    documentId: mrn,
+    authorCountry: mrn.slice(2, 4) || 'CN',
+    authorKeyId: 'adapter',
+    sequenceNumber: '1',
+    ruleVersion: '1',
+  } as Message['Header']
 }
 
 export { nctsDateTime }

@@ -9,10 +9,19 @@ import type { FieldError } from '../contract.ts'
 
 export const NCTS_NS = 'http://ncts.dgtaxud.ec'
 
-export type XNode = { readonly name: string; readonly text?: string; readonly children?: readonly (XNode | undefined)[] }
+export type XNode = {
+  readonly name: string
+  readonly text?: string
+  readonly children?: readonly (XNode | undefined)[]
+}
 
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;')
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\r/g, '&#13;')
 }
 
 function write(node: XNode, pad: string, out: string[]): void {
@@ -45,12 +54,27 @@ export class Builder {
   }
 
   /** A leaf; undefined values are left out. `max` is the NCTS field length when ours is longer. */
-  leaf(name: string, value: string | undefined, path: string, check: { max?: number; pattern?: RegExp } = {}): XNode | undefined {
+  leaf(
+    name: string,
+    value: string | undefined,
+    path: string,
+    check: { max?: number; pattern?: RegExp } = {},
+  ): XNode | undefined {
     if (value === undefined) return undefined
     if (check.max !== undefined && value.length > check.max) {
-      this.errors.push({ path: `${path}/${name}`, code: 'NCTS_VALUE_TOO_LONG', message: `${value.length} characters; the NCTS field takes at most ${check.max}`, value: value.slice(0, 64) })
+      this.errors.push({
+        path: `${path}/${name}`,
+        code: 'NCTS_VALUE_TOO_LONG',
+        message: `${value.length} characters; the NCTS field takes at most ${check.max}`,
+        value: value.slice(0, 64),
+      })
     } else if (check.pattern !== undefined && !check.pattern.test(value)) {
-      this.errors.push({ path: `${path}/${name}`, code: 'NCTS_INVALID_VALUE', message: `does not match the NCTS format ${check.pattern.source}`, value: value.slice(0, 64) })
+      this.errors.push({
+        path: `${path}/${name}`,
+        code: 'NCTS_INVALID_VALUE',
+        message: `does not match the NCTS format ${check.pattern.source}`,
+        value: value.slice(0, 64),
+      })
     }
     return { name, text: value }
   }
@@ -85,19 +109,33 @@ export class Node {
   }
 
   all(name: string): Node[] {
-    const found = this.el.children.filter((c): c is XmlElement => c.kind === 'element' && c.ns === '' && c.local === name)
+    const found = this.el.children.filter(
+      (c): c is XmlElement => c.kind === 'element' && c.ns === '' && c.local === name,
+    )
     return found.map((e, i) => new Node(e, `${this.path}/${name}[${i + 1}]`, this.sink))
   }
 
   one(name: string): Node | undefined {
-    const found = this.el.children.filter((c): c is XmlElement => c.kind === 'element' && c.ns === '' && c.local === name)
-    if (found.length > 1) this.sink.errors.push({ path: `${this.path}/${name}[2]`, code: 'NCTS_DUPLICATE_ELEMENT', message: `${name} appears ${found.length} times, once is allowed` })
+    const found = this.el.children.filter(
+      (c): c is XmlElement => c.kind === 'element' && c.ns === '' && c.local === name,
+    )
+    if (found.length > 1)
+      this.sink.errors.push({
+        path: `${this.path}/${name}[2]`,
+        code: 'NCTS_DUPLICATE_ELEMENT',
+        message: `${name} appears ${found.length} times, once is allowed`,
+      })
     return found[0] === undefined ? undefined : new Node(found[0], `${this.path}/${name}`, this.sink)
   }
 
   need(name: string): Node | undefined {
     const n = this.one(name)
-    if (n === undefined) this.sink.errors.push({ path: `${this.path}/${name}`, code: 'NCTS_MISSING_ELEMENT', message: `${name} is required` })
+    if (n === undefined)
+      this.sink.errors.push({
+        path: `${this.path}/${name}`,
+        code: 'NCTS_MISSING_ELEMENT',
+        message: `${name} is required`,
+      })
     return n
   }
 
@@ -105,13 +143,20 @@ export class Node {
   text(name: string): string | undefined {
     const n = this.one(name)
     if (n === undefined) return undefined
-    return n.el.children.map((c) => (c.kind === 'text' ? c.value : '')).join('').trim()
+    return n.el.children
+      .map((c) => (c.kind === 'text' ? c.value : ''))
+      .join('')
+      .trim()
   }
 
   needText(name: string): string {
     const v = this.text(name)
     if (v === undefined) {
-      this.sink.errors.push({ path: `${this.path}/${name}`, code: 'NCTS_MISSING_ELEMENT', message: `${name} is required` })
+      this.sink.errors.push({
+        path: `${this.path}/${name}`,
+        code: 'NCTS_MISSING_ELEMENT',
+        message: `${name} is required`,
+      })
       return ''
     }
     return v
@@ -121,11 +166,20 @@ export class Node {
   unmapped(known: readonly string[]): void {
     for (const c of this.el.children) {
       if (c.kind !== 'element' || known.includes(c.local)) continue
-      this.sink.warnings.push({ path: `${this.path}/${c.local}`, code: 'NCTS_NOT_MAPPED', message: `${c.local} has no place in the single transit document and is left out` })
+      this.sink.warnings.push({
+        path: `${this.path}/${c.local}`,
+        code: 'NCTS_NOT_MAPPED',
+        message: `${c.local} has no place in the single transit document and is left out`,
+      })
     }
   }
 
   error(name: string, code: string, message: string, value?: string): void {
-    this.sink.errors.push({ path: name === '' ? this.path : `${this.path}/${name}`, code, message, ...(value === undefined ? {} : { value: value.slice(0, 64) }) })
+    this.sink.errors.push({
+      path: name === '' ? this.path : `${this.path}/${name}`,
+      code,
+      message,
+      ...(value === undefined ? {} : { value: value.slice(0, 64) }),
+    })
   }
 }

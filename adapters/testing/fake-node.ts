@@ -33,49 +33,85 @@ export async function startFakeNode(opts: { token: string; memory?: InMemoryNode
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
   }
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.headers.authorization !== `Bearer ${opts.token}`) return send(res, 401, { error: { code: 'API_UNAUTHENTICATED', message: 'no valid token', details: {} } })
+    if (req.headers.authorization !== `Bearer ${opts.token}`)
+      return send(res, 401, { error: { code: 'API_UNAUTHENTICATED', message: 'no valid token', details: {} } })
     const url = new URL(req.url ?? '/', 'http://x')
-    const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent)
+    const parts = url.pathname
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent)
     if (req.method === 'POST' && url.pathname === '/v1/transits') {
       const text = await readBody(req)
-      const r = req.headers['content-type']?.startsWith('application/xml') === true ? await memory.lodge({ xml: text }) : await memory.lodge({ json: (JSON.parse(text) as { declaration: unknown }).declaration })
+      const r =
+        req.headers['content-type']?.startsWith('application/xml') === true
+          ? await memory.lodge({ xml: text })
+          : await memory.lodge({ json: (JSON.parse(text) as { declaration: unknown }).declaration })
       return send(res, 201, r)
     }
-    if (req.method === 'POST' && parts[0] === 'v1' && parts[1] === 'transits' && parts[3] === 'actions' && parts.length === 5) {
-      if (!(TRANSIT_ACTIONS as readonly string[]).includes(parts[4]!)) return send(res, 400, { error: { code: 'API_BAD_REQUEST', message: 'unknown action', details: {} } })
+    if (
+      req.method === 'POST' &&
+      parts[0] === 'v1' &&
+      parts[1] === 'transits' &&
+      parts[3] === 'actions' &&
+      parts.length === 5
+    ) {
+      if (!(TRANSIT_ACTIONS as readonly string[]).includes(parts[4]!))
+        return send(res, 400, { error: { code: 'API_BAD_REQUEST', message: 'unknown action', details: {} } })
       return send(res, 201, await memory.act(parts[2]!, parts[4] as TransitAction, JSON.parse(await readBody(req))))
     }
     if (req.method === 'GET' && parts[1] === 'transits' && parts.length === 3) {
       const d = await memory.document(parts[2]!)
-      return d === undefined ? send(res, 404, { error: { code: 'API_NOT_FOUND', message: 'no document', details: {} } }) : send(res, 200, d)
+      return d === undefined
+        ? send(res, 404, { error: { code: 'API_NOT_FOUND', message: 'no document', details: {} } })
+        : send(res, 200, d)
     }
     if (req.method === 'GET' && parts[1] === 'transits' && parts[3] === 'log') {
       const l = await memory.log(parts[2]!)
-      return l === undefined ? send(res, 404, { error: { code: 'API_NOT_FOUND', message: 'no document', details: {} } }) : send(res, 200, { documentId: parts[2], entries: l })
+      return l === undefined
+        ? send(res, 404, { error: { code: 'API_NOT_FOUND', message: 'no document', details: {} } })
+        : send(res, 200, { documentId: parts[2], entries: l })
     }
-    if (req.method === 'GET' && url.pathname === '/v1/search') return send(res, 200, await memory.changedSince(url.searchParams.get('from') ?? '', Number(url.searchParams.get('limit') ?? '100')))
+    if (req.method === 'GET' && url.pathname === '/v1/search')
+      return send(
+        res,
+        200,
+        await memory.changedSince(url.searchParams.get('from') ?? '', Number(url.searchParams.get('limit') ?? '100')),
+      )
     if (req.method === 'GET' && url.pathname === '/v1/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' })
       res.write(': connected\n\n')
-      const entry = { res, sub: memory.events({ onEvent: (e) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`) }) }
+      const entry = {
+        res,
+        sub: memory.events({ onEvent: (e) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`) }),
+      }
       streams.add(entry)
-      res.on('close', () => { entry.sub.close(); streams.delete(entry) })
+      res.on('close', () => {
+        entry.sub.close()
+        streams.delete(entry)
+      })
       return
     }
     send(res, 404, { error: { code: 'API_NOT_FOUND', message: 'no route', details: {} } })
   }
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (e instanceof NodeClientError) send(res, e.status === 0 ? 503 : e.status, { error: { code: e.code, message: e.message, details: {} } })
+      if (e instanceof NodeClientError)
+        send(res, e.status === 0 ? 503 : e.status, { error: { code: e.code, message: e.message, details: {} } })
       else send(res, 500, { error: { code: 'API_INTERNAL', message: 'internal', details: {} } })
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const dropStreams = () => { for (const s of [...streams]) s.res.destroy() }
+  const dropStreams = () => {
+    for (const s of [...streams]) s.res.destroy()
+  }
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     memory,
     dropStreams,
-    close: () => new Promise<void>((r) => { dropStreams(); server.close(() => r()) }),
+    close: () =>
+      new Promise<void>((r) => {
+        dropStreams()
+        server.close(() => r())
+      }),
   }
 }

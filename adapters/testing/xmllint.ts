@@ -15,7 +15,11 @@ export function xmllintNcts(type: string, xml: string): { ok: boolean; stderr: s
   try {
     const file = join(dir, `${type}.xml`)
     writeFileSync(file, xml)
-    const r = spawnSync('xmllint', ['--noout', '--nonet', '--schema', join(XSD_DIR, `${type.toLowerCase()}.xsd`), file], { encoding: 'utf8' })
+    const r = spawnSync(
+      'xmllint',
+      ['--noout', '--nonet', '--schema', join(XSD_DIR, `${type.toLowerCase()}.xsd`), file],
+      { encoding: 'utf8' },
+    )
     if (r.error !== undefined) throw new Error(`xmllint could not run (install libxml2-utils): ${r.error.message}`)
     return { ok: r.status === 0, stderr: r.stderr }
   } finally {

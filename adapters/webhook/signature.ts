@@ -20,13 +20,29 @@ export function signWebhook(secret: string | Uint8Array, timestamp: number, body
   return `v1=${mac.digest('hex')}`
 }
 
-export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonly reason: 'malformed' | 'stale' | 'mismatch' }
+export type VerifyResult =
+  { readonly ok: true } | { readonly ok: false; readonly reason: 'malformed' | 'stale' | 'mismatch' }
 
-export function verifyWebhook(args: { secret: string | Uint8Array; timestamp: string | undefined; signature: string | undefined; body: Uint8Array; nowS: number; windowS?: number }): VerifyResult {
-  if (args.timestamp === undefined || !/^[0-9]{1,12}$/.test(args.timestamp) || args.signature === undefined || !/^v1=[0-9a-f]{64}$/.test(args.signature)) return { ok: false, reason: 'malformed' }
+export function verifyWebhook(args: {
+  secret: string | Uint8Array
+  timestamp: string | undefined
+  signature: string | undefined
+  body: Uint8Array
+  nowS: number
+  windowS?: number
+}): VerifyResult {
+  if (
+    args.timestamp === undefined ||
+    !/^[0-9]{1,12}$/.test(args.timestamp) ||
+    args.signature === undefined ||
+    !/^v1=[0-9a-f]{64}$/.test(args.signature)
+  )
+    return { ok: false, reason: 'malformed' }
   const ts = Number(args.timestamp)
   if (Math.abs(args.nowS - ts) > (args.windowS ?? DEFAULT_REPLAY_WINDOW_S)) return { ok: false, reason: 'stale' }
   const expected = Buffer.from(signWebhook(args.secret, ts, args.body))
   const given = Buffer.from(args.signature)
-  return expected.length === given.length && timingSafeEqual(expected, given) ? { ok: true } : { ok: false, reason: 'mismatch' }
+  return expected.length === given.length && timingSafeEqual(expected, given)
+    ? { ok: true }
+    : { ok: false, reason: 'mismatch' }
 }

@@ -40,7 +40,11 @@ async function receiver(answer: (n: number) => number) {
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { got, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, close: () => new Promise<void>((r) => server.close(() => r())) }
+  return {
+    got,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  }
 }
 
 describe('webhook adapter over a real HTTP server on loopback', () => {
@@ -49,15 +53,33 @@ describe('webhook adapter over a real HTTP server on loopback', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sis-wh-'))
     try {
       const client = new InMemoryNodeClient()
-      const a = new WebhookAdapter({ client, url: rx.url, secret: 'k', stateDir: dir, retry: { attempts: 5, baseDelayMs: 5, maxDelayMs: 20 }, deadLetters: new MemoryDeadLetterStore() })
+      const a = new WebhookAdapter({
+        client,
+        url: rx.url,
+        secret: 'k',
+        stateDir: dir,
+        retry: { attempts: 5, baseDelayMs: 5, maxDelayMs: 20 },
+        deadLetters: new MemoryDeadLetterStore(),
+      })
       await a.start()
-      await a.ingest({ name: 'd.json', bytes: enc.encode(JSON.stringify({ action: 'lodge', declaration: conformanceDeclaration('WH-1') })) })
+      await a.ingest({
+        name: 'd.json',
+        bytes: enc.encode(JSON.stringify({ action: 'lodge', declaration: conformanceDeclaration('WH-1') })),
+      })
       await new Promise((r) => setTimeout(r, 0))
       await a.idle()
       expect(rx.got.map((g) => g.status)).toEqual([503, 503, 204])
       expect(new Set(rx.got.map((g) => g.headers['x-sis-delivery'])).size).toBe(1)
       const last = rx.got[2]!
-      expect(verifyWebhook({ secret: 'k', timestamp: last.headers['x-sis-timestamp'] as string, signature: last.headers['x-sis-signature'] as string, body: enc.encode(last.body), nowS: Math.floor(Date.now() / 1000) })).toEqual({ ok: true })
+      expect(
+        verifyWebhook({
+          secret: 'k',
+          timestamp: last.headers['x-sis-timestamp'] as string,
+          signature: last.headers['x-sis-signature'] as string,
+          body: enc.encode(last.body),
+          nowS: Math.floor(Date.now() / 1000),
+        }),
+      ).toEqual({ ok: true })
       expect(last.body).toContain('<LRN>WH-1</LRN>')
       await a.stop()
     } finally {
@@ -67,15 +89,28 @@ describe('webhook adapter over a real HTTP server on loopback', () => {
   })
 
   it('dead-letters after the last attempt, and at once for a 4xx', async () => {
-    for (const [status, attempts] of [[500, 3], [400, 1]] as const) {
+    for (const [status, attempts] of [
+      [500, 3],
+      [400, 1],
+    ] as const) {
       const rx = await receiver(() => status)
       const dir = mkdtempSync(join(tmpdir(), 'sis-wh-'))
       try {
         const dead = new MemoryDeadLetterStore()
         const client = new InMemoryNodeClient()
-        const a = new WebhookAdapter({ client, url: rx.url, secret: 'k', stateDir: dir, retry: { attempts: 3, baseDelayMs: 2, maxDelayMs: 5 }, deadLetters: dead })
+        const a = new WebhookAdapter({
+          client,
+          url: rx.url,
+          secret: 'k',
+          stateDir: dir,
+          retry: { attempts: 3, baseDelayMs: 2, maxDelayMs: 5 },
+          deadLetters: dead,
+        })
         await a.start()
-        await a.ingest({ name: 'd.json', bytes: enc.encode(JSON.stringify({ action: 'lodge', declaration: conformanceDeclaration(`WH-${status}`) })) })
+        await a.ingest({
+          name: 'd.json',
+          bytes: enc.encode(JSON.stringify({ action: 'lodge', declaration: conformanceDeclaration(`WH-${status}`) })),
+        })
         await new Promise((r) => setTimeout(r, 0))
         await a.idle()
         expect(rx.got).toHaveLength(attempts)

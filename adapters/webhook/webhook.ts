@@ -6,7 +6,16 @@
  */
 import { join } from 'node:path'
 import { NodeClientError, SILENT_LOGGER } from '../contract.ts'
-import type { Adapter, AdapterLogger, DeliveredItem, EventSubscription, IngestOutcome, NationalRecord, NodeClient, NodeEvent } from '../contract.ts'
+import type {
+  Adapter,
+  AdapterLogger,
+  DeliveredItem,
+  EventSubscription,
+  IngestOutcome,
+  NationalRecord,
+  NodeClient,
+  NodeEvent,
+} from '../contract.ts'
 import { Ingestor } from '../ingest.ts'
 import type { JournalRecord } from '../ingest.ts'
 import { DEFAULT_RETRY, FolderDeadLetterStore, isRetryable, Journal } from '../isolation.ts'
@@ -31,7 +40,11 @@ export interface WebhookOptions {
   readonly now?: () => string
 }
 
-const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = { sis: 'application/xml', ncts: 'application/xml', cusres: 'application/edifact' }
+const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
+  sis: 'application/xml',
+  ncts: 'application/xml',
+  cusres: 'application/edifact',
+}
 
 export class WebhookAdapter implements Adapter {
   readonly name = 'webhook'
@@ -49,8 +62,15 @@ export class WebhookAdapter implements Adapter {
     this.deadLetters = o.deadLetters ?? new FolderDeadLetterStore(join(o.stateDir, 'dead-letter'))
     this.#ingestor = new Ingestor({ client: o.client, journal, ...(o.retry === undefined ? {} : { retry: o.retry }) })
     this.#outbound = new Outbound({
-      client: o.client, journal, format: o.format ?? 'sis', deadLetters: this.deadLetters, retry: o.retry ?? DEFAULT_RETRY, logger: this.#logger,
-      sender: o.sender ?? 'SIS-NODE', recipient: o.recipient ?? 'NATIONAL', now: o.now ?? (() => new Date().toISOString().replace(/\.\d+Z$/, 'Z')),
+      client: o.client,
+      journal,
+      format: o.format ?? 'sis',
+      deadLetters: this.deadLetters,
+      retry: o.retry ?? DEFAULT_RETRY,
+      logger: this.#logger,
+      sender: o.sender ?? 'SIS-NODE',
+      recipient: o.recipient ?? 'NATIONAL',
+      now: o.now ?? (() => new Date().toISOString().replace(/\.\d+Z$/, 'Z')),
       sink: (item) => this.#post(item),
       retryable: isRetryable,
     })
@@ -74,16 +94,31 @@ export class WebhookAdapter implements Adapter {
         signal: AbortSignal.timeout(this.#o.timeoutMs ?? 10_000),
       })
     } catch (e) {
-      throw new NodeClientError(0, 'WEBHOOK_UNREACHABLE', `POST ${this.#o.url}: ${(e as Error).message}`, {}, { cause: e })
+      throw new NodeClientError(
+        0,
+        'WEBHOOK_UNREACHABLE',
+        `POST ${this.#o.url}: ${(e as Error).message}`,
+        {},
+        { cause: e },
+      )
     }
     await res.arrayBuffer()
-    if (!res.ok) throw new NodeClientError(res.status, `WEBHOOK_HTTP_${res.status}`, `the national system answered HTTP ${res.status}`)
+    if (!res.ok)
+      throw new NodeClientError(
+        res.status,
+        `WEBHOOK_HTTP_${res.status}`,
+        `the national system answered HTTP ${res.status}`,
+      )
   }
 
   async start(): Promise<void> {
     this.#subscription = this.#o.client.events({
-      onEvent: (e) => { void this.deliver(e) },
-      onConnected: () => { void this.#outbound.resync() },
+      onEvent: (e) => {
+        void this.deliver(e)
+      },
+      onConnected: () => {
+        void this.#outbound.resync()
+      },
       onError: (err) => this.#logger.warn({ err: String(err) }, 'event stream error'),
     })
   }

@@ -29,27 +29,38 @@ describe('sis adapter conformance', () => {
   it('reports as JSON for scripts', async () => {
     const r = await sisInProcess('adapter', 'conformance', '--adapter', 'webhook', '--format', 'ncts', '--json')
     expect(r.code, r.out).toBe(0)
-    const report = JSON.parse(r.out) as { ok: boolean; adapter: string; steps: { step: string; ok: boolean }[]; summary: { passed: number; failed: number } }
+    const report = JSON.parse(r.out) as {
+      ok: boolean
+      adapter: string
+      steps: { step: string; ok: boolean }[]
+      summary: { passed: number; failed: number }
+    }
     expect(report).toMatchObject({ ok: true, adapter: 'webhook', summary: { passed: 12, failed: 0 } })
     expect(report.steps.map((s) => s.step)).toContain('passage (after two 503s)')
   })
 
-  it('runs a third party\'s module and exits 1 when a step fails', () => {
+  it("runs a third party's module and exits 1 when a step fails", () => {
     const kit = pathToFileURL(join(import.meta.dirname, '..', '..', 'adapters', 'conformance', 'index.ts')).href
     const mod = join(dir, 'lossy-adapter.ts')
     // An adapter that says yes to every record and hands nothing to the node.
-    writeFileSync(mod, [
-      `import { fileDropTarget } from '${kit}'`,
-      `export const conformanceTarget = async (client) => ({ ...(await fileDropTarget({ format: 'sis' })(client)), submit: async () => ({ accepted: true }) })`,
-      '',
-    ].join('\n'))
+    writeFileSync(
+      mod,
+      [
+        `import { fileDropTarget } from '${kit}'`,
+        `export const conformanceTarget = async (client) => ({ ...(await fileDropTarget({ format: 'sis' })(client)), submit: async () => ({ accepted: true }) })`,
+        '',
+      ].join('\n'),
+    )
     const r = sis('adapter', 'conformance', '--module', mod)
     expect(r.status, r.stderr).toBe(1)
     expect(r.stdout).toMatch(/^declare +FAIL /m)
     expect(r.stdout).toMatch(/^malformed input +FAIL /m)
     expect(r.stdout).toContain('conformance FAILED')
     const good = join(dir, 'good-adapter.ts')
-    writeFileSync(good, `import { fileDropTarget } from '${kit}'\nexport const conformanceTarget = fileDropTarget({ format: 'ncts' })\n`)
+    writeFileSync(
+      good,
+      `import { fileDropTarget } from '${kit}'\nexport const conformanceTarget = fileDropTarget({ format: 'ncts' })\n`,
+    )
     expect(sis('adapter', 'conformance', '--module', good).status).toBe(0)
     const none = join(dir, 'no-export.ts')
     writeFileSync(none, 'export const somethingElse = 1\n')
@@ -71,11 +82,25 @@ describe('sis adapter list', () => {
   it('shows the configured adapters with what waits in their folders', async () => {
     const data = join(dir, 'node')
     mkdirSync(data, { recursive: true })
-    writeFileSync(join(data, 'node.json'), JSON.stringify({ country: 'KZ', keyId: 'kz-2026-1', adapters: [
-      { kind: 'file-drop', name: 'asycuda', folder: 'drop', format: 'ncts' },
-      { kind: 'webhook', name: 'national', url: 'https://customs.example/sis', secretFile: 'national.secret' },
-    ] }))
-    for (const f of ['inbox/a.xml', 'inbox/b.edi', 'inbox/.c.tmp', 'failed/d.xml', 'failed/d.xml.error.json', '.sis-adapter/dead-letter/x.json']) {
+    writeFileSync(
+      join(data, 'node.json'),
+      JSON.stringify({
+        country: 'KZ',
+        keyId: 'kz-2026-1',
+        adapters: [
+          { kind: 'file-drop', name: 'asycuda', folder: 'drop', format: 'ncts' },
+          { kind: 'webhook', name: 'national', url: 'https://customs.example/sis', secretFile: 'national.secret' },
+        ],
+      }),
+    )
+    for (const f of [
+      'inbox/a.xml',
+      'inbox/b.edi',
+      'inbox/.c.tmp',
+      'failed/d.xml',
+      'failed/d.xml.error.json',
+      '.sis-adapter/dead-letter/x.json',
+    ]) {
       mkdirSync(join(data, 'drop', f, '..'), { recursive: true })
       writeFileSync(join(data, 'drop', f), 'x')
     }
@@ -86,7 +111,10 @@ describe('sis adapter list', () => {
     expect(lines[2]).toMatch(/^asycuda +file-drop +ncts +2 +1 +1 +\S+drop$/)
     expect(lines[3]).toMatch(/^national +webhook +sis +- +- +0 +https:\/\/customs\.example\/sis$/)
     const json = await sisInProcess('adapter', 'list', '--data', data, '--json')
-    expect(JSON.parse(json.out)).toMatchObject([{ name: 'asycuda', waiting: 2, failed: 1, deadLetters: 1, folder: join(data, 'drop') }, { name: 'national', folder: join(data, 'adapters', 'national') }])
+    expect(JSON.parse(json.out)).toMatchObject([
+      { name: 'asycuda', waiting: 2, failed: 1, deadLetters: 1, folder: join(data, 'drop') },
+      { name: 'national', folder: join(data, 'adapters', 'national') },
+    ])
   })
 
   it('says when none are configured, and refuses an invalid section', async () => {
@@ -94,7 +122,10 @@ describe('sis adapter list', () => {
     mkdirSync(empty, { recursive: true })
     writeFileSync(join(empty, 'node.json'), JSON.stringify({ country: 'KZ', keyId: 'kz-2026-1' }))
     expect((await sisInProcess('adapter', 'list', '--data', empty)).out).toContain('no adapters configured')
-    writeFileSync(join(empty, 'node.json'), JSON.stringify({ country: 'KZ', keyId: 'kz-2026-1', adapters: [{ kind: 'file-drop', name: 'a' }] }))
+    writeFileSync(
+      join(empty, 'node.json'),
+      JSON.stringify({ country: 'KZ', keyId: 'kz-2026-1', adapters: [{ kind: 'file-drop', name: 'a' }] }),
+    )
     const bad = await sisInProcess('adapter', 'list', '--data', empty)
     expect(bad.code).toBe(1)
     expect(bad.out).toContain('adapters.0.folder')

@@ -32,29 +32,45 @@ interface ConformanceOpts {
 
 /** The factory the options name, or a usage error saying which combination is not offered. */
 export async function conformanceFactory(opts: ConformanceOpts): Promise<{ factory: AdapterFactory; label: string }> {
-  if ((opts.adapter === undefined) === (opts.module === undefined)) throw new CliError('name the adapter with --adapter file-drop|webhook, or a module with --module FILE (one of the two)', EXIT.USAGE)
+  if ((opts.adapter === undefined) === (opts.module === undefined))
+    throw new CliError(
+      'name the adapter with --adapter file-drop|webhook, or a module with --module FILE (one of the two)',
+      EXIT.USAGE,
+    )
   if (opts.module !== undefined) {
     const path = resolve(opts.module)
     if (!existsSync(path)) throw new CliError(`no module at ${path}`, EXIT.IO)
     let mod: Record<string, unknown>
     try {
-      mod = await import(pathToFileURL(path).href) as Record<string, unknown>
+      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>
     } catch (e) {
       throw new CliError(`cannot load ${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.INVALID)
     }
     const factory = mod[MODULE_EXPORT]
-    if (typeof factory !== 'function') throw new CliError(`${path} does not export ${MODULE_EXPORT}`, EXIT.INVALID, `export const ${MODULE_EXPORT}: AdapterFactory = async (client) => ({ adapter, submit, delivered, settle }) (see docs/adapters.md)`)
+    if (typeof factory !== 'function')
+      throw new CliError(
+        `${path} does not export ${MODULE_EXPORT}`,
+        EXIT.INVALID,
+        `export const ${MODULE_EXPORT}: AdapterFactory = async (client) => ({ adapter, submit, delivered, settle }) (see docs/adapters.md)`,
+      )
     return { factory: factory as AdapterFactory, label: `module ${opts.module}` }
   }
   // Loaded here: the kit brings the NCTS and EDIFACT mappings, which no other sis command needs.
   const { fileDropTarget, webhookTarget } = await import('../../adapters/conformance/index.ts')
   if (opts.adapter === 'webhook') {
-    if (opts.input !== undefined && opts.input !== 'json') throw new CliError('--input applies to file-drop only: the webhook adapter takes records through the node API', EXIT.USAGE)
+    if (opts.input !== undefined && opts.input !== 'json')
+      throw new CliError(
+        '--input applies to file-drop only: the webhook adapter takes records through the node API',
+        EXIT.USAGE,
+      )
     if (opts.format === 'cusres') throw new CliError('the webhook adapter posts sis or ncts', EXIT.USAGE)
     return { factory: webhookTarget({ format: opts.format }), label: `webhook, format ${opts.format}` }
   }
   const input = opts.input ?? 'json'
-  return { factory: fileDropTarget({ format: opts.format, input }), label: `file-drop, format ${opts.format}, input ${input}` }
+  return {
+    factory: fileDropTarget({ format: opts.format, input }),
+    label: `file-drop, format ${opts.format}, input ${input}`,
+  }
 }
 
 /** One line, at most `max` characters: details can hold a whole error list or a stack. */
@@ -67,7 +83,13 @@ export function humanConformance(report: ConformanceReport, label: string, p: Pa
   const rows = report.steps.map((s) => [s.step, s.ok ? p.ok('PASS') : p.bad('FAIL'), clip(s.detail, s.ok ? 100 : 400)])
   const passed = report.steps.filter((s) => s.ok).length
   const verdict = report.passed ? p.ok('conformance passed') : p.bad('conformance FAILED')
-  return [label.startsWith(report.adapter) ? label : `${label} (adapter ${report.adapter})`, '', table(['step', 'result', 'detail'], rows), '', `${verdict}: ${passed} of ${report.steps.length} steps passed`].join('\n')
+  return [
+    label.startsWith(report.adapter) ? label : `${label} (adapter ${report.adapter})`,
+    '',
+    table(['step', 'result', 'detail'], rows),
+    '',
+    `${verdict}: ${passed} of ${report.steps.length} steps passed`,
+  ].join('\n')
 }
 
 interface Listed {
@@ -97,59 +119,110 @@ export async function listAdapters(dataDir: string): Promise<Listed[]> {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (e) {
-    throw new CliError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO, 'run sis init first, or point --data at the node\'s data folder')
+    throw new CliError(
+      `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      EXIT.IO,
+      "run sis init first, or point --data at the node's data folder",
+    )
   }
   const parsed = NodeFile.safeParse(raw)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new CliError(`${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`, EXIT.INVALID, 'fix the adapters section (see docs/adapters.md)')
+    throw new CliError(
+      `${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+      EXIT.INVALID,
+      'fix the adapters section (see docs/adapters.md)',
+    )
   }
   const { adapterFolders } = await import('../adapter-host.ts')
   return (parsed.data.adapters ?? []).map((c) => {
     const f = adapterFolders(dataDir, c)
     const deadLetters = count(f.deadLetters, (n) => n.endsWith('.json'))
     if (c.kind === 'file-drop') {
-      return { name: c.name, kind: c.kind, format: c.format, target: f.root, folder: f.root, waiting: count(join(f.root, 'inbox'), (n) => !n.endsWith('.tmp')), failed: count(join(f.root, 'failed'), (n) => !n.endsWith('.error.json')), deadLetters }
+      return {
+        name: c.name,
+        kind: c.kind,
+        format: c.format,
+        target: f.root,
+        folder: f.root,
+        waiting: count(join(f.root, 'inbox'), (n) => !n.endsWith('.tmp')),
+        failed: count(join(f.root, 'failed'), (n) => !n.endsWith('.error.json')),
+        deadLetters,
+      }
     }
     return { name: c.name, kind: c.kind, format: c.format, target: c.url, folder: f.state, deadLetters }
   })
 }
 
 export function registerAdapterCommands(program: Command): void {
-  const adapter = program.command('adapter').description('adapters between the node and the national system: the conformance kit, the configured adapters')
-  adapter.command('conformance')
+  const adapter = program
+    .command('adapter')
+    .description('adapters between the node and the national system: the conformance kit, the configured adapters')
+  adapter
+    .command('conformance')
     .description('drive an adapter through a whole transit against an in-memory node and report pass/fail per step')
     .addOption(new Option('--adapter <kind>', 'a shipped adapter').choices(ADAPTER_KINDS))
-    .addOption(new Option('--format <format>', 'what the adapter writes to the national side (webhook: sis or ncts)').choices(OUTPUT_FORMATS).default('sis'))
-    .addOption(new Option('--input <input>', 'file-drop: the national format of the declarations dropped (default json)').choices(INPUT_FORMATS))
+    .addOption(
+      new Option('--format <format>', 'what the adapter writes to the national side (webhook: sis or ncts)')
+        .choices(OUTPUT_FORMATS)
+        .default('sis'),
+    )
+    .addOption(
+      new Option(
+        '--input <input>',
+        'file-drop: the national format of the declarations dropped (default json)',
+      ).choices(INPUT_FORMATS),
+    )
     .option('--module <file>', `a third party's adapter: a module exporting ${MODULE_EXPORT} (an AdapterFactory)`)
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', `${examples(
-      'sis adapter conformance --adapter file-drop --format ncts --input cc015c',
-      'sis adapter conformance --adapter file-drop --format cusres --input cusdec',
-      'sis adapter conformance --adapter webhook --format sis --json',
-      'sis adapter conformance --module ./my-adapter/conformance.ts',
-    )}\n\nExit status: 0 every step passed; 1 some step failed; 2 a combination that is not offered.`)
+    .addHelpText(
+      'after',
+      `${examples(
+        'sis adapter conformance --adapter file-drop --format ncts --input cc015c',
+        'sis adapter conformance --adapter file-drop --format cusres --input cusdec',
+        'sis adapter conformance --adapter webhook --format sis --json',
+        'sis adapter conformance --module ./my-adapter/conformance.ts',
+      )}\n\nExit status: 0 every step passed; 1 some step failed; 2 a combination that is not offered.`,
+    )
     .action(async (opts: ConformanceOpts) => {
       const { factory, label } = await conformanceFactory(opts)
       const { runConformance } = await import('../../adapters/conformance/index.ts')
       const report = await runConformance(factory)
       const passed = report.steps.filter((s) => s.ok).length
       const json = opts.json === true
-      output(json).result(humanConformance(report, label, paint(!json && colourEnabled())), { ok: report.passed, target: label, ...report, summary: { passed, failed: report.steps.length - passed } })
+      output(json).result(humanConformance(report, label, paint(!json && colourEnabled())), {
+        ok: report.passed,
+        target: label,
+        ...report,
+        summary: { passed, failed: report.steps.length - passed },
+      })
       process.exitCode = report.passed ? EXIT.OK : EXIT.INVALID
     })
-  adapter.command('list')
+  adapter
+    .command('list')
     .description('the adapters configured in node.json, with the files waiting in their folders')
-    .requiredOption('--data <dir>', 'the node\'s data folder')
+    .requiredOption('--data <dir>', "the node's data folder")
     .option('--json', 'print the list as JSON')
     .addHelpText('after', examples('sis adapter list --data /var/lib/sis'))
     .action(async (opts: { data: string; json?: boolean }) => {
       const list = await listAdapters(opts.data)
       const dash = (n: number | undefined) => (n === undefined ? '-' : String(n))
-      const human = list.length === 0
-        ? `no adapters configured in ${join(opts.data, DATA_FILES.config)} (see docs/adapters.md)`
-        : table(['name', 'kind', 'format', 'inbox', 'failed', 'dead letters', 'where'], list.map((a) => [a.name, a.kind, a.format, dash(a.waiting), dash(a.failed), String(a.deadLetters), a.target]), ['left', 'left', 'left', 'right', 'right', 'right', 'left'])
+      const human =
+        list.length === 0
+          ? `no adapters configured in ${join(opts.data, DATA_FILES.config)} (see docs/adapters.md)`
+          : table(
+              ['name', 'kind', 'format', 'inbox', 'failed', 'dead letters', 'where'],
+              list.map((a) => [
+                a.name,
+                a.kind,
+                a.format,
+                dash(a.waiting),
+                dash(a.failed),
+                String(a.deadLetters),
+                a.target,
+              ]),
+              ['left', 'left', 'left', 'right', 'right', 'right', 'left'],
+            )
       output(opts.json === true).result(human, list)
     })
 }

@@ -26,8 +26,14 @@ export function completionTree(program: Command): CompletionNode[] {
     out.push({
       path,
       subcommands: path === '' || subs.length > 0 ? [...subs, ...(subs.length > 0 ? ['help'] : [])] : [],
-      options: [...options.flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined)), '--help', ...(path === '' ? ['--version'] : [])],
-      valueOptions: options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined)),
+      options: [
+        ...options.flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined)),
+        '--help',
+        ...(path === '' ? ['--version'] : []),
+      ],
+      valueOptions: options
+        .filter((o) => o.required || o.optional)
+        .flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined)),
       choices: cmd.registeredArguments.flatMap((a) => a.argChoices ?? []),
     })
     for (const c of cmd.commands) walk(c, path === '' ? c.name() : `${path} ${c.name()}`)
@@ -42,7 +48,11 @@ function words(list: readonly string[]): string {
   return list.join(' ')
 }
 
-function caseTable(name: string, tree: readonly CompletionNode[], pick: (n: CompletionNode) => readonly string[]): string {
+function caseTable(
+  name: string,
+  tree: readonly CompletionNode[],
+  pick: (n: CompletionNode) => readonly string[],
+): string {
   const arms = tree.map((n) => `    ${JSON.stringify(n.path)}) echo ${JSON.stringify(words(pick(n)))} ;;`).join('\n')
   return `${name}() {\n  case "$1" in\n${arms}\n  esac\n}`
 }
@@ -102,10 +112,18 @@ compdef _sis sis
 }
 
 export function registerCompletionCommand(program: Command): void {
-  program.command('completion')
+  program
+    .command('completion')
     .description('print a shell completion script (every command, subcommand and option)')
     .argument('<shell>', 'bash or zsh')
-    .addHelpText('after', examples('source <(sis completion bash)', 'sis completion bash | sudo tee /etc/bash_completion.d/sis', 'sis completion zsh > "${fpath[1]}/_sis"'))
+    .addHelpText(
+      'after',
+      examples(
+        'source <(sis completion bash)',
+        'sis completion bash | sudo tee /etc/bash_completion.d/sis',
+        'sis completion zsh > "${fpath[1]}/_sis"',
+      ),
+    )
     .action((shell: string) => {
       // The root: completion covers the whole program, whichever command registered this one.
       let root: Command = program

@@ -13,33 +13,52 @@ import { registerSigningCommands } from './signing.ts'
 export function registerMessageCommands(program: Command): void {
   const message = program.command('message').description('work with SIS XML messages')
 
-  withCommon(message.command('validate')
-    .description('check that FILE is a valid SIS message: safe XML, schema, code lists and rules')
-    .argument('<file>', 'the XML message'))
-    .addHelpText('after', '\nExamples:\n  sis message validate DeclarationLodged.xml\n  sis message validate --json incoming.xml | jq .errors[0].code\n  sis message validate --lang ru incoming.xml\n\nExit status: 0 valid, 1 invalid (the error codes are printed, each with what it means in the language of --lang), 3 the file cannot be read.')
+  withCommon(
+    message
+      .command('validate')
+      .description('check that FILE is a valid SIS message: safe XML, schema, code lists and rules')
+      .argument('<file>', 'the XML message'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sis message validate DeclarationLodged.xml\n  sis message validate --json incoming.xml | jq .errors[0].code\n  sis message validate --lang ru incoming.xml\n\nExit status: 0 valid, 1 invalid (the error codes are printed, each with what it means in the language of --lang), 3 the file cannot be read.',
+    )
     .action(async (file: string, opts: CommonOpts) => {
       const { out, t, lang } = context(opts)
       const bytes = await readBounded(file, DEFAULT_XML_LIMITS.maxBytes)
       const result = validateMessage(bytes)
       if (result.ok) {
-        out.result(t('validate.ok', { type: result.message.type }), { ok: true, type: result.message.type, documentId: result.message.message.Header.documentId })
+        out.result(t('validate.ok', { type: result.message.type }), {
+          ok: true,
+          type: result.message.type,
+          documentId: result.message.message.Header.documentId,
+        })
         process.exitCode = EXIT.OK
         return
       }
       const errors = result.errors.map((e) => e.toJSON())
-      out.result(errors.map((e) => t('validate.invalid', { error: describeError(lang, e) })).join('\n'), { ok: false, errors })
+      out.result(errors.map((e) => t('validate.invalid', { error: describeError(lang, e) })).join('\n'), {
+        ok: false,
+        errors,
+      })
       process.exitCode = EXIT.INVALID
     })
 
   registerSigningCommands(program, message)
 
-  message.command('examples')
+  message
+    .command('examples')
     .description('write one valid example message per message type, named after the type')
     .requiredOption('--out <dir>', 'folder to write into (created if missing)')
     .option('--json', 'print the list of files as JSON')
-    .addHelpText('after', '\nExample:\n  sis message examples --out /tmp/examples && sis message validate /tmp/examples/DeclarationLodged.xml')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sis message examples --out /tmp/examples && sis message validate /tmp/examples/DeclarationLodged.xml',
+    )
     .action(async (opts: { out: string; json?: boolean }) => {
-      const files = new Map(MESSAGE_TYPE_NAMES.map((type) => [`${type}.xml`, encodeMessage(type, exampleMessage(type))]))
+      const files = new Map(
+        MESSAGE_TYPE_NAMES.map((type) => [`${type}.xml`, encodeMessage(type, exampleMessage(type))]),
+      )
       const written = await writeAll(opts.out, files)
       output(opts.json === true).result(written.map((f) => join(opts.out, f)).join('\n'), { ok: true, files: written })
     })

@@ -52,25 +52,34 @@ export const en = {
   'result.noPeers': 'no other members',
   'result.outboxEmpty': 'the outbox is empty: every entry was delivered',
   'result.outboxShown': 'showing {shown} of {total} waiting',
-  'result.retried': { one: 'made {count} waiting entry due now; delivery starts at once', other: 'made {count} waiting entries due now; delivery starts at once' },
+  'result.retried': {
+    one: 'made {count} waiting entry due now; delivery starts at once',
+    other: 'made {count} waiting entries due now; delivery starts at once',
+  },
   'result.declared': 'declared {documentId}: {status} (entry {entry})',
   'result.acted': '{action}: {documentId} is now {status} (entry {entry})',
   'result.noMatch': 'no documents match',
   'result.exported': 'wrote {file} ({bytes})\nnext: sis log verify {file} --membership membership.json',
   'result.backup': 'wrote {file}: {records}, {size}, SHA-256 {sha}',
-  'result.restored': 'restored {records} of the {country} node (backup of {createdAt}) into {dir}\nnext: sis start --data {data}',
-  'result.rotated': 'generated the next signing key {keyId} ({file}, mode 0600)\nwrote the membership proposal {out}: version {version}, adds {country}/{keyId}\nnext:\n  1. a quorum of members signs it: sis federation sign {out} --data DIR\n  2. an admin posts it: curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @{out} API/v1/membership\n  3. sis key activate --data {data}',
-  'result.activated': 'node.json now signs with {keyId}; the previous key is kept as {old}\nnext: restart the node (SIGTERM, then sis start --data {data}); later revoke the old key: sis federation propose --revoke {country}/{oldKeyId}',
+  'result.restored':
+    'restored {records} of the {country} node (backup of {createdAt}) into {dir}\nnext: sis start --data {data}',
+  'result.rotated':
+    'generated the next signing key {keyId} ({file}, mode 0600)\nwrote the membership proposal {out}: version {version}, adds {country}/{keyId}\nnext:\n  1. a quorum of members signs it: sis federation sign {out} --data DIR\n  2. an admin posts it: curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @{out} API/v1/membership\n  3. sis key activate --data {data}',
+  'result.activated':
+    'node.json now signs with {keyId}; the previous key is kept as {old}\nnext: restart the node (SIGTERM, then sis start --data {data}); later revoke the old key: sis federation propose --revoke {country}/{oldKeyId}',
   'progress.backup': 'backup',
   'progress.verify': 'verifying',
   'progress.restore': 'restoring',
   'hint.notRunning': 'is the node running? sis start --data DIR (or give its address with --api URL)',
-  'hint.unauthorized': '401: pass an admin token: sis token create --role admin --data DIR, then --token TOKEN or SIS_TOKEN (restart the node after creating a token)',
+  'hint.unauthorized':
+    '401: pass an admin token: sis token create --role admin --data DIR, then --token TOKEN or SIS_TOKEN (restart the node after creating a token)',
   'hint.forbidden': '403: this needs another role: sis token create --role admin --data DIR',
   'hint.noToken': 'pass --token TOKEN or set SIS_TOKEN (sis token create --role admin --data DIR)',
   'hint.noApi': 'pass --api URL, or --data DIR (the folder with node.json)',
-  'hint.apiPortZero': 'node.json lets the API pick any port: pass --api URL (the "api" field of the ready line of sis start)',
-  'hint.notFound': 'check the MRN (sis transit search); officers and traders see only the documents of their office or id',
+  'hint.apiPortZero':
+    'node.json lets the API pick any port: pass --api URL (the "api" field of the ready line of sis start)',
+  'hint.notFound':
+    'check the MRN (sis transit search); officers and traders see only the documents of their office or id',
   'hint.badInput': 'fix the field named in the message; sis help <command> shows the expected input',
   'hint.conflict': 'the log already holds a conflicting entry: see sis transit log MRN',
   'hint.serverError': 'the node failed on this request: see its log',
@@ -78,10 +87,13 @@ export const en = {
   'hint.locked': 'a running node holds this store: stop it first (SIGTERM), or restore into a new folder',
   'hint.notEmpty': 'the folder already holds a store: restore into a new folder, or pass --force to replace it',
   'hint.badBackup': 'the file is damaged or not a sis backup: take a new one with sis backup --out FILE',
-  'hint.otherCountry': 'this backup is of another country\'s node: restore it into a folder of that country, or pass --force',
-  'hint.keyPending': 'a rotation is already pending: run sis key activate --data DIR once the membership pins it, or delete {file} and {json} to start over',
+  'hint.otherCountry':
+    "this backup is of another country's node: restore it into a folder of that country, or pass --force",
+  'hint.keyPending':
+    'a rotation is already pending: run sis key activate --data DIR once the membership pins it, or delete {file} and {json} to start over',
   'hint.noPending': 'nothing to activate: run sis key rotate first',
-  'hint.keyNotPinned': 'the membership in force does not pin {keyId} with this public key yet: have the quorum sign the proposal and post it (POST /v1/membership), then run this again',
+  'hint.keyNotPinned':
+    'the membership in force does not pin {keyId} with this public key yet: have the quorum sign the proposal and post it (POST /v1/membership), then run this again',
   'hint.declarationFile': 'give an unsigned DeclarationLodged message (XML) or its JSON form',
   'hint.bodyFile': 'give the action body as a JSON file (the message without its Header), or - for standard input',
   'value.duration': '{h}h {m}m {s}s',

@@ -58,13 +58,16 @@ export const zh: Catalogue<'zh'> = {
   'result.exported': '已写入{file}（{bytes}）\n下一步：sis log verify {file} --membership membership.json',
   'result.backup': '已写入{file}：{records}，{size}，SHA-256 {sha}',
   'result.restored': '已将{country}节点的{records}（{createdAt}的备份）恢复到{dir}\n下一步：sis start --data {data}',
-  'result.rotated': '已生成下一个签名密钥{keyId}（{file}，权限0600）\n已写入成员资格变更提案{out}：第{version}版，新增{country}/{keyId}\n下一步：\n  1. 法定人数的成员签署：sis federation sign {out} --data DIR\n  2. 管理员提交：curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @{out} API/v1/membership\n  3. sis key activate --data {data}',
-  'result.activated': 'node.json现使用{keyId}签名；原密钥保存为{old}\n下一步：重启节点（SIGTERM，然后sis start --data {data}）；之后吊销旧密钥：sis federation propose --revoke {country}/{oldKeyId}',
+  'result.rotated':
+    '已生成下一个签名密钥{keyId}（{file}，权限0600）\n已写入成员资格变更提案{out}：第{version}版，新增{country}/{keyId}\n下一步：\n  1. 法定人数的成员签署：sis federation sign {out} --data DIR\n  2. 管理员提交：curl -X POST -H "authorization: Bearer $ADMIN" -H content-type:application/json --data @{out} API/v1/membership\n  3. sis key activate --data {data}',
+  'result.activated':
+    'node.json现使用{keyId}签名；原密钥保存为{old}\n下一步：重启节点（SIGTERM，然后sis start --data {data}）；之后吊销旧密钥：sis federation propose --revoke {country}/{oldKeyId}',
   'progress.backup': '备份',
   'progress.verify': '校验',
   'progress.restore': '恢复',
   'hint.notRunning': '节点是否在运行？sis start --data DIR（或用--api URL指定地址）',
-  'hint.unauthorized': '401：请提供管理员令牌：sis token create --role admin --data DIR，然后使用--token TOKEN或SIS_TOKEN（创建令牌后需重启节点）',
+  'hint.unauthorized':
+    '401：请提供管理员令牌：sis token create --role admin --data DIR，然后使用--token TOKEN或SIS_TOKEN（创建令牌后需重启节点）',
   'hint.forbidden': '403：需要其他角色：sis token create --role admin --data DIR',
   'hint.noToken': '请使用--token TOKEN或设置SIS_TOKEN（sis token create --role admin --data DIR）',
   'hint.noApi': '请使用--api URL或--data DIR（node.json所在目录）',
@@ -78,9 +81,11 @@ export const zh: Catalogue<'zh'> = {
   'hint.notEmpty': '该目录已有存储：请恢复到新目录，或使用--force替换',
   'hint.badBackup': '文件已损坏或不是sis备份：请用sis backup --out FILE重新备份',
   'hint.otherCountry': '这是其他国家节点的备份：请恢复到该国的目录，或使用--force',
-  'hint.keyPending': '密钥轮换已在进行：成员资格固定新密钥后运行sis key activate --data DIR，或删除{file}和{json}后重新开始',
+  'hint.keyPending':
+    '密钥轮换已在进行：成员资格固定新密钥后运行sis key activate --data DIR，或删除{file}和{json}后重新开始',
   'hint.noPending': '没有待激活的密钥：请先运行sis key rotate',
-  'hint.keyNotPinned': '当前有效的成员资格尚未以此公钥固定{keyId}：请法定人数签署提案并提交（POST /v1/membership），然后重试',
+  'hint.keyNotPinned':
+    '当前有效的成员资格尚未以此公钥固定{keyId}：请法定人数签署提案并提交（POST /v1/membership），然后重试',
   'hint.declarationFile': '请提供未签名的DeclarationLodged消息（XML）或其JSON形式',
   'hint.bodyFile': '请以JSON文件提供操作正文（不含Header的消息），或用-表示标准输入',
   'value.duration': '{h}小时{m}分{s}秒',

@@ -12,7 +12,11 @@ beforeAll(async () => {
 })
 afterAll(async () => api.close())
 
-const post = (type: string, body: string): RequestInit => ({ method: 'POST', headers: { ...auth('officer'), 'content-type': type }, body })
+const post = (type: string, body: string): RequestInit => ({
+  method: 'POST',
+  headers: { ...auth('officer'), 'content-type': type },
+  body,
+})
 
 // Responses are read loosely: each test asserts the fields it cares about.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,7 +36,10 @@ describe('limits', () => {
     const r = await fetch(`${api.url}/v1/transits`, post('application/xml', big))
     expect(r.status).toBe(413)
     expect((await body(r)).error.code).toBe('XML_TOO_LARGE')
-    const j = await fetch(`${api.url}/v1/transits`, post('application/json', JSON.stringify({ declaration: { x: big } })))
+    const j = await fetch(
+      `${api.url}/v1/transits`,
+      post('application/json', JSON.stringify({ declaration: { x: big } })),
+    )
     expect(j.status).toBe(413)
     expect((await body(j)).error.code).toBe('API_BODY_TOO_LARGE')
   })
@@ -68,7 +75,9 @@ describe('events', () => {
       if (done) break
       text += decoder.decode(value, { stream: true })
     }
-    expect(text).toContain('event: document-changed\ndata: {"type":"document-changed","documentId":"D1","status":"released","at":"2025-03-01T10:00:00Z"}\n\n')
+    expect(text).toContain(
+      'event: document-changed\ndata: {"type":"document-changed","documentId":"D1","status":"released","at":"2025-03-01T10:00:00Z"}\n\n',
+    )
     abort.abort()
     await waitFor(() => api.service.listeners.size === 0)
   })
@@ -86,7 +95,9 @@ describe('events', () => {
     expect(Date.now() - started).toBeLessThan(2000)
     expect(own.service.listeners.size).toBe(0)
     const reader = res.body!.getReader()
-    while (!(await reader.read()).done) { /* drain to the end of the stream */ }
+    while (!(await reader.read()).done) {
+      /* drain to the end of the stream */
+    }
   })
 })
 
@@ -106,18 +117,46 @@ describe('metrics and OpenAPI', () => {
     const doc = await body(await fetch(`${api.url}/openapi.json`))
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/admin/tokens', '/v1/admin/tokens/{id}', '/v1/backup',
-      '/v1/documents/{documentId}', '/v1/documents/{documentId}/bundle', '/v1/documents/{documentId}/log', '/v1/documents/{documentId}/receipts',
-      '/v1/events', '/v1/guarantees', '/v1/membership', '/v1/outbox',
-      '/v1/outbox/retry', '/v1/search', '/v1/status', '/v1/transits', '/v1/transits/{documentId}', '/v1/transits/{documentId}/actions/{action}',
-      '/v1/transits/{documentId}/bundle', '/v1/transits/{documentId}/log', '/v1/transits/{documentId}/receipts',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/openapi.json',
+      '/v1/admin/tokens',
+      '/v1/admin/tokens/{id}',
+      '/v1/backup',
+      '/v1/documents/{documentId}',
+      '/v1/documents/{documentId}/bundle',
+      '/v1/documents/{documentId}/log',
+      '/v1/documents/{documentId}/receipts',
+      '/v1/events',
+      '/v1/guarantees',
+      '/v1/membership',
+      '/v1/outbox',
+      '/v1/outbox/retry',
+      '/v1/search',
+      '/v1/status',
+      '/v1/transits',
+      '/v1/transits/{documentId}',
+      '/v1/transits/{documentId}/actions/{action}',
+      '/v1/transits/{documentId}/bundle',
+      '/v1/transits/{documentId}/log',
+      '/v1/transits/{documentId}/receipts',
     ])
     expect(doc.paths['/v1/membership'].post['x-roles']).toEqual(['admin'])
     expect(doc.paths['/v1/backup'].get['x-roles']).toEqual(['admin'])
-    for (const op of [doc.paths['/v1/admin/tokens'].post, doc.paths['/v1/admin/tokens'].get, doc.paths['/v1/admin/tokens/{id}'].delete]) expect(op['x-roles']).toEqual(['admin'])
-    expect(doc.paths['/v1/admin/tokens'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/IssuedToken' })
+    for (const op of [
+      doc.paths['/v1/admin/tokens'].post,
+      doc.paths['/v1/admin/tokens'].get,
+      doc.paths['/v1/admin/tokens/{id}'].delete,
+    ])
+      expect(op['x-roles']).toEqual(['admin'])
+    expect(doc.paths['/v1/admin/tokens'].post.responses['201'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/IssuedToken',
+    })
     expect(doc.paths['/v1/status'].get['x-roles']).toEqual(['admin', 'integration'])
-    expect(doc.paths['/v1/status'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/NodeStatus' })
+    expect(doc.paths['/v1/status'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/NodeStatus',
+    })
     const lodge = doc.paths['/v1/transits'].post
     expect(lodge['x-roles']).toEqual(['officer', 'integration'])
     expect(Object.keys(lodge.requestBody.content)).toEqual(['application/json', 'application/xml'])
@@ -125,17 +164,51 @@ describe('metrics and OpenAPI', () => {
     const guarantee = doc.paths['/v1/guarantees'].post
     expect(guarantee['x-roles']).toEqual(['officer', 'integration'])
     expect(Object.keys(guarantee.requestBody.content)).toEqual(['application/json'])
-    expect(Object.keys(doc.paths['/v1/transits/{documentId}/actions/{action}'].post.responses)).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '500', '503'])
+    expect(Object.keys(doc.paths['/v1/transits/{documentId}/actions/{action}'].post.responses)).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '415',
+      '500',
+      '503',
+    ])
     for (const base of ['/v1/documents', '/v1/transits']) {
-      for (const sub of ['', '/log', '/bundle', '/receipts']) expect(doc.paths[`${base}/{documentId}${sub}`].get['x-roles'], base + sub).toEqual(['admin', 'integration', 'officer', 'trader'])
+      for (const sub of ['', '/log', '/bundle', '/receipts'])
+        expect(doc.paths[`${base}/{documentId}${sub}`].get['x-roles'], base + sub).toEqual([
+          'admin',
+          'integration',
+          'officer',
+          'trader',
+        ])
     }
     // The document routes are mounted twice: each mount has its own operationIds.
-    const operationIds = Object.values(doc.paths).flatMap((path) => Object.values(path as Record<string, { operationId: string }>).map((op) => op.operationId))
+    const operationIds = Object.values(doc.paths).flatMap((path) =>
+      Object.values(path as Record<string, { operationId: string }>).map((op) => op.operationId),
+    )
     expect(new Set(operationIds).size).toBe(operationIds.length)
-    expect(doc.paths['/v1/documents/{documentId}/receipts'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ReceiptsView' })
+    expect(
+      doc.paths['/v1/documents/{documentId}/receipts'].get.responses['200'].content['application/json'].schema,
+    ).toEqual({ $ref: '#/components/schemas/ReceiptsView' })
     expect(doc.paths['/health/ready'].get.security).toEqual([])
     const search = doc.paths['/v1/search'].get.parameters.map((p: { name: string }) => p.name)
-    expect(search).toEqual(['mrn', 'lrn', 'office', 'trader', 'vehicle', 'container', 'grn', 'kind', 'status', 'from', 'to', 'limit'])
+    expect(search).toEqual([
+      'mrn',
+      'lrn',
+      'office',
+      'trader',
+      'vehicle',
+      'container',
+      'grn',
+      'kind',
+      'status',
+      'from',
+      'to',
+      'limit',
+    ])
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? []
     expect(refs.length).toBeGreaterThan(5)
     for (const ref of refs) {
@@ -148,8 +221,17 @@ describe('metrics and OpenAPI', () => {
 describe('logs', () => {
   it('never contain a token, a request body or a query string', async () => {
     const marker = 'BODY-MARKER-7f3a'
-    await fetch(`${api.url}/v1/transits`, post('application/xml', `<DeclarationLodged><Header><documentId>L1</documentId></Header><x>${marker}</x></DeclarationLodged>`))
-    await fetch(`${api.url}/v1/transits`, post('application/json', JSON.stringify({ declaration: { documentId: 'L2', note: marker } })))
+    await fetch(
+      `${api.url}/v1/transits`,
+      post(
+        'application/xml',
+        `<DeclarationLodged><Header><documentId>L1</documentId></Header><x>${marker}</x></DeclarationLodged>`,
+      ),
+    )
+    await fetch(
+      `${api.url}/v1/transits`,
+      post('application/json', JSON.stringify({ declaration: { documentId: 'L2', note: marker } })),
+    )
     await fetch(`${api.url}/v1/transits/D1`, { headers: { authorization: 'Bearer wrong-token-never-logged' } })
     await fetch(`${api.url}/v1/search?trader=TRADER-MARKER`, { headers: auth('trader') })
     api.service.failNext(new Error('boom'))

@@ -29,17 +29,29 @@ async function call(path: string, init: RequestInit = {}): Promise<{ status: num
   return { status: res.status, body: json ? JSON.parse(text) : text, headers: res.headers }
 }
 
-const json = (who: Parameters<typeof auth>[0], body: unknown): RequestInit =>
-  ({ method: 'POST', headers: { ...auth(who), 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const json = (who: Parameters<typeof auth>[0], body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { ...auth(who), 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
 
-const xml = (who: Parameters<typeof auth>[0], body: string | Uint8Array, type = 'application/xml'): RequestInit =>
-  ({ method: 'POST', headers: { ...auth(who), 'content-type': type }, body })
+const xml = (who: Parameters<typeof auth>[0], body: string | Uint8Array, type = 'application/xml'): RequestInit => ({
+  method: 'POST',
+  headers: { ...auth(who), 'content-type': type },
+  body,
+})
 
-const DECLARATION = (id: string): string => `<?xml version="1.0" encoding="UTF-8"?><DeclarationLodged><Header><documentId>${id}</documentId></Header></DeclarationLodged>`
+const DECLARATION = (id: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><DeclarationLodged><Header><documentId>${id}</documentId></Header></DeclarationLodged>`
 
 describe('authentication and roles', () => {
   it('401 without a token, with a wrong one, or with another scheme', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-known-token' }, { authorization: 'Basic b2ZmaWNlcg==' }, { authorization: 'Bearer ' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Bearer not-a-known-token' },
+      { authorization: 'Basic b2ZmaWNlcg==' },
+      { authorization: 'Bearer ' },
+    ]) {
       const r = await call(`/v1/transits/${MINE}`, { headers })
       expect(r.status).toBe(401)
       expect(r.body).toEqual({ error: { code: 'API_UNAUTHENTICATED', message: expect.any(String), details: {} } })
@@ -51,14 +63,21 @@ describe('authentication and roles', () => {
     expect((await call('/v1/transits', json('trader', { declaration: {} }))).body.error.code).toBe('API_FORBIDDEN')
     expect((await call(`/v1/transits/${MINE}/actions/accept`, json('trader', {}))).status).toBe(403)
     // An unsupported media type would be a 415 for an allowed caller; a forbidden one never gets that far.
-    const r = await call('/v1/transits', { method: 'POST', headers: { ...auth('trader'), 'content-type': 'text/plain' }, body: 'x' })
+    const r = await call('/v1/transits', {
+      method: 'POST',
+      headers: { ...auth('trader'), 'content-type': 'text/plain' },
+      body: 'x',
+    })
     expect(r.status).toBe(403)
     expect((await call('/v1/transits', json('admin', { declaration: {} }))).status).toBe(403)
   })
 
   it('refuses malformed or duplicate token hashes at start-up', () => {
     expect(() => createAuthenticator([{ tokenSha256: 'abc', principal: PRINCIPALS.admin }])).toThrow(/64 hex digits/)
-    const twice = [PRINCIPALS.admin, PRINCIPALS.trader].map((principal) => ({ tokenSha256: hashToken('same'), principal }))
+    const twice = [PRINCIPALS.admin, PRINCIPALS.trader].map((principal) => ({
+      tokenSha256: hashToken('same'),
+      principal,
+    }))
     expect(() => createAuthenticator(twice)).toThrow(/appears twice/)
     expect(createAuthenticator([twice[0]!])('Bearer same')).toEqual(PRINCIPALS.admin)
     // A protocol code added later is still a refusal of input, never a 500.
@@ -85,10 +104,13 @@ describe('scope', () => {
     const unknown = await call('/v1/transits/25KZ0000000000099Z', { headers: auth('trader') })
     expect(other.status).toBe(404)
     expect(unknown.status).toBe(404)
-    expect(other.body.error.message.replace(OTHER, 'ID')).toBe(unknown.body.error.message.replace('25KZ0000000000099Z', 'ID'))
+    expect(other.body.error.message.replace(OTHER, 'ID')).toBe(
+      unknown.body.error.message.replace('25KZ0000000000099Z', 'ID'),
+    )
     for (const base of ['/v1/transits', '/v1/documents']) {
       expect((await call(`${base}/${OTHER}`, { headers: auth('trader') })).status).toBe(404)
-      for (const sub of ['log', 'bundle', 'receipts']) expect((await call(`${base}/${OTHER}/${sub}`, { headers: auth('trader') })).status).toBe(404)
+      for (const sub of ['log', 'bundle', 'receipts'])
+        expect((await call(`${base}/${OTHER}/${sub}`, { headers: auth('trader') })).status).toBe(404)
     }
     expect((await call(`/v1/documents/${MINE}`, { headers: auth('trader') })).body.documentId).toBe(MINE)
     const found = await call('/v1/search', { headers: auth('trader') })
@@ -107,7 +129,10 @@ describe('scope', () => {
       expect(bundle.headers.get('cache-control')).toBe('no-store')
       const receipts = await call(`${base}/${MINE}/receipts`, { headers: auth('officer') })
       expect(receipts.status).toBe(200)
-      expect(receipts.body).toMatchObject({ documentId: MINE, receipts: [{ peer: 'UZ', verified: true, entryIds: ['e'.repeat(64)] }] })
+      expect(receipts.body).toMatchObject({
+        documentId: MINE,
+        receipts: [{ peer: 'UZ', verified: true, entryIds: ['e'.repeat(64)] }],
+      })
     }
   })
 
@@ -127,20 +152,32 @@ describe('writing', () => {
     expect(r.status).toBe(201)
     expect(r.body).toEqual({ documentId: id, entryId: 'e'.repeat(64), status: 'lodged' })
     expect(r.headers.get('location')).toBe(`/v1/transits/${id}`)
-    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', principal: PRINCIPALS.officer, args: ['transit', 'lodge', { xml: DECLARATION(id) }] })
+    expect(api.service.calls.at(-1)).toMatchObject({
+      method: 'command',
+      principal: PRINCIPALS.officer,
+      args: ['transit', 'lodge', { xml: DECLARATION(id) }],
+    })
     const j = await call('/v1/transits', json('integration', { declaration: { documentId: 'J1' } }))
     expect(j.status).toBe(201)
     expect(api.service.calls.at(-1)?.args).toEqual(['transit', 'lodge', { json: { documentId: 'J1' } }])
-    expect((await call('/v1/transits', xml('integration', DECLARATION('T2'), 'text/xml; charset=utf-8'))).status).toBe(201)
+    expect((await call('/v1/transits', xml('integration', DECLARATION('T2'), 'text/xml; charset=utf-8'))).status).toBe(
+      201,
+    )
   })
 
   it('refuses malformed bodies with typed codes', async () => {
     expect((await call('/v1/transits', json('officer', { other: 1 }))).body.error.code).toBe('API_BAD_REQUEST')
-    expect((await call('/v1/transits', { ...json('officer', {}), body: '{"declaration":' })).body.error.code).toBe('API_BAD_REQUEST')
-    expect((await call('/v1/transits', { ...json('officer', {}), body: '{"declaration":{"__proto__":{"x":1}}}' })).status).toBe(400)
+    expect((await call('/v1/transits', { ...json('officer', {}), body: '{"declaration":' })).body.error.code).toBe(
+      'API_BAD_REQUEST',
+    )
+    expect(
+      (await call('/v1/transits', { ...json('officer', {}), body: '{"declaration":{"__proto__":{"x":1}}}' })).status,
+    ).toBe(400)
     const notUtf8 = await call('/v1/transits', xml('officer', new Uint8Array([0x3c, 0x61, 0xff, 0x3e])))
     expect(notUtf8.body.error.code).toBe('XML_NOT_UTF8')
-    expect((await call('/v1/transits', xml('officer', '<a/>', 'application/xml; charset=iso-8859-1'))).body.error.code).toBe('XML_NOT_UTF8')
+    expect(
+      (await call('/v1/transits', xml('officer', '<a/>', 'application/xml; charset=iso-8859-1'))).body.error.code,
+    ).toBe('XML_NOT_UTF8')
     const missing = await call('/v1/transits', xml('officer', '<DeclarationLodged/>'))
     expect(missing.status).toBe(400)
     expect(missing.body.error).toMatchObject({ code: 'MSG_MISSING_ELEMENT', details: { field: 'documentId' } })
@@ -151,7 +188,10 @@ describe('writing', () => {
     const r = await call(`/v1/transits/${MINE}/actions/accept`, json('officer', { decision: 'ok' }))
     expect(r.status).toBe(201)
     expect(r.body.status).toBe('accepted')
-    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', args: ['transit', 'act', { documentId: MINE, action: 'accept', body: { decision: 'ok' } }] })
+    expect(api.service.calls.at(-1)).toMatchObject({
+      method: 'command',
+      args: ['transit', 'act', { documentId: MINE, action: 'accept', body: { decision: 'ok' } }],
+    })
     const before = api.service.calls.length
     expect((await call(`/v1/transits/${OTHER}/actions/accept`, json('officer', {}))).status).toBe(404)
     expect(api.service.calls.length).toBe(before)
@@ -162,21 +202,42 @@ describe('writing', () => {
 
   it('passes a diversion of a transit not held here to the service; its "not found" reads as any other', async () => {
     const absent = allocateMrn({ year: 2025, country: 'UZ', serial: '000000000077', procedure: 'A' })
-    api.service.failNext(new NodeError('NODE_NOT_FOUND', `no transit ${absent} at its country of departure`, { documentId: absent }))
+    api.service.failNext(
+      new NodeError('NODE_NOT_FOUND', `no transit ${absent} at its country of departure`, { documentId: absent }),
+    )
     const r = await call(`/v1/transits/${absent}/actions/diversion`, json('officer', { office: 'KZB00100' }))
-    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', args: ['transit', 'act', { documentId: absent, action: 'diversion', body: { office: 'KZB00100' } }] })
+    expect(api.service.calls.at(-1)).toMatchObject({
+      method: 'command',
+      args: ['transit', 'act', { documentId: absent, action: 'diversion', body: { office: 'KZB00100' } }],
+    })
     const unknown = await call(`/v1/transits/25KZ0000000000099Z/actions/accept`, json('officer', {}))
     expect(r.status).toBe(404)
-    expect(r.body).toEqual({ error: { ...unknown.body.error, message: unknown.body.error.message.replace('25KZ0000000000099Z', absent), details: { documentId: absent } } })
+    expect(r.body).toEqual({
+      error: {
+        ...unknown.body.error,
+        message: unknown.body.error.message.replace('25KZ0000000000099Z', absent),
+        details: { documentId: absent },
+      },
+    })
   })
 
   it('registers a guarantee through its own route, JSON only, and locates it among the documents', async () => {
-    const r = await call('/v1/guarantees', json('integration', { guarantee: { Guarantee: { GRN: '25KZ650000000007Z' } } }))
+    const r = await call(
+      '/v1/guarantees',
+      json('integration', { guarantee: { Guarantee: { GRN: '25KZ650000000007Z' } } }),
+    )
     expect(r.status).toBe(201)
     expect(r.body).toEqual({ documentId: '25KZ650000000007Z', entryId: 'd'.repeat(64), status: 'registered' })
     expect(r.headers.get('location')).toBe('/v1/documents/25KZ650000000007Z')
-    expect(api.service.calls.at(-1)).toMatchObject({ method: 'command', principal: PRINCIPALS.integration, args: ['guarantee', 'register', { Guarantee: { GRN: '25KZ650000000007Z' } }] })
-    expect((await call('/v1/documents/25KZ650000000007Z', { headers: auth('admin') })).body).toMatchObject({ kind: 'guarantee', index: { keys: { grn: ['25KZ650000000007Z'] } } })
+    expect(api.service.calls.at(-1)).toMatchObject({
+      method: 'command',
+      principal: PRINCIPALS.integration,
+      args: ['guarantee', 'register', { Guarantee: { GRN: '25KZ650000000007Z' } }],
+    })
+    expect((await call('/v1/documents/25KZ650000000007Z', { headers: auth('admin') })).body).toMatchObject({
+      kind: 'guarantee',
+      index: { keys: { grn: ['25KZ650000000007Z'] } },
+    })
     const before = api.service.calls.length
     expect((await call('/v1/guarantees', json('trader', { guarantee: {} }))).status).toBe(403)
     expect((await call('/v1/guarantees', xml('officer', '<GuaranteeRegistered/>'))).status).toBe(415)
@@ -185,8 +246,15 @@ describe('writing', () => {
   })
 
   it.each([
-    ['LOG_SEQUENCE', 409], ['LOG_DUPLICATE', 409], ['LOG_EQUIVOCATION', 409], ['CODE_UNKNOWN', 400],
-    ['MSG_RULE_VIOLATION', 400], ['XML_MALFORMED', 400], ['MRN_INVALID', 400], ['XML_TOO_LARGE', 413], ['MEMBERSHIP_INVALID', 503],
+    ['LOG_SEQUENCE', 409],
+    ['LOG_DUPLICATE', 409],
+    ['LOG_EQUIVOCATION', 409],
+    ['CODE_UNKNOWN', 400],
+    ['MSG_RULE_VIOLATION', 400],
+    ['XML_MALFORMED', 400],
+    ['MRN_INVALID', 400],
+    ['XML_TOO_LARGE', 413],
+    ['MEMBERSHIP_INVALID', 503],
   ] as const)('maps SisError %s to %i', async (code, status) => {
     api.service.failNext(new SisError(code, `refused: ${code}`, { field: 'f' }))
     const r = await call('/v1/transits', json('officer', { declaration: {} }))
@@ -206,9 +274,16 @@ describe('writing', () => {
 
 describe('search', () => {
   it('passes a normalised query: UTC bounds and a default limit', async () => {
-    const r = await call(`/v1/search?mrn=${MINE}&office=KZB00100&from=2025-03-01T12:00:00%2B05:00&status=lodged`, { headers: auth('admin') })
+    const r = await call(`/v1/search?mrn=${MINE}&office=KZB00100&from=2025-03-01T12:00:00%2B05:00&status=lodged`, {
+      headers: auth('admin'),
+    })
     expect(r.status).toBe(200)
-    expect(api.service.calls.at(-1)?.args[0]).toEqual({ keys: { mrn: MINE, office: 'KZB00100' }, status: 'lodged', updatedFrom: '2025-03-01T07:00:00.000Z', limit: 100 })
+    expect(api.service.calls.at(-1)?.args[0]).toEqual({
+      keys: { mrn: MINE, office: 'KZB00100' },
+      status: 'lodged',
+      updatedFrom: '2025-03-01T07:00:00.000Z',
+      limit: 100,
+    })
     await call('/v1/search?limit=500&container=MSCU1234565', { headers: auth('admin') })
     expect(api.service.calls.at(-1)?.args[0]).toEqual({ keys: { container: 'MSCU1234565' }, limit: 500 })
     const grn = allocateGrn({ year: 2025, country: 'KZ', serial: '000000000003' })

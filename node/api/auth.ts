@@ -71,7 +71,9 @@ export function createAuthenticator(tokens: readonly ApiToken[] | TokenSource): 
     }
     const match = authorization === undefined ? null : BEARER.exec(authorization)
     if (match === null) throw unauthenticated()
-    const presented = createHash('sha256').update(match[1] ?? '', 'utf8').digest()
+    const presented = createHash('sha256')
+      .update(match[1] ?? '', 'utf8')
+      .digest()
     // Every known hash is compared, without an early exit, so the time taken does not tell
     // which token (or whether any) came close.
     let found: Principal | undefined
@@ -97,8 +99,11 @@ function unauthenticated(): ApiError {
 /** What the logs may say about a caller: never a token, only who it resolved to. */
 export function describePrincipal(p: Principal): Record<string, string> {
   switch (p.role) {
-    case 'officer': return { role: p.role, name: p.name, office: p.office }
-    case 'trader': return { role: p.role, name: p.name, traderId: p.traderId }
-    default: return { role: p.role, name: p.name }
+    case 'officer':
+      return { role: p.role, name: p.name, office: p.office }
+    case 'trader':
+      return { role: p.role, name: p.name, traderId: p.traderId }
+    default:
+      return { role: p.role, name: p.name }
   }
 }

@@ -16,17 +16,30 @@ export function documentRoutes(service: NodeService, at: { path: string; operati
   const { path, operation } = at
   return [
     defineRoute<z.output<typeof DocumentParams>>({
-      method: 'GET', path: `${path}/:documentId`, operationId: `get${operation}`, access: ROLES,
-      summary: 'A document with its computed state', params: DocumentParams,
-      response: { status: 200, description: 'The document', contentType: 'application/json', schema: DocumentRecordSchema },
+      method: 'GET',
+      path: `${path}/:documentId`,
+      operationId: `get${operation}`,
+      access: ROLES,
+      summary: 'A document with its computed state',
+      params: DocumentParams,
+      response: {
+        status: 200,
+        description: 'The document',
+        contentType: 'application/json',
+        schema: DocumentRecordSchema,
+      },
       errors: [404],
       async handle({ params, principal }) {
         return found(await service.document(principal, params.documentId), params.documentId)
       },
     }),
     defineRoute<z.output<typeof DocumentParams>>({
-      method: 'GET', path: `${path}/:documentId/log`, operationId: `get${operation}Log`, access: ROLES,
-      summary: 'The signed entries of a document, each with its verdict', params: DocumentParams,
+      method: 'GET',
+      path: `${path}/:documentId/log`,
+      operationId: `get${operation}Log`,
+      access: ROLES,
+      summary: 'The signed entries of a document, each with its verdict',
+      params: DocumentParams,
       response: { status: 200, description: 'The log', contentType: 'application/json', schema: LogViewSchema },
       errors: [404],
       async handle({ params, principal }) {
@@ -34,8 +47,12 @@ export function documentRoutes(service: NodeService, at: { path: string; operati
       },
     }),
     defineRoute<z.output<typeof DocumentParams>>({
-      method: 'GET', path: `${path}/:documentId/bundle`, operationId: `get${operation}Bundle`, access: ROLES,
-      summary: 'A tar archive of the document\'s signed entries, for `sis log verify`', params: DocumentParams,
+      method: 'GET',
+      path: `${path}/:documentId/bundle`,
+      operationId: `get${operation}Bundle`,
+      access: ROLES,
+      summary: "A tar archive of the document's signed entries, for `sis log verify`",
+      params: DocumentParams,
       response: { status: 200, description: 'The bundle', contentType: 'application/x-tar' },
       errors: [404],
       async handle({ params, principal, reply }) {
@@ -46,10 +63,19 @@ export function documentRoutes(service: NodeService, at: { path: string; operati
       },
     }),
     defineRoute<z.output<typeof DocumentParams>>({
-      method: 'GET', path: `${path}/:documentId/receipts`, operationId: `get${operation}Receipts`, access: ROLES,
-      summary: 'Which member holds which entry of the document, since when: the signed delivery receipts, each checked against its signer\'s pinned key',
+      method: 'GET',
+      path: `${path}/:documentId/receipts`,
+      operationId: `get${operation}Receipts`,
+      access: ROLES,
+      summary:
+        "Which member holds which entry of the document, since when: the signed delivery receipts, each checked against its signer's pinned key",
       params: DocumentParams,
-      response: { status: 200, description: 'The receipts', contentType: 'application/json', schema: ReceiptsViewSchema },
+      response: {
+        status: 200,
+        description: 'The receipts',
+        contentType: 'application/json',
+        schema: ReceiptsViewSchema,
+      },
       errors: [404],
       async handle({ params, principal }) {
         return found(await service.receipts(principal, params.documentId), params.documentId)

@@ -10,8 +10,8 @@ import { NODE_ERROR_STATUS, NodeError } from '../errors.ts'
 
 export const API_ERROR_CODES = {
   API_UNAUTHENTICATED: 'no bearer token, or a token the node does not know',
-  API_FORBIDDEN: 'the caller\'s role may not use this route',
-  API_NOT_FOUND: 'no such route or document (a document outside the caller\'s scope is not found either)',
+  API_FORBIDDEN: "the caller's role may not use this route",
+  API_NOT_FOUND: "no such route or document (a document outside the caller's scope is not found either)",
   API_BAD_REQUEST: 'the path, query or body does not have the shape the route expects',
   API_UNSUPPORTED_MEDIA_TYPE: 'the body is neither JSON nor XML, or not the one the route takes',
   API_BODY_TOO_LARGE: 'the body is larger than the limit',

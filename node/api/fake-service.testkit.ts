@@ -7,7 +7,16 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { SisError } from '../../protocol/errors.ts'
 import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
-import type { LogView, NodeEvent, NodeService, NodeStatus, OutboxView, Principal, ReceiptsView, SubmitResult } from '../service.ts'
+import type {
+  LogView,
+  NodeEvent,
+  NodeService,
+  NodeStatus,
+  OutboxView,
+  Principal,
+  ReceiptsView,
+  SubmitResult,
+} from '../service.ts'
 import type { OutboxItem } from '../storage/types.ts'
 import { encodeBackup } from '../storage/backup.ts'
 import { hashToken } from './auth.ts'
@@ -17,14 +26,22 @@ import { createApi, startApi } from './server.ts'
 import type { ApiOptions } from './server.ts'
 
 /** A transit (found by its MRN) or a guarantee (by its GRN); keys without values are absent, as the node writes them. */
-export function record(documentId: string, index: { offices?: string[]; traders?: string[]; status?: string; kind?: 'transit' | 'guarantee' } = {}): DocumentRecord {
+export function record(
+  documentId: string,
+  index: { offices?: string[]; traders?: string[]; status?: string; kind?: 'transit' | 'guarantee' } = {},
+): DocumentRecord {
   const status = index.status ?? 'lodged'
   const kind = index.kind ?? 'transit'
   const keys: Record<string, string[]> = { [kind === 'transit' ? 'mrn' : 'grn']: [documentId] }
   if ((index.offices ?? []).length > 0) keys.office = [...index.offices!]
   if ((index.traders ?? []).length > 0) keys.trader = [...index.traders!]
   return {
-    documentId, kind, audience: ['KZ', 'UZ'], status, stateHash: 'ab'.repeat(32), updatedAt: '2025-03-01T10:00:00.000Z',
+    documentId,
+    kind,
+    audience: ['KZ', 'UZ'],
+    status,
+    stateHash: 'ab'.repeat(32),
+    updatedAt: '2025-03-01T10:00:00.000Z',
     index: { status, keys },
     state: { status },
   }
@@ -64,10 +81,14 @@ export class FakeService implements NodeService {
     const command = `${kind}.${name}`
     if (command === 'transit.lodge') {
       const declaration = input as { xml: string } | { json: unknown }
-      const id = 'xml' in declaration
-        ? /<documentId>([^<]+)<\/documentId>/.exec(declaration.xml)?.[1]
-        : (declaration.json as { documentId?: string }).documentId
-      if (id === undefined) throw new SisError('MSG_MISSING_ELEMENT', 'DeclarationLodged/Header/documentId: required element is missing', { field: 'documentId' })
+      const id =
+        'xml' in declaration
+          ? /<documentId>([^<]+)<\/documentId>/.exec(declaration.xml)?.[1]
+          : (declaration.json as { documentId?: string }).documentId
+      if (id === undefined)
+        throw new SisError('MSG_MISSING_ELEMENT', 'DeclarationLodged/Header/documentId: required element is missing', {
+          field: 'documentId',
+        })
       const office = p.role === 'officer' ? [p.office] : []
       this.docs.set(id, record(id, { offices: office }))
       return { documentId: id, entryId: 'e'.repeat(64), status: 'lodged' }
@@ -90,17 +111,44 @@ export class FakeService implements NodeService {
 
   async log(p: Principal, id: string): Promise<LogView | undefined> {
     if (this.#visible(p, id) === undefined) return undefined
-    return { documentId: id, entries: [{ id: 'e'.repeat(64), type: 'DeclarationLodged', author: 'KZ', seq: 1, verified: true, effective: true, xml: '<x/>' }] }
+    return {
+      documentId: id,
+      entries: [
+        {
+          id: 'e'.repeat(64),
+          type: 'DeclarationLodged',
+          author: 'KZ',
+          seq: 1,
+          verified: true,
+          effective: true,
+          xml: '<x/>',
+        },
+      ],
+    }
   }
 
   async receipts(p: Principal, id: string): Promise<ReceiptsView | undefined> {
     if (this.#visible(p, id) === undefined) return undefined
-    return { documentId: id, receipts: [{ peer: 'UZ', receivedAt: '2025-03-01T10:00:01.000Z', entryIds: ['e'.repeat(64)], verified: true, xml: '<Receipt/>' }] }
+    return {
+      documentId: id,
+      receipts: [
+        {
+          peer: 'UZ',
+          receivedAt: '2025-03-01T10:00:01.000Z',
+          entryIds: ['e'.repeat(64)],
+          verified: true,
+          xml: '<Receipt/>',
+        },
+      ],
+    }
   }
 
   async search(p: Principal, query: SearchQuery): Promise<DocumentRecord[]> {
     this.calls.push({ method: 'search', principal: p, args: [query] })
-    return [...this.docs.keys()].map((id) => this.#visible(p, id)).filter((d) => d !== undefined).slice(0, query.limit)
+    return [...this.docs.keys()]
+      .map((id) => this.#visible(p, id))
+      .filter((d) => d !== undefined)
+      .slice(0, query.limit)
   }
 
   async exportBundle(p: Principal, id: string): Promise<Uint8Array | undefined> {
@@ -121,10 +169,29 @@ export class FakeService implements NodeService {
 
   async status(_p: Principal): Promise<NodeStatus> {
     return {
-      country: 'KZ', softwareVersion: '0.0.0-test', keyId: 'kz-1', keys: [{ keyId: 'kz-1', publicKey: 'A'.repeat(43) + '=', validFrom: '2025-01-01T00:00:00Z' }],
-      membership: { version: this.membershipVersion, validFrom: '2025-01-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z', valid: true, members: 2, quorum: 2 },
-      peers: [{ country: 'UZ', connected: true, outboxDepth: this.outboxItems.length, replicationLagSeconds: this.outboxItems.length === 0 ? 0 : 12.5 }],
-      outboxTotal: this.outboxItems.length, startedAt: '2025-03-01T10:00:00.000Z', uptimeSeconds: 60,
+      country: 'KZ',
+      softwareVersion: '0.0.0-test',
+      keyId: 'kz-1',
+      keys: [{ keyId: 'kz-1', publicKey: 'A'.repeat(43) + '=', validFrom: '2025-01-01T00:00:00Z' }],
+      membership: {
+        version: this.membershipVersion,
+        validFrom: '2025-01-01T00:00:00Z',
+        validUntil: '2099-01-01T00:00:00Z',
+        valid: true,
+        members: 2,
+        quorum: 2,
+      },
+      peers: [
+        {
+          country: 'UZ',
+          connected: true,
+          outboxDepth: this.outboxItems.length,
+          replicationLagSeconds: this.outboxItems.length === 0 ? 0 : 12.5,
+        },
+      ],
+      outboxTotal: this.outboxItems.length,
+      startedAt: '2025-03-01T10:00:00.000Z',
+      uptimeSeconds: 60,
     }
   }
 
@@ -143,13 +210,19 @@ export class FakeService implements NodeService {
 
   async backup(_p: Principal): Promise<{ fileName: string; chunks: AsyncIterable<Uint8Array> }> {
     const records = this.backupRecords
-    async function* batches() { for (let i = 0; i < records.length; i += 2) yield records.slice(i, i + 2) }
-    return { fileName: 'sis-KZ-test.sisbak', chunks: encodeBackup({ country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' }, batches()) }
+    async function* batches() {
+      for (let i = 0; i < records.length; i += 2) yield records.slice(i, i + 2)
+    }
+    return {
+      fileName: 'sis-KZ-test.sisbak',
+      chunks: encodeBackup({ country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' }, batches()),
+    }
   }
 
   async updateMembership(_p: Principal, signed: unknown): Promise<{ version: number }> {
     const v = (signed as { document?: { version?: unknown } }).document?.version
-    if (typeof v !== 'number' || v !== this.membershipVersion + 1) throw new SisError('MEMBERSHIP_INVALID', 'membership: out of sequence', {})
+    if (typeof v !== 'number' || v !== this.membershipVersion + 1)
+      throw new SisError('MEMBERSHIP_INVALID', 'membership: out of sequence', {})
     this.membershipVersion = v
     return { version: v }
   }
@@ -172,8 +245,10 @@ export const PRINCIPALS: Record<keyof typeof TOKENS, Principal> = {
   admin: { role: 'admin', name: 'ops' },
 }
 
-export const API_TOKENS: ApiToken[] = (Object.keys(TOKENS) as (keyof typeof TOKENS)[])
-  .map((k) => ({ tokenSha256: hashToken(TOKENS[k]), principal: PRINCIPALS[k] }))
+export const API_TOKENS: ApiToken[] = (Object.keys(TOKENS) as (keyof typeof TOKENS)[]).map((k) => ({
+  tokenSha256: hashToken(TOKENS[k]),
+  principal: PRINCIPALS[k],
+}))
 
 export interface TestApi {
   readonly url: string
@@ -186,7 +261,12 @@ export interface TestApi {
 /** A real server on 127.0.0.1 with an ephemeral port, logging at trace level into `logs`. */
 export async function startTestApi(extra: Partial<ApiOptions> = {}): Promise<TestApi> {
   const logs: string[] = []
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { logs.push(chunk.toString('utf8')); cb() } })
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString('utf8'))
+      cb()
+    },
+  })
   const service = new FakeService()
   const metrics = createMetrics()
   const app = createApi({ service, tokens: API_TOKENS, logger: pino({ level: 'trace' }, sink), metrics, ...extra })

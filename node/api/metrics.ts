@@ -27,31 +27,56 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
   return {
     registry,
     entriesIn: new Counter({
-      name: 'entries_in_total', help: 'Log entries accepted from peers', labelNames: ['peer'], registers,
+      name: 'entries_in_total',
+      help: 'Log entries accepted from peers',
+      labelNames: ['peer'],
+      registers,
     }),
     entriesOut: new Counter({
-      name: 'entries_out_total', help: 'Log entries delivered to peers (receipt received)', labelNames: ['peer'], registers,
+      name: 'entries_out_total',
+      help: 'Log entries delivered to peers (receipt received)',
+      labelNames: ['peer'],
+      registers,
     }),
     rejectsTotal: new Counter({
-      name: 'rejects_total', help: 'Refused input, by error code', labelNames: ['code'], registers,
+      name: 'rejects_total',
+      help: 'Refused input, by error code',
+      labelNames: ['code'],
+      registers,
     }),
     outboxDepth: new Gauge({
-      name: 'outbox_depth', help: 'Entries waiting in the outbox, per destination peer', labelNames: ['peer'], registers,
+      name: 'outbox_depth',
+      help: 'Entries waiting in the outbox, per destination peer',
+      labelNames: ['peer'],
+      registers,
     }),
     replicationLag: new Gauge({
-      name: 'replication_lag_seconds', help: 'Age of the oldest undelivered entry, per destination peer', labelNames: ['peer'], registers,
+      name: 'replication_lag_seconds',
+      help: 'Age of the oldest undelivered entry, per destination peer',
+      labelNames: ['peer'],
+      registers,
     }),
     peersConnected: new Gauge({
-      name: 'peers_connected', help: 'Federation peers currently connected', registers,
+      name: 'peers_connected',
+      help: 'Federation peers currently connected',
+      registers,
     }),
     httpRequests: new Counter({
-      name: 'http_requests_total', help: 'HTTP API requests, by route template and status', labelNames: ['route', 'status'], registers,
+      name: 'http_requests_total',
+      help: 'HTTP API requests, by route template and status',
+      labelNames: ['route', 'status'],
+      registers,
     }),
   }
 }
 
 /** The metric names, for documentation and tests. */
 export const METRIC_NAMES = [
-  'entries_in_total', 'entries_out_total', 'rejects_total', 'outbox_depth',
-  'replication_lag_seconds', 'peers_connected', 'http_requests_total',
+  'entries_in_total',
+  'entries_out_total',
+  'rejects_total',
+  'outbox_depth',
+  'replication_lag_seconds',
+  'peers_connected',
+  'http_requests_total',
 ] as const

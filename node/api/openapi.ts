@@ -13,9 +13,9 @@ type Json = Record<string, unknown>
 export const ERROR_STATUS_TEXT: Readonly<Record<number, string>> = {
   400: 'Invalid request: API_BAD_REQUEST, or a message-layer code (MSG_*, XML_*, CODE_*, MRN_INVALID, ...)',
   401: 'API_UNAUTHENTICATED: no bearer token, or an unknown one',
-  403: 'API_FORBIDDEN: the caller\'s role may not use this route',
-  404: 'API_NOT_FOUND: unknown document, or one outside the caller\'s scope',
-  409: 'LOG_*: the entry conflicts with the document\'s log',
+  403: "API_FORBIDDEN: the caller's role may not use this route",
+  404: "API_NOT_FOUND: unknown document, or one outside the caller's scope",
+  409: "LOG_*: the entry conflicts with the document's log",
   413: 'XML_TOO_LARGE (XML body) or API_BODY_TOO_LARGE: the body is over the limit',
   415: 'API_UNSUPPORTED_MEDIA_TYPE: a body that is not JSON or XML, or not what the route takes',
   500: 'API_INTERNAL: a bug; the body carries no details',
@@ -77,10 +77,14 @@ function operation(route: Route, convert: ReturnType<typeof converter>): Json {
   ]
   const content: Json = {}
   if (route.body?.json !== undefined) content['application/json'] = { schema: convert(route.body.json, 'input') }
-  if (route.body?.xml !== undefined) content['application/xml'] = { schema: { type: 'string', description: route.body.xml } }
+  if (route.body?.xml !== undefined)
+    content['application/xml'] = { schema: { type: 'string', description: route.body.xml } }
   const { status, description, contentType, schema } = route.response
   const responses: Json = {
-    [String(status)]: { description, content: { [contentType]: schema === undefined ? {} : { schema: convert(schema, 'output') } } },
+    [String(status)]: {
+      description,
+      content: { [contentType]: schema === undefined ? {} : { schema: convert(schema, 'output') } },
+    },
   }
   for (const s of errorStatuses(route)) {
     responses[String(s)] = {
@@ -100,7 +104,10 @@ function operation(route: Route, convert: ReturnType<typeof converter>): Json {
   }
 }
 
-export function buildOpenApi(routes: readonly Route[], info: { title: string; version: string; errorSchema: z.ZodType }): Json {
+export function buildOpenApi(
+  routes: readonly Route[],
+  info: { title: string; version: string; errorSchema: z.ZodType },
+): Json {
   const components: Json = {}
   const convert = converter(components)
   const paths: Record<string, Json> = {}
@@ -120,7 +127,9 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token issued by the node operator' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token issued by the node operator' },
+      },
     },
   }
 }

@@ -8,7 +8,14 @@ import type { TestApi } from './fake-service.testkit.ts'
 let api: TestApi
 beforeAll(async () => {
   api = await startTestApi()
-  const item = (peer: string, n: number) => ({ peer, documentId: 'D1', entryId: String(n).repeat(64).slice(0, 64), enqueuedAt: '2025-03-01T10:00:00.000Z', attempts: n, nextAttemptAt: '2025-03-01T10:00:05.000Z' })
+  const item = (peer: string, n: number) => ({
+    peer,
+    documentId: 'D1',
+    entryId: String(n).repeat(64).slice(0, 64),
+    enqueuedAt: '2025-03-01T10:00:00.000Z',
+    attempts: n,
+    nextAttemptAt: '2025-03-01T10:00:05.000Z',
+  })
   api.service.outboxItems.push(item('UZ', 1), item('UZ', 2), item('CN', 3))
 })
 afterAll(async () => api.close())
@@ -17,14 +24,22 @@ afterAll(async () => api.close())
 async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(api.url + path, init)
   const text = await res.text()
-  return { status: res.status, body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text }
+  return {
+    status: res.status,
+    body: (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text,
+  }
 }
 
 describe('status and outbox', () => {
   it('status for admin and integration; 403 for officers and traders', async () => {
     const r = await call('/v1/status', { headers: auth('admin') })
     expect(r.status).toBe(200)
-    expect(r.body).toMatchObject({ country: 'KZ', membership: { version: 1, valid: true }, peers: [{ country: 'UZ', connected: true, outboxDepth: 3 }], outboxTotal: 3 })
+    expect(r.body).toMatchObject({
+      country: 'KZ',
+      membership: { version: 1, valid: true },
+      peers: [{ country: 'UZ', connected: true, outboxDepth: 3 }],
+      outboxTotal: 3,
+    })
     expect((await call('/v1/status', { headers: auth('integration') })).status).toBe(200)
     expect((await call('/v1/status', { headers: auth('officer') })).status).toBe(403)
     expect((await call('/v1/status', { headers: auth('trader') })).status).toBe(403)
@@ -45,7 +60,12 @@ describe('status and outbox', () => {
   })
 
   it('retry is admin-only and passes the peer on', async () => {
-    const post = (who: 'admin' | 'integration', body: unknown) => call('/v1/outbox/retry', { method: 'POST', headers: { ...auth(who), 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const post = (who: 'admin' | 'integration', body: unknown) =>
+      call('/v1/outbox/retry', {
+        method: 'POST',
+        headers: { ...auth(who), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
     expect((await post('integration', {})).status).toBe(403)
     const r = await post('admin', { peer: 'UZ' })
     expect(r.status).toBe(200)
@@ -66,7 +86,11 @@ describe('backup', () => {
     expect(res.headers.get('content-type')).toBe('application/vnd.carec-sis.backup')
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="sis-KZ-test.sisbak"')
     const bytes = new Uint8Array(await res.arrayBuffer())
-    const { header, trailer } = await verifyBackup((async function* () { yield bytes })())
+    const { header, trailer } = await verifyBackup(
+      (async function* () {
+        yield bytes
+      })(),
+    )
     expect(header).toMatchObject({ format: 1, country: 'KZ', layout: '1' })
     expect(trailer.records).toBe(3)
   })

@@ -15,7 +15,16 @@ import { documentRoutes } from './document-routes.ts'
 import { ApiError } from './errors.ts'
 import type { Metrics } from './metrics.ts'
 import { audit, jsonOnly } from './route-kit.ts'
-import { HealthSchema, DocumentRecordSchema, NodeEventSchema, NodeStatusSchema, OUTBOX_DEFAULT_LIMIT, OutboxParams, OutboxViewSchema, RetryJson } from './schemas.ts'
+import {
+  HealthSchema,
+  DocumentRecordSchema,
+  NodeEventSchema,
+  NodeStatusSchema,
+  OUTBOX_DEFAULT_LIMIT,
+  OutboxParams,
+  OutboxViewSchema,
+  RetryJson,
+} from './schemas.ts'
 import { SearchParams, toSearchQuery } from './search-params.ts'
 import type { EventStreams, SseOptions } from './sse.ts'
 import { streamEvents } from './sse.ts'
@@ -48,17 +57,34 @@ export function apiRoutes(deps: RouteDeps): Route[] {
     ...NODE_KINDS.flatMap((k) => k.routes?.({ service }) ?? []),
     ...documentRoutes(service, { path: '/v1/documents', operation: 'Document' }),
     defineRoute<undefined, SearchParams>({
-      method: 'GET', path: '/v1/search', operationId: 'search', access: ROLES,
-      summary: 'Documents in the caller\'s scope matching every given key', query: SearchParams,
-      response: { status: 200, description: 'Matching documents, at most `limit`', contentType: 'application/json', schema: z.array(DocumentRecordSchema) },
+      method: 'GET',
+      path: '/v1/search',
+      operationId: 'search',
+      access: ROLES,
+      summary: "Documents in the caller's scope matching every given key",
+      query: SearchParams,
+      response: {
+        status: 200,
+        description: 'Matching documents, at most `limit`',
+        contentType: 'application/json',
+        schema: z.array(DocumentRecordSchema),
+      },
       async handle({ query, principal }): Promise<DocumentRecord[]> {
         return service.search(principal, toSearchQuery(query))
       },
     }),
     defineRoute({
-      method: 'GET', path: '/v1/events', operationId: 'events', access: ROLES,
+      method: 'GET',
+      path: '/v1/events',
+      operationId: 'events',
+      access: ROLES,
       summary: 'Server-Sent Events: `event: <type>` and `data: <NodeEvent JSON>`, a comment heartbeat every 15 s',
-      response: { status: 200, description: 'An event stream, scoped to the caller', contentType: 'text/event-stream', schema: NodeEventSchema },
+      response: {
+        status: 200,
+        description: 'An event stream, scoped to the caller',
+        contentType: 'text/event-stream',
+        schema: NodeEventSchema,
+      },
       async handle({ request, reply, principal }) {
         deps.metrics.httpRequests.inc({ route: '/v1/events', status: '200' })
         streamEvents({ request, reply, service, principal, streams: deps.streams, options: deps.sse })
@@ -66,10 +92,19 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       },
     }),
     defineRoute<undefined, undefined, unknown>({
-      method: 'POST', path: '/v1/membership', operationId: 'updateMembership', access: ['admin'],
-      summary: 'Adopt a newer signed federation membership (it must follow the one in force, signed by its quorum); peers receive it on their next sync',
+      method: 'POST',
+      path: '/v1/membership',
+      operationId: 'updateMembership',
+      access: ['admin'],
+      summary:
+        'Adopt a newer signed federation membership (it must follow the one in force, signed by its quorum); peers receive it on their next sync',
       body: { json: z.unknown() },
-      response: { status: 201, description: 'The membership version now in force', contentType: 'application/json', schema: z.object({ version: z.number() }) },
+      response: {
+        status: 201,
+        description: 'The membership version now in force',
+        contentType: 'application/json',
+        schema: z.object({ version: z.number() }),
+      },
       errors: [409, 503],
       async handle({ body, principal, request }) {
         const result = await service.updateMembership(principal, jsonOnly(body))
@@ -78,27 +113,50 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       },
     }),
     defineRoute({
-      method: 'GET', path: '/v1/status', operationId: 'status', access: OPERATORS,
-      summary: 'The node at a glance: version, membership in force, every other member (connected, outbox depth, replication lag), uptime',
+      method: 'GET',
+      path: '/v1/status',
+      operationId: 'status',
+      access: OPERATORS,
+      summary:
+        'The node at a glance: version, membership in force, every other member (connected, outbox depth, replication lag), uptime',
       response: { status: 200, description: 'The status', contentType: 'application/json', schema: NodeStatusSchema },
       async handle({ principal }) {
         return service.status(principal)
       },
     }),
     defineRoute<undefined, z.output<typeof OutboxParams>>({
-      method: 'GET', path: '/v1/outbox', operationId: 'outbox', access: OPERATORS,
+      method: 'GET',
+      path: '/v1/outbox',
+      operationId: 'outbox',
+      access: OPERATORS,
       summary: 'Entries waiting for delivery to other members (due or backing off), earliest next attempt first',
       query: OutboxParams,
-      response: { status: 200, description: 'The waiting items, at most `limit`, and how many wait in all', contentType: 'application/json', schema: OutboxViewSchema },
+      response: {
+        status: 200,
+        description: 'The waiting items, at most `limit`, and how many wait in all',
+        contentType: 'application/json',
+        schema: OutboxViewSchema,
+      },
       async handle({ query, principal }) {
-        return service.outbox(principal, { ...(query.peer === undefined ? {} : { peer: query.peer }), limit: query.limit ?? OUTBOX_DEFAULT_LIMIT })
+        return service.outbox(principal, {
+          ...(query.peer === undefined ? {} : { peer: query.peer }),
+          limit: query.limit ?? OUTBOX_DEFAULT_LIMIT,
+        })
       },
     }),
     defineRoute<undefined, undefined, z.output<typeof RetryJson>>({
-      method: 'POST', path: '/v1/outbox/retry', operationId: 'retryOutbox', access: ['admin'],
+      method: 'POST',
+      path: '/v1/outbox/retry',
+      operationId: 'retryOutbox',
+      access: ['admin'],
       summary: 'Make every waiting item (of one peer, or all) due now, and start a delivery round',
       body: { json: RetryJson },
-      response: { status: 200, description: 'How many items were rescheduled', contentType: 'application/json', schema: z.object({ rescheduled: z.number() }) },
+      response: {
+        status: 200,
+        description: 'How many items were rescheduled',
+        contentType: 'application/json',
+        schema: z.object({ rescheduled: z.number() }),
+      },
       async handle({ body, principal, request }) {
         const { peer } = jsonOnly(body)
         const result = await service.retryOutbox(principal, peer)
@@ -107,8 +165,12 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       },
     }),
     defineRoute({
-      method: 'GET', path: '/v1/backup', operationId: 'backup', access: ['admin'],
-      summary: 'A consistent snapshot of the whole store, streamed as a backup file for `sis restore` (SHA-256 in its trailer)',
+      method: 'GET',
+      path: '/v1/backup',
+      operationId: 'backup',
+      access: ['admin'],
+      summary:
+        'A consistent snapshot of the whole store, streamed as a backup file for `sis restore` (SHA-256 in its trailer)',
       response: { status: 200, description: 'The backup file', contentType: BACKUP_CONTENT_TYPE },
       async handle({ principal, request, reply }) {
         const backup = await service.backup(principal)
@@ -120,23 +182,34 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       },
     }),
     defineRoute({
-      method: 'GET', path: '/health/live', operationId: 'live', access: 'public',
-      summary: 'Liveness: the process answers', errors: [503],
+      method: 'GET',
+      path: '/health/live',
+      operationId: 'live',
+      access: 'public',
+      summary: 'Liveness: the process answers',
+      errors: [503],
       response: { status: 200, description: 'Live', contentType: 'application/json', schema: HealthSchema },
       async handle() {
         return healthy(await service.health(), 'live')
       },
     }),
     defineRoute({
-      method: 'GET', path: '/health/ready', operationId: 'ready', access: 'public',
-      summary: 'Readiness: storage open, membership valid, ready to serve', errors: [503],
+      method: 'GET',
+      path: '/health/ready',
+      operationId: 'ready',
+      access: 'public',
+      summary: 'Readiness: storage open, membership valid, ready to serve',
+      errors: [503],
       response: { status: 200, description: 'Ready', contentType: 'application/json', schema: HealthSchema },
       async handle() {
         return healthy(await service.health(), 'ready')
       },
     }),
     defineRoute({
-      method: 'GET', path: '/metrics', operationId: 'metrics', access: 'public',
+      method: 'GET',
+      path: '/metrics',
+      operationId: 'metrics',
+      access: 'public',
       summary: 'Prometheus metrics (text exposition format)',
       response: { status: 200, description: 'Metrics', contentType: 'text/plain' },
       async handle({ reply }) {
@@ -145,7 +218,10 @@ export function apiRoutes(deps: RouteDeps): Route[] {
       },
     }),
     defineRoute({
-      method: 'GET', path: '/openapi.json', operationId: 'openapi', access: 'public',
+      method: 'GET',
+      path: '/openapi.json',
+      operationId: 'openapi',
+      access: 'public',
       summary: 'This API as an OpenAPI 3.1 document',
       response: { status: 200, description: 'The OpenAPI document', contentType: 'application/json' },
       async handle() {

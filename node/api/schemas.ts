@@ -15,146 +15,189 @@ import type { IssuedToken, TokenInfo } from '../tokens.ts'
 
 export const DocumentParams = z.object({ documentId: Header.shape.documentId }).strict()
 
-
-
 /** Query strings arrive as strings; a repeated parameter arrives as an array and is refused. */
-export const Limit = z.string().regex(/^[0-9]{1,3}$/, 'a whole number from 1 to 500')
-  .transform(Number).pipe(z.number().int().min(1).max(500))
+export const Limit = z
+  .string()
+  .regex(/^[0-9]{1,3}$/, 'a whole number from 1 to 500')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(500))
 export const Time = z.iso.datetime({ offset: true }).describe('ISO 8601 date and time with a zone, inclusive')
 
 export const SEARCH_DEFAULT_LIMIT = 100
 
-
-
-
-
-
-
-
-
 const Details = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
 
-export const ErrorSchema = z.object({
-  error: z.object({
-    code: z.string().describe('Stable error code (SisError code or API_*)'),
-    message: z.string(),
-    details: Details,
-  }),
-}).meta({ id: 'Error' })
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable error code (SisError code or API_*)'),
+      message: z.string(),
+      details: Details,
+    }),
+  })
+  .meta({ id: 'Error' })
 
-export const SubmitResultSchema = z.object({
-  documentId: z.string(),
-  entryId: z.string(),
-  status: z.string(),
-}).meta({ id: 'SubmitResult' }) satisfies z.ZodType<SubmitResult>
-
-export const DocumentRecordSchema = z.object({
-  documentId: z.string(),
-  kind: z.string().describe('The document kind (transit, guarantee, ...)'),
-  audience: z.array(z.string()),
-  status: z.string(),
-  stateHash: z.string(),
-  updatedAt: z.string(),
-  index: z.object({
+export const SubmitResultSchema = z
+  .object({
+    documentId: z.string(),
+    entryId: z.string(),
     status: z.string(),
-    keys: z.record(z.string(), z.array(z.string())).describe('The search keys the document\'s kind declares, with their values'),
-  }),
-  state: z.unknown().describe('The computed document state'),
-}).meta({ id: 'DocumentRecord' }) satisfies z.ZodType<DocumentRecord>
+  })
+  .meta({ id: 'SubmitResult' }) satisfies z.ZodType<SubmitResult>
 
-export const ReceiptsViewSchema = z.object({
-  documentId: z.string(),
-  receipts: z.array(z.object({
-    peer: z.string().describe('The member that signed the receipt'),
-    receivedAt: z.string().describe('When it stored the entries, as it signed'),
-    entryIds: z.array(z.string()).describe('The entries of this document it acknowledged'),
-    verified: z.boolean().describe('The receipt\'s signature verifies against the peer\'s pinned key'),
-    reason: z.string().optional().describe('Why it does not verify'),
-    xml: z.string().describe('The signed DeliveryReceipt'),
-  })),
-}).meta({ id: 'ReceiptsView' }) satisfies z.ZodType<ReceiptsView>
+export const DocumentRecordSchema = z
+  .object({
+    documentId: z.string(),
+    kind: z.string().describe('The document kind (transit, guarantee, ...)'),
+    audience: z.array(z.string()),
+    status: z.string(),
+    stateHash: z.string(),
+    updatedAt: z.string(),
+    index: z.object({
+      status: z.string(),
+      keys: z
+        .record(z.string(), z.array(z.string()))
+        .describe("The search keys the document's kind declares, with their values"),
+    }),
+    state: z.unknown().describe('The computed document state'),
+  })
+  .meta({ id: 'DocumentRecord' }) satisfies z.ZodType<DocumentRecord>
 
-export const LogViewSchema = z.object({
-  documentId: z.string(),
-  entries: z.array(z.object({
-    id: z.string(),
-    type: z.string(),
-    author: z.string(),
-    seq: z.number(),
-    verified: z.boolean(),
-    effective: z.boolean(),
-    reason: z.string().optional(),
-    xml: z.string().describe('The signed entry as stored'),
-  })),
-}).meta({ id: 'LogView' }) satisfies z.ZodType<LogView>
+export const ReceiptsViewSchema = z
+  .object({
+    documentId: z.string(),
+    receipts: z.array(
+      z.object({
+        peer: z.string().describe('The member that signed the receipt'),
+        receivedAt: z.string().describe('When it stored the entries, as it signed'),
+        entryIds: z.array(z.string()).describe('The entries of this document it acknowledged'),
+        verified: z.boolean().describe("The receipt's signature verifies against the peer's pinned key"),
+        reason: z.string().optional().describe('Why it does not verify'),
+        xml: z.string().describe('The signed DeliveryReceipt'),
+      }),
+    ),
+  })
+  .meta({ id: 'ReceiptsView' }) satisfies z.ZodType<ReceiptsView>
 
-export const NodeEventSchema = z.object({
-  type: z.enum(['document-changed', 'entry-refused', 'peer-connected', 'peer-disconnected']),
-  documentId: z.string().optional(),
-  status: z.string().optional(),
-  at: z.string(),
-  detail: z.string().optional(),
-}).meta({ id: 'NodeEvent' }) satisfies z.ZodType<NodeEvent>
+export const LogViewSchema = z
+  .object({
+    documentId: z.string(),
+    entries: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        author: z.string(),
+        seq: z.number(),
+        verified: z.boolean(),
+        effective: z.boolean(),
+        reason: z.string().optional(),
+        xml: z.string().describe('The signed entry as stored'),
+      }),
+    ),
+  })
+  .meta({ id: 'LogView' }) satisfies z.ZodType<LogView>
 
-export const HealthSchema = z.object({
-  live: z.boolean(),
-  ready: z.boolean(),
-  peers: z.number(),
-  members: z.number(),
-  membershipVersion: z.number().optional(),
-  membershipValidUntil: z.string().optional(),
-}).meta({ id: 'Health' })
+export const NodeEventSchema = z
+  .object({
+    type: z.enum(['document-changed', 'entry-refused', 'peer-connected', 'peer-disconnected']),
+    documentId: z.string().optional(),
+    status: z.string().optional(),
+    at: z.string(),
+    detail: z.string().optional(),
+  })
+  .meta({ id: 'NodeEvent' }) satisfies z.ZodType<NodeEvent>
 
-const Country = z.string().regex(/^[A-Z]{2}$/).describe('ISO 3166-1 alpha-2 code of a member')
+export const HealthSchema = z
+  .object({
+    live: z.boolean(),
+    ready: z.boolean(),
+    peers: z.number(),
+    members: z.number(),
+    membershipVersion: z.number().optional(),
+    membershipValidUntil: z.string().optional(),
+  })
+  .meta({ id: 'Health' })
 
-export const NodeStatusSchema = z.object({
-  country: z.string(),
-  softwareVersion: z.string(),
-  keyId: z.string().describe('The key id this node signs with'),
-  keys: z.array(z.object({ keyId: z.string(), publicKey: z.string(), validFrom: z.string(), revokedAt: z.string().optional() }))
-    .describe('This country\'s keys pinned in the membership in force'),
-  membership: z.object({ version: z.number(), validFrom: z.string(), validUntil: z.string(), valid: z.boolean(), members: z.number(), quorum: z.number() }),
-  peers: z.array(z.object({
+const Country = z
+  .string()
+  .regex(/^[A-Z]{2}$/)
+  .describe('ISO 3166-1 alpha-2 code of a member')
+
+export const NodeStatusSchema = z
+  .object({
     country: z.string(),
-    connected: z.boolean(),
-    outboxDepth: z.number().describe('Entries waiting for this member'),
-    replicationLagSeconds: z.number().describe('How long the oldest of them has waited'),
-  })),
-  outboxTotal: z.number(),
-  startedAt: z.string(),
-  uptimeSeconds: z.number(),
-}).meta({ id: 'NodeStatus' }) satisfies z.ZodType<NodeStatus>
+    softwareVersion: z.string(),
+    keyId: z.string().describe('The key id this node signs with'),
+    keys: z
+      .array(
+        z.object({ keyId: z.string(), publicKey: z.string(), validFrom: z.string(), revokedAt: z.string().optional() }),
+      )
+      .describe("This country's keys pinned in the membership in force"),
+    membership: z.object({
+      version: z.number(),
+      validFrom: z.string(),
+      validUntil: z.string(),
+      valid: z.boolean(),
+      members: z.number(),
+      quorum: z.number(),
+    }),
+    peers: z.array(
+      z.object({
+        country: z.string(),
+        connected: z.boolean(),
+        outboxDepth: z.number().describe('Entries waiting for this member'),
+        replicationLagSeconds: z.number().describe('How long the oldest of them has waited'),
+      }),
+    ),
+    outboxTotal: z.number(),
+    startedAt: z.string(),
+    uptimeSeconds: z.number(),
+  })
+  .meta({ id: 'NodeStatus' }) satisfies z.ZodType<NodeStatus>
 
 export const OUTBOX_DEFAULT_LIMIT = 1000
 
-export const OutboxParams = z.object({
-  peer: Country.optional(),
-  limit: z.string().regex(/^[0-9]{1,5}$/, 'a whole number from 1 to 10000').transform(Number).pipe(z.number().int().min(1).max(10_000)).optional()
-    .describe(`At most this many items (1 to 10000, default ${OUTBOX_DEFAULT_LIMIT})`),
-}).strict()
+export const OutboxParams = z
+  .object({
+    peer: Country.optional(),
+    limit: z
+      .string()
+      .regex(/^[0-9]{1,5}$/, 'a whole number from 1 to 10000')
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(10_000))
+      .optional()
+      .describe(`At most this many items (1 to 10000, default ${OUTBOX_DEFAULT_LIMIT})`),
+  })
+  .strict()
 
-export const OutboxViewSchema = z.object({
-  total: z.number().describe('Items waiting (for the peer asked, or for all)'),
-  items: z.array(z.object({
-    peer: z.string(),
-    documentId: z.string(),
-    entryId: z.string(),
-    enqueuedAt: z.string(),
-    attempts: z.number(),
-    nextAttemptAt: z.string(),
-  })),
-}).meta({ id: 'OutboxView' }) satisfies z.ZodType<OutboxView>
+export const OutboxViewSchema = z
+  .object({
+    total: z.number().describe('Items waiting (for the peer asked, or for all)'),
+    items: z.array(
+      z.object({
+        peer: z.string(),
+        documentId: z.string(),
+        entryId: z.string(),
+        enqueuedAt: z.string(),
+        attempts: z.number(),
+        nextAttemptAt: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'OutboxView' }) satisfies z.ZodType<OutboxView>
 
 export const RetryJson = z.object({ peer: Country.optional() }).strict()
 
 /** Who a new API token is for: role, name, and the office of an officer or the id of a trader. */
 export const TokenPrincipalSchema = NewTokenPrincipal.meta({ id: 'TokenPrincipal' })
 
-export const TokenInfoSchema = z.object({
-  id: z.string().describe('The token\'s id, for revoking it; random, it says nothing about the secret'),
-  principal: PrincipalConfig.meta({ id: 'Principal' }),
-  created: z.string(),
-}).meta({ id: 'TokenInfo' }) satisfies z.ZodType<TokenInfo>
+export const TokenInfoSchema = z
+  .object({
+    id: z.string().describe("The token's id, for revoking it; random, it says nothing about the secret"),
+    principal: PrincipalConfig.meta({ id: 'Principal' }),
+    created: z.string(),
+  })
+  .meta({ id: 'TokenInfo' }) satisfies z.ZodType<TokenInfo>
 
 export const IssuedTokenSchema = TokenInfoSchema.extend({
   token: z.string().describe('The secret, shown this once: the node keeps only its SHA-256'),

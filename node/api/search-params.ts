@@ -10,8 +10,15 @@ import { ApiError } from './errors.ts'
 import { Limit, SEARCH_DEFAULT_LIMIT, Time } from './schemas.ts'
 
 const FIXED = {
-  kind: z.enum(KIND_NAMES as [string, ...string[]]).optional().describe('Only documents of this kind'),
-  status: z.string().regex(/^[a-z][a-z-]{0,31}$/).optional().describe('Document status, e.g. released'),
+  kind: z
+    .enum(KIND_NAMES as [string, ...string[]])
+    .optional()
+    .describe('Only documents of this kind'),
+  status: z
+    .string()
+    .regex(/^[a-z][a-z-]{0,31}$/)
+    .optional()
+    .describe('Document status, e.g. released'),
   from: Time.optional(),
   to: Time.optional(),
   limit: Limit.optional().describe(`At most this many records (1 to 500, default ${SEARCH_DEFAULT_LIMIT})`),
@@ -19,12 +26,21 @@ const FIXED = {
 
 const KEYS = searchKeys()
 
-export const SearchParams = z.object({
-  ...Object.fromEntries([...KEYS].map(([name, key]) => [name, key.schema.optional().describe(key.description)])),
-  ...FIXED,
-}).strict()
+export const SearchParams = z
+  .object({
+    ...Object.fromEntries([...KEYS].map(([name, key]) => [name, key.schema.optional().describe(key.description)])),
+    ...FIXED,
+  })
+  .strict()
 
-export type SearchParams = { readonly [key: string]: string | number | undefined; readonly kind?: string; readonly status?: string; readonly from?: string; readonly to?: string; readonly limit?: number }
+export type SearchParams = {
+  readonly [key: string]: string | number | undefined
+  readonly kind?: string
+  readonly status?: string
+  readonly from?: string
+  readonly to?: string
+  readonly limit?: number
+}
 
 export function toSearchQuery(q: SearchParams): SearchQuery {
   // Stored times are UTC ISO strings compared as text, so bounds are normalised to UTC first.

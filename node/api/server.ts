@@ -52,7 +52,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 function decodeXml(request: FastifyRequest, body: Buffer): XmlBody {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-    throw new SisError('XML_NOT_UTF8', `the body is declared as ${charset.slice(0, 40)}; messages are UTF-8`, { charset: charset.slice(0, 40) })
+    throw new SisError('XML_NOT_UTF8', `the body is declared as ${charset.slice(0, 40)}; messages are UTF-8`, {
+      charset: charset.slice(0, 40),
+    })
   }
   try {
     return new XmlBody(utf8.decode(body))
@@ -65,11 +67,17 @@ export function createApi(options: ApiOptions): FastifyInstance {
   const { service, metrics } = options
   const tokens = options.tokens instanceof TokenStore ? options.tokens : TokenStore.inMemory(options.tokens)
   const authenticate = createAuthenticator(tokens)
-  const logger = options.logger.child({ component: 'api' }, {
-    // Belt and braces: no serializer here emits headers, but a future log call might.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'token'], censor: '[redacted]' },
-    serializers: { req: safeRequest },
-  })
+  const logger = options.logger.child(
+    { component: 'api' },
+    {
+      // Belt and braces: no serializer here emits headers, but a future log call might.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'authorization', 'token'],
+        censor: '[redacted]',
+      },
+      serializers: { req: safeRequest },
+    },
+  )
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? DEFAULT_XML_LIMITS.maxBytes,
@@ -119,13 +127,22 @@ export function createApi(options: ApiOptions): FastifyInstance {
   // Open event streams would hold app.close() until every client hung up.
   app.addHook('preClose', async () => streams.closeAll())
 
-  const routes = [...apiRoutes({
-    service, metrics, streams,
-    sse: { ...DEFAULT_SSE, ...options.sse },
-    // Read at request time, after the document below exists: it is built from these routes.
-    openapi: () => openapi,
-  }), ...tokenRoutes({ tokens, streams })]
-  const openapi = buildOpenApi(routes, { title: `SIS node ${service.country}: internal platform API`, version: '1', errorSchema: ErrorSchema })
+  const routes = [
+    ...apiRoutes({
+      service,
+      metrics,
+      streams,
+      sse: { ...DEFAULT_SSE, ...options.sse },
+      // Read at request time, after the document below exists: it is built from these routes.
+      openapi: () => openapi,
+    }),
+    ...tokenRoutes({ tokens, streams }),
+  ]
+  const openapi = buildOpenApi(routes, {
+    title: `SIS node ${service.country}: internal platform API`,
+    version: '1',
+    errorSchema: ErrorSchema,
+  })
   registerRoutes(app, routes, authenticate)
   return app
 }

@@ -45,7 +45,12 @@ export interface RouteSpec<P, Q, B> {
   readonly query?: z.ZodType<Q>
   /** Accepted bodies: a JSON schema, and/or XML (with a description of the expected message). */
   readonly body?: { readonly json?: z.ZodType<B>; readonly xml?: string }
-  readonly response: { readonly status: number; readonly description: string; readonly contentType: string; readonly schema?: z.ZodType }
+  readonly response: {
+    readonly status: number
+    readonly description: string
+    readonly contentType: string
+    readonly schema?: z.ZodType
+  }
   /** Error statuses beyond those implied by access, params, query and body (see openapi.ts). */
   readonly errors?: readonly number[]
   handle(ctx: Ctx<P, Q, B>): Promise<unknown>
@@ -68,7 +73,11 @@ function invalid(where: 'path' | 'query' | 'body', error: z.ZodError): SisError 
   if (typeof sisCode === 'string' && sisCode in ERROR_CODES) {
     return new SisError(sisCode as ErrorCode, message, { field })
   }
-  return new ApiError('API_BAD_REQUEST', message, { field, issue: issue?.code ?? 'invalid', issues: error.issues.length })
+  return new ApiError('API_BAD_REQUEST', message, {
+    field,
+    issue: issue?.code ?? 'invalid',
+    issues: error.issues.length,
+  })
 }
 
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path' | 'query' | 'body'): T {
@@ -82,10 +91,12 @@ function parseBody(route: Route, raw: unknown): Body<unknown> | undefined {
   if (route.body === undefined) return undefined
   if (raw === undefined || raw === null) throw new ApiError('API_BAD_REQUEST', 'this route needs a request body')
   if (raw instanceof XmlBody) {
-    if (route.body.xml === undefined) throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
+    if (route.body.xml === undefined)
+      throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/json only')
     return { kind: 'xml', xml: raw.xml }
   }
-  if (route.body.json === undefined) throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/xml only')
+  if (route.body.json === undefined)
+    throw new ApiError('API_UNSUPPORTED_MEDIA_TYPE', 'this route takes application/xml only')
   return { kind: 'json', value: parsePart(route.body.json, raw, 'body') }
 }
 
@@ -100,11 +111,14 @@ export function registerRoutes(app: FastifyInstance, routes: readonly Route[], a
       url: route.path,
       // onRequest runs before the body is read: an unauthenticated or unauthorised caller
       // cannot make the node buffer and parse up to the body limit.
-      onRequest: access === 'public' ? undefined : async (request) => {
-        const principal = authenticate(request.headers.authorization)
-        authorize(principal, access)
-        principals.set(request, principal)
-      },
+      onRequest:
+        access === 'public'
+          ? undefined
+          : async (request) => {
+              const principal = authenticate(request.headers.authorization)
+              authorize(principal, access)
+              principals.set(request, principal)
+            },
       handler: async (request, reply) => {
         const ctx: Ctx<unknown, unknown, unknown> = {
           params: parsePart(route.params, request.params, 'path'),

@@ -34,6 +34,7 @@ export async function registerHandlers(transport: Pick<Transport, 'handle'>, dep
   await transport.handle('membership', membershipHandler(deps.membership))
   await transport.handle('receipt', receiptHandler(deps.receipt))
   for (const k of NODE_KINDS) {
-    for (const [name, handler] of Object.entries(k.protocols ?? {})) await transport.handle(name, (frames, from) => handler(deps.kindContext(), frames, from.country))
+    for (const [name, handler] of Object.entries(k.protocols ?? {}))
+      await transport.handle(name, (frames, from) => handler(deps.kindContext(), frames, from.country))
   }
 }

@@ -9,7 +9,8 @@ import { MEMBERSHIP_BATCH, membershipHandler } from './membership.ts'
 const enc = new TextEncoder()
 const version = (v: number) => enc.encode(JSON.stringify({ document: { version: v } }))
 const ask = (body: unknown) => [enc.encode(JSON.stringify(body))]
-const versions = (frames: Uint8Array[]) => frames.map((f) => (JSON.parse(new TextDecoder().decode(f)) as { document: { version: number } }).document.version)
+const versions = (frames: Uint8Array[]) =>
+  frames.map((f) => (JSON.parse(new TextDecoder().decode(f)) as { document: { version: number } }).document.version)
 
 async function storeWith(held: readonly number[]): Promise<MemoryStore> {
   const store = new MemoryStore()
@@ -19,7 +20,7 @@ async function storeWith(held: readonly number[]): Promise<MemoryStore> {
 }
 
 describe('membership handler', () => {
-  it('answers the stored versions newer than the asker\'s, oldest first, as stored', async () => {
+  it("answers the stored versions newer than the asker's, oldest first, as stored", async () => {
     const store = await storeWith([1, 2, 3, 4])
     const answer = await membershipHandler({ store, version: () => 4 })(ask({ version: 2 }))
     expect(versions(answer)).toEqual([3, 4])
@@ -44,7 +45,8 @@ describe('membership handler', () => {
   it('answers from the first version when the request names no usable version', async () => {
     const store = await storeWith([1, 2])
     const handle = membershipHandler({ store, version: () => 2 })
-    for (const body of [{}, { version: 'x' }, { version: 1.5 }, { version: Number.MAX_SAFE_INTEGER + 2 }]) expect(versions(await handle(ask(body))), JSON.stringify(body)).toEqual([1, 2])
+    for (const body of [{}, { version: 'x' }, { version: 1.5 }, { version: Number.MAX_SAFE_INTEGER + 2 }])
+      expect(versions(await handle(ask(body))), JSON.stringify(body)).toEqual([1, 2])
   })
 
   it('fails on a request without its frame (the asker gets REMOTE_ERROR)', async () => {

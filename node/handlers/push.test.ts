@@ -25,10 +25,25 @@ async function receiver(country: string) {
   const docs = new DocumentCache(store, membership)
   const refused: string[] = []
   const replicator = new Replicator({
-    country, store, docs, membership, now: () => NOW,
-    events: { documentChanged: () => undefined, refused: (_peer, err) => refused.push(err.code), delivered: () => undefined, received: () => undefined },
+    country,
+    store,
+    docs,
+    membership,
+    now: () => NOW,
+    events: {
+      documentChanged: () => undefined,
+      refused: (_peer, err) => refused.push(err.code),
+      delivered: () => undefined,
+      received: () => undefined,
+    },
   })
-  const handle = pushHandler({ country, keyId: keyIdOf(country), signingKey: testKey(country), store, ingest: (frames, from) => replicator.ingest(frames, from) })
+  const handle = pushHandler({
+    country,
+    keyId: keyIdOf(country),
+    signingKey: testKey(country),
+    store,
+    ingest: (frames, from) => replicator.ingest(frames, from),
+  })
   return { store, refused, push: (frames: Frames, from = 'CN') => handle(frames, { country: from }) }
 }
 
@@ -45,12 +60,20 @@ describe('push handler', () => {
   it('answers a push with one DeliveryReceipt signed by this node for the entries it holds', async () => {
     const kz = await receiver('KZ')
     const m = receiptOf(await kz.push(chain.map((w) => w.bytes)))
-    expect(m.Header).toMatchObject({ authorCountry: 'KZ', authorKeyId: keyIdOf('KZ'), messageRecipient: 'CN', documentId: EXAMPLE_CONTEXT.mrn, sequenceNumber: '1' })
+    expect(m.Header).toMatchObject({
+      authorCountry: 'KZ',
+      authorKeyId: keyIdOf('KZ'),
+      messageRecipient: 'CN',
+      documentId: EXAMPLE_CONTEXT.mrn,
+      sequenceNumber: '1',
+    })
     expect(m.Receipt.EntryId).toEqual(chain.map((w) => w.id).sort())
     // The time the last of them was stored, in whole seconds.
     expect(m.Receipt.receivedAt).toBe('2026-11-24T15:00:00Z')
     expect(m.Header.messageIdentification).toMatch(/^R-[0-9a-f]{40}$/)
-    expect((await kz.store.entriesOf(EXAMPLE_CONTEXT.mrn)).map((s) => s.id).sort()).toEqual(chain.map((w) => w.id).sort())
+    expect((await kz.store.entriesOf(EXAMPLE_CONTEXT.mrn)).map((s) => s.id).sort()).toEqual(
+      chain.map((w) => w.id).sort(),
+    )
   })
 
   it('answers a duplicate delivery with the original receipt, byte for byte', async () => {
@@ -71,10 +94,13 @@ describe('push handler', () => {
     const reasons: Record<string, () => Promise<Frames>> = {
       'not an entry': async () => (await receiver('KZ')).push([new TextEncoder().encode('<not-an-entry/>')]),
       'waiting for what it rests on': async () => (await receiver('KZ')).push([e.released!.bytes]),
-      'a document off this node\'s route': async () => (await receiver('KG')).push(chain.map((w) => w.bytes)),
+      "a document off this node's route": async () => (await receiver('KG')).push(chain.map((w) => w.bytes)),
     }
     for (const [reason, push] of Object.entries(reasons)) {
-      const err = await push().then(() => undefined, (x: unknown) => x)
+      const err = await push().then(
+        () => undefined,
+        (x: unknown) => x,
+      )
       expect(err, reason).toBeInstanceOf(SisError)
       expect((err as SisError).code, reason).toBe('LOG_MISSING_DEPENDENCIES')
       expect((err as SisError).message, reason).toBe('nothing of the push was taken')

@@ -38,9 +38,17 @@ export function pushHandler(deps: PushDeps): (frames: Frames, from: { readonly c
  * was stored, its id derives from theirs, Ed25519 is deterministic), so a duplicate delivery is
  * answered with the original receipt, byte for byte.
  */
-export async function receipt(deps: Pick<PushDeps, 'country' | 'keyId' | 'signingKey' | 'store'>, peer: string, held: readonly string[]): Promise<Uint8Array> {
+export async function receipt(
+  deps: Pick<PushDeps, 'country' | 'keyId' | 'signingKey' | 'store'>,
+  peer: string,
+  held: readonly string[],
+): Promise<Uint8Array> {
   const stored = (await Promise.all(held.map((id) => deps.store.getEntry(id)))).filter((e) => e !== undefined)
-  const receivedAt = stored.map((e) => e.storedAt).sort().at(-1)!.replace(/\.\d+Z$/, 'Z')
+  const receivedAt = stored
+    .map((e) => e.storedAt)
+    .sort()
+    .at(-1)!
+    .replace(/\.\d+Z$/, 'Z')
   const header = {
     messageIdentification: `R-${sha256Hex(new TextEncoder().encode(held.join(','))).slice(0, 40)}`,
     messageType: 'DeliveryReceipt' as const,
@@ -52,5 +60,8 @@ export async function receipt(deps: Pick<PushDeps, 'country' | 'keyId' | 'signin
     ruleVersion: '1',
     messageRecipient: peer,
   }
-  return signXml(encodeMessage('DeliveryReceipt', { Header: header, Receipt: { receivedAt, EntryId: [...held].slice(0, 10_000) } }), deps.signingKey)
+  return signXml(
+    encodeMessage('DeliveryReceipt', { Header: header, Receipt: { receivedAt, EntryId: [...held].slice(0, 10_000) } }),
+    deps.signingKey,
+  )
 }

@@ -21,8 +21,17 @@ async function node(country: string) {
   const store = new MemoryStore()
   await store.open()
   const replicator = new Replicator({
-    country, store, docs: new DocumentCache(store, membership), membership, now: () => NOW,
-    events: { documentChanged: () => undefined, refused: () => undefined, delivered: () => undefined, received: () => undefined },
+    country,
+    store,
+    docs: new DocumentCache(store, membership),
+    membership,
+    now: () => NOW,
+    events: {
+      documentChanged: () => undefined,
+      refused: () => undefined,
+      delivered: () => undefined,
+      received: () => undefined,
+    },
   })
   await replicator.ingest(chain.map((w) => w.bytes))
   const signer = { country, keyId: keyIdOf(country), signingKey: testKey(country), store }
@@ -30,13 +39,24 @@ async function node(country: string) {
 }
 
 describe('receipt handler', () => {
-  it('keeps a member\'s signed receipt for synced entries and clears them from the outbox for it', async () => {
+  it("keeps a member's signed receipt for synced entries and clears them from the outbox for it", async () => {
     const cn = await node('CN')
     const kz = await node('KZ')
     expect((await cn.store.outboxDepth()).KZ).toBe(chain.length)
     // The asker sends it over the transport as sendReceipt does.
     const sent: Uint8Array[][] = []
-    await sendReceipt(kz.signer, { request: async (_peer, name, frames) => { expect(name).toBe('receipt'); sent.push(frames); return [] } }, 'CN', chain.map((w) => w.id))
+    await sendReceipt(
+      kz.signer,
+      {
+        request: async (_peer, name, frames) => {
+          expect(name).toBe('receipt')
+          sent.push(frames)
+          return []
+        },
+      },
+      'CN',
+      chain.map((w) => w.id),
+    )
     expect(await cn.handle(sent[0]!, { country: 'KZ' })).toEqual([])
     expect((await cn.store.outboxDepth()).KZ ?? 0).toBe(0)
     expect((await cn.store.outboxDepth()).UZ).toBe(chain.length)
@@ -48,12 +68,22 @@ describe('receipt handler', () => {
   it('refuses a receipt sent by another member than its signer, one for another node, and a malformed one', async () => {
     const cn = await node('CN')
     const kz = await node('KZ')
-    const forCn = await receipt(kz.signer, 'CN', chain.map((w) => w.id))
+    const forCn = await receipt(
+      kz.signer,
+      'CN',
+      chain.map((w) => w.id),
+    )
     await expect(cn.handle([forCn], { country: 'UZ' })).rejects.toMatchObject({ code: 'MSG_HEADER_MISMATCH' })
-    const forUz = await receipt(kz.signer, 'UZ', chain.map((w) => w.id))
+    const forUz = await receipt(
+      kz.signer,
+      'UZ',
+      chain.map((w) => w.id),
+    )
     await expect(cn.handle([forUz], { country: 'KZ' })).rejects.toMatchObject({ code: 'MSG_HEADER_MISMATCH' })
     await expect(cn.handle([forCn, forCn], { country: 'KZ' })).rejects.toMatchObject({ code: 'MSG_INVALID_VALUE' })
-    await expect(cn.handle([new TextEncoder().encode('<DeliveryReceipt>')], { country: 'KZ' })).rejects.toMatchObject({ code: expect.stringMatching(/^XML_|^SIG_/) })
+    await expect(cn.handle([new TextEncoder().encode('<DeliveryReceipt>')], { country: 'KZ' })).rejects.toMatchObject({
+      code: expect.stringMatching(/^XML_|^SIG_/),
+    })
     await expect(cn.handle([chain[0]!.bytes], { country: 'CN' })).rejects.toMatchObject({ code: 'MSG_UNKNOWN_TYPE' })
     expect((await cn.store.outboxDepth()).KZ).toBe(chain.length)
     expect(await cn.store.receipts('KZ')).toEqual([])

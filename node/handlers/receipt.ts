@@ -22,23 +22,43 @@ export interface ReceiptDeps {
 }
 
 /** The handler of a member's receipt for entries it took from this node by sync. */
-export function receiptHandler(deps: ReceiptDeps): (frames: Frames, from: { readonly country: string }) => Promise<Frames> {
+export function receiptHandler(
+  deps: ReceiptDeps,
+): (frames: Frames, from: { readonly country: string }) => Promise<Frames> {
   return async (frames, from) => {
     const bytes = frames[0]
-    if (bytes === undefined || frames.length !== 1) throw new SisError('MSG_INVALID_VALUE', 'receipt: one signed DeliveryReceipt expected', {})
+    if (bytes === undefined || frames.length !== 1)
+      throw new SisError('MSG_INVALID_VALUE', 'receipt: one signed DeliveryReceipt expected', {})
     const m = readSignedMessage(bytes, deps.membership())
-    if (m.type !== 'DeliveryReceipt') throw new SisError('MSG_UNKNOWN_TYPE', `receipt: expected DeliveryReceipt, got ${m.type}`, { type: m.type })
+    if (m.type !== 'DeliveryReceipt')
+      throw new SisError('MSG_UNKNOWN_TYPE', `receipt: expected DeliveryReceipt, got ${m.type}`, { type: m.type })
     const r = m.message as Message<'DeliveryReceipt'>
     if (r.Header.authorCountry !== from.country || r.Header.messageRecipient !== deps.country) {
-      throw new SisError('MSG_HEADER_MISMATCH', `receipt: signed by ${r.Header.authorCountry} for ${r.Header.messageRecipient ?? 'nobody'}, sent by ${from.country} to ${deps.country}`, {})
+      throw new SisError(
+        'MSG_HEADER_MISMATCH',
+        `receipt: signed by ${r.Header.authorCountry} for ${r.Header.messageRecipient ?? 'nobody'}, sent by ${from.country} to ${deps.country}`,
+        {},
+      )
     }
-    await deps.store.ackOutbox(from.country, r.Receipt.EntryId, { peer: from.country, entryIds: r.Receipt.EntryId, bytes, receivedAt: deps.now() })
+    await deps.store.ackOutbox(from.country, r.Receipt.EntryId, {
+      peer: from.country,
+      entryIds: r.Receipt.EntryId,
+      bytes,
+      receivedAt: deps.now(),
+    })
     return []
   }
 }
 
 /** After a sync brought `entryIds` from `peer`: signs the receipt and sends it there. */
-export async function sendReceipt(deps: Pick<PushDeps, 'country' | 'keyId' | 'signingKey' | 'store'>, transport: Pick<Transport, 'request'>, peer: string, entryIds: readonly string[]): Promise<void> {
+export async function sendReceipt(
+  deps: Pick<PushDeps, 'country' | 'keyId' | 'signingKey' | 'store'>,
+  transport: Pick<Transport, 'request'>,
+  peer: string,
+  entryIds: readonly string[],
+): Promise<void> {
   if (entryIds.length === 0) return
-  await transport.request(peer, 'receipt', [await receipt(deps, peer, [...new Set(entryIds)].sort())], { timeoutMs: 15_000 })
+  await transport.request(peer, 'receipt', [await receipt(deps, peer, [...new Set(entryIds)].sort())], {
+    timeoutMs: 15_000,
+  })
 }

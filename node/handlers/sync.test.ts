@@ -24,10 +24,22 @@ async function answerer() {
   const store = new MemoryStore()
   await store.open()
   const replicator = new Replicator({
-    country: 'KZ', store, docs: new DocumentCache(store, membership), membership, now: () => '2026-11-24T15:00:00.000Z',
-    events: { documentChanged: () => undefined, refused: () => undefined, delivered: () => undefined, received: () => undefined },
+    country: 'KZ',
+    store,
+    docs: new DocumentCache(store, membership),
+    membership,
+    now: () => '2026-11-24T15:00:00.000Z',
+    events: {
+      documentChanged: () => undefined,
+      refused: () => undefined,
+      delivered: () => undefined,
+      received: () => undefined,
+    },
   })
-  const r = await replicator.ingest(chain.map((w) => w.bytes), 'CN')
+  const r = await replicator.ingest(
+    chain.map((w) => w.bytes),
+    'CN',
+  )
   expect(r.accepted).toHaveLength(chain.length)
   return syncHandler(replicator)
 }
@@ -38,7 +50,9 @@ describe('sync handler', () => {
     // A first-version request listing nothing: every shared document is one the asker lacks.
     expect(hex(await handle(request({ documents: [] }), { country: 'UZ' }))).toEqual(hex(chain.map((w) => w.bytes)))
     // The asker holds all but the release: only the release comes back.
-    const have = request({ documents: [{ id: EXAMPLE_CONTEXT.mrn, have: [e.lodged!.id, e.accepted!.id, e.covered!.id] }] })
+    const have = request({
+      documents: [{ id: EXAMPLE_CONTEXT.mrn, have: [e.lodged!.id, e.accepted!.id, e.covered!.id] }],
+    })
     expect(hex(await handle(have, { country: 'CN' }))).toEqual(hex([e.released!.bytes]))
   })
 
@@ -59,7 +73,11 @@ describe('sync handler', () => {
     const handle = await answerer()
     for (const body of [{ documents: 'x' }, { documents: [{ id: 1 }] }, { documents: [], v: 3 }]) {
       let err: unknown
-      try { await handle(request(body), { country: 'UZ' }) } catch (x) { err = x }
+      try {
+        await handle(request(body), { country: 'UZ' })
+      } catch (x) {
+        err = x
+      }
       expect(err, JSON.stringify(body)).toBeInstanceOf(SisError)
       expect((err as SisError).message).toBe('sync: malformed request')
     }

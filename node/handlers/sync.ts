@@ -9,6 +9,8 @@ import type { Frames, Replicator } from '../replication.ts'
 export type SyncDeps = Pick<Replicator, 'answerSync' | 'parseSync'>
 
 /** The handler of a member's sync request. */
-export function syncHandler(replicator: SyncDeps): (frames: Frames, from: { readonly country: string }) => Promise<Frames> {
+export function syncHandler(
+  replicator: SyncDeps,
+): (frames: Frames, from: { readonly country: string }) => Promise<Frames> {
   return (frames, from) => replicator.answerSync(from.country, replicator.parseSync(frames[0]))
 }

@@ -52,7 +52,13 @@ export interface KindContext {
    * Takes a document's log from a peer (verified entry by entry) and writes this node's entry
    * on top of it, storing all of it if the entry is effective (else nothing).
    */
-  writeOnto(frames: Frames, from: string, type: string, documentId: string, body: Record<string, unknown>): Promise<SubmitResult>
+  writeOnto(
+    frames: Frames,
+    from: string,
+    type: string,
+    documentId: string,
+    body: Record<string, unknown>,
+  ): Promise<SubmitResult>
   /** Asks a connected member over one of the peer protocols. */
   request(country: string, protocol: string, frames: Frames, options?: { timeoutMs?: number }): Promise<Frames>
   /** The signed bytes of every entry of a held document. */
@@ -71,7 +77,9 @@ export interface NodeKind {
   /** The values of those keys for one document (office and trader also decide who sees it). */
   keys(doc: DocumentView): Record<string, string[]>
   /** Named commands local users run (through the API and adapters): each writes entries. */
-  readonly commands: Readonly<Record<string, (ctx: KindContext, principal: Principal, input: unknown) => Promise<SubmitResult>>>
+  readonly commands: Readonly<
+    Record<string, (ctx: KindContext, principal: Principal, input: unknown) => Promise<SubmitResult>>
+  >
   /** Its own HTTP routes (their OpenAPI entries come with them). */
   routes?(deps: KindRouteDeps): Route[]
   /** Runs after any document changed (its own or another kind's), one reaction at a time. */

@@ -17,6 +17,7 @@ export function nodeKind(name: string): NodeKind | undefined {
 /** Every search key any kind declares (the first declaration of a name wins). */
 export function searchKeys(): Map<string, NodeKind['searchKeys'][string]> {
   const out = new Map<string, NodeKind['searchKeys'][string]>()
-  for (const k of NODE_KINDS) for (const [name, key] of Object.entries(k.searchKeys)) if (!out.has(name)) out.set(name, key)
+  for (const k of NODE_KINDS)
+    for (const [name, key] of Object.entries(k.searchKeys)) if (!out.has(name)) out.set(name, key)
   return out
 }

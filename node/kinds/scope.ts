@@ -4,17 +4,24 @@ import type { Principal } from '../service.ts'
 
 /** Traders and carriers read their documents; officers and the national system write. */
 export function mayWrite(p: Principal): void {
-  if (p.role === 'trader') throw new NodeError('NODE_FORBIDDEN', 'traders read their documents; officers and the national system write', { role: p.role })
+  if (p.role === 'trader')
+    throw new NodeError('NODE_FORBIDDEN', 'traders read their documents; officers and the national system write', {
+      role: p.role,
+    })
 }
 
 /** An officer writes only in the name of its own office (`named`: the offices the body names as the writer's). */
 export function actsAsOwnOffice(p: Principal, named: readonly string[]): void {
   if (p.role !== 'officer') return
-  if (named.length > 0 && !named.includes(p.office)) throw new NodeError('NODE_FORBIDDEN', `an officer of ${p.office} cannot write in the name of ${named.join(', ')}`, { office: p.office })
+  if (named.length > 0 && !named.includes(p.office))
+    throw new NodeError('NODE_FORBIDDEN', `an officer of ${p.office} cannot write in the name of ${named.join(', ')}`, {
+      office: p.office,
+    })
 }
 
 /** A JSON body as a plain object (a copy the command may fill in). */
 export function bodyObject(input: unknown): Record<string, unknown> {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new NodeError('NODE_CONFLICT', 'the body must be a JSON object', {})
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw new NodeError('NODE_CONFLICT', 'the body must be a JSON object', {})
   return structuredClone(input) as Record<string, unknown>
 }

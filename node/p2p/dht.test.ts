@@ -27,9 +27,9 @@ describe('P2PHost peer routing', () => {
     // What each node's membership says: KZ knows where KG listens, KG knows where UZ listens,
     // and nobody gives KZ an address for UZ.
     const view = (known: string[]) => (): Member[] => [
-      { country: 'KG', peerId: peerIdOfKey(kgKey), addresses: known.includes('KG') ? addresses.get('KG') ?? [] : [] },
+      { country: 'KG', peerId: peerIdOfKey(kgKey), addresses: known.includes('KG') ? (addresses.get('KG') ?? []) : [] },
       { country: 'KZ', peerId: peerIdOfKey(kzKey), addresses: [] },
-      { country: 'UZ', peerId: peerIdOfKey(uzKey), addresses: known.includes('UZ') ? addresses.get('UZ') ?? [] : [] },
+      { country: 'UZ', peerId: peerIdOfKey(uzKey), addresses: known.includes('UZ') ? (addresses.get('UZ') ?? []) : [] },
     ]
     const reconnect = { initialDelayMs: 100, maxDelayMs: 400 }
     const listen = ['/ip4/127.0.0.1/tcp/0']
@@ -44,7 +44,8 @@ describe('P2PHost peer routing', () => {
     addresses.set('KG', kg.addresses())
     await kz.start()
     const deadline = Date.now() + 15_000
-    while (!kz.connectedMembers().includes('UZ') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    while (!kz.connectedMembers().includes('UZ') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50))
     expect(kz.connectedMembers()).toEqual(['KG', 'UZ'])
     const frame = new TextEncoder().encode('found through the DHT')
     expect(await kz.request('UZ', 'echo', [frame])).toEqual([frame])

@@ -46,7 +46,8 @@ const WRITE_BATCH_BYTES = 64 * 1024
 export function resolveLimits(partial: Partial<FrameLimits> = {}): FrameLimits {
   const limits = { ...DEFAULT_FRAME_LIMITS, ...partial }
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`${key} must be a positive integer, got ${value}`)
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new TypeError(`${key} must be a positive integer, got ${value}`)
   }
   return limits
 }
@@ -68,7 +69,10 @@ export function checkFrames(frames: Frames, limits: FrameLimits, what: string): 
   let total = 0
   for (const frame of frames) {
     if (frame.byteLength > limits.maxFrameBytes) {
-      throw new P2PError('TOO_LARGE', `${what} has a frame of ${frame.byteLength} bytes, more than ${limits.maxFrameBytes}`)
+      throw new P2PError(
+        'TOO_LARGE',
+        `${what} has a frame of ${frame.byteLength} bytes, more than ${limits.maxFrameBytes}`,
+      )
     }
     total += frame.byteLength
   }
@@ -85,7 +89,10 @@ function countHeader(kind: number, count: number): Uint8Array {
 }
 
 export async function writeMessage(
-  lp: LengthPrefixedStream, kind: 'request' | 'response', frames: Frames, signal: AbortSignal,
+  lp: LengthPrefixedStream,
+  kind: 'request' | 'response',
+  frames: Frames,
+  signal: AbortSignal,
 ): Promise<void> {
   let batch: Uint8Array[] = [countHeader(FRAME_KIND[kind], frames.length)]
   let batchBytes = 5
@@ -136,16 +143,23 @@ function plain(bytes: Uint8Array): Uint8Array {
  * P2PError (thrown); anything else out of place is PROTOCOL, anything over a limit TOO_LARGE.
  */
 export async function readMessage(
-  lp: LengthPrefixedStream, kind: 'request' | 'response', limits: FrameLimits, signal: AbortSignal,
+  lp: LengthPrefixedStream,
+  kind: 'request' | 'response',
+  limits: FrameLimits,
+  signal: AbortSignal,
 ): Promise<Frames> {
   const header = (await lp.read({ signal })).subarray()
   if (header.byteLength > MAX_HEADER_BYTES) throw new P2PError('PROTOCOL', `header frame of ${header.byteLength} bytes`)
   if (kind === 'response' && header[0] === FRAME_KIND.error) throw decodeError(header)
   if (header.byteLength !== 5 || header[0] !== FRAME_KIND[kind]) {
-    throw new P2PError('PROTOCOL', `expected a ${kind} header, got ${header.byteLength} bytes starting ${header[0] ?? 'nothing'}`)
+    throw new P2PError(
+      'PROTOCOL',
+      `expected a ${kind} header, got ${header.byteLength} bytes starting ${header[0] ?? 'nothing'}`,
+    )
   }
   const count = new DataView(header.buffer, header.byteOffset, 5).getUint32(1)
-  if (count > limits.maxFrames) throw new P2PError('TOO_LARGE', `${kind} announces ${count} frames, more than ${limits.maxFrames}`)
+  if (count > limits.maxFrames)
+    throw new P2PError('TOO_LARGE', `${kind} announces ${count} frames, more than ${limits.maxFrames}`)
   const frames: Frames = []
   let total = 0
   for (let i = 0; i < count; i++) {

@@ -15,13 +15,20 @@ import { eventually } from '../testing/helpers.ts'
 function mutableDirectory(list: Member[]): MemberDirectory & { list: Member[] } {
   return {
     list,
-    countryOf(peerId) { return this.list.find((m) => m.peerId === peerId)?.country },
-    members() { return this.list.map((m) => ({ ...m })) },
+    countryOf(peerId) {
+      return this.list.find((m) => m.peerId === peerId)?.country
+    },
+    members() {
+      return this.list.map((m) => ({ ...m }))
+    },
   }
 }
 
 async function failure(promise: Promise<unknown>): Promise<P2PError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   if (!(error instanceof P2PError)) throw new Error(`expected a P2PError, got ${String(error)}`)
   return error
 }
@@ -54,16 +61,35 @@ describe('P2PHost in process', () => {
     tj = await P2PHost.create({ privateKey: tjKey, listen: ['/ip4/127.0.0.1/tcp/0'], members: tjView, reconnect })
     kz.onMemberConnected((country) => events.push(`kz+${country}`))
     kz.onMemberDisconnected((country) => events.push(`kz-${country}`))
-    tj.onPeerDenied((peerId, direction) => events.push(`tj denied ${peerId === kz.peerId ? 'KZ' : peerId} ${direction}`))
-    const blocked = new Promise<void>((resolve) => { release = resolve })
+    tj.onPeerDenied((peerId, direction) =>
+      events.push(`tj denied ${peerId === kz.peerId ? 'KZ' : peerId} ${direction}`),
+    )
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve
+    })
     await tj.handle('echo', async (request) => request)
-    await tj.handle('fail', async () => { throw new Error('disk /secret/path is full') })
-    await tj.handle('refuse', async () => { throw new P2PError('TOO_LARGE', 'entry over the business limit') })
-    await tj.handle('slow', async (_request, _from, { signal }) => {
-      await Promise.race([sleep(5_000), new Promise((resolve) => signal.addEventListener('abort', resolve))])
-      return []
-    }, { timeoutMs: 300 })
-    await tj.handle('blocked', async () => { await blocked; return [] }, { maxInboundStreams: 2 })
+    await tj.handle('fail', async () => {
+      throw new Error('disk /secret/path is full')
+    })
+    await tj.handle('refuse', async () => {
+      throw new P2PError('TOO_LARGE', 'entry over the business limit')
+    })
+    await tj.handle(
+      'slow',
+      async (_request, _from, { signal }) => {
+        await Promise.race([sleep(5_000), new Promise((resolve) => signal.addEventListener('abort', resolve))])
+        return []
+      },
+      { timeoutMs: 300 },
+    )
+    await tj.handle(
+      'blocked',
+      async () => {
+        await blocked
+        return []
+      },
+      { maxInboundStreams: 2 },
+    )
     await tj.handle('grow', async () => [new Uint8Array(5_000)])
     await tj.handle('tiny', async (request) => request, { maxFrameBytes: 1024, maxFrames: 2 })
     await tj.handle('who', async (_request, from) => [new TextEncoder().encode(`${from.country} ${from.peerId}`)])
@@ -79,7 +105,12 @@ describe('P2PHost in process', () => {
   })
 
   it('connects the members and reports it on both sides', async () => {
-    await eventually('KZ and TJ connected', () => (kz.connectedMembers().includes('TJ') && tj.connectedMembers().includes('KZ')) || undefined, 5_000, 25)
+    await eventually(
+      'KZ and TJ connected',
+      () => (kz.connectedMembers().includes('TJ') && tj.connectedMembers().includes('KZ')) || undefined,
+      5_000,
+      25,
+    )
     expect(events).toContain('kz+TJ')
     expect(kz.addresses().every((a) => a.endsWith(`/p2p/${kz.peerId}`))).toBe(true)
   })
@@ -113,17 +144,32 @@ describe('P2PHost in process', () => {
   })
 
   it('times out on the caller side and on the serving side', async () => {
-    expect(await failure(kz.request('TJ', 'slow', [], { timeoutMs: 100 }))).toMatchObject({ code: 'TIMEOUT', remote: false })
-    expect(await failure(kz.request('TJ', 'slow', [], { timeoutMs: 3_000 }))).toMatchObject({ code: 'TIMEOUT', remote: true })
+    expect(await failure(kz.request('TJ', 'slow', [], { timeoutMs: 100 }))).toMatchObject({
+      code: 'TIMEOUT',
+      remote: false,
+    })
+    expect(await failure(kz.request('TJ', 'slow', [], { timeoutMs: 3_000 }))).toMatchObject({
+      code: 'TIMEOUT',
+      remote: true,
+    })
   })
 
   it('enforces the limits: locally before sending, on the answer, and remotely', async () => {
     const overDefault = await failure(kz.request('TJ', 'echo', [new Uint8Array(16 * 1024 * 1024 + 1)]))
     expect(overDefault).toMatchObject({ code: 'TOO_LARGE', remote: false })
-    expect(await failure(kz.request('TJ', 'grow', [], { maxFrameBytes: 1_000 }))).toMatchObject({ code: 'TOO_LARGE', remote: false })
+    expect(await failure(kz.request('TJ', 'grow', [], { maxFrameBytes: 1_000 }))).toMatchObject({
+      code: 'TOO_LARGE',
+      remote: false,
+    })
     // 8 MiB to a handler taking 1 KiB frames: refused from the length prefix; the caller stops uploading.
-    expect(await failure(kz.request('TJ', 'tiny', [new Uint8Array(8 * 1024 * 1024)]))).toMatchObject({ code: 'TOO_LARGE', remote: true })
-    expect(await failure(kz.request('TJ', 'tiny', [bytes(1), bytes(2), bytes(3)]))).toMatchObject({ code: 'TOO_LARGE', remote: true })
+    expect(await failure(kz.request('TJ', 'tiny', [new Uint8Array(8 * 1024 * 1024)]))).toMatchObject({
+      code: 'TOO_LARGE',
+      remote: true,
+    })
+    expect(await failure(kz.request('TJ', 'tiny', [bytes(1), bytes(2), bytes(3)]))).toMatchObject({
+      code: 'TOO_LARGE',
+      remote: true,
+    })
     expect(await kz.request('TJ', 'tiny', [bytes(1024)])).toEqual([bytes(1024)])
   })
 

@@ -24,7 +24,11 @@ import type { FrameLimits, Frames } from './framing.ts'
 import { membershipGater } from './members.ts'
 import type { DeniedListener, MemberDirectory } from './members.ts'
 import {
-  DEFAULT_PROTOCOL_PREFIX, checkProtocolPrefix, kadProtocolId, requestProtocolId, serviceProtocolPrefix,
+  DEFAULT_PROTOCOL_PREFIX,
+  checkProtocolPrefix,
+  kadProtocolId,
+  requestProtocolId,
+  serviceProtocolPrefix,
 } from './protocols.ts'
 import { DEFAULT_BACKOFF, MemberDialer } from './reconnect.ts'
 import type { BackoffPolicy } from './reconnect.ts'
@@ -82,7 +86,12 @@ export class P2PHost {
   readonly #onDisconnected = new Listeners<[country: string]>()
   readonly #onDenied = new Listeners<Parameters<DeniedListener>>()
 
-  private constructor(libp2p: Libp2p<Services>, options: P2PHostOptions, prefix: string, denied: Listeners<Parameters<DeniedListener>>) {
+  private constructor(
+    libp2p: Libp2p<Services>,
+    options: P2PHostOptions,
+    prefix: string,
+    denied: Listeners<Parameters<DeniedListener>>,
+  ) {
     this.#libp2p = libp2p
     denied.add((peerId, direction) => this.#denied(peerId, direction))
     this.peerId = libp2p.peerId.toString()
@@ -98,8 +107,11 @@ export class P2PHost {
       isConnected: (peerId) => this.#libp2p.getConnections(peerIdFromString(peerId)).length > 0,
       isMember: (peerId) => this.#members.countryOf(peerId) !== undefined,
       policy: { ...DEFAULT_BACKOFF, ...options.reconnect },
-      onAttemptFailed: (peerId, attempt, error, nextDelayMs) => this.#logger.debug(
-        { country: this.#members.countryOf(peerId), attempt, nextDelayMs, error: String(error) }, 'p2p: dial failed, retrying'),
+      onAttemptFailed: (peerId, attempt, error, nextDelayMs) =>
+        this.#logger.debug(
+          { country: this.#members.countryOf(peerId), attempt, nextDelayMs, error: String(error) },
+          'p2p: dial failed, retrying',
+        ),
     })
     libp2p.addEventListener('connection:open', ({ detail: connection }) => {
       // Second line behind the gater: the membership may have changed during the handshake.
@@ -128,7 +140,9 @@ export class P2PHost {
       // A member that opens many streams the moment it connects (an outbox flush) must not
       // have the connection aborted: yamux allows only 10 streams before libp2p takes over.
       streamMuxers: [yamux({ maxEarlyStreams: 64 })],
-      connectionGater: membershipGater(options.members, self, (peerId, direction) => denied.emit(silentLogger, peerId, direction)),
+      connectionGater: membershipGater(options.members, self, (peerId, direction) =>
+        denied.emit(silentLogger, peerId, direction),
+      ),
       connectionManager: { dialTimeout: options.dialTimeoutMs ?? 5_000 },
       nodeInfo: { userAgent: 'carec-sis-node' },
       services: {
@@ -207,7 +221,10 @@ export class P2PHost {
         peerId = peerIdFromString(member.peerId)
       } catch (error) {
         // One malformed entry must not keep the node from reaching the other members.
-        this.#logger.warn({ country: member.country, peerId: member.peerId, error: String(error) }, 'p2p: skipped a member with an invalid PeerId')
+        this.#logger.warn(
+          { country: member.country, peerId: member.peerId, error: String(error) },
+          'p2p: skipped a member with an invalid PeerId',
+        )
         continue
       }
       const multiaddrs = memberMultiaddrs(member, this.#logger)
@@ -220,19 +237,23 @@ export class P2PHost {
   async handle(name: string, handler: RequestHandler, options: HandleOptions = {}): Promise<void> {
     const protocol = requestProtocolId(this.protocolPrefix, name)
     const maxInboundPerPeer = options.maxInboundStreams ?? 8
-    await this.#libp2p.handle(protocol, serveRequests({
+    await this.#libp2p.handle(
       protocol,
-      handler,
-      limits: resolveLimits(options),
-      timeoutMs: options.timeoutMs ?? 30_000,
-      maxInboundPerPeer,
-      countryOf: (peerId) => this.#members.countryOf(peerId),
-      logger: this.#logger,
-    }), {
-      // libp2p's own cap is per connection; ours (per peer, in serveRequests) answers BUSY instead
-      // of a bare reset. The slack leaves room for refused streams still draining.
-      maxInboundStreams: 2 * maxInboundPerPeer + 2,
-    })
+      serveRequests({
+        protocol,
+        handler,
+        limits: resolveLimits(options),
+        timeoutMs: options.timeoutMs ?? 30_000,
+        maxInboundPerPeer,
+        countryOf: (peerId) => this.#members.countryOf(peerId),
+        logger: this.#logger,
+      }),
+      {
+        // libp2p's own cap is per connection; ours (per peer, in serveRequests) answers BUSY instead
+        // of a bare reset. The slack leaves room for refused streams still draining.
+        maxInboundStreams: 2 * maxInboundPerPeer + 2,
+      },
+    )
   }
 
   async unhandle(name: string): Promise<void> {

@@ -17,5 +17,10 @@ export { DEFAULT_BACKOFF, backoffDelay } from './reconnect.ts'
 export type { BackoffPolicy } from './reconnect.ts'
 export { generatePeerKey, peerIdOfKey, readPeerKeyFile, writePeerKeyFile } from './peer-key.ts'
 export {
-  DEFAULT_PROTOCOL_IDS, DEFAULT_PROTOCOL_PREFIX, REQUEST_NAMES, REQUEST_PROTOCOL_VERSION, kadProtocolId, requestProtocolId,
+  DEFAULT_PROTOCOL_IDS,
+  DEFAULT_PROTOCOL_PREFIX,
+  REQUEST_NAMES,
+  REQUEST_PROTOCOL_VERSION,
+  kadProtocolId,
+  requestProtocolId,
 } from './protocols.ts'

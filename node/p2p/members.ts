@@ -47,7 +47,11 @@ export type DeniedListener = (peerId: string, direction: 'inbound' | 'outbound' 
  * that, an inbound peer has only claimed nothing and an address, which proves nothing. Multiaddr
  * dials without a PeerId still pass denyDialPeer, so the post-Noise check is the real gate.
  */
-export function membershipGater(directory: MemberDirectory, selfPeerId: string, onDenied: DeniedListener): ConnectionGater {
+export function membershipGater(
+  directory: MemberDirectory,
+  selfPeerId: string,
+  onDenied: DeniedListener,
+): ConnectionGater {
   const refuse = (peerId: PeerId, direction: 'inbound' | 'outbound' | 'dial'): boolean => {
     const id = peerId.toString()
     // A node never connects to itself; libp2p refuses that already, this keeps it out of the count.

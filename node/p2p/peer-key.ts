@@ -37,7 +37,9 @@ export function readPeerKeyFile(path: string): PrivateKey {
     const stat = fstatSync(fd)
     if (!stat.isFile() || stat.size > MAX_KEY_FILE_BYTES) throw new TypeError(`${path} is not a libp2p key file`)
     if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-      throw new TypeError(`${path} has mode ${(stat.mode & 0o777).toString(8)}: group or others may access it. Run: chmod 600 ${path}`)
+      throw new TypeError(
+        `${path} has mode ${(stat.mode & 0o777).toString(8)}: group or others may access it. Run: chmod 600 ${path}`,
+      )
     }
     const key = privateKeyFromProtobuf(readFileSync(fd))
     if (key.type !== 'Ed25519') throw new TypeError(`${path}: the transport key must be Ed25519, got ${key.type}`)

@@ -16,7 +16,10 @@ import type { PeerLine } from './testing/peers.ts'
 type Peer = Awaited<ReturnType<typeof PeerProcess.start>>
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
-const connected = (country: string) => (status: PeerLine): boolean => (status.connectedMembers as string[]).includes(country)
+const connected =
+  (country: string) =>
+  (status: PeerLine): boolean =>
+    (status.connectedMembers as string[]).includes(country)
 
 describe('P2PHost between processes', () => {
   let dir: string
@@ -53,8 +56,16 @@ describe('P2PHost between processes', () => {
   it('connects two members, which echo each other byte for byte (a 1 MB frame included)', async () => {
     await kz.waitForStatus(connected('UZ'))
     await uz.waitForStatus(connected('KZ'))
-    const frames = [new Uint8Array(0), Uint8Array.from({ length: 256 }, (_, i) => i), randomBytes(1024 * 1024), randomBytes(7)]
-    for (const [from, to] of [[kz, 'UZ'], [uz, 'KZ']] as const) {
+    const frames = [
+      new Uint8Array(0),
+      Uint8Array.from({ length: 256 }, (_, i) => i),
+      randomBytes(1024 * 1024),
+      randomBytes(7),
+    ]
+    for (const [from, to] of [
+      [kz, 'UZ'],
+      [uz, 'KZ'],
+    ] as const) {
       const answer = await from.command({ cmd: 'request', country: to, name: 'echo', frames: frames.map(b64) })
       expect(answer.ok, JSON.stringify(answer).slice(0, 500)).toBe(true)
       expect(answer.frames).toEqual(frames.map(b64))
@@ -64,11 +75,19 @@ describe('P2PHost between processes', () => {
   it('keeps a non-member out: its requests fail and no member holds a connection to it', async () => {
     const membersFile = writeMembersFile(dir, 'stranger', members)
     const outsider = await PeerProcess.start({ keyFile: stranger.keyFile, membersFile })
-    const answer = await outsider.command({ cmd: 'request', country: 'KZ', name: 'echo', frames: [b64(randomBytes(16))], timeoutMs: 3_000 })
+    const answer = await outsider.command({
+      cmd: 'request',
+      country: 'KZ',
+      name: 'echo',
+      frames: [b64(randomBytes(16))],
+      timeoutMs: 3_000,
+    })
     expect(answer.ok).toBe(false)
     expect(['NOT_MEMBER', 'UNREACHABLE']).toContain(answer.code)
     // KZ saw the stranger knock (after Noise proved its PeerId) and turned it away.
-    await kz.waitFor((line) => line.event === 'denied' && line.peerId === stranger.peerId && line.direction === 'inbound')
+    await kz.waitFor(
+      (line) => line.event === 'denied' && line.peerId === stranger.peerId && line.direction === 'inbound',
+    )
     const status = await kz.command({ cmd: 'status' })
     expect(status.connectedPeers).not.toContain(stranger.peerId)
     expect(status.connectedMembers).toEqual(['UZ'])
@@ -77,7 +96,12 @@ describe('P2PHost between processes', () => {
   })
 
   it('refuses an oversized frame with TOO_LARGE and keeps serving', async () => {
-    const big = await kz.command({ cmd: 'request', country: 'UZ', name: 'echo-limited', frames: [b64(randomBytes(100 * 1024))] })
+    const big = await kz.command({
+      cmd: 'request',
+      country: 'UZ',
+      name: 'echo-limited',
+      frames: [b64(randomBytes(100 * 1024))],
+    })
     expect(big).toMatchObject({ ok: false, code: 'TOO_LARGE', remote: true })
     const small = randomBytes(1000)
     const again = await kz.command({ cmd: 'request', country: 'UZ', name: 'echo-limited', frames: [b64(small)] })
@@ -97,6 +121,9 @@ describe('P2PHost between processes', () => {
     expect(Date.now() - restartedAt).toBeLessThan(10_000)
     await kz.waitForStatus(connected('UZ'))
     const frame = randomBytes(32)
-    expect(await uz.command({ cmd: 'request', country: 'KZ', name: 'echo', frames: [b64(frame)] })).toMatchObject({ ok: true, frames: [b64(frame)] })
+    expect(await uz.command({ cmd: 'request', country: 'KZ', name: 'echo', frames: [b64(frame)] })).toMatchObject({
+      ok: true,
+      frames: [b64(frame)],
+    })
   })
 })

@@ -42,7 +42,9 @@ export const DEFAULT_PROTOCOL_IDS = {
 
 export function checkProtocolPrefix(prefix: string): string {
   if (!PROTOCOL_PREFIX_PATTERN.test(prefix)) {
-    throw new TypeError(`invalid protocol prefix ${JSON.stringify(prefix)}: expected '/name' segments, e.g. '/carec-sis'`)
+    throw new TypeError(
+      `invalid protocol prefix ${JSON.stringify(prefix)}: expected '/name' segments, e.g. '/carec-sis'`,
+    )
   }
   return prefix
 }

@@ -78,19 +78,31 @@ export function serveRequests(options: ServeOptions): StreamHandler {
   }
 }
 
-async function runHandler(options: ServeOptions, request: Frames, from: RequestSender, deadline: AbortSignal): Promise<Frames> {
+async function runHandler(
+  options: ServeOptions,
+  request: Frames,
+  from: RequestSender,
+  deadline: AbortSignal,
+): Promise<Frames> {
   let response: Frames
   try {
     response = await Promise.race([
       options.handler(request, from, { signal: deadline }),
       new Promise<never>((_, reject) => {
-        deadline.addEventListener('abort', () => reject(new P2PError('TIMEOUT', 'the handler did not answer in time')), { once: true })
+        deadline.addEventListener(
+          'abort',
+          () => reject(new P2PError('TIMEOUT', 'the handler did not answer in time')),
+          { once: true },
+        )
       }),
     ])
   } catch (error) {
     if (error instanceof P2PError) throw error
     // The handler's own message may name internals (paths, queries): log it here, send a generic one.
-    options.logger.warn({ protocol: options.protocol, country: from.country, error: String(error) }, 'p2p: handler failed')
+    options.logger.warn(
+      { protocol: options.protocol, country: from.country, error: String(error) },
+      'p2p: handler failed',
+    )
     throw new P2PError('REMOTE_ERROR', 'the handler failed')
   }
   checkFrames(response, options.limits, 'the response')
@@ -141,12 +153,19 @@ async function refuse(stream: Stream, code: P2PErrorCode, message: string, limit
  * The client side of one exchange on an open stream. Throws a P2PError: the remote's code when it
  * answered with an error frame, TOO_LARGE or PROTOCOL when its answer breaks our limits or framing.
  */
-export async function exchange(stream: Stream, request: Frames, limits: FrameLimits, signal: AbortSignal): Promise<Frames> {
+export async function exchange(
+  stream: Stream,
+  request: Frames,
+  limits: FrameLimits,
+  signal: AbortSignal,
+): Promise<Frames> {
   const lp = lpStream(stream, lpOptions(limits))
   let uploading = true
   const upload = writeMessage(lp, 'request', request, signal)
     .then(() => stream.close({ signal }))
-    .finally(() => { uploading = false })
+    .finally(() => {
+      uploading = false
+    })
   // A failed upload also breaks the read below (the stream is reset), which reports it.
   upload.catch(() => undefined)
   try {

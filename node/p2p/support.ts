@@ -58,7 +58,10 @@ export function memberMultiaddrs(member: Member, logger: P2PLogger): Multiaddr[]
   for (const text of member.addresses) {
     try {
       let address = multiaddr(text)
-      const named = address.getComponents().filter((c) => c.name === 'p2p').map((c) => c.value)
+      const named = address
+        .getComponents()
+        .filter((c) => c.name === 'p2p')
+        .map((c) => c.value)
       if (named.some((id) => id !== member.peerId)) throw new Error(`names another PeerId than ${member.peerId}`)
       if (named.length > 0) address = address.decapsulateCode(CODE_P2P)
       out.push(address)

@@ -61,7 +61,11 @@ describe('MemberDialer', () => {
     const dials: number[] = []
     let up = false
     const dialer = new MemberDialer({
-      dial: async () => { dials.push(Date.now()); up = true; dialer.connected(PEER) },
+      dial: async () => {
+        dials.push(Date.now())
+        up = true
+        dialer.connected(PEER)
+      },
       isConnected: () => up,
       isMember: () => true,
       policy: { initialDelayMs: 40, maxDelayMs: 1_000, stableAfterMs: 10_000 },
@@ -86,7 +90,10 @@ describe('MemberDialer', () => {
     let member = true
     let dials = 0
     const dialer = new MemberDialer({
-      dial: async () => { dials++; throw new Error('refused') },
+      dial: async () => {
+        dials++
+        throw new Error('refused')
+      },
       isConnected: () => false,
       isMember: () => member,
       policy: { initialDelayMs: 10, maxDelayMs: 10, stableAfterMs: 10_000 },
@@ -114,9 +121,18 @@ describe('KeyedLimiter', () => {
     const second = await limiter.acquire('KZ', never)
     const other = await limiter.acquire('UZ', never)
     const order: string[] = []
-    const third = limiter.acquire('KZ', never).then((release) => { order.push('third'); return release })
-    const timedOut = limiter.acquire('KZ', AbortSignal.timeout(20)).then(() => 'got a slot', () => 'aborted')
-    const fourth = limiter.acquire('KZ', never).then((release) => { order.push('fourth'); return release })
+    const third = limiter.acquire('KZ', never).then((release) => {
+      order.push('third')
+      return release
+    })
+    const timedOut = limiter.acquire('KZ', AbortSignal.timeout(20)).then(
+      () => 'got a slot',
+      () => 'aborted',
+    )
+    const fourth = limiter.acquire('KZ', never).then((release) => {
+      order.push('fourth')
+      return release
+    })
     expect(await timedOut).toBe('aborted')
     first()
     first() // releasing twice frees one slot only
@@ -135,16 +151,34 @@ describe('membership', () => {
     const directory = staticMemberDirectory([{ country: 'KZ', peerId: PEER, addresses: ['/ip4/10.0.0.1/tcp/4001'] }])
     expect(directory.countryOf(PEER)).toBe('KZ')
     expect(directory.countryOf(OTHER)).toBeUndefined()
-    expect(() => staticMemberDirectory([{ country: 'KZ', peerId: PEER, addresses: [] }, { country: 'UZ', peerId: PEER, addresses: [] }])).toThrow(/twice/)
-    expect(() => staticMemberDirectory([{ country: 'KZ', peerId: PEER, addresses: [] }, { country: 'KZ', peerId: OTHER, addresses: [] }])).toThrow(/twice/)
+    expect(() =>
+      staticMemberDirectory([
+        { country: 'KZ', peerId: PEER, addresses: [] },
+        { country: 'UZ', peerId: PEER, addresses: [] },
+      ]),
+    ).toThrow(/twice/)
+    expect(() =>
+      staticMemberDirectory([
+        { country: 'KZ', peerId: PEER, addresses: [] },
+        { country: 'KZ', peerId: OTHER, addresses: [] },
+      ]),
+    ).toThrow(/twice/)
   })
 
   it('dials the listed addresses, drops a matching /p2p/ and skips bad or foreign ones', () => {
-    const addresses = memberMultiaddrs({
-      country: 'KZ',
-      peerId: PEER,
-      addresses: ['/ip4/10.0.0.1/tcp/4001', `/ip4/10.0.0.2/tcp/4001/p2p/${PEER}`, `/ip4/10.0.0.3/tcp/4001/p2p/${OTHER}`, 'not an address'],
-    }, silentLogger)
+    const addresses = memberMultiaddrs(
+      {
+        country: 'KZ',
+        peerId: PEER,
+        addresses: [
+          '/ip4/10.0.0.1/tcp/4001',
+          `/ip4/10.0.0.2/tcp/4001/p2p/${PEER}`,
+          `/ip4/10.0.0.3/tcp/4001/p2p/${OTHER}`,
+          'not an address',
+        ],
+      },
+      silentLogger,
+    )
     expect(addresses.map(String)).toEqual(['/ip4/10.0.0.1/tcp/4001', '/ip4/10.0.0.2/tcp/4001'])
   })
 })
@@ -152,11 +186,15 @@ describe('membership', () => {
 describe('protocol ids and errors', () => {
   it('builds versioned ids under the private prefix and refuses odd names', () => {
     expect(DEFAULT_PROTOCOL_IDS).toEqual({
-      kad: '/carec-sis/kad/1.0.0', identify: '/carec-sis/id/1.0.0', ping: '/carec-sis/ping/1.0.0', echo: '/carec-sis/echo/1.0.0',
+      kad: '/carec-sis/kad/1.0.0',
+      identify: '/carec-sis/id/1.0.0',
+      ping: '/carec-sis/ping/1.0.0',
+      echo: '/carec-sis/echo/1.0.0',
     })
     expect(requestProtocolId('/test-net', 'replicate')).toBe('/test-net/replicate/1.0.0')
     expect(kadProtocolId('/carec-sis')).toBe('/carec-sis/kad/1.0.0')
-    for (const name of ['', 'Echo', '../x', 'a/b', 'x'.repeat(64)]) expect(() => requestProtocolId('/carec-sis', name)).toThrow(TypeError)
+    for (const name of ['', 'Echo', '../x', 'a/b', 'x'.repeat(64)])
+      expect(() => requestProtocolId('/carec-sis', name)).toThrow(TypeError)
     expect(() => requestProtocolId('carec-sis', 'echo')).toThrow(TypeError)
   })
 

@@ -11,7 +11,14 @@ import { ChangeFeed } from './changes.ts'
 /** What the feed reads of a loaded document: its id and audience. */
 const doc = (documentId: string, audience: string[]) => ({ log: { documentId }, audience }) as unknown as LoadedDocument
 const record = (documentId: string, audience: string[]): DocumentRecord => ({
-  documentId, kind: 'k', audience, status: 's', stateHash: 'h', updatedAt: '2026-11-24T15:00:00.000Z', index: { status: 's', keys: {} }, state: {},
+  documentId,
+  kind: 'k',
+  audience,
+  status: 's',
+  stateHash: 'h',
+  updatedAt: '2026-11-24T15:00:00.000Z',
+  index: { status: 's', keys: {} },
+  state: {},
 })
 
 class CountingDocs extends MemoryStore {
@@ -35,7 +42,7 @@ describe('change feed', () => {
   it('reads the audiences from the store once and keeps them in step with commits', async () => {
     const store = await storeWith(record('A', ['CN', 'KZ']))
     const feed = new ChangeFeed(store, { documentChanged: () => undefined })
-    expect([...await feed.audiences()]).toEqual([['A', ['CN', 'KZ']]])
+    expect([...(await feed.audiences())]).toEqual([['A', ['CN', 'KZ']]])
     feed.committed([doc('B', ['KZ', 'UZ']), doc('A', ['CN', 'KZ', 'KG'])])
     const m = await feed.audiences()
     expect(m.get('A')).toEqual(['CN', 'KZ', 'KG'])
@@ -72,8 +79,13 @@ describe('change feed', () => {
 
   it('tells the node of every document of a commit once all of them are counted', async () => {
     const told: [string, number][] = []
-    const feed: ChangeFeed = new ChangeFeed(await storeWith(), { documentChanged: (d) => told.push([d.log.documentId, feed.seq]) })
+    const feed: ChangeFeed = new ChangeFeed(await storeWith(), {
+      documentChanged: (d) => told.push([d.log.documentId, feed.seq]),
+    })
     feed.committed([doc('A', []), doc('B', [])])
-    expect(told).toEqual([['A', 2], ['B', 2]])
+    expect(told).toEqual([
+      ['A', 2],
+      ['B', 2],
+    ])
   })
 })

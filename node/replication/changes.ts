@@ -27,7 +27,9 @@ export class ChangeFeed {
   }
 
   /** The counter as of the last commit (0: nothing changed in this process yet). */
-  get seq(): number { return this.#seq }
+  get seq(): number {
+    return this.#seq
+  }
 
   /** Document id → audience of every stored document. */
   audiences(): Promise<Map<string, readonly string[]>> {
@@ -37,7 +39,9 @@ export class ChangeFeed {
       return m
     })()
     // A failed read (the store closing) is tried again next time.
-    this.#audiences.catch(() => { this.#audiences = undefined })
+    this.#audiences.catch(() => {
+      this.#audiences = undefined
+    })
     return this.#audiences
   }
 
@@ -59,7 +63,11 @@ export class ChangeFeed {
       const id = doc.log.documentId
       this.#changedAt.set(id, ++this.#seq)
       const audience = [...doc.audience]
-      if (this.#audiences !== undefined) void this.#audiences.then((m) => m.set(id, audience), () => undefined)
+      if (this.#audiences !== undefined)
+        void this.#audiences.then(
+          (m) => m.set(id, audience),
+          () => undefined,
+        )
     }
     for (const doc of docs) this.#events.documentChanged(doc)
   }

@@ -66,7 +66,10 @@ export class Intake {
     let audiences: Map<string, readonly string[]> | undefined
     for (let i = 0; i < ids.length; i++) {
       const h = heads[i]
-      if (h === undefined) { toRead.push(unique.get(ids[i]!)!); continue }
+      if (h === undefined) {
+        toRead.push(unique.get(ids[i]!)!)
+        continue
+      }
       // The same rule as for an entry read fresh into a held document: only its audience writes.
       audiences ??= await this.#o.feed.audiences()
       if (!(audiences.get(h.documentId) ?? []).includes(h.author) && !isJoining(h.type)) refuse(outOfScope(), h.id)
@@ -74,7 +77,10 @@ export class Intake {
     }
     const byDoc = new Map<string, LogEntry[]>()
     for (const e of readEntries(toRead, this.#o.membership())) {
-      if (isSisError(e)) { refuse(e); continue }
+      if (isSisError(e)) {
+        refuse(e)
+        continue
+      }
       const list = byDoc.get(e.documentId)
       if (list === undefined) byDoc.set(e.documentId, [e])
       else list.push(e)
@@ -91,7 +97,10 @@ export class Intake {
       for (const e of entries) {
         // Of a document held here, only its audience writes (a diversion brings a new country
         // in). The refusal reads exactly as for a document not held: no existence leaks.
-        if (held && !doc.audience.includes(e.author) && !isJoining(e.type)) { refuse(outOfScope(), e.id); continue }
+        if (held && !doc.audience.includes(e.author) && !isJoining(e.type)) {
+          refuse(outOfScope(), e.id)
+          continue
+        }
         const r = doc.log.add(e)
         if (r.status === 'accepted') {
           for (const f of r.forks) for (const id of f.ids) forked.add(id)
@@ -99,7 +108,7 @@ export class Intake {
           for (const d of r.dropped) refuse(d.error, d.id)
         }
         // A duplicate of a pending entry is not held: a receipt must name only stored entries.
-        else if (r.status === 'duplicate') (await store.hasEntry(e.id) ? result.held : result.pending).push(e.id)
+        else if (r.status === 'duplicate') ((await store.hasEntry(e.id)) ? result.held : result.pending).push(e.id)
         else if (r.status === 'pending') result.pending.push(e.id)
         else refuse(r.error, e.id)
       }
@@ -118,8 +127,20 @@ export class Intake {
         events.refused(from, err)
         continue
       }
-      const stored: StoredEntry[] = fresh.map((e) => ({ id: e.id, documentId, author: e.author, seq: e.seq, type: e.type, bytes: e.bytes, storedAt: now }))
-      batches.push({ entries: stored, document: recordOf(doc, now), outbox: this.#outboxItems(doc, fresh, forked, from, now) })
+      const stored: StoredEntry[] = fresh.map((e) => ({
+        id: e.id,
+        documentId,
+        author: e.author,
+        seq: e.seq,
+        type: e.type,
+        bytes: e.bytes,
+        storedAt: now,
+      }))
+      batches.push({
+        entries: stored,
+        document: recordOf(doc, now),
+        outbox: this.#outboxItems(doc, fresh, forked, from, now),
+      })
       changed.push(doc)
       accepted.push(...fresh.map((e) => e.id))
     }
@@ -149,16 +170,31 @@ export class Intake {
    * that every route member holds the proof (THREATS 12), except the peer that sent them. Only
    * members can take delivery: an audience country outside the federation gets nothing queued.
    */
-  #outboxItems(doc: LoadedDocument, fresh: readonly LogEntry[], forked: ReadonlySet<string>, from: string | undefined, now: string): OutboxItem[] {
+  #outboxItems(
+    doc: LoadedDocument,
+    fresh: readonly LogEntry[],
+    forked: ReadonlySet<string>,
+    from: string | undefined,
+    now: string,
+  ): OutboxItem[] {
     const { country } = this.#o
     const documentId = doc.log.documentId
     const membership = this.#o.membership()
     const peers = doc.audience.filter((c) => c !== country && membership.isMember(c))
-    const item = (peer: string, entryId: string): OutboxItem => ({ peer, documentId, entryId, enqueuedAt: now, attempts: 0, nextAttemptAt: now })
+    const item = (peer: string, entryId: string): OutboxItem => ({
+      peer,
+      documentId,
+      entryId,
+      enqueuedAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+    })
     const own = fresh.filter((e) => e.author === country).map((e) => e.id)
     return [
       ...own.flatMap((id) => peers.map((peer) => item(peer, id))),
-      ...[...forked].filter((id) => !own.includes(id)).flatMap((id) => peers.filter((c) => c !== from).map((peer) => item(peer, id))),
+      ...[...forked]
+        .filter((id) => !own.includes(id))
+        .flatMap((id) => peers.filter((c) => c !== from).map((peer) => item(peer, id))),
     ]
   }
 }

@@ -11,7 +11,9 @@ import { documentsLike, LATER, NOW, nodeOf, pushTo, receipt, upTo } from './test
 const { writer, e } = transitLifecycle()
 const released = upTo(writer, e.released!)
 /** Transits of their own MRNs, written by CN up to their release. */
-const transit = documentsLike(released, (n) => allocateMrn({ year: 2026, country: 'CN', serial: `ZZOUTB${n}`, procedure: 'J' }))
+const transit = documentsLike(released, (n) =>
+  allocateMrn({ year: 2026, country: 'CN', serial: `ZZOUTB${n}`, procedure: 'J' }),
+)
 const n = released.length
 
 describe('outbox delivery', () => {
@@ -37,7 +39,9 @@ describe('outbox delivery', () => {
     const requests: Frames[] = []
     const deliver = pushTo(kz, 'KZ', requests)
     let open: () => void = () => undefined
-    const gate = new Promise<void>((resolve) => { open = resolve })
+    const gate = new Promise<void>((resolve) => {
+      open = resolve
+    })
     const send = async (peer: string, name: string, frames: Frames) => {
       if (requests.length === 0) await gate
       return deliver(peer, name, frames)
@@ -69,7 +73,9 @@ describe('outbox delivery', () => {
     expect(requests.map((f) => f.length)).toEqual([n, n])
     // A failed push backs off: nothing is due until then, so nothing is looked at or sent.
     await cn.replicator.ingest(transit(28).entries.map((w) => w.bytes))
-    await expect(cn.replicator.deliver('KZ', () => Promise.reject(new Error('unreachable')))).rejects.toThrow('unreachable')
+    await expect(cn.replicator.deliver('KZ', () => Promise.reject(new Error('unreachable')))).rejects.toThrow(
+      'unreachable',
+    )
     const after = cn.store.outboxReads
     await cn.replicator.deliver('KZ', ok)
     expect(cn.store.outboxReads).toBe(after)
@@ -87,7 +93,10 @@ describe('outbox retries and receipts', () => {
     const cn = await nodeOf('CN', { now: () => new Date(now).toISOString() })
     await cn.replicator.ingest(transit(40).entries.map((w) => w.bytes))
     let sent = 0
-    const failing = () => { sent++; return Promise.reject(new Error('unreachable')) }
+    const failing = () => {
+      sent++
+      return Promise.reject(new Error('unreachable'))
+    }
     const delays: number[] = []
     for (let attempt = 1; attempt <= 12; attempt++) {
       await expect(cn.replicator.deliver('KZ', failing)).rejects.toThrow('unreachable')

@@ -90,9 +90,11 @@ export class Outbox {
       const items = await store.outbox(peer, this.#o.now(), window)
       if (items.length < window) {
         // Whatever is not due now falls due when its earliest item does (the outbox is in time order).
-        const [first] = await store.outbox(peer, '9999-12-31T23:59:59.999Z', items.length + 1)
+        const [first] = await store
+          .outbox(peer, '9999-12-31T23:59:59.999Z', items.length + 1)
           .then((all) => all.filter((o) => !items.some((i) => i.entryId === o.entryId)))
-        if (version === this.#dueVersion) this.#nextDue.set(peer, first === undefined ? Infinity : Date.parse(first.nextAttemptAt))
+        if (version === this.#dueVersion)
+          this.#nextDue.set(peer, first === undefined ? Infinity : Date.parse(first.nextAttemptAt))
       }
       if (items.length === 0) return total
       const results = await Promise.allSettled(requestsOf(items).map((due) => this.#push(peer, due, send)))
@@ -114,13 +116,17 @@ export class Outbox {
       for (let i = 0; i < stored.length; i++) {
         const e = stored[i]
         if (e === undefined) continue
-        if (entries.length > 0 && bytes + e.bytes.length > PUSH_BYTES) { sent = due.slice(0, i); break }
+        if (entries.length > 0 && bytes + e.bytes.length > PUSH_BYTES) {
+          sent = due.slice(0, i)
+          break
+        }
         entries.push(e.bytes)
         bytes += e.bytes.length
       }
       const [receiptBytes] = await send(peer, 'push', entries, { timeoutMs: 30_000 })
       const receipt = readSignedMessage(receiptBytes ?? new Uint8Array(), this.#o.membership())
-      if (receipt.type !== 'DeliveryReceipt' || receipt.message.Header.authorCountry !== peer) throw new SisError('SIG_INVALID', `the receipt from ${peer} is not its DeliveryReceipt`, {})
+      if (receipt.type !== 'DeliveryReceipt' || receipt.message.Header.authorCountry !== peer)
+        throw new SisError('SIG_INVALID', `the receipt from ${peer} is not its DeliveryReceipt`, {})
       const held = new Set(receipt.message.Receipt.EntryId)
       const done = sent.filter((d) => held.has(d.entryId)).map((d) => d.entryId)
       await store.ackOutbox(peer, done, { peer, entryIds: done, bytes: receiptBytes!, receivedAt: this.#o.now() })
@@ -166,7 +172,10 @@ function requestsOf(items: readonly OutboxItem[]): OutboxItem[][] {
   const requests: OutboxItem[][] = []
   let current: OutboxItem[] = []
   for (const due of byDoc.values()) {
-    if (current.length > 0 && current.length + due.length > PUSH_BATCH) { requests.push(current); current = [] }
+    if (current.length > 0 && current.length + due.length > PUSH_BATCH) {
+      requests.push(current)
+      current = []
+    }
     current.push(...due)
   }
   if (current.length > 0) requests.push(current)

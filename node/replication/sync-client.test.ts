@@ -14,18 +14,31 @@ const { writer, e } = transitLifecycle()
 const first = upTo(writer, e.passageKZ!)
 const released = upTo(writer, e.released!)
 /** Transits of their own MRNs, written by CN up to their release. */
-const transit = documentsLike(released, (n) => allocateMrn({ year: 2026, country: 'CN', serial: `ZZSYNC${n}`, procedure: 'J' }))
+const transit = documentsLike(released, (n) =>
+  allocateMrn({ year: 2026, country: 'CN', serial: `ZZSYNC${n}`, procedure: 'J' }),
+)
 const n = released.length
 
 describe('sync client', () => {
   it('both sides of an equivocation travel by sync, so route nodes converge (finding 5)', async () => {
     const kz = await nodeOf('KZ')
     const uz = await nodeOf('UZ')
-    const other = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), { seq: e.accepted!.seq, previous: e.lodged!.id, parents: [e.lodged!.id], auth: [e.lodged!.id] })
+    const other = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), {
+      seq: e.accepted!.seq,
+      previous: e.lodged!.id,
+      parents: [e.lodged!.id],
+      auth: [e.lodged!.id],
+    })
     await kz.replicator.ingest([e.lodged!.bytes, e.accepted!.bytes], 'CN')
     await uz.replicator.ingest([e.lodged!.bytes, other.bytes], 'CN')
-    await uz.replicator.ingest(await kz.replicator.answerSync('UZ', uz.replicator.parseSync(await uz.replicator.syncRequest('KZ'))), 'KZ')
-    await kz.replicator.ingest(await uz.replicator.answerSync('KZ', kz.replicator.parseSync(await kz.replicator.syncRequest('UZ'))), 'UZ')
+    await uz.replicator.ingest(
+      await kz.replicator.answerSync('UZ', uz.replicator.parseSync(await uz.replicator.syncRequest('KZ'))),
+      'KZ',
+    )
+    await kz.replicator.ingest(
+      await uz.replicator.answerSync('KZ', kz.replicator.parseSync(await kz.replicator.syncRequest('UZ'))),
+      'UZ',
+    )
     const [a, b] = [await kz.store.getDocument(EXAMPLE_CONTEXT.mrn), await uz.store.getDocument(EXAMPLE_CONTEXT.mrn)]
     expect(a?.stateHash).toBe(b?.stateHash)
     expect((a?.state as { forks: unknown[] }).forks).toHaveLength(1)
@@ -65,7 +78,10 @@ describe('sync client', () => {
     const cn = await nodeOf('CN')
     const kz = await nodeOf('KZ')
     const a = transit(13)
-    await kz.replicator.ingest(a.entries.map((w) => w.bytes), 'CN')
+    await kz.replicator.ingest(
+      a.entries.map((w) => w.bytes),
+      'CN',
+    )
     const requests: SyncRequest[] = []
     expect(await kz.replicator.sync('CN', syncWith(cn, 'KZ', requests), { full: true })).toBe(0)
     expect(requests[0]!.documents).toEqual([{ id: a.documentId, digest: expect.stringMatching(/^[0-9a-f]{32}$/) }])
@@ -78,7 +94,10 @@ describe('sync client', () => {
   it('a document bigger than an answer goes on inside it in the next round', async () => {
     const cn = await nodeOf('CN', { syncBatch: 2 })
     const kz = await nodeOf('KZ')
-    await cn.replicator.ingest(first.map((w) => w.bytes), 'CN')
+    await cn.replicator.ingest(
+      first.map((w) => w.bytes),
+      'CN',
+    )
     const requests: unknown[] = []
     expect(await kz.replicator.sync('CN', syncWith(cn, 'KZ', requests), { full: true })).toBe(first.length)
     expect(requests).toHaveLength(Math.ceil(first.length / 2))
@@ -108,7 +127,11 @@ describe('sync client', () => {
   it('refuses a malformed head and an answer cut with nothing in it', async () => {
     const kz = await nodeOf('KZ')
     const answering = (head: unknown) => async (): Promise<Frames> => [json(head)]
-    await expect(kz.replicator.sync('CN', answering({ v: 2, cursor: 5 }), { full: true })).rejects.toThrow('sync: malformed answer')
-    await expect(kz.replicator.sync('CN', answering({ v: 2, cursor: 'c', next: 'x' }), { full: true })).rejects.toThrow('an answer cut with nothing in it')
+    await expect(kz.replicator.sync('CN', answering({ v: 2, cursor: 5 }), { full: true })).rejects.toThrow(
+      'sync: malformed answer',
+    )
+    await expect(kz.replicator.sync('CN', answering({ v: 2, cursor: 'c', next: 'x' }), { full: true })).rejects.toThrow(
+      'an answer cut with nothing in it',
+    )
   })
 })

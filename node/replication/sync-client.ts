@@ -12,7 +12,10 @@ import { idsDigest, isHead, json, parse } from './types.ts'
 import type { Frames, IngestResult, SyncDocument, SyncHead, SyncRequest, Transport } from './types.ts'
 
 /** Where the last completed sync with a peer left off: our counter, and the peer's cursor. */
-interface Synced { readonly local: number; readonly cursor: string }
+interface Synced {
+  readonly local: number
+  readonly cursor: string
+}
 
 export class SyncClient {
   readonly #store: Pick<EntrySlice, 'entryIdsOf'>
@@ -22,7 +25,11 @@ export class SyncClient {
   /** Per peer: our counter and the peer's cursor as of the last sync with it that completed. */
   readonly #synced = new Map<string, Synced>()
 
-  constructor(opts: { store: Pick<EntrySlice, 'entryIdsOf'>; feed: ChangeFeed; ingest: (frames: Frames, from: string) => Promise<IngestResult> }) {
+  constructor(opts: {
+    store: Pick<EntrySlice, 'entryIdsOf'>
+    feed: ChangeFeed
+    ingest: (frames: Frames, from: string) => Promise<IngestResult>
+  }) {
     this.#store = opts.store
     this.#feed = opts.feed
     this.#ingest = opts.ingest
@@ -58,15 +65,23 @@ export class SyncClient {
     const audiences = await this.#feed.audiences()
     const documents: SyncDocument[] = []
     if (last === undefined) {
-      for (const [id, audience] of audiences) if (audience.includes(peer)) documents.push({ id, digest: idsDigest(await this.#store.entryIdsOf(id)) })
+      for (const [id, audience] of audiences)
+        if (audience.includes(peer)) documents.push({ id, digest: idsDigest(await this.#store.entryIdsOf(id)) })
     } else {
-      for (const id of this.#feed.changedAfter(last.local)) if ((audiences.get(id) ?? []).includes(peer)) documents.push({ id, have: await this.#store.entryIdsOf(id) })
+      for (const id of this.#feed.changedAfter(last.local))
+        if ((audiences.get(id) ?? []).includes(peer)) documents.push({ id, have: await this.#store.entryIdsOf(id) })
     }
     documents.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     const ask = (from: string | undefined, skip: number | undefined) => {
       // Documents before `from` were answered already: the later rounds leave them out.
       const rest = from === undefined ? documents : documents.filter((d) => d.id >= from)
-      const request: SyncRequest = { v: 2, documents: rest, ...(last === undefined ? {} : { since: last.cursor }), ...(from === undefined ? {} : { from }), ...(skip === undefined ? {} : { skip }) }
+      const request: SyncRequest = {
+        v: 2,
+        documents: rest,
+        ...(last === undefined ? {} : { since: last.cursor }),
+        ...(from === undefined ? {} : { from }),
+        ...(skip === undefined ? {} : { skip }),
+      }
       return send(peer, 'sync', [json(request)], { timeoutMs: 30_000 })
     }
     let accepted = 0
@@ -83,10 +98,16 @@ export class SyncClient {
       }
       const head = parse<SyncHead>(frames[0])
       if (head.resync === true) return 'resync'
-      if (typeof head.cursor !== 'string' || (head.next !== undefined && typeof head.next !== 'string') || (head.skip !== undefined && !Number.isSafeInteger(head.skip))) throw new SisError('MSG_INVALID_VALUE', 'sync: malformed answer', {})
+      if (
+        typeof head.cursor !== 'string' ||
+        (head.next !== undefined && typeof head.next !== 'string') ||
+        (head.skip !== undefined && !Number.isSafeInteger(head.skip))
+      )
+        throw new SisError('MSG_INVALID_VALUE', 'sync: malformed answer', {})
       // The first answer's cursor: what the peer changed during later rounds comes next time.
       cursor ??= head.cursor
-      if (head.next !== undefined && (frames.length === 1 || round >= 100_000)) throw new SisError('MSG_INVALID_VALUE', 'sync: an answer cut with nothing in it', {})
+      if (head.next !== undefined && (frames.length === 1 || round >= 100_000))
+        throw new SisError('MSG_INVALID_VALUE', 'sync: an answer cut with nothing in it', {})
       // The next round travels while this one is verified.
       if (head.next !== undefined) {
         answer = ask(head.next, head.skip)

@@ -20,7 +20,14 @@ const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v))
 
 async function holding(country = 'KZ', syncBatch?: number) {
   const node = await nodeOf(country, syncBatch === undefined ? {} : { syncBatch })
-  expect((await node.replicator.ingest(first.map((w) => w.bytes), 'CN')).accepted).toHaveLength(first.length)
+  expect(
+    (
+      await node.replicator.ingest(
+        first.map((w) => w.bytes),
+        'CN',
+      )
+    ).accepted,
+  ).toHaveLength(first.length)
   return node
 }
 
@@ -32,13 +39,19 @@ describe('sync server: who gets what', () => {
     expect(await kz.replicator.answerSync('KG', { documents: [{ id: mrn, have: [] }] })).toEqual([])
     expect(await kz.replicator.answerSync('UZ', { documents: [] })).toHaveLength(first.length)
     // UZ already holds the first two entries: it gets only what it lacks.
-    expect(await kz.replicator.answerSync('UZ', { documents: [{ id: mrn, have: ids.slice(0, 2) }] })).toHaveLength(first.length - 2)
+    expect(await kz.replicator.answerSync('UZ', { documents: [{ id: mrn, have: ids.slice(0, 2) }] })).toHaveLength(
+      first.length - 2,
+    )
   })
 
   it('a document whose digest matches is not answered; one whose digest differs is answered whole', async () => {
     const kz = await holding()
-    expect(await kz.replicator.answerSync('UZ', { documents: [{ id: mrn, digest: idsDigest([...ids].reverse()) }] })).toEqual([])
-    expect(await kz.replicator.answerSync('UZ', { documents: [{ id: mrn, digest: idsDigest(ids.slice(1)) }] })).toHaveLength(first.length)
+    expect(
+      await kz.replicator.answerSync('UZ', { documents: [{ id: mrn, digest: idsDigest([...ids].reverse()) }] }),
+    ).toEqual([])
+    expect(
+      await kz.replicator.answerSync('UZ', { documents: [{ id: mrn, digest: idsDigest(ids.slice(1)) }] }),
+    ).toHaveLength(first.length)
   })
 
   it('(version 2) answers an off-route member alike whether the document is held or not', async () => {
@@ -51,9 +64,13 @@ describe('sync server: who gets what', () => {
       return { head, entries: frames.length - 1 }
     }
     expect(shape(await kz.replicator.answerSync('KG', ask))).toEqual({ head: { v: 2 }, entries: 0 })
-    expect(shape(await empty.replicator.answerSync('KG', ask))).toEqual(shape(await kz.replicator.answerSync('KG', ask)))
+    expect(shape(await empty.replicator.answerSync('KG', ask))).toEqual(
+      shape(await kz.replicator.answerSync('KG', ask)),
+    )
     // A cursor never issued reads the same too.
-    expect(shape(await kz.replicator.answerSync('KG', { ...ask, since: 'x' }))).toEqual(shape(await empty.replicator.answerSync('KG', { ...ask, since: 'x' })))
+    expect(shape(await kz.replicator.answerSync('KG', { ...ask, since: 'x' }))).toEqual(
+      shape(await empty.replicator.answerSync('KG', { ...ask, since: 'x' })),
+    )
   })
 })
 
@@ -94,8 +111,17 @@ describe('sync server: rounds and cursors', () => {
 
   it('refuses a malformed request', async () => {
     const { replicator } = await nodeOf('KZ')
-    expect(replicator.parseSync(encode({ documents: [{ id: mrn, have: [] }], v: 2, since: 'c', from: mrn, skip: 1 }))).toMatchObject({ skip: 1 })
-    for (const bad of [{ documents: 'x' }, { documents: [{ id: 1, have: [] }] }, { documents: [{ id: mrn }] }, { documents: [], v: 3 }, { documents: [], skip: -1 }, { documents: [], since: 5 }]) {
+    expect(
+      replicator.parseSync(encode({ documents: [{ id: mrn, have: [] }], v: 2, since: 'c', from: mrn, skip: 1 })),
+    ).toMatchObject({ skip: 1 })
+    for (const bad of [
+      { documents: 'x' },
+      { documents: [{ id: 1, have: [] }] },
+      { documents: [{ id: mrn }] },
+      { documents: [], v: 3 },
+      { documents: [], skip: -1 },
+      { documents: [], since: 5 },
+    ]) {
       expect(() => replicator.parseSync(encode(bad)), JSON.stringify(bad)).toThrow('sync: malformed request')
     }
     expect(() => replicator.parseSync(undefined)).toThrow('a frame is missing')

@@ -23,8 +23,15 @@ export const SYNC_BYTES = 32 * 1024 * 1024
 /** A sync request frame, its shape checked; a malformed one is refused (the handler fails). */
 export function parseSync(frame: Uint8Array | undefined): SyncRequest {
   const r = parse<SyncRequest>(frame)
-  const ok = Array.isArray(r.documents) && r.documents.every((d) => typeof d.id === 'string' && (d.have === undefined ? typeof d.digest === 'string' : Array.isArray(d.have)))
-    && (r.v === undefined || r.v === 2) && (r.since === undefined || typeof r.since === 'string') && (r.from === undefined || typeof r.from === 'string') && (r.skip === undefined || (Number.isSafeInteger(r.skip) && r.skip >= 0))
+  const ok =
+    Array.isArray(r.documents) &&
+    r.documents.every(
+      (d) => typeof d.id === 'string' && (d.have === undefined ? typeof d.digest === 'string' : Array.isArray(d.have)),
+    ) &&
+    (r.v === undefined || r.v === 2) &&
+    (r.since === undefined || typeof r.since === 'string') &&
+    (r.from === undefined || typeof r.from === 'string') &&
+    (r.skip === undefined || (Number.isSafeInteger(r.skip) && r.skip >= 0))
   if (!ok) throw new SisError('MSG_INVALID_VALUE', 'sync: malformed request', {})
   return r
 }
@@ -53,7 +60,8 @@ export class SyncServer {
     const listed = new Map(request.documents.map((d) => [d.id, d]))
     const issued = this.#cursors.get(peer) ?? new Map<string, number>()
     const since = request.v === 2 && request.since !== undefined ? issued.get(request.since) : undefined
-    if (request.v === 2 && request.since !== undefined && since === undefined) return [json({ v: 2, cursor: '', resync: true } satisfies SyncHead)]
+    if (request.v === 2 && request.since !== undefined && since === undefined)
+      return [json({ v: 2, cursor: '', resync: true } satisfies SyncHead)]
     const candidates: string[] = []
     const consider = (id: string) => {
       // Only documents whose audience includes the asker, whether it names them or not (THREATS 19).
@@ -80,22 +88,32 @@ export class SyncServer {
         const have = new Set(asked.have)
         missing = ids.filter((id) => !have.has(id))
       } else missing = asked?.digest !== undefined && asked.digest === idsDigest(ids) ? [] : ids
-      const skipped = documentId === request.from ? request.skip ?? 0 : 0
+      const skipped = documentId === request.from ? (request.skip ?? 0) : 0
       missing = missing.slice(skipped)
       if (missing.length === 0) continue
       // A version-2 answer is cut between documents where it can (the next round starts at one).
-      if (request.v === 2 && out.length > 0 && out.length + missing.length > this.#batch) { next = documentId; break }
+      if (request.v === 2 && out.length > 0 && out.length + missing.length > this.#batch) {
+        next = documentId
+        break
+      }
       const found = await this.#store.getEntries(missing)
       let cut = -1
       for (let i = 0; i < found.length; i++) {
         const e = found[i]
         if (e === undefined) continue
-        if (out.length >= this.#batch || bytes + e.bytes.length > SYNC_BYTES) { cut = i; break }
+        if (out.length >= this.#batch || bytes + e.bytes.length > SYNC_BYTES) {
+          cut = i
+          break
+        }
         out.push(e.bytes)
         bytes += e.bytes.length
       }
       // Cut inside a document (one bigger than an answer): the next round goes on inside it.
-      if (cut >= 0) { next = documentId; skip = skipped + cut; break }
+      if (cut >= 0) {
+        next = documentId
+        skip = skipped + cut
+        break
+      }
     }
     if (request.v !== 2) return out
     // Only the first round of an exchange hands out a cursor: it is the one the asker keeps.

@@ -11,7 +11,10 @@ export type Frames = Uint8Array[]
 
 /** What replication needs of the libp2p host (node/p2p/host.ts implements it). */
 export interface Transport {
-  handle(name: string, handler: (request: Frames, from: { peerId: string; country: string }) => Promise<Frames>): void | Promise<void>
+  handle(
+    name: string,
+    handler: (request: Frames, from: { peerId: string; country: string }) => Promise<Frames>,
+  ): void | Promise<void>
   request(country: string, name: string, frames: Frames, options?: { timeoutMs?: number }): Promise<Frames>
   connectedMembers(): string[]
 }

@@ -17,7 +17,10 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(parts))
 }
 
-const once = (bytes: Uint8Array, chunk = 1000) => (async function* () { for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk) })()
+const once = (bytes: Uint8Array, chunk = 1000) =>
+  (async function* () {
+    for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk)
+  })()
 
 describe('backup of a LevelStore', () => {
   it('is a snapshot: writes after it started are not in it; a restore reads back the same store', async () => {
@@ -28,7 +31,9 @@ describe('backup of a LevelStore', () => {
     const snapshot = store.snapshot(1)
     // Written after the snapshot was taken, before a single record of it was read.
     await store.commit({ entries: [entry('D2', 'KZ', 1, 'later')], document: doc('D2') })
-    const file = await collect(encodeBackup({ country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' }, snapshot))
+    const file = await collect(
+      encodeBackup({ country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' }, snapshot),
+    )
     await store.close()
 
     const { header, trailer } = await verifyBackup(once(file, 7))
@@ -37,7 +42,10 @@ describe('backup of a LevelStore', () => {
 
     const target = join(root, 'restored')
     expect(await inspectStoreFolder(target)).toBe('missing')
-    const written = await writeStoreFolder(target, decodeBackup(once(file), () => undefined, 3))
+    const written = await writeStoreFolder(
+      target,
+      decodeBackup(once(file), () => undefined, 3),
+    )
     expect(written).toBe(trailer.records)
     expect(await inspectStoreFolder(target)).toBe('holds-data')
     const restored = new LevelStore(target)
@@ -54,13 +62,17 @@ describe('backup of a LevelStore', () => {
     const store = new LevelStore(join(root, 'b'))
     await store.open()
     await store.commit({ entries: [entry('D1', 'KZ', 1, 'x')], document: doc('D1') })
-    const file = await collect(encodeBackup({ country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' }, store.snapshot()))
+    const file = await collect(
+      encodeBackup({ country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' }, store.snapshot()),
+    )
     await store.close()
     const flipped = new Uint8Array(file)
     flipped[Math.floor(file.length / 2)]! ^= 1
     await expect(verifyBackup(once(flipped))).rejects.toThrow(/checksum mismatch|damaged|not JSON/)
     await expect(verifyBackup(once(file.subarray(0, file.length - 10)))).rejects.toThrow(/truncated/)
-    await expect(verifyBackup(once(new TextEncoder().encode('hello world, not a backup')))).rejects.toThrow(/not a sis backup/)
+    await expect(verifyBackup(once(new TextEncoder().encode('hello world, not a backup')))).rejects.toThrow(
+      /not a sis backup/,
+    )
     await expect(verifyBackup(once(new Uint8Array([...file, 1])))).rejects.toThrow(/after the trailer/)
   })
 

@@ -51,15 +51,24 @@ function u32(n: number): Uint8Array {
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
-  for (const p of parts) { out.set(p, at); at += p.length }
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
   return out
 }
 
 /** The backup stream: one output chunk per input batch of records, then the trailer. */
-export async function* encodeBackup(header: Omit<BackupHeader, 'format'>, batches: AsyncIterable<readonly BackupRecord[]>): AsyncGenerator<Uint8Array> {
+export async function* encodeBackup(
+  header: Omit<BackupHeader, 'format'>,
+  batches: AsyncIterable<readonly BackupRecord[]>,
+): AsyncGenerator<Uint8Array> {
   const hash = createHash('sha256')
   let records = 0
-  const emit = (b: Uint8Array): Uint8Array => { hash.update(b); return b }
+  const emit = (b: Uint8Array): Uint8Array => {
+    hash.update(b)
+    return b
+  }
   const head = encoder.encode(JSON.stringify({ format: 1, ...header }))
   yield emit(concat([encoder.encode(BACKUP_MAGIC), u32(head.length), head]))
   for await (const batch of batches) {
@@ -132,7 +141,11 @@ class Reader {
     for (;;) {
       const next = await this.#it.next()
       if (next.done === true) return true
-      if (next.value.length > 0) { this.#buf = next.value; this.#at = 0; return false }
+      if (next.value.length > 0) {
+        this.#buf = next.value
+        this.#at = 0
+        return false
+      }
     }
   }
 }
@@ -142,12 +155,17 @@ class Reader {
  * the trailer (record count and SHA-256) at the end. A caller that must not act on a damaged
  * file reads it through once (verifyBackup) before acting on a second read.
  */
-export async function* decodeBackup(source: AsyncIterable<Uint8Array>, onHeader: (h: BackupHeader) => void, batch = 512): AsyncGenerator<BackupRecord[], BackupTrailer> {
+export async function* decodeBackup(
+  source: AsyncIterable<Uint8Array>,
+  onHeader: (h: BackupHeader) => void,
+  batch = 512,
+): AsyncGenerator<BackupRecord[], BackupTrailer> {
   const r = new Reader(source)
   const magic = await r.read(BACKUP_MAGIC.length, 'magic').catch(() => new Uint8Array(0))
   if (new TextDecoder().decode(magic) !== BACKUP_MAGIC) throw new BackupError('not a sis backup file (wrong magic)')
   const header = await r.json<BackupHeader>('header')
-  if (header.format !== 1 || typeof header.country !== 'string' || typeof header.layout !== 'string') throw new BackupError('unknown backup format')
+  if (header.format !== 1 || typeof header.country !== 'string' || typeof header.layout !== 'string')
+    throw new BackupError('unknown backup format')
   onHeader(header)
   let records = 0
   let out: BackupRecord[] = []
@@ -160,22 +178,34 @@ export async function* decodeBackup(source: AsyncIterable<Uint8Array>, onHeader:
     if (vn > MAX_VALUE) throw new BackupError(`a value of ${vn} bytes: the backup is damaged`)
     out.push([key, new Uint8Array(await r.read(vn, 'a record value'))])
     records++
-    if (out.length >= batch) { yield out; out = [] }
+    if (out.length >= batch) {
+      yield out
+      out = []
+    }
   }
   if (out.length > 0) yield out
   const digest = r.hash.digest('hex')
   r.hashing = false
   const trailer = await r.json<BackupTrailer>('trailer')
   if (!(await r.atEnd())) throw new BackupError('bytes after the trailer: the backup is damaged')
-  if (trailer.sha256 !== digest) throw new BackupError(`checksum mismatch: the file says ${String(trailer.sha256).slice(0, 16)}…, its content hashes to ${digest.slice(0, 16)}…`)
-  if (trailer.records !== records) throw new BackupError(`the trailer counts ${trailer.records} records, the file holds ${records}`)
+  if (trailer.sha256 !== digest)
+    throw new BackupError(
+      `checksum mismatch: the file says ${String(trailer.sha256).slice(0, 16)}…, its content hashes to ${digest.slice(0, 16)}…`,
+    )
+  if (trailer.records !== records)
+    throw new BackupError(`the trailer counts ${trailer.records} records, the file holds ${records}`)
   return trailer
 }
 
 /** Reads a backup to the end without keeping anything: its header and trailer if it is whole. */
-export async function verifyBackup(source: AsyncIterable<Uint8Array>, progress?: (records: number) => void): Promise<{ header: BackupHeader; trailer: BackupTrailer }> {
+export async function verifyBackup(
+  source: AsyncIterable<Uint8Array>,
+  progress?: (records: number) => void,
+): Promise<{ header: BackupHeader; trailer: BackupTrailer }> {
   let header: BackupHeader | undefined
-  const it = decodeBackup(source, (h) => { header = h })
+  const it = decodeBackup(source, (h) => {
+    header = h
+  })
   let n = 0
   for (;;) {
     const next = await it.next()

@@ -37,7 +37,14 @@ export function decodeEntryHead(id: string, value: Uint8Array): EntryHead {
   const n = new DataView(value.buffer, value.byteOffset, value.byteLength).getUint32(0)
   if (4 + n > value.length) throw new Error('storage: truncated record header')
   const h = JSON.parse(decoder.decode(value.subarray(4, 4 + n))) as Record<string, unknown>
-  return { id, documentId: h.documentId as string, author: h.author as string, seq: h.seq as number, type: h.type as string, storedAt: h.storedAt as string }
+  return {
+    id,
+    documentId: h.documentId as string,
+    author: h.author as string,
+    seq: h.seq as number,
+    type: h.type as string,
+    storedAt: h.storedAt as string,
+  }
 }
 
 export function decodeEntry(id: string, value: Uint8Array): StoredEntry {
@@ -71,7 +78,15 @@ export function decodeJson<T>(value: Uint8Array): T {
 }
 
 /** The index as stores of layout 1 kept it: the transit's search fields by name. */
-interface LegacyIndex { mrn?: string; lrn?: string; status: string; offices?: string[]; traders?: string[]; vehicles?: string[]; containers?: string[] }
+interface LegacyIndex {
+  mrn?: string
+  lrn?: string
+  status: string
+  offices?: string[]
+  traders?: string[]
+  vehicles?: string[]
+  containers?: string[]
+}
 
 /**
  * A stored document record. Records written before document kinds were plug-ins carry the
@@ -87,7 +102,12 @@ export function decodeDocument(value: Uint8Array): DocumentRecord {
     const v = (values ?? []).filter((x): x is string => x !== undefined)
     if (v.length > 0) keys[name] = [...v]
   }
-  put('mrn', [ix.mrn]); put('lrn', [ix.lrn]); put('office', ix.offices); put('trader', ix.traders); put('vehicle', ix.vehicles); put('container', ix.containers)
+  put('mrn', [ix.mrn])
+  put('lrn', [ix.lrn])
+  put('office', ix.offices)
+  put('trader', ix.traders)
+  put('vehicle', ix.vehicles)
+  put('container', ix.containers)
   return { ...d, index: { status: ix.status, keys } }
 }
 
@@ -107,6 +127,7 @@ export function fromUtf8(value: Uint8Array): string {
 /** A plain object keyed by peer; defineProperty so that a peer named "__proto__" is a key, not a prototype. */
 export function depthRecord(counts: ReadonlyMap<string, number>): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const [peer, n] of counts) Object.defineProperty(out, peer, { value: n, enumerable: true, writable: true, configurable: true })
+  for (const [peer, n] of counts)
+    Object.defineProperty(out, peer, { value: n, enumerable: true, writable: true, configurable: true })
   return out
 }

@@ -41,9 +41,12 @@ interface WriterRun {
  */
 function runWriter(folder: string, run: number, opts: { killAfter?: number; fileSizeKb?: number }): Promise<WriterRun> {
   const args = [join(here, 'testing', 'crash-writer.ts'), folder, String(run)]
-  const child = opts.fileSizeKb === undefined
-    ? spawn(NODE, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('bash', ['-c', `ulimit -f ${opts.fileSizeKb} && exec "$0" "$@"`, NODE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child =
+    opts.fileSizeKb === undefined
+      ? spawn(NODE, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('bash', ['-c', `ulimit -f ${opts.fileSizeKb} && exec "$0" "$@"`, NODE, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
   return new Promise((resolve, reject) => {
     let out = ''
     let stderr = ''
@@ -55,7 +58,9 @@ function runWriter(folder: string, run: number, opts: { killAfter?: number; file
         setTimeout(() => child.kill('SIGKILL'), randomInt(0, 40))
       }
     })
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
     child.on('error', reject)
     // A line cut by the kill is not an acknowledgement: only whole lines count.
     child.on('exit', (code, signal) => resolve({ acked: out.split('\n').slice(0, -1), code, signal, stderr }))
@@ -105,7 +110,8 @@ async function checkStore(folder: string, acked: readonly string[]): Promise<voi
     // at least as new; the record's own batch is wholly present.
     const stored: StoredEntry[] = []
     const due = new Map<string, Set<string>>(CRASH_PEERS.map((p) => [p, new Set()]))
-    for (const peer of CRASH_PEERS) for (const o of await store.outbox(peer, '9999-12-31T23:59:59Z')) due.get(peer)!.add(o.entryId)
+    for (const peer of CRASH_PEERS)
+      for (const o of await store.outbox(peer, '9999-12-31T23:59:59Z')) due.get(peer)!.add(o.entryId)
     let documents = 0
     for (let d = 0; d < CRASH_DOCUMENTS; d++) {
       const entries = await store.entriesOf(`D${d}`)

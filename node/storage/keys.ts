@@ -58,10 +58,12 @@ export function components(k: string): string[] {
 
 export const K = {
   entry: (id: string) => key('e', id),
-  docEntry: (documentId: string, author: string, seq: number, id: string) => key('n', documentId, author, pad16(seq), id),
+  docEntry: (documentId: string, author: string, seq: number, id: string) =>
+    key('n', documentId, author, pad16(seq), id),
   docEntries: (documentId: string) => range('n', documentId),
   document: (documentId: string) => key('d', documentId),
-  index: (field: string, value: string, updatedAt: string, documentId: string) => key('x', field, value, updatedAt, documentId),
+  index: (field: string, value: string, updatedAt: string, documentId: string) =>
+    key('x', field, value, updatedAt, documentId),
   indexValue: (field: string, value: string) => range('x', field, value),
   updated: (updatedAt: string, documentId: string) => key('u', updatedAt, documentId),
   updatedAll: () => ({ gte: 'u' + SEP, lt: 'u' + END }),
@@ -81,7 +83,11 @@ export const K = {
  * The key range of one index value restricted to updatedAt in [from, to] (inclusive; either may
  * be absent). `prefix` is a range() whose keys continue with updatedAt ␀ documentId.
  */
-export function timeRange(prefix: { gte: string; lt: string }, from?: string, to?: string): { gte: string; lt: string } {
+export function timeRange(
+  prefix: { gte: string; lt: string },
+  from?: string,
+  to?: string,
+): { gte: string; lt: string } {
   // prefix.gte ends with SEP; times contain neither SEP nor END, so no escaping is needed.
   return {
     gte: from === undefined ? prefix.gte : prefix.gte + from,

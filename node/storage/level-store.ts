@@ -14,15 +14,43 @@ import { existsSync } from 'node:fs'
 import { Level } from 'level'
 import { K, components, timeRange } from './keys.ts'
 import {
-  copyBytes, decodeDocument, decodeEntry, decodeEntryHead, depthRecord, decodeJson, decodeReceipt, encodeEntry, encodeJson, encodeReceipt, fromUtf8, utf8,
+  copyBytes,
+  decodeDocument,
+  decodeEntry,
+  decodeEntryHead,
+  depthRecord,
+  decodeJson,
+  decodeReceipt,
+  encodeEntry,
+  encodeJson,
+  encodeReceipt,
+  fromUtf8,
+  utf8,
 } from './codec.ts'
 import { planQuery, matches } from './search.ts'
 import {
-  StoreError, checkBatch, checkBytes, checkLimit, checkOutboxItem, checkReceipt, checkString, checkVersion, indexValues,
-  sha256Hex, timeKey, uniqueEntries,
+  StoreError,
+  checkBatch,
+  checkBytes,
+  checkLimit,
+  checkOutboxItem,
+  checkReceipt,
+  checkString,
+  checkVersion,
+  indexValues,
+  sha256Hex,
+  timeKey,
+  uniqueEntries,
 } from './validate.ts'
 import type {
-  CommitBatch, DocumentRecord, EntryHead, OutboxItem, Receipt, SearchQuery, Store, StoredEntry,
+  CommitBatch,
+  DocumentRecord,
+  EntryHead,
+  OutboxItem,
+  Receipt,
+  SearchQuery,
+  Store,
+  StoredEntry,
 } from './types.ts'
 
 type Op = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
@@ -61,7 +89,8 @@ export class LevelStore implements Store {
     // Refuse a folder written with another key layout rather than misread it.
     const layout = await this.get(K.layout())
     if (layout === undefined) await this.db.batch([put(K.layout(), utf8(LAYOUT))], { sync: true })
-    else if (fromUtf8(layout) !== LAYOUT) throw new Error(`storage: ${this.folder} has key layout ${fromUtf8(layout)}, expected ${LAYOUT}`)
+    else if (fromUtf8(layout) !== LAYOUT)
+      throw new Error(`storage: ${this.folder} has key layout ${fromUtf8(layout)}, expected ${LAYOUT}`)
   }
 
   async close(): Promise<void> {
@@ -87,7 +116,11 @@ export class LevelStore implements Store {
     const entries = uniqueEntries(batches.flatMap((b) => b.entries ?? []))
     // A document committed twice in one write: its last record wins, as if written one after the
     // other (the earlier record's index keys would otherwise be left behind).
-    const documents = [...new Map(batches.flatMap((b) => (b.document === undefined ? [] : [[b.document.documentId, b.document] as const]))).values()]
+    const documents = [
+      ...new Map(
+        batches.flatMap((b) => (b.document === undefined ? [] : [[b.document.documentId, b.document] as const])),
+      ).values(),
+    ]
     const outbox = batches.flatMap((b) => b.outbox ?? [])
     await this.lock.run(async () => {
       // The reads are independent: one round trip to LevelDB's threads instead of several.
@@ -131,7 +164,7 @@ export class LevelStore implements Store {
     // Within one call the last item of a (peer, entryId) wins, as it would written one by one.
     const unique = [...new Map(items.map((o) => [K.outboxLookup(o.peer, o.entryId), o] as const)).entries()]
     if (unique.length === 0) return []
-    const scheduled = await this.db.getMany(unique.map(([k]) => k)) as Array<Uint8Array | undefined>
+    const scheduled = (await this.db.getMany(unique.map(([k]) => k))) as Array<Uint8Array | undefined>
     const ops: Op[] = []
     unique.forEach(([lookup, o], i) => {
       const was = scheduled[i]
@@ -154,29 +187,35 @@ export class LevelStore implements Store {
 
   async getEntries(ids: readonly string[]): Promise<(StoredEntry | undefined)[]> {
     if (ids.length === 0) return []
-    const values = await this.db.getMany(ids.map((id) => K.entry(checkString(id, 'id')))) as Array<Uint8Array | undefined>
+    const values = (await this.db.getMany(ids.map((id) => K.entry(checkString(id, 'id'))))) as Array<
+      Uint8Array | undefined
+    >
     return values.map((v, i) => (v === undefined ? undefined : decodeEntry(ids[i]!, v)))
   }
 
   async entryHeads(ids: readonly string[]): Promise<(EntryHead | undefined)[]> {
     if (ids.length === 0) return []
-    const values = await this.db.getMany(ids.map((id) => K.entry(checkString(id, 'id')))) as Array<Uint8Array | undefined>
+    const values = (await this.db.getMany(ids.map((id) => K.entry(checkString(id, 'id'))))) as Array<
+      Uint8Array | undefined
+    >
     return values.map((v, i) => (v === undefined ? undefined : decodeEntryHead(ids[i]!, v)))
   }
 
   async entryIdsOf(documentId: string): Promise<string[]> {
     const ids: string[] = []
-    for await (const k of this.db.keys(K.docEntries(checkString(documentId, 'documentId')))) ids.push(components(k).at(-1) ?? '')
+    for await (const k of this.db.keys(K.docEntries(checkString(documentId, 'documentId'))))
+      ids.push(components(k).at(-1) ?? '')
     return ids
   }
 
   async entriesOf(documentId: string): Promise<StoredEntry[]> {
     const ids = await this.entryIdsOf(documentId)
-    const values = await this.db.getMany(ids.map((id) => K.entry(id))) as Array<Uint8Array | undefined>
+    const values = (await this.db.getMany(ids.map((id) => K.entry(id)))) as Array<Uint8Array | undefined>
     return ids.map((id, i) => {
       const value = values[i]
       // Both keys are written in one batch: one without the other is damage, not absence.
-      if (value === undefined) throw new Error(`storage: the index of ${documentId} names entry ${id}, which is missing`)
+      if (value === undefined)
+        throw new Error(`storage: the index of ${documentId} names entry ${id}, which is missing`)
       return decodeEntry(id, value)
     })
   }
@@ -202,7 +241,7 @@ export class LevelStore implements Store {
         const keys = await it.nextv(CHUNK)
         if (keys.length === 0) return out
         const ids = keys.map((k) => components(k).at(-1) ?? '')
-        const values = await this.db.getMany(ids.map((id) => K.document(id))) as Array<Uint8Array | undefined>
+        const values = (await this.db.getMany(ids.map((id) => K.document(id)))) as Array<Uint8Array | undefined>
         for (const value of values) {
           if (value === undefined) continue
           const d = decodeDocument(value)
@@ -218,7 +257,8 @@ export class LevelStore implements Store {
   async outbox(peer: string, now: string, limit?: number): Promise<OutboxItem[]> {
     const range = timeRange(K.outboxOf(checkString(peer, 'peer')), undefined, timeKey(now, 'now'))
     const out: OutboxItem[] = []
-    for await (const value of this.db.values({ ...range, limit: checkLimit(limit) })) out.push(decodeJson<OutboxItem>(value))
+    for await (const value of this.db.values({ ...range, limit: checkLimit(limit) }))
+      out.push(decodeJson<OutboxItem>(value))
     return out
   }
 
@@ -240,7 +280,7 @@ export class LevelStore implements Store {
     checkReceipt(peer, entryIds, receipt)
     await this.lock.run(async () => {
       const lookups = [...new Set(entryIds)].map((id) => [id, K.outboxLookup(peer, id)] as const)
-      const scheduled = await this.db.getMany(lookups.map(([, k]) => k)) as Array<Uint8Array | undefined>
+      const scheduled = (await this.db.getMany(lookups.map(([, k]) => k))) as Array<Uint8Array | undefined>
       const ops: Op[] = []
       lookups.forEach(([id, lookup], i) => {
         const at = scheduled[i]
@@ -265,7 +305,8 @@ export class LevelStore implements Store {
     await this.lock.run(async () => {
       const held = await this.get(K.membership(version))
       if (held === undefined) return this.write([put(K.membership(version), copyBytes(bytes))])
-      if (Buffer.compare(held, bytes) !== 0) throw new StoreError('STORE_CONFLICT', 'version', `membership version ${version} is held with other bytes`)
+      if (Buffer.compare(held, bytes) !== 0)
+        throw new StoreError('STORE_CONFLICT', 'version', `membership version ${version} is held with other bytes`)
     })
   }
 
@@ -305,13 +346,22 @@ export class LevelStore implements Store {
 /** What a store folder holds, without taking it over: for `sis restore` before it writes. */
 export async function inspectStoreFolder(folder: string): Promise<'missing' | 'locked' | 'empty' | 'holds-data'> {
   if (!existsSync(folder)) return 'missing'
-  const db = new Level<string, Uint8Array>(folder, { keyEncoding: 'utf8', valueEncoding: 'view', createIfMissing: false })
+  const db = new Level<string, Uint8Array>(folder, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'view',
+    createIfMissing: false,
+  })
   try {
     await db.open()
   } catch (e) {
     // LevelDB's LOCK file: another process (a running node) owns the folder.
     const cause = (e as { cause?: { code?: string } }).cause
-    if ((e as { code?: string }).code === 'LEVEL_LOCKED' || cause?.code === 'LEVEL_LOCKED' || /lock/i.test(String((e as { cause?: unknown }).cause ?? e))) return 'locked'
+    if (
+      (e as { code?: string }).code === 'LEVEL_LOCKED' ||
+      cause?.code === 'LEVEL_LOCKED' ||
+      /lock/i.test(String((e as { cause?: unknown }).cause ?? e))
+    )
+      return 'locked'
     throw e
   }
   try {
@@ -326,17 +376,26 @@ export async function inspectStoreFolder(folder: string): Promise<'missing' | 'l
  * Writes records into a new store folder (which must not exist), in synced batches, and checks
  * the layout they carry. For `sis restore`, which writes into a fresh folder and renames it.
  */
-export async function writeStoreFolder(folder: string, batches: AsyncIterable<readonly (readonly [string, Uint8Array])[]>): Promise<number> {
+export async function writeStoreFolder(
+  folder: string,
+  batches: AsyncIterable<readonly (readonly [string, Uint8Array])[]>,
+): Promise<number> {
   const db = new Level<string, Uint8Array>(folder, { keyEncoding: 'utf8', valueEncoding: 'view', errorIfExists: true })
   await db.open()
   let n = 0
   try {
     for await (const batch of batches) {
-      await db.batch(batch.map(([key, value]) => ({ type: 'put' as const, key, value })), { sync: true })
+      await db.batch(
+        batch.map(([key, value]) => ({ type: 'put' as const, key, value })),
+        { sync: true },
+      )
       n += batch.length
     }
-    const layout = await db.get(K.layout()) as Uint8Array | undefined
-    if (layout === undefined || fromUtf8(layout) !== LAYOUT) throw new Error(`storage: the restored records carry key layout ${layout === undefined ? 'none' : fromUtf8(layout)}, expected ${LAYOUT}`)
+    const layout = (await db.get(K.layout())) as Uint8Array | undefined
+    if (layout === undefined || fromUtf8(layout) !== LAYOUT)
+      throw new Error(
+        `storage: the restored records carry key layout ${layout === undefined ? 'none' : fromUtf8(layout)}, expected ${LAYOUT}`,
+      )
   } finally {
     await db.close()
   }

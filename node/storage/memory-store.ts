@@ -10,11 +10,29 @@ import { K } from './keys.ts'
 import { copyBytes, depthRecord } from './codec.ts'
 import { matches, planQuery } from './search.ts'
 import {
-  StoreError, checkBatch, checkBytes, checkLimit, checkOutboxItem, checkReceipt, checkString, checkVersion, compareStrings,
-  timeKey, uniqueEntries,
+  StoreError,
+  checkBatch,
+  checkBytes,
+  checkLimit,
+  checkOutboxItem,
+  checkReceipt,
+  checkString,
+  checkVersion,
+  compareStrings,
+  timeKey,
+  uniqueEntries,
 } from './validate.ts'
 import { sha256Hex } from '../../protocol/crypto/index.ts'
-import type { CommitBatch, DocumentRecord, EntryHead, OutboxItem, Receipt, SearchQuery, Store, StoredEntry } from './types.ts'
+import type {
+  CommitBatch,
+  DocumentRecord,
+  EntryHead,
+  OutboxItem,
+  Receipt,
+  SearchQuery,
+  Store,
+  StoredEntry,
+} from './types.ts'
 
 const byKey = <T>(a: readonly [string, T], b: readonly [string, T]): number => compareStrings(a[0], b[0])
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
@@ -53,9 +71,15 @@ export class MemoryStore implements Store {
     this.ready()
     batches.forEach(checkBatch)
     // Everything is computed (and copied) before anything changes: all or nothing.
-    const entries = uniqueEntries(batches.flatMap((b) => b.entries ?? [])).filter((e) => !this.entries.has(e.id)).map(copyEntry)
-    const docs = batches.flatMap((b) => (b.document === undefined ? [] : [[b.document.documentId, JSON.stringify(b.document)] as const]))
-    const items = batches.flatMap((b) => b.outbox ?? []).map((o) => [K.outboxLookup(o.peer, o.entryId), json(o)] as const)
+    const entries = uniqueEntries(batches.flatMap((b) => b.entries ?? []))
+      .filter((e) => !this.entries.has(e.id))
+      .map(copyEntry)
+    const docs = batches.flatMap((b) =>
+      b.document === undefined ? [] : [[b.document.documentId, JSON.stringify(b.document)] as const],
+    )
+    const items = batches
+      .flatMap((b) => b.outbox ?? [])
+      .map((o) => [K.outboxLookup(o.peer, o.entryId), json(o)] as const)
     for (const e of entries) this.entries.set(e.id, e)
     for (const [id, text] of docs) this.docs.set(id, text)
     for (const [k, o] of items) this.items.set(k, o)
@@ -120,7 +144,9 @@ export class MemoryStore implements Store {
   async search(query: SearchQuery): Promise<DocumentRecord[]> {
     this.ready()
     const plan = planQuery(query)
-    const docs = [...this.docs.values()].map((text) => JSON.parse(text) as DocumentRecord).filter((d) => matches(plan, d))
+    const docs = [...this.docs.values()]
+      .map((text) => JSON.parse(text) as DocumentRecord)
+      .filter((d) => matches(plan, d))
     return docs
       .map((d) => [K.updated(timeKey(d.updatedAt, 'document.updatedAt'), d.documentId), d] as const)
       .sort((a, b) => byKey(b, a))
@@ -180,7 +206,8 @@ export class MemoryStore implements Store {
     checkBytes(bytes, 'bytes')
     const held = this.memberships.get(version)
     if (held === undefined) this.memberships.set(version, copyBytes(bytes))
-    else if (Buffer.compare(held, bytes) !== 0) throw new StoreError('STORE_CONFLICT', 'version', `membership version ${version} is held with other bytes`)
+    else if (Buffer.compare(held, bytes) !== 0)
+      throw new StoreError('STORE_CONFLICT', 'version', `membership version ${version} is held with other bytes`)
   }
 
   async latestMembership(): Promise<{ version: number; bytes: Uint8Array } | undefined> {

@@ -27,12 +27,18 @@ export function planQuery(query: SearchQuery): PlannedQuery {
   for (const [field, value] of keys) {
     checkString(field, 'query.keys')
     checkString(value, `query.keys.${field}`)
-    if (field === 'status') throw new StoreError('STORE_INVALID', 'query.keys.status', 'status is not a key (query.status)')
+    if (field === 'status')
+      throw new StoreError('STORE_INVALID', 'query.keys.status', 'status is not a key (query.status)')
   }
   if (query.status !== undefined) checkString(query.status, 'query.status')
   if (query.kind !== undefined) checkString(query.kind, 'query.kind')
   const pick = keys.find(([f]) => !BROAD_KEYS.includes(f)) ?? keys[0]
-  const driver: PlannedQuery['driver'] = pick !== undefined ? { field: pick[0], value: pick[1] } : query.status !== undefined ? { field: 'status', value: query.status } : undefined
+  const driver: PlannedQuery['driver'] =
+    pick !== undefined
+      ? { field: pick[0], value: pick[1] }
+      : query.status !== undefined
+        ? { field: 'status', value: query.status }
+        : undefined
   const limit = query.limit ?? Number.POSITIVE_INFINITY
   if (query.limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
     throw new StoreError('STORE_INVALID', 'query.limit', 'not a non-negative integer')
@@ -52,7 +58,8 @@ export function matches(plan: PlannedQuery, d: DocumentRecord): boolean {
   const ix = d.index
   if (q.status !== undefined && ix.status !== q.status) return false
   if (q.kind !== undefined && d.kind !== q.kind) return false
-  for (const [field, value] of Object.entries(q.keys ?? {})) if (!((Object.hasOwn(ix.keys, field) ? ix.keys[field] : undefined) ?? []).includes(value)) return false
+  for (const [field, value] of Object.entries(q.keys ?? {}))
+    if (!((Object.hasOwn(ix.keys, field) ? ix.keys[field] : undefined) ?? []).includes(value)) return false
   const at = timeKey(d.updatedAt, 'document.updatedAt')
   if (plan.from !== undefined && at < plan.from) return false
   if (plan.to !== undefined && at > plan.to) return false

@@ -14,7 +14,14 @@ const folder = (): string => join(root, String(counter++))
 
 storeConformance('MemoryStore', async () => {
   const store = new MemoryStore()
-  return { store, reopen: async () => { await store.close(); await store.open(); return store } }
+  return {
+    store,
+    reopen: async () => {
+      await store.close()
+      await store.open()
+      return store
+    },
+  }
 })
 
 storeConformance('LevelStore', async () => {
@@ -31,7 +38,10 @@ storeConformance('LevelStore', async () => {
     writeRaw: async (rows) => {
       await store.close()
       const raw = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
-      await raw.batch(rows.map(([key, value]) => ({ type: 'put' as const, key, value })), { sync: true })
+      await raw.batch(
+        rows.map(([key, value]) => ({ type: 'put' as const, key, value })),
+        { sync: true },
+      )
       await raw.close()
       const again = new LevelStore(dir)
       await again.open()

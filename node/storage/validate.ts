@@ -40,7 +40,8 @@ let lastKey = ''
 export function timeKey(value: string, field: string): string {
   // A batch's outbox items share one time: parse it once.
   if (value === lastTime) return lastKey
-  if (typeof value !== 'string' || !ISO_TIME.test(value)) throw new StoreError('STORE_INVALID', field, 'not an ISO 8601 time with Z or an offset')
+  if (typeof value !== 'string' || !ISO_TIME.test(value))
+    throw new StoreError('STORE_INVALID', field, 'not an ISO 8601 time with Z or an offset')
   const ms = Date.parse(value)
   if (!Number.isFinite(ms)) throw new StoreError('STORE_INVALID', field, 'not a valid time')
   const key = new Date(ms).toISOString()
@@ -80,7 +81,8 @@ export function checkEntry(e: StoredEntry): void {
   checkString(e.author, 'entry.author')
   checkString(e.type, 'entry.type')
   checkString(e.storedAt, 'entry.storedAt')
-  if (!Number.isSafeInteger(e.seq) || e.seq < 0) throw new StoreError('STORE_INVALID', 'entry.seq', 'not a non-negative safe integer')
+  if (!Number.isSafeInteger(e.seq) || e.seq < 0)
+    throw new StoreError('STORE_INVALID', 'entry.seq', 'not a non-negative safe integer')
 }
 
 function checkStrings(values: unknown, field: string): void {
@@ -93,12 +95,14 @@ export function checkDocument(d: DocumentRecord): void {
   checkString(d.status, 'document.status')
   checkString(d.stateHash, 'document.stateHash')
   timeKey(d.updatedAt, 'document.updatedAt')
-  if (typeof d.kind !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(d.kind)) throw new StoreError('STORE_INVALID', 'document.kind', 'not a kind name')
+  if (typeof d.kind !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(d.kind))
+    throw new StoreError('STORE_INVALID', 'document.kind', 'not a kind name')
   checkStrings(d.audience, 'document.audience')
   const ix = d.index
   if (ix === null || typeof ix !== 'object') throw new StoreError('STORE_INVALID', 'document.index', 'not an object')
   checkString(ix.status, 'document.index.status')
-  if (ix.keys === null || typeof ix.keys !== 'object') throw new StoreError('STORE_INVALID', 'document.index.keys', 'not an object')
+  if (ix.keys === null || typeof ix.keys !== 'object')
+    throw new StoreError('STORE_INVALID', 'document.index.keys', 'not an object')
   for (const [name, values] of Object.entries(ix.keys)) {
     checkString(name, 'document.index.keys')
     if (name === 'status') throw new StoreError('STORE_INVALID', 'document.index.keys.status', 'status is not a key')
@@ -112,14 +116,20 @@ export function checkOutboxItem(o: OutboxItem): void {
   checkString(o.entryId, 'outbox.entryId')
   checkString(o.enqueuedAt, 'outbox.enqueuedAt')
   timeKey(o.nextAttemptAt, 'outbox.nextAttemptAt')
-  if (!Number.isSafeInteger(o.attempts) || o.attempts < 0) throw new StoreError('STORE_INVALID', 'outbox.attempts', 'not a non-negative safe integer')
+  if (!Number.isSafeInteger(o.attempts) || o.attempts < 0)
+    throw new StoreError('STORE_INVALID', 'outbox.attempts', 'not a non-negative safe integer')
 }
 
 export function checkReceipt(peer: string, entryIds: readonly string[], r: Receipt): void {
   checkString(peer, 'peer')
   checkStrings(entryIds, 'entryIds')
   checkString(r.peer, 'receipt.peer')
-  if (r.peer !== peer) throw new StoreError('STORE_INVALID', 'receipt.peer', 'the receipt is from another peer than the acknowledged items')
+  if (r.peer !== peer)
+    throw new StoreError(
+      'STORE_INVALID',
+      'receipt.peer',
+      'the receipt is from another peer than the acknowledged items',
+    )
   checkStrings(r.entryIds, 'receipt.entryIds')
   checkBytes(r.bytes, 'receipt.bytes')
   timeKey(r.receivedAt, 'receipt.receivedAt')
@@ -132,7 +142,8 @@ export function checkBatch(batch: CommitBatch): void {
 }
 
 export function checkVersion(version: number): void {
-  if (!Number.isSafeInteger(version) || version < 0) throw new StoreError('STORE_INVALID', 'version', 'not a non-negative safe integer')
+  if (!Number.isSafeInteger(version) || version < 0)
+    throw new StoreError('STORE_INVALID', 'version', 'not a non-negative safe integer')
 }
 
 /** Byte order of the UTF-8 encodings (= code point order for well-formed strings), as LevelDB sorts. */
@@ -151,7 +162,8 @@ export function indexValues(d: DocumentRecord): Array<[field: string, value: str
 /** An outbox limit: absent is no limit (-1 for level). */
 export function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return -1
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new StoreError('STORE_INVALID', 'limit', 'not a non-negative integer')
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new StoreError('STORE_INVALID', 'limit', 'not a non-negative integer')
   return limit
 }
 

@@ -21,7 +21,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
       srv.once('error', () => resolve(false))
       srv.listen(port, host, () => srv.close(() => resolve(true)))
     })
-    if (free) { handedOut.add(port); return port }
+    if (free) {
+      handedOut.add(port)
+      return port
+    }
     if (attempt > 200) throw new Error(`no free port found on ${host}`)
   }
 }
@@ -30,10 +33,17 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * Polls `check` every `every` ms until it returns a value other than undefined (a check that
  * throws counts as not yet), and returns that value; throws after `ms`, naming `what`.
  */
-export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 20_000, every = 100): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 20_000,
+  every = 100,
+): Promise<T> {
   const until = Date.now() + ms
   for (;;) {
-    const v = await Promise.resolve().then(check).catch(() => undefined)
+    const v = await Promise.resolve()
+      .then(check)
+      .catch(() => undefined)
     if (v !== undefined) return v
     if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
     await new Promise((r) => setTimeout(r, every))

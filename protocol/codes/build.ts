@@ -49,7 +49,8 @@ export function buildHs(sectionsCsv: string, hsCsv: string): HsJson {
   const sectionRows = parseCsvRecords(sectionsCsv, ['section', 'name'])
   const chaptersOf = new Map<string, string[]>()
   for (const s of sectionRows) {
-    if (!ROMAN.test(s.section) || chaptersOf.has(s.section)) throw new Error(`HS: bad or duplicate section ${s.section}`)
+    if (!ROMAN.test(s.section) || chaptersOf.has(s.section))
+      throw new Error(`HS: bad or duplicate section ${s.section}`)
     chaptersOf.set(s.section, [])
   }
   const rows = parseCsvRecords(hsCsv, ['section', 'hscode', 'description', 'parent', 'level'])
@@ -75,7 +76,11 @@ export function buildHs(sectionsCsv: string, hsCsv: string): HsJson {
     sectionOfCode.set(code, r.section)
     codes.push([code, r.description])
   }
-  const sections = sectionRows.map((s) => ({ code: s.section, name: s.name, chapters: chaptersOf.get(s.section) ?? [] }))
+  const sections = sectionRows.map((s) => ({
+    code: s.section,
+    name: s.name,
+    chapters: chaptersOf.get(s.section) ?? [],
+  }))
   return { source: HS_SOURCE, sections, codes }
 }
 
@@ -90,14 +95,21 @@ const UNIT_CODE = /^[0-9A-Z]{2,3}$/
 
 export function buildRec20(unitsCsv: string): Rec20Json {
   const rows = parseCsvRecords(unitsCsv, [
-    'Status', 'CommonCode', 'Name', 'Description', 'LevelAndCategory', 'Symbol', 'ConversionFactor',
+    'Status',
+    'CommonCode',
+    'Name',
+    'Description',
+    'LevelAndCategory',
+    'Symbol',
+    'ConversionFactor',
   ])
   const seen = new Set<string>()
   const markers: readonly string[] = REC20_MARKERS
   const units = rows.map((r): [string, string, string, string] => {
     if (!UNIT_CODE.test(r.CommonCode)) throw new Error(`Rec 20: malformed code ${JSON.stringify(r.CommonCode)}`)
     if (seen.has(r.CommonCode)) throw new Error(`Rec 20: duplicate code ${r.CommonCode}`)
-    if (!markers.includes(r.Status)) throw new Error(`Rec 20: ${r.CommonCode} has unknown status ${JSON.stringify(r.Status)}`)
+    if (!markers.includes(r.Status))
+      throw new Error(`Rec 20: ${r.CommonCode} has unknown status ${JSON.stringify(r.Status)}`)
     if (r.Name.trim() === '') throw new Error(`Rec 20: ${r.CommonCode} has no name`)
     seen.add(r.CommonCode)
     return [r.CommonCode, r.Name, r.Status, r.Symbol]

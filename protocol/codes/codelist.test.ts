@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { isSisError } from '../errors.ts'
 import type { SisError } from '../errors.ts'
 import {
-  CAREC_COUNTRIES, COUNTRIES, CURRENCIES, CUSTOMS_OFFICES, HS2022, HS_SECTIONS, TRANSPORT_MODES, UNITS,
-  checkCode, freezeNames, makeCodeList,
+  CAREC_COUNTRIES,
+  COUNTRIES,
+  CURRENCIES,
+  CUSTOMS_OFFICES,
+  HS2022,
+  HS_SECTIONS,
+  TRANSPORT_MODES,
+  UNITS,
+  checkCode,
+  freezeNames,
+  makeCodeList,
 } from './index.ts'
 import type { CodeList } from './index.ts'
 
@@ -18,8 +27,28 @@ function refusal(fn: () => unknown): SisError {
   throw new Error('expected a SisError')
 }
 
-const ALL_LISTS: CodeList[] = [COUNTRIES, CAREC_COUNTRIES, CURRENCIES, HS2022, HS_SECTIONS, UNITS, TRANSPORT_MODES, CUSTOMS_OFFICES]
-const HOSTILE = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' KZ', 'kz', 'KZ\u0000']
+const ALL_LISTS: CodeList[] = [
+  COUNTRIES,
+  CAREC_COUNTRIES,
+  CURRENCIES,
+  HS2022,
+  HS_SECTIONS,
+  UNITS,
+  TRANSPORT_MODES,
+  CUSTOMS_OFFICES,
+]
+const HOSTILE = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '',
+  ' KZ',
+  'kz',
+  'KZ\u0000',
+]
 
 describe('checkCode', () => {
   it('returns the active entry', () => {
@@ -91,7 +120,9 @@ describe('entries', () => {
 describe('makeCodeList', () => {
   it('throws on a duplicate code instead of letting one row shadow another', () => {
     const entry = { code: 'A', names: freezeNames({ en: 'a' }), status: 'active' as const }
-    expect(() => makeCodeList({ id: 't', title: 't', source: 't' }, [entry, { ...entry }])).toThrow(/duplicate code "A"/)
+    expect(() => makeCodeList({ id: 't', title: 't', source: 't' }, [entry, { ...entry }])).toThrow(
+      /duplicate code "A"/,
+    )
   })
 
   it('freezeNames drops empty and missing names', () => {

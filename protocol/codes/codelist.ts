@@ -64,7 +64,6 @@ export function makeCodeList<E extends CodeListEntry>(meta: CodeListMeta, entrie
   })
 }
 
-
 /**
  * Checks `value` against `list` for the message field `field` (a path such as
  * "Consignment/countryOfDestination") and returns the active entry. Throws SisError

@@ -49,7 +49,10 @@ describe('vendored data', () => {
 
 describe('parseCsv', () => {
   it('splits plain fields and keeps them as strings', () => {
-    expect(parseCsv('a,b\n01,0101\n')).toEqual([['a', 'b'], ['01', '0101']])
+    expect(parseCsv('a,b\n01,0101\n')).toEqual([
+      ['a', 'b'],
+      ['01', '0101'],
+    ])
   })
 
   it('reads quoted fields with commas, doubled quotes and line breaks', () => {
@@ -61,8 +64,14 @@ describe('parseCsv', () => {
   })
 
   it('strips a byte-order mark and accepts CRLF and a missing final line end', () => {
-    expect(parseCsv('\uFEFFsection,name\r\nI,live\r\n')).toEqual([['section', 'name'], ['I', 'live']])
-    expect(parseCsv('a,b\nc,d')).toEqual([['a', 'b'], ['c', 'd']])
+    expect(parseCsv('\uFEFFsection,name\r\nI,live\r\n')).toEqual([
+      ['section', 'name'],
+      ['I', 'live'],
+    ])
+    expect(parseCsv('a,b\nc,d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ])
     expect(parseCsv('a,\n')).toEqual([['a', '']])
   })
 
@@ -74,7 +83,9 @@ describe('parseCsv', () => {
 
 describe('parseCsvRecords', () => {
   it('keys fields by header and checks the header and row widths', () => {
-    expect(parseCsvRecords('\uFEFFsection,name\nI,live\n', ['section', 'name'])).toEqual([{ section: 'I', name: 'live' }])
+    expect(parseCsvRecords('\uFEFFsection,name\nI,live\n', ['section', 'name'])).toEqual([
+      { section: 'I', name: 'live' },
+    ])
     expect(() => parseCsvRecords('name,section\n', ['section', 'name'])).toThrow(/header/)
     expect(() => parseCsvRecords('section,name\nI\n', ['section', 'name'])).toThrow(/row 2 has 1 fields/)
   })

@@ -32,7 +32,12 @@ const HS_SOURCE = hsJson.source
 const sectionOfChapter = new Map<string, string>()
 const sectionEntries: HsSectionEntry[] = hsJson.sections.map((s) => {
   for (const chapter of s.chapters) sectionOfChapter.set(chapter, s.code)
-  return { code: s.code, names: freezeNames({ en: s.name }), status: 'active', chapters: Object.freeze([...s.chapters]) }
+  return {
+    code: s.code,
+    names: freezeNames({ en: s.name }),
+    status: 'active',
+    chapters: Object.freeze([...s.chapters]),
+  }
 })
 
 /** The 21 HS sections, keyed by Roman numeral. */
@@ -45,7 +50,8 @@ function hsEntries(): HsEntry[] {
   return hsJson.codes.map((row): HsEntry => {
     const [code, description] = row
     // The JSON is generated and checked by build.ts; a malformed row here means it was edited by hand.
-    if (code === undefined || description === undefined || row.length !== 2) throw new Error(`hs2022.json: bad row ${JSON.stringify(row)}`)
+    if (code === undefined || description === undefined || row.length !== 2)
+      throw new Error(`hs2022.json: bad row ${JSON.stringify(row)}`)
     const level = code.length
     if (level !== 2 && level !== 4 && level !== 6) throw new Error(`hs2022.json: bad code ${code}`)
     const section = sectionOfChapter.get(code.slice(0, 2))

@@ -7,7 +7,14 @@
 export { checkCode, freezeNames, makeCodeList } from './codelist.ts'
 export type { CodeList, CodeListEntry, CodeListMeta, CodeStatus } from './codelist.ts'
 
-export { CAREC_COUNTRIES, CAREC_COUNTRY_CODES, COUNTRIES, COUNTRY_NAME_LANGUAGES, CURRENCIES, isCarecCountry } from './iso.ts'
+export {
+  CAREC_COUNTRIES,
+  CAREC_COUNTRY_CODES,
+  COUNTRIES,
+  COUNTRY_NAME_LANGUAGES,
+  CURRENCIES,
+  isCarecCountry,
+} from './iso.ts'
 export type { CarecCountry, CountryEntry, CurrencyEntry } from './iso.ts'
 
 export { HS2022, HS_SECTIONS, hsLevel, isHsSubheading } from './hs.ts'
@@ -16,10 +23,23 @@ export type { HsEntry, HsLevel, HsSectionEntry } from './hs.ts'
 export { REC20_STATUS_MEANING, TRANSPORT_MODES, UNITS } from './unece.ts'
 export type { UnitEntry } from './unece.ts'
 
-export { CUSTOMS_OFFICES, OFFICE_REFERENCE_PATTERN, OFFICE_ROLES, findOffice, officeHasRole, officesOf } from './offices.ts'
+export {
+  CUSTOMS_OFFICES,
+  OFFICE_REFERENCE_PATTERN,
+  OFFICE_ROLES,
+  findOffice,
+  officeHasRole,
+  officesOf,
+} from './offices.ts'
 export type { CustomsOffice, OfficeEntry, OfficeKind, OfficeRole } from './offices.ts'
 
 export {
-  allocateGrn, allocateMrn, grnCheckDigit, iso6346CheckDigit, mrnCheckDigit, validateGrn, validateMrn,
+  allocateGrn,
+  allocateMrn,
+  grnCheckDigit,
+  iso6346CheckDigit,
+  mrnCheckDigit,
+  validateGrn,
+  validateMrn,
 } from './mrn.ts'
 export type { GrnParts, MrnParts } from './mrn.ts'

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { CAREC_COUNTRIES, CAREC_COUNTRY_CODES, COUNTRIES, COUNTRY_NAME_LANGUAGES, CURRENCIES, checkCode, isCarecCountry } from './index.ts'
+import {
+  CAREC_COUNTRIES,
+  CAREC_COUNTRY_CODES,
+  COUNTRIES,
+  COUNTRY_NAME_LANGUAGES,
+  CURRENCIES,
+  checkCode,
+  isCarecCountry,
+} from './index.ts'
 
 describe('COUNTRIES (ISO 3166-1 alpha-2)', () => {
   it('has the 249 ISO 3166-1 codes, and not the user-assigned XK', () => {
@@ -45,12 +53,26 @@ describe('COUNTRIES (ISO 3166-1 alpha-2)', () => {
 
 describe('CAREC_COUNTRIES', () => {
   it('are the eleven members, a subset of COUNTRIES sharing its entries', () => {
-    expect([...CAREC_COUNTRIES.codes()].sort()).toEqual(['AF', 'AZ', 'CN', 'GE', 'KG', 'KZ', 'MN', 'PK', 'TJ', 'TM', 'UZ'])
+    expect([...CAREC_COUNTRIES.codes()].sort()).toEqual([
+      'AF',
+      'AZ',
+      'CN',
+      'GE',
+      'KG',
+      'KZ',
+      'MN',
+      'PK',
+      'TJ',
+      'TM',
+      'UZ',
+    ])
     for (const code of CAREC_COUNTRY_CODES) expect(CAREC_COUNTRIES.lookup(code)).toBe(COUNTRIES.lookup(code))
   })
 
   it('refuses a country that is not a member with a message naming the list', () => {
-    expect(() => checkCode(CAREC_COUNTRIES, 'Office/country', 'RU')).toThrow('Office/country: "RU" is not in the CAREC member countries')
+    expect(() => checkCode(CAREC_COUNTRIES, 'Office/country', 'RU')).toThrow(
+      'Office/country: "RU" is not in the CAREC member countries',
+    )
     expect(isCarecCountry('TM')).toBe(true)
     expect(isCarecCountry('IR')).toBe(false)
   })
@@ -58,8 +80,19 @@ describe('CAREC_COUNTRIES', () => {
 
 describe('CURRENCIES (ISO 4217)', () => {
   it('has the currencies of the CAREC members', () => {
-    const expected = { AFN: 'Afghani', AZN: 'Azerbaijan Manat', CNY: 'Yuan Renminbi', GEL: 'Lari', KZT: 'Tenge', KGS: 'Som',
-      MNT: 'Tugrik', PKR: 'Pakistan Rupee', TJS: 'Somoni', TMT: 'Turkmenistan New Manat', UZS: 'Uzbekistan Sum' }
+    const expected = {
+      AFN: 'Afghani',
+      AZN: 'Azerbaijan Manat',
+      CNY: 'Yuan Renminbi',
+      GEL: 'Lari',
+      KZT: 'Tenge',
+      KGS: 'Som',
+      MNT: 'Tugrik',
+      PKR: 'Pakistan Rupee',
+      TJS: 'Somoni',
+      TMT: 'Turkmenistan New Manat',
+      UZS: 'Uzbekistan Sum',
+    }
     for (const [code, name] of Object.entries(expected)) expect(CURRENCIES.lookup(code)?.names.en, code).toBe(name)
   })
 
@@ -70,6 +103,7 @@ describe('CURRENCIES (ISO 4217)', () => {
   })
 
   it('refuses codes that are not current ISO 4217', () => {
-    for (const code of ['usd', 'RUR', 'XYZ', 'US']) expect(() => checkCode(CURRENCIES, 'c', code)).toThrow(/not in ISO 4217 alpha-3/)
+    for (const code of ['usd', 'RUR', 'XYZ', 'US'])
+      expect(() => checkCode(CURRENCIES, 'c', code)).toThrow(/not in ISO 4217 alpha-3/)
   })
 })

@@ -1,7 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  COUNTRIES, allocateGrn, allocateMrn, grnCheckDigit, iso6346CheckDigit, mrnCheckDigit, validateGrn, validateMrn,
+  COUNTRIES,
+  allocateGrn,
+  allocateMrn,
+  grnCheckDigit,
+  iso6346CheckDigit,
+  mrnCheckDigit,
+  validateGrn,
+  validateMrn,
 } from './index.ts'
 
 /**
@@ -61,8 +68,15 @@ describe('ISO 6346 check digit', () => {
 describe('MRN', () => {
   it('allocates: pads the serial, keeps the last two digits of the year', () => {
     expect(allocateMrn({ year: 2025, country: 'KZ', serial: '1', procedure: 'J' })).toBe('25KZ000000000001J7')
-    expect(validateMrn('25KZ000000000001J7')).toEqual({ year: '25', country: 'KZ', serial: '000000000001', procedure: 'J' })
-    expect(allocateMrn({ year: 2007, country: 'CN', serial: 'ABC123', procedure: 'A' }).slice(0, 16)).toBe('07CN000000ABC123')
+    expect(validateMrn('25KZ000000000001J7')).toEqual({
+      year: '25',
+      country: 'KZ',
+      serial: '000000000001',
+      procedure: 'J',
+    })
+    expect(allocateMrn({ year: 2007, country: 'CN', serial: 'ABC123', procedure: 'A' }).slice(0, 16)).toBe(
+      '07CN000000ABC123',
+    )
   })
 
   it('refuses bad allocation parts', () => {
@@ -83,46 +97,60 @@ describe('MRN', () => {
     expect(reasonOf(() => validateMrn('25KZ0000000000011A'))).toBe('format')
     expect(reasonOf(() => validateMrn('2AKZ000000000001J7'))).toBe('format')
     expect(reasonOf(() => validateMrn('25XX000000000001J7'))).toBe('country')
-    expect(() => validateMrn('25KZ000000000001J3', 'TransitOperation/MRN')).toThrow(expect.objectContaining({
-      code: 'MRN_INVALID',
-      message: 'TransitOperation/MRN: "25KZ000000000001J3" is not a valid MRN: the check digit is 3, expected 7',
-      details: { field: 'TransitOperation/MRN', value: '25KZ000000000001J3', reason: 'check-digit', expected: '7' },
-    }))
+    expect(() => validateMrn('25KZ000000000001J3', 'TransitOperation/MRN')).toThrow(
+      expect.objectContaining({
+        code: 'MRN_INVALID',
+        message: 'TransitOperation/MRN: "25KZ000000000001J3" is not a valid MRN: the check digit is 3, expected 7',
+        details: { field: 'TransitOperation/MRN', value: '25KZ000000000001J3', reason: 'check-digit', expected: '7' },
+      }),
+    )
     expect(reasonOf(() => validateMrn('__proto__'))).toBe('length')
   })
 
   it('every allocated MRN validates to its parts', () => {
-    fc.assert(fc.property(mrnParts, (p) => {
-      const mrn = allocateMrn(p)
-      expect(mrn).toHaveLength(18)
-      expect(validateMrn(mrn)).toEqual({
-        year: String(p.year % 100).padStart(2, '0'), country: p.country, serial: p.serial.padStart(12, '0'), procedure: p.procedure,
-      })
-    }))
+    fc.assert(
+      fc.property(mrnParts, (p) => {
+        const mrn = allocateMrn(p)
+        expect(mrn).toHaveLength(18)
+        expect(validateMrn(mrn)).toEqual({
+          year: String(p.year % 100).padStart(2, '0'),
+          country: p.country,
+          serial: p.serial.padStart(12, '0'),
+          procedure: p.procedure,
+        })
+      }),
+    )
   })
 
   it('refuses every single-character change except the two blind spots of ISO 6346', () => {
-    fc.assert(fc.property(mrnParts, (p) => {
-      const mrn = allocateMrn(p)
-      for (let pos = 0; pos < 18; pos++) {
-        const old = mrn.charAt(pos)
-        for (const c of ALNUM) {
-          if (c === old) continue
-          const changed = mrn.slice(0, pos) + c + mrn.slice(pos + 1)
-          const wellFormed = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[A-Z][0-9]$/.test(changed) && COUNTRIES.lookup(changed.slice(2, 4)) !== undefined
-          const r0 = remainder(mrn.slice(0, 17))
-          const r1 = remainder(changed.slice(0, 17))
-          const blind = pos < 17 && wellFormed && r0 % 10 === r1 % 10
-          if (!blind) {
-            expect(() => validateMrn(changed), `${mrn} → ${changed}`).toThrow(expect.objectContaining({ code: 'MRN_INVALID' }))
-            continue
+    fc.assert(
+      fc.property(mrnParts, (p) => {
+        const mrn = allocateMrn(p)
+        for (let pos = 0; pos < 18; pos++) {
+          const old = mrn.charAt(pos)
+          for (const c of ALNUM) {
+            if (c === old) continue
+            const changed = mrn.slice(0, pos) + c + mrn.slice(pos + 1)
+            const wellFormed =
+              /^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[A-Z][0-9]$/.test(changed) &&
+              COUNTRIES.lookup(changed.slice(2, 4)) !== undefined
+            const r0 = remainder(mrn.slice(0, 17))
+            const r1 = remainder(changed.slice(0, 17))
+            const blind = pos < 17 && wellFormed && r0 % 10 === r1 % 10
+            if (!blind) {
+              expect(() => validateMrn(changed), `${mrn} → ${changed}`).toThrow(
+                expect.objectContaining({ code: 'MRN_INVALID' }),
+              )
+              continue
+            }
+            // The only undetectable changes: values congruent mod 11 (1/B/L/V, ...), or remainders 0 and 10.
+            expect((value(c) - value(old)) % 11 === 0 || (r0 + r1 === 10 && r0 * r1 === 0)).toBe(true)
+            expect(validateMrn(changed).country).toBe(changed.slice(2, 4))
           }
-          // The only undetectable changes: values congruent mod 11 (1/B/L/V, ...), or remainders 0 and 10.
-          expect((value(c) - value(old)) % 11 === 0 || (r0 + r1 === 10 && r0 * r1 === 0)).toBe(true)
-          expect(validateMrn(changed).country).toBe(changed.slice(2, 4))
         }
-      }
-    }), { numRuns: 60 })
+      }),
+      { numRuns: 60 },
+    )
   })
 
   it('pins the blind spots, so nobody mistakes the check digit for a guarantee', () => {
@@ -148,25 +176,45 @@ describe('GRN', () => {
     expect(reasonOf(() => validateGrn('25CN0000000000427AB23456'))).toBe('format')
     expect(reasonOf(() => validateGrn('25QQ0000000000427'))).toBe('country')
     expect(reasonOf(() => validateGrn('__proto__'))).toBe('length')
-    expect(() => validateGrn('25CN0000000000421')).toThrow(expect.objectContaining({
-      code: 'GRN_INVALID', details: expect.objectContaining({ reason: 'check-digit', expected: '7' }),
-    }))
-    expect(() => validateGrn('25CN0000000000421')).toThrow('GRN: "25CN0000000000421" is not a valid GRN: the check digit is 1, expected 7')
+    expect(() => validateGrn('25CN0000000000421')).toThrow(
+      expect.objectContaining({
+        code: 'GRN_INVALID',
+        details: expect.objectContaining({ reason: 'check-digit', expected: '7' }),
+      }),
+    )
+    expect(() => validateGrn('25CN0000000000421')).toThrow(
+      'GRN: "25CN0000000000421" is not a valid GRN: the check digit is 1, expected 7',
+    )
   })
 
   it('every allocated GRN validates, and a changed check digit never does', () => {
-    const suffix = fc.option(fc.tuple(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), fc.integer({ min: 0, max: 999_999 }))
-      .map(([l, n]) => l + String(n).padStart(6, '0')), { nil: undefined })
-    fc.assert(fc.property(mrnParts, suffix, (p, sfx) => {
-      const grn = allocateGrn({ year: p.year, country: p.country, serial: p.serial, ...(sfx === undefined ? {} : { suffix: sfx }) })
-      expect(validateGrn(grn)).toEqual({
-        year: String(p.year % 100).padStart(2, '0'), country: p.country, serial: p.serial.padStart(12, '0'),
-        ...(sfx === undefined ? {} : { suffix: sfx }),
-      })
-      for (const d of '0123456789') {
-        if (d === grn[16]) continue
-        expect(() => validateGrn(grn.slice(0, 16) + d + grn.slice(17))).toThrow(expect.objectContaining({ code: 'GRN_INVALID' }))
-      }
-    }))
+    const suffix = fc.option(
+      fc
+        .tuple(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), fc.integer({ min: 0, max: 999_999 }))
+        .map(([l, n]) => l + String(n).padStart(6, '0')),
+      { nil: undefined },
+    )
+    fc.assert(
+      fc.property(mrnParts, suffix, (p, sfx) => {
+        const grn = allocateGrn({
+          year: p.year,
+          country: p.country,
+          serial: p.serial,
+          ...(sfx === undefined ? {} : { suffix: sfx }),
+        })
+        expect(validateGrn(grn)).toEqual({
+          year: String(p.year % 100).padStart(2, '0'),
+          country: p.country,
+          serial: p.serial.padStart(12, '0'),
+          ...(sfx === undefined ? {} : { suffix: sfx }),
+        })
+        for (const d of '0123456789') {
+          if (d === grn[16]) continue
+          expect(() => validateGrn(grn.slice(0, 16) + d + grn.slice(17))).toThrow(
+            expect.objectContaining({ code: 'GRN_INVALID' }),
+          )
+        }
+      }),
+    )
   })
 })

@@ -50,7 +50,15 @@ export function iso6346CheckDigit(chars: string): string {
 const QUOTE_LIMIT = 40
 const shown = (value: string): string => boundValue(value, QUOTE_LIMIT)
 
-function refuse(code: ErrorCode, what: string, field: string, value: string, reason: string, why: string, extra: Record<string, string | number> = {}): SisError {
+function refuse(
+  code: ErrorCode,
+  what: string,
+  field: string,
+  value: string,
+  reason: string,
+  why: string,
+  extra: Record<string, string | number> = {},
+): SisError {
   return new SisError(code, `${field}: ${JSON.stringify(shown(value))} is not a valid ${what}: ${why}`, {
     field,
     value: shown(value),
@@ -81,7 +89,14 @@ const SERIAL = /^[A-Z0-9]{1,12}$/
 /** The check digit of an MRN from its first 17 characters. */
 export function mrnCheckDigit(first17: string): string {
   if (first17.length !== 17 || !/^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}[A-Z]$/.test(first17)) {
-    throw refuse('MRN_INVALID', 'MRN prefix', 'MRN', first17, 'format', 'expected 17 characters: 2 digits, 2 letters, 12 alphanumerics, 1 letter')
+    throw refuse(
+      'MRN_INVALID',
+      'MRN prefix',
+      'MRN',
+      first17,
+      'format',
+      'expected 17 characters: 2 digits, 2 letters, 12 alphanumerics, 1 letter',
+    )
   }
   return iso6346CheckDigit(first17)
 }
@@ -89,7 +104,14 @@ export function mrnCheckDigit(first17: string): string {
 /** The check digit of a GRN from its first 16 characters. */
 export function grnCheckDigit(first16: string): string {
   if (first16.length !== 16 || !/^[0-9]{2}[A-Z]{2}[A-Z0-9]{12}$/.test(first16)) {
-    throw refuse('GRN_INVALID', 'GRN prefix', 'GRN', first16, 'format', 'expected 16 characters: 2 digits, 2 letters, 12 alphanumerics')
+    throw refuse(
+      'GRN_INVALID',
+      'GRN prefix',
+      'GRN',
+      first16,
+      'format',
+      'expected 16 characters: 2 digits, 2 letters, 12 alphanumerics',
+    )
   }
   return iso6346CheckDigit(first16)
 }
@@ -98,10 +120,19 @@ export function grnCheckDigit(first16: string): string {
 function head(code: ErrorCode, what: string, parts: { year: number; country: string; serial: string }): string {
   const { year, country, serial } = parts
   if (!Number.isInteger(year) || year < 0 || year > 9999) {
-    throw refuse(code, what, 'year', String(year), 'year', 'the year must be an integer from 0 to 9999 (its last two digits are used)')
+    throw refuse(
+      code,
+      what,
+      'year',
+      String(year),
+      'year',
+      'the year must be an integer from 0 to 9999 (its last two digits are used)',
+    )
   }
-  if (COUNTRIES.lookup(country) === undefined) throw refuse(code, what, 'country', country, 'country', 'not an ISO 3166-1 alpha-2 code')
-  if (!SERIAL.test(serial)) throw refuse(code, what, 'serial', serial, 'serial', 'the serial must be 1 to 12 digits or capital letters')
+  if (COUNTRIES.lookup(country) === undefined)
+    throw refuse(code, what, 'country', country, 'country', 'not an ISO 3166-1 alpha-2 code')
+  if (!SERIAL.test(serial))
+    throw refuse(code, what, 'serial', serial, 'serial', 'the serial must be 1 to 12 digits or capital letters')
   // Left-padding with zeros keeps numeric serials in order when MRNs are sorted as strings.
   return String(year % 100).padStart(2, '0') + country + serial.padStart(12, '0')
 }
@@ -109,7 +140,14 @@ function head(code: ErrorCode, what: string, parts: { year: number; country: str
 /** Builds an MRN from its parts: `serial` (1-12 alphanumerics) is left-padded with zeros. */
 export function allocateMrn(parts: { year: number; country: string; serial: string; procedure: string }): string {
   if (!/^[A-Z]$/.test(parts.procedure)) {
-    throw refuse('MRN_INVALID', 'MRN', 'procedure', parts.procedure, 'procedure', 'the procedure category must be one capital letter')
+    throw refuse(
+      'MRN_INVALID',
+      'MRN',
+      'procedure',
+      parts.procedure,
+      'procedure',
+      'the procedure category must be one capital letter',
+    )
   }
   const first17 = head('MRN_INVALID', 'MRN', parts) + parts.procedure
   return first17 + iso6346CheckDigit(first17)
@@ -118,21 +156,39 @@ export function allocateMrn(parts: { year: number; country: string; serial: stri
 /** Builds a GRN from its parts: `serial` is left-padded with zeros; `suffix` is a letter and six digits. */
 export function allocateGrn(parts: { year: number; country: string; serial: string; suffix?: string }): string {
   if (parts.suffix !== undefined && !/^[A-Z][0-9]{6}$/.test(parts.suffix)) {
-    throw refuse('GRN_INVALID', 'GRN', 'suffix', parts.suffix, 'suffix', 'the suffix must be a capital letter and six digits')
+    throw refuse(
+      'GRN_INVALID',
+      'GRN',
+      'suffix',
+      parts.suffix,
+      'suffix',
+      'the suffix must be a capital letter and six digits',
+    )
   }
   const first16 = head('GRN_INVALID', 'GRN', parts)
   return first16 + iso6346CheckDigit(first16) + (parts.suffix ?? '')
 }
 
 /** Checks country and check digit once the format is known to be right. */
-function checkBody(code: ErrorCode, what: string, field: string, value: string, checked: string, digit: string | undefined): void {
+function checkBody(
+  code: ErrorCode,
+  what: string,
+  field: string,
+  value: string,
+  checked: string,
+  digit: string | undefined,
+): void {
   const country = value.slice(2, 4)
   if (COUNTRIES.lookup(country) === undefined) {
-    throw refuse(code, what, field, value, 'country', `${country} is not an ISO 3166-1 alpha-2 country code`, { country })
+    throw refuse(code, what, field, value, 'country', `${country} is not an ISO 3166-1 alpha-2 country code`, {
+      country,
+    })
   }
   const expected = iso6346CheckDigit(checked)
   if (digit !== expected) {
-    throw refuse(code, what, field, value, 'check-digit', `the check digit is ${digit ?? ''}, expected ${expected}`, { expected })
+    throw refuse(code, what, field, value, 'check-digit', `the check digit is ${digit ?? ''}, expected ${expected}`, {
+      expected,
+    })
   }
 }
 
@@ -140,23 +196,52 @@ function checkBody(code: ErrorCode, what: string, field: string, value: string, 
 export function validateMrn(value: string, field = 'MRN'): MrnParts {
   if (typeof value !== 'string') throw refuse('MRN_INVALID', 'MRN', field, String(value), 'format', 'not a string')
   if (value.length !== 18) {
-    throw refuse('MRN_INVALID', 'MRN', field, value, 'length', `it has ${value.length} characters, an MRN has 18`, { length: value.length })
+    throw refuse('MRN_INVALID', 'MRN', field, value, 'length', `it has ${value.length} characters, an MRN has 18`, {
+      length: value.length,
+    })
   }
   if (!MRN_FORMAT.test(value)) {
-    throw refuse('MRN_INVALID', 'MRN', field, value, 'format', 'expected 2 digits (year), 2 letters (country), 12 digits or capital letters, a procedure letter and a check digit')
+    throw refuse(
+      'MRN_INVALID',
+      'MRN',
+      field,
+      value,
+      'format',
+      'expected 2 digits (year), 2 letters (country), 12 digits or capital letters, a procedure letter and a check digit',
+    )
   }
   checkBody('MRN_INVALID', 'MRN', field, value, value.slice(0, 17), value[17])
-  return { year: value.slice(0, 2), country: value.slice(2, 4), serial: value.slice(4, 16), procedure: value.slice(16, 17) }
+  return {
+    year: value.slice(0, 2),
+    country: value.slice(2, 4),
+    serial: value.slice(4, 16),
+    procedure: value.slice(16, 17),
+  }
 }
 
 /** Validates a GRN and returns its parts; throws SisError GRN_INVALID with a `reason` detail. */
 export function validateGrn(value: string, field = 'GRN'): GrnParts {
   if (typeof value !== 'string') throw refuse('GRN_INVALID', 'GRN', field, String(value), 'format', 'not a string')
   if (value.length !== 17 && value.length !== 24) {
-    throw refuse('GRN_INVALID', 'GRN', field, value, 'length', `it has ${value.length} characters, a GRN has 17 or 24`, { length: value.length })
+    throw refuse(
+      'GRN_INVALID',
+      'GRN',
+      field,
+      value,
+      'length',
+      `it has ${value.length} characters, a GRN has 17 or 24`,
+      { length: value.length },
+    )
   }
   if (!GRN_FORMAT.test(value)) {
-    throw refuse('GRN_INVALID', 'GRN', field, value, 'format', 'expected 2 digits (year), 2 letters (country), 12 digits or capital letters, a check digit, and optionally a letter and 6 digits')
+    throw refuse(
+      'GRN_INVALID',
+      'GRN',
+      field,
+      value,
+      'format',
+      'expected 2 digits (year), 2 letters (country), 12 digits or capital letters, a check digit, and optionally a letter and 6 digits',
+    )
   }
   checkBody('GRN_INVALID', 'GRN', field, value, value.slice(0, 16), value[16])
   const parts = { year: value.slice(0, 2), country: value.slice(2, 4), serial: value.slice(4, 16) }

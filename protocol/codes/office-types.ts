@@ -18,7 +18,12 @@ export interface CustomsOffice {
   /** ISO 3166-1 alpha-2 code of the country the office belongs to (a CAREC member). */
   readonly country: string
   /** en and ru always; zh for every office here; national languages where we are sure of them. */
-  readonly names: { readonly en: string; readonly ru: string; readonly zh?: string; readonly [lang: string]: string | undefined }
+  readonly names: {
+    readonly en: string
+    readonly ru: string
+    readonly zh?: string
+    readonly [lang: string]: string | undefined
+  }
   readonly roles: readonly OfficeRole[]
   readonly kind: OfficeKind
   /** CAREC corridor numbers the crossing serves, e.g. "1" or "3, 6" (indicative). */

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import {
-  CAREC_COUNTRIES, CAREC_COUNTRY_CODES, COUNTRIES, CUSTOMS_OFFICES, OFFICE_REFERENCE_PATTERN, OFFICE_ROLES,
-  checkCode, findOffice, officeHasRole, officesOf,
+  CAREC_COUNTRIES,
+  CAREC_COUNTRY_CODES,
+  COUNTRIES,
+  CUSTOMS_OFFICES,
+  OFFICE_REFERENCE_PATTERN,
+  OFFICE_ROLES,
+  checkCode,
+  findOffice,
+  officeHasRole,
+  officesOf,
 } from './index.ts'
 import type { CustomsOffice } from './index.ts'
 
@@ -56,7 +64,8 @@ describe('CUSTOMS_OFFICES', () => {
       }
       expect(COUNTRIES.lookup(o.facing ?? '')).toBeDefined()
       expect(o.facing).not.toBe(o.country)
-      for (const role of ['transit', 'exit', 'entry'] as const) expect(officeHasRole(o, role), o.referenceNumber).toBe(true)
+      for (const role of ['transit', 'exit', 'entry'] as const)
+        expect(officeHasRole(o, role), o.referenceNumber).toBe(true)
       for (const ref of o.counterparts ?? []) {
         const other = findOffice(ref)
         expect(other?.country, `${o.referenceNumber} → ${ref}`).toBe(o.facing)
@@ -69,11 +78,20 @@ describe('CUSTOMS_OFFICES', () => {
 
   it('includes both sides of the main corridor crossings', () => {
     const pairs: [string, string, string, string][] = [
-      ['KZ', 'Nur Zholy (Khorgos)', 'CN', 'Horgos'], ['KZ', 'Altynkol', 'CN', 'Horgos'], ['KZ', 'Dostyk', 'CN', 'Alashankou'],
-      ['KZ', 'Zhibek Zholy', 'UZ', 'Gisht-Kuprik'], ['KG', 'Torugart', 'CN', 'Torugart'], ['KG', 'Irkeshtam', 'CN', 'Irkeshtam'],
-      ['KG', 'Dostuk', 'UZ', 'Dustlik'], ['KG', 'Karamyk', 'TJ', 'Karamyk'], ['TM', 'Farap', 'UZ', 'Alat'],
-      ['GE', 'Red Bridge', 'AZ', 'Red Bridge'], ['MN', 'Zamiin-Uud', 'CN', 'Erenhot'], ['AF', 'Torkham', 'PK', 'Torkham'],
-      ['AF', 'Hairatan', 'UZ', 'Termez'], ['TJ', 'Kulma', 'CN', 'Karasu'],
+      ['KZ', 'Nur Zholy (Khorgos)', 'CN', 'Horgos'],
+      ['KZ', 'Altynkol', 'CN', 'Horgos'],
+      ['KZ', 'Dostyk', 'CN', 'Alashankou'],
+      ['KZ', 'Zhibek Zholy', 'UZ', 'Gisht-Kuprik'],
+      ['KG', 'Torugart', 'CN', 'Torugart'],
+      ['KG', 'Irkeshtam', 'CN', 'Irkeshtam'],
+      ['KG', 'Dostuk', 'UZ', 'Dustlik'],
+      ['KG', 'Karamyk', 'TJ', 'Karamyk'],
+      ['TM', 'Farap', 'UZ', 'Alat'],
+      ['GE', 'Red Bridge', 'AZ', 'Red Bridge'],
+      ['MN', 'Zamiin-Uud', 'CN', 'Erenhot'],
+      ['AF', 'Torkham', 'PK', 'Torkham'],
+      ['AF', 'Hairatan', 'UZ', 'Termez'],
+      ['TJ', 'Kulma', 'CN', 'Karasu'],
     ]
     for (const [c1, n1, c2, n2] of pairs) expect(named(c1, n1).counterparts).toContain(named(c2, n2).referenceNumber)
     expect(named('GE', 'Sarpi').facing).toBe('TR')
@@ -81,8 +99,19 @@ describe('CUSTOMS_OFFICES', () => {
   })
 
   it('has one inland office in each main city', () => {
-    const cities = { KZ: 'Almaty', KG: 'Bishkek', UZ: 'Tashkent', TJ: 'Dushanbe', TM: 'Ashgabat', MN: 'Ulaanbaatar',
-      CN: 'Urumqi', AZ: 'Baku', GE: 'Tbilisi', AF: 'Kabul', PK: 'Karachi Port' }
+    const cities = {
+      KZ: 'Almaty',
+      KG: 'Bishkek',
+      UZ: 'Tashkent',
+      TJ: 'Dushanbe',
+      TM: 'Ashgabat',
+      MN: 'Ulaanbaatar',
+      CN: 'Urumqi',
+      AZ: 'Baku',
+      GE: 'Tbilisi',
+      AF: 'Kabul',
+      PK: 'Karachi Port',
+    }
     for (const [country, city] of Object.entries(cities)) {
       expect(named(country, city).roles).toEqual(expect.arrayContaining(['departure', 'destination']))
     }
@@ -100,8 +129,9 @@ describe('CUSTOMS_OFFICES', () => {
     expect(findOffice('kzb00100')).toBeUndefined()
     expect(officesOf('__proto__')).toEqual([])
     expect(officesOf('RU')).toEqual([])
-    expect(() => checkCode(CUSTOMS_OFFICES, 'CustomsOfficeOfDeparture/referenceNumber', 'KZ551200'))
-      .toThrow('CustomsOfficeOfDeparture/referenceNumber: "KZ551200" is not in the CAREC federation customs offices')
+    expect(() => checkCode(CUSTOMS_OFFICES, 'CustomsOfficeOfDeparture/referenceNumber', 'KZ551200')).toThrow(
+      'CustomsOfficeOfDeparture/referenceNumber: "KZ551200" is not in the CAREC federation customs offices',
+    )
     expect(checkCode(CUSTOMS_OFFICES, 'ref', 'KZB00100').office.names.en).toBe('Nur Zholy (Khorgos)')
   })
 

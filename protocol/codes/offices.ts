@@ -23,8 +23,10 @@ export interface OfficeEntry extends CodeListEntry {
 export const OFFICE_REFERENCE_PATTERN = /^[A-Z]{2}[A-Z0-9]{6}$/
 
 function freezeOffice(o: CustomsOffice): CustomsOffice {
-  if (!OFFICE_REFERENCE_PATTERN.test(o.referenceNumber)) throw new Error(`office ${o.referenceNumber}: malformed reference`)
-  if (CAREC_COUNTRIES.lookup(o.country) === undefined) throw new Error(`office ${o.referenceNumber}: ${o.country} is not CAREC`)
+  if (!OFFICE_REFERENCE_PATTERN.test(o.referenceNumber))
+    throw new Error(`office ${o.referenceNumber}: malformed reference`)
+  if (CAREC_COUNTRIES.lookup(o.country) === undefined)
+    throw new Error(`office ${o.referenceNumber}: ${o.country} is not CAREC`)
   return Object.freeze({
     ...o,
     names: Object.freeze({ ...o.names }),
@@ -40,7 +42,8 @@ export const CUSTOMS_OFFICES: CodeList<OfficeEntry> = makeCodeList(
   {
     id: 'carec-customs-offices',
     title: 'the CAREC federation customs offices',
-    source: 'hand-written (offices-data.ts): real CAREC border crossings and inland offices; reference numbers assigned by this project',
+    source:
+      'hand-written (offices-data.ts): real CAREC border crossings and inland offices; reference numbers assigned by this project',
   },
   OFFICES.map((office): OfficeEntry => ({
     code: office.referenceNumber,
@@ -65,7 +68,9 @@ for (const office of OFFICES) {
 /** The offices of a country, in reference-number order; empty for a country with none. */
 export function officesOf(country: string): readonly CustomsOffice[] {
   const list = byCountry.get(country)
-  return list === undefined ? [] : Object.freeze([...list].sort((a, b) => (a.referenceNumber < b.referenceNumber ? -1 : 1)))
+  return list === undefined
+    ? []
+    : Object.freeze([...list].sort((a, b) => (a.referenceNumber < b.referenceNumber ? -1 : 1)))
 }
 
 /** Whether the office can play `role` (an office of departure must have 'departure', say). */

@@ -14,15 +14,17 @@ import type { CodeList, CodeListEntry, CodeStatus } from './codelist.ts'
  */
 export const REC20_STATUS_MEANING: Readonly<Record<string, { readonly meaning: string; readonly status: CodeStatus }>> =
   // Null prototype: the table is indexed with data, which must not reach Object.prototype.
-  Object.freeze(Object.assign(Object.create(null) as Record<string, { meaning: string; status: CodeStatus }>, {
-    '': { meaning: 'current, unchanged in this revision', status: 'active' },
-    '+': { meaning: 'added in this revision', status: 'active' },
-    '#': { meaning: 'name changed', status: 'active' },
-    '¦': { meaning: 'characteristics changed (symbol, conversion factor or description)', status: 'active' },
-    '=': { meaning: 'reinstated', status: 'active' },
-    D: { meaning: 'deprecated: still understood, not to be used in new messages', status: 'deprecated' },
-    X: { meaning: 'marked as deleted: not to be used', status: 'deleted' },
-  }))
+  Object.freeze(
+    Object.assign(Object.create(null) as Record<string, { meaning: string; status: CodeStatus }>, {
+      '': { meaning: 'current, unchanged in this revision', status: 'active' },
+      '+': { meaning: 'added in this revision', status: 'active' },
+      '#': { meaning: 'name changed', status: 'active' },
+      '¦': { meaning: 'characteristics changed (symbol, conversion factor or description)', status: 'active' },
+      '=': { meaning: 'reinstated', status: 'active' },
+      D: { meaning: 'deprecated: still understood, not to be used in new messages', status: 'deprecated' },
+      X: { meaning: 'marked as deleted: not to be used', status: 'deleted' },
+    }),
+  )
 
 export interface UnitEntry extends CodeListEntry {
   /** The Rec 20 status marker as published ('' for none); see REC20_STATUS_MEANING. */
@@ -74,7 +76,8 @@ export const TRANSPORT_MODES: CodeList = makeCodeList(
   {
     id: 'unece-rec19',
     title: 'UN/ECE Recommendation 19 (modes of transport)',
-    source: 'UN/ECE Recommendation 19, codes for modes of transport; transcribed by hand, ru/zh names translated for this project',
+    source:
+      'UN/ECE Recommendation 19, codes for modes of transport; transcribed by hand, ru/zh names translated for this project',
   },
   MODES.map(([code, en, ru, zh]): CodeListEntry => ({ code, names: freezeNames({ en, ru, zh }), status: 'active' })),
 )

@@ -9,7 +9,12 @@ export { checkPublicKey, verifyStrict } from './strict.ts'
 export { NODE_ED25519 } from './node-backend.ts'
 export { NOBLE_ED25519 } from './noble.ts'
 export {
-  signingKeyFromPem, signingKeyToPem, publicKeyFromPem, publicKeyToPem, publicKeyFromBase64, publicKeyToBase64,
+  signingKeyFromPem,
+  signingKeyToPem,
+  publicKeyFromPem,
+  publicKeyToPem,
+  publicKeyFromBase64,
+  publicKeyToBase64,
 } from './pem.ts'
 export { sha256, sha256Hex, sha256Parts } from './hash.ts'
 export { equalBytes } from './curve.ts'

@@ -6,7 +6,12 @@ import { join } from 'node:path'
 import * as ed from '@noble/ed25519'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
-  publicKeyFromBase64, publicKeyFromPem, publicKeyToBase64, publicKeyToPem, signingKeyFromPem, signingKeyFromSeed,
+  publicKeyFromBase64,
+  publicKeyFromPem,
+  publicKeyToBase64,
+  publicKeyToPem,
+  signingKeyFromPem,
+  signingKeyFromSeed,
   signingKeyToPem,
 } from './index.ts'
 import { PKCS8_ED25519_PREFIX, PKCS8_V2_ED25519_PREFIX, PKCS8_V2_PUBLIC_KEY_TAG, SPKI_ED25519_PREFIX } from './der.ts'
@@ -47,15 +52,27 @@ describe('PEM and base64 round trips', () => {
     expect(publicKeyFromPem(pubPem)).toEqual(key.publicKey)
     expect(createPublicKey(pubPem).asymmetricKeyType).toBe('ed25519')
     const b64 = publicKeyToBase64(key.publicKey)
-    expect(b64).toBe(Buffer.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'hex').toString('base64'))
+    expect(b64).toBe(
+      Buffer.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'hex').toString('base64'),
+    )
     expect(publicKeyFromBase64(b64)).toEqual(key.publicKey)
   })
 
   it('accepts CRLF line ends and surrounding whitespace, and PKCS#8 v2 carrying its own public key', () => {
     expect(signingKeyFromPem(`\n${pem.replaceAll('\n', '\r\n')}  `).kid).toBe(key.kid)
-    const v2 = Uint8Array.of(...PKCS8_V2_ED25519_PREFIX, ...key.exportSeed(), ...PKCS8_V2_PUBLIC_KEY_TAG, ...key.publicKey)
+    const v2 = Uint8Array.of(
+      ...PKCS8_V2_ED25519_PREFIX,
+      ...key.exportSeed(),
+      ...PKCS8_V2_PUBLIC_KEY_TAG,
+      ...key.publicKey,
+    )
     expect(signingKeyFromPem(armor('PRIVATE KEY', v2)).kid).toBe(key.kid)
-    const wrong = Uint8Array.of(...PKCS8_V2_ED25519_PREFIX, ...key.exportSeed(), ...PKCS8_V2_PUBLIC_KEY_TAG, ...new Uint8Array(32).fill(9))
+    const wrong = Uint8Array.of(
+      ...PKCS8_V2_ED25519_PREFIX,
+      ...key.exportSeed(),
+      ...PKCS8_V2_PUBLIC_KEY_TAG,
+      ...new Uint8Array(32).fill(9),
+    )
     expect(reasonOf(() => signingKeyFromPem(armor('PRIVATE KEY', wrong)))).toBe('mismatch')
   })
 })
@@ -67,8 +84,18 @@ describe('strict reading', () => {
     const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
     const stray = b64.slice(0, 42) + ALPHABET[ALPHABET.indexOf(b64[42] ?? '') + 1] + '='
     expect(Buffer.from(stray, 'base64')).toEqual(Buffer.from(key.publicKey)) // a lenient decoder reads the same key
-    for (const bad of [stray, b64.slice(0, 43), ` ${b64}`, `${b64}\n`, b64.slice(0, 10) + '_' + b64.slice(11), 'not base64!']) {
-      expect(reasonOf(() => publicKeyFromBase64(bad)), bad).toBe('encoding')
+    for (const bad of [
+      stray,
+      b64.slice(0, 43),
+      ` ${b64}`,
+      `${b64}\n`,
+      b64.slice(0, 10) + '_' + b64.slice(11),
+      'not base64!',
+    ]) {
+      expect(
+        reasonOf(() => publicKeyFromBase64(bad)),
+        bad,
+      ).toBe('encoding')
     }
     expect(reasonOf(() => publicKeyFromBase64(''))).toBe('length')
     expect(reasonOf(() => publicKeyFromBase64(Buffer.alloc(31, 1).toString('base64')))).toBe('length')
@@ -78,9 +105,13 @@ describe('strict reading', () => {
   it('refuses bad public keys in any encoding with the checkPublicKey reason', () => {
     const identity = ed.etc.hexToBytes(SMALL_ORDER_ENCODINGS[0]!)
     expect(reasonOf(() => publicKeyFromBase64(Buffer.from(identity).toString('base64')))).toBe('small-order')
-    expect(reasonOf(() => publicKeyFromPem(armor('PUBLIC KEY', Uint8Array.of(...SPKI_ED25519_PREFIX, ...identity))))).toBe('small-order')
+    expect(
+      reasonOf(() => publicKeyFromPem(armor('PUBLIC KEY', Uint8Array.of(...SPKI_ED25519_PREFIX, ...identity)))),
+    ).toBe('small-order')
     const nonCanonical = ed.etc.hexToBytes('f0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f')
-    expect(reasonOf(() => publicKeyFromPem(armor('PUBLIC KEY', Uint8Array.of(...SPKI_ED25519_PREFIX, ...nonCanonical))))).toBe('non-canonical')
+    expect(
+      reasonOf(() => publicKeyFromPem(armor('PUBLIC KEY', Uint8Array.of(...SPKI_ED25519_PREFIX, ...nonCanonical)))),
+    ).toBe('non-canonical')
     expect(reasonOf(() => publicKeyToPem(identity))).toBe('small-order')
     expect(reasonOf(() => publicKeyToBase64(new Uint8Array(31)))).toBe('length')
   })
@@ -88,7 +119,12 @@ describe('strict reading', () => {
   it("refuses malformed PEM ('encoding')", () => {
     const body = pem.split('\n').slice(1, -2).join('\n')
     const cases = [
-      '', 'hello', pem + pem, `${pem}trailing text`, `intro text\n${pem}`, pem.replace('-----END PRIVATE KEY-----', ''),
+      '',
+      'hello',
+      pem + pem,
+      `${pem}trailing text`,
+      `intro text\n${pem}`,
+      pem.replace('-----END PRIVATE KEY-----', ''),
       `-----BEGIN PRIVATE KEY-----\n${body.replace('M', '*')}\n-----END PRIVATE KEY-----`,
       `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PUBLIC KEY-----`,
       armor('PRIVATE KEY', PKCS8_ED25519_PREFIX), // no seed
@@ -117,14 +153,23 @@ describe('strict reading', () => {
       expect(errorOf(() => signingKeyFromPem(priv))?.details).toEqual({ reason: 'type', found: name })
       expect(errorOf(() => publicKeyFromPem(pub))?.details).toEqual({ reason: 'type', found: name })
     }
-    expect(reasonOf(() => signingKeyFromPem(pairs.rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }) as string))).toBe('type')
-    expect(reasonOf(() => signingKeyFromPem(pairs.ec.privateKey.export({ format: 'pem', type: 'sec1' }) as string))).toBe('type')
+    expect(
+      reasonOf(() => signingKeyFromPem(pairs.rsa.privateKey.export({ format: 'pem', type: 'pkcs1' }) as string)),
+    ).toBe('type')
+    expect(
+      reasonOf(() => signingKeyFromPem(pairs.ec.privateKey.export({ format: 'pem', type: 'sec1' }) as string)),
+    ).toBe('type')
     expect(reasonOf(() => signingKeyFromPem(pubPem))).toBe('type') // a public key where the private one belongs
     expect(reasonOf(() => publicKeyFromPem(pem))).toBe('type') // and the other way round
   })
 
   it("refuses an encrypted private key ('encrypted')", () => {
-    const encrypted = createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'x' }) as string
+    const encrypted = createPrivateKey(pem).export({
+      format: 'pem',
+      type: 'pkcs8',
+      cipher: 'aes-256-cbc',
+      passphrase: 'x',
+    }) as string
     expect(reasonOf(() => signingKeyFromPem(encrypted))).toBe('encrypted')
   })
 })
@@ -134,18 +179,24 @@ const dir = mkdtempSync(join(tmpdir(), 'sis-crypto-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('openssl reads what we write', () => {
-  it.skipIf(!OPENSSL)(`openssl pkey accepts our PEM keys${OPENSSL ? '' : ' (SKIPPED: openssl is not installed)'}`, () => {
-    const file = join(dir, 'key.pem')
-    writeFileSync(file, pem, { mode: 0o600 })
-    const text = execFileSync('openssl', ['pkey', '-in', file, '-noout', '-text'], { encoding: 'utf8' })
-    expect(text).toMatch(/ED25519 Private-Key/)
-    const pubHex = ed.etc.bytesToHex(key.publicKey).match(/../g)?.join(':') ?? ''
-    expect(text.replace(/\s+/g, '')).toContain(`pub:${pubHex}`)
-    expect(execFileSync('openssl', ['pkey', '-in', file, '-pubout'], { encoding: 'utf8' })).toBe(pubPem)
-    writeFileSync(join(dir, 'pub.pem'), pubPem)
-    expect(execFileSync('openssl', ['pkey', '-pubin', '-in', join(dir, 'pub.pem'), '-noout', '-text'], { encoding: 'utf8' }))
-      .toMatch(/ED25519 Public-Key/)
-    execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', join(dir, 'gen.pem')])
-    expect(signingKeyFromPem(readFileSync(join(dir, 'gen.pem'), 'utf8')).publicKey).toHaveLength(32)
-  })
+  it.skipIf(!OPENSSL)(
+    `openssl pkey accepts our PEM keys${OPENSSL ? '' : ' (SKIPPED: openssl is not installed)'}`,
+    () => {
+      const file = join(dir, 'key.pem')
+      writeFileSync(file, pem, { mode: 0o600 })
+      const text = execFileSync('openssl', ['pkey', '-in', file, '-noout', '-text'], { encoding: 'utf8' })
+      expect(text).toMatch(/ED25519 Private-Key/)
+      const pubHex = ed.etc.bytesToHex(key.publicKey).match(/../g)?.join(':') ?? ''
+      expect(text.replace(/\s+/g, '')).toContain(`pub:${pubHex}`)
+      expect(execFileSync('openssl', ['pkey', '-in', file, '-pubout'], { encoding: 'utf8' })).toBe(pubPem)
+      writeFileSync(join(dir, 'pub.pem'), pubPem)
+      expect(
+        execFileSync('openssl', ['pkey', '-pubin', '-in', join(dir, 'pub.pem'), '-noout', '-text'], {
+          encoding: 'utf8',
+        }),
+      ).toMatch(/ED25519 Public-Key/)
+      execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', join(dir, 'gen.pem')])
+      expect(signingKeyFromPem(readFileSync(join(dir, 'gen.pem'), 'utf8')).publicKey).toHaveLength(32)
+    },
+  )
 })

@@ -11,7 +11,12 @@ import { SigningKey, keyInvalid } from './signing-key.ts'
 import { checkPublicKey } from './strict.ts'
 import { equalBytes } from './curve.ts'
 import {
-  PKCS8_ED25519_PREFIX, PKCS8_V2_ED25519_PREFIX, PKCS8_V2_PUBLIC_KEY_TAG, SPKI_ED25519_PREFIX, algorithmOf, hasPrefix,
+  PKCS8_ED25519_PREFIX,
+  PKCS8_V2_ED25519_PREFIX,
+  PKCS8_V2_PUBLIC_KEY_TAG,
+  SPKI_ED25519_PREFIX,
+  algorithmOf,
+  hasPrefix,
 } from './der.ts'
 
 type PemLabel = 'PRIVATE KEY' | 'PUBLIC KEY'
@@ -40,8 +45,11 @@ function pemEncode(label: PemLabel, der: Uint8Array): string {
 
 function labelError(found: string, expected: PemLabel): SisError {
   if (expected === 'PRIVATE KEY' && found === 'ENCRYPTED PRIVATE KEY') {
-    return keyInvalid('encrypted', 'the private key file is encrypted: the node reads an unencrypted PKCS#8 file ' +
-      'protected by mode 0600 (decrypt it with: openssl pkey -in encrypted.pem -out key.pem)')
+    return keyInvalid(
+      'encrypted',
+      'the private key file is encrypted: the node reads an unencrypted PKCS#8 file ' +
+        'protected by mode 0600 (decrypt it with: openssl pkey -in encrypted.pem -out key.pem)',
+    )
   }
   return keyInvalid('type', `expected a PEM "${expected}" block, found "${found}"`, { found })
 }
@@ -65,7 +73,8 @@ function pemDecode(text: string, expected: PemLabel): Uint8Array {
 /** Refuse DER that is not the exact Ed25519 form: say which algorithm it is if we can tell. */
 function derError(der: Uint8Array, kind: 'spki' | 'pkcs8'): SisError {
   const algorithm = algorithmOf(der, kind)
-  if (algorithm === undefined) return keyInvalid('encoding', `not a ${kind === 'spki' ? 'SPKI public' : 'PKCS#8 private'} key`)
+  if (algorithm === undefined)
+    return keyInvalid('encoding', `not a ${kind === 'spki' ? 'SPKI public' : 'PKCS#8 private'} key`)
   if (algorithm !== 'ed25519') {
     return keyInvalid('type', `expected an Ed25519 key, found ${algorithm}`, { found: algorithm })
   }
@@ -86,8 +95,11 @@ function signingKeyFromDer(der: Uint8Array): SigningKey {
   const p = PKCS8_ED25519_PREFIX.length
   if (der.length === p + 32 && hasPrefix(der, PKCS8_ED25519_PREFIX)) return new SigningKey(der.subarray(p))
   const tag = p + 32
-  if (der.length === tag + PKCS8_V2_PUBLIC_KEY_TAG.length + 32 && hasPrefix(der, PKCS8_V2_ED25519_PREFIX) &&
-      hasPrefix(der, PKCS8_V2_PUBLIC_KEY_TAG, tag)) {
+  if (
+    der.length === tag + PKCS8_V2_PUBLIC_KEY_TAG.length + 32 &&
+    hasPrefix(der, PKCS8_V2_ED25519_PREFIX) &&
+    hasPrefix(der, PKCS8_V2_PUBLIC_KEY_TAG, tag)
+  ) {
     const key = new SigningKey(der.subarray(p, p + 32))
     // A file whose public key is not its seed's would make us publish one key and sign with another.
     if (!equalBytes(key.publicKey, der.subarray(tag + PKCS8_V2_PUBLIC_KEY_TAG.length))) {

@@ -49,7 +49,9 @@ const key = signingKeyFromSeed(new Uint8Array(32).fill(7))
 const message = new TextEncoder().encode('CC015C declaration lodged')
 const signature = NODE_ED25519.sign(key, message)
 /** The y below 19 that are on the curve (0 and 1 are small-order; the others are mixed-order). */
-const SMALL_Y = [...Array(19).keys()].map(BigInt).filter((y) => reasonOf(() => ed.Point.fromBytes(le32(y))) === 'accepted')
+const SMALL_Y = [...Array(19).keys()]
+  .map(BigInt)
+  .filter((y) => reasonOf(() => ed.Point.fromBytes(le32(y))) === 'accepted')
 
 describe('checkPublicKey', () => {
   it('accepts an honest key', () => {
@@ -72,12 +74,15 @@ describe('checkPublicKey', () => {
     const list = new Set(SMALL_ORDER_ENCODINGS)
     // Non-canonical spellings are y ≥ p (38 encodings with both signs) or a flipped sign bit.
     const candidates = [...Array(19).keys()].flatMap((i) => [le32(P + BigInt(i)), le32(P + BigInt(i) + 2n ** 255n)])
-    for (const e of SMALL_ORDER_ENCODINGS.slice(0, 8)) candidates.push(Uint8Array.of(...hex(e).subarray(0, 31), hex(e)[31]! ^ 0x80))
+    for (const e of SMALL_ORDER_ENCODINGS.slice(0, 8))
+      candidates.push(Uint8Array.of(...hex(e).subarray(0, 31), hex(e)[31]! ^ 0x80))
     for (const c of candidates) {
       let small = false
       try {
         small = ed.Point.fromBytes(c, true).isSmallOrder() // zip215: the lenient decoder
-      } catch { /* not a point at all */ }
+      } catch {
+        /* not a point at all */
+      }
       expect(list.has(toHex(c)), toHex(c)).toBe(small)
       if (small) expect(['non-canonical', 'small-order']).toContain(reasonOf(() => checkPublicKey(c)))
     }
@@ -91,8 +96,9 @@ describe('checkPublicKey', () => {
       expect(reasonOf(() => checkPublicKey(spelling))).toBe('non-canonical')
     }
     // node:crypto (OpenSSL) makes a key of these bytes: the check must be ours.
-    expect(() => createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, le32(P + 3n)]), format: 'der', type: 'spki' }))
-      .not.toThrow()
+    expect(() =>
+      createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, le32(P + 3n)]), format: 'der', type: 'spki' }),
+    ).not.toThrow()
   })
 
   it("refuses a y with no point ('not-on-curve') and a point with a small-order part ('mixed-order')", () => {
@@ -138,7 +144,8 @@ describe('verifyStrict', () => {
     expect(bytesToBigIntLE(malleated.subarray(32)) % L).toBe(s) // [S + L]B = [S]B: lenient reduction verifies
     refusedBeforeBackend(key.publicKey, message, malleated)
     for (const b of BACKENDS) expect(b.verify(key.publicKey, message, malleated), b.name).toBe(false)
-    for (const big of [L, 2n ** 256n - 1n]) refusedBeforeBackend(key.publicKey, message, Uint8Array.of(...signature.subarray(0, 32), ...le32(big)))
+    for (const big of [L, 2n ** 256n - 1n])
+      refusedBeforeBackend(key.publicKey, message, Uint8Array.of(...signature.subarray(0, 32), ...le32(big)))
   })
 
   it('refuses a non-canonical R (y ≥ p)', () => {
@@ -150,7 +157,8 @@ describe('verifyStrict', () => {
   })
 
   it('refuses every small-order R', () => {
-    for (const r of SMALL_ORDER_ENCODINGS) refusedBeforeBackend(key.publicKey, message, Uint8Array.of(...hex(r), ...signature.subarray(32)))
+    for (const r of SMALL_ORDER_ENCODINGS)
+      refusedBeforeBackend(key.publicKey, message, Uint8Array.of(...hex(r), ...signature.subarray(32)))
   })
 
   it('refuses public keys checkPublicKey refuses, such as the identity that lenient verifiers accept for any message', () => {
@@ -166,7 +174,9 @@ describe('verifyStrict', () => {
   it('refuses an R with a small-order component that a cofactored verifier accepts (both backends are cofactorless)', () => {
     // Only the key holder can make this: R = [r]B + T, S = r + k·a with k = H(R ‖ A ‖ M).
     const { scalar } = ed.utils.getExtendedPublicKey(key.exportSeed())
-    const R = ed.Point.BASE.multiply(987654321n).add(ed.Point.fromBytes(hex(SMALL_ORDER_ENCODINGS[4]!))).toBytes()
+    const R = ed.Point.BASE.multiply(987654321n)
+      .add(ed.Point.fromBytes(hex(SMALL_ORDER_ENCODINGS[4]!)))
+      .toBytes()
     const k = bytesToBigIntLE(sha512(ed.etc.concatBytes(R, key.publicKey, message))) % L
     const crafted = Uint8Array.of(...R, ...le32((987654321n + k * scalar) % L))
     expect(ed.verify(crafted, message, key.publicKey, { zip215: false })).toBe(true) // [8][S]B = [8]R + [8][k]A
@@ -186,12 +196,17 @@ describe('verifyStrict', () => {
   })
 
   it('never throws, whatever the bytes or types', () => {
-    fc.assert(fc.property(
-      fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ minLength: 60, maxLength: 68 }),
-      (publicKey, msg, sig) => {
-        for (const b of BACKENDS) expect(verifyStrict(b, publicKey, msg, sig)).toBe(false)
-      },
-    ), { numRuns: 300 })
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ minLength: 60, maxLength: 68 }),
+        (publicKey, msg, sig) => {
+          for (const b of BACKENDS) expect(verifyStrict(b, publicKey, msg, sig)).toBe(false)
+        },
+      ),
+      { numRuns: 300 },
+    )
     const junk = [undefined, null, 'x', 42, {}, [1, 2]] as unknown as Uint8Array[]
     for (const j of junk) {
       for (const b of BACKENDS) {

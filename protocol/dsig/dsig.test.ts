@@ -22,7 +22,11 @@ const bytes = (s: string) => new TextEncoder().encode(s)
 
 function refused(xml: string, code: string, reason?: string) {
   let error: unknown
-  try { verifyXml(bytes(xml), pinned) } catch (e) { error = e }
+  try {
+    verifyXml(bytes(xml), pinned)
+  } catch (e) {
+    error = e
+  }
   expect(error, 'expected a refusal').toMatchObject({ code, ...(reason === undefined ? {} : { details: { reason } }) })
 }
 
@@ -52,7 +56,9 @@ describe('the digest input', () => {
       const bytes = signXml(encodeMessage(type, exampleMessage(type)), key)
       const root = parseXml(bytes)
       const parts = signatureParts(root)
-      const own = Buffer.from(canonicalize(parts.signature, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) }))
+      const own = Buffer.from(
+        canonicalize(parts.signature, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) }),
+      )
       const whole = Buffer.from(canonicalize(root))
       const at = whole.lastIndexOf(own)
       expect(at).toBeGreaterThan(0)
@@ -63,7 +69,7 @@ describe('the digest input', () => {
 })
 
 describe('the canonical SignedInfo', () => {
-  it('is the signer\'s template: the template is already canonical', async () => {
+  it("is the signer's template: the template is already canonical", async () => {
     const { canonicalize, parseXml } = await import('../xml/index.ts')
     const { signedInfoXml } = await import('./profile.ts')
     const template = signedInfoXml(Buffer.alloc(32, 7).toString('base64'))
@@ -88,7 +94,9 @@ describe('one byte sequence per signed content (S5)', () => {
     refused(signed.replace('<Header>', '<Header >'), 'SIG_MALFORMED', 'not-canonical')
     // A BOM is dropped by the decoder, so the text equals the canonical form but the bytes do not.
     const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(signed)])
-    expect(() => verifyXml(withBom, pinned)).toThrow(expect.objectContaining({ code: 'SIG_MALFORMED', details: { reason: 'not-canonical' } }))
+    expect(() => verifyXml(withBom, pinned)).toThrow(
+      expect.objectContaining({ code: 'SIG_MALFORMED', details: { reason: 'not-canonical' } }),
+    )
   })
 
   it('white space directly inside ds:Signature, signed by nothing and still canonical, is refused', () => {
@@ -104,7 +112,10 @@ describe('one byte sequence per signed content (S5)', () => {
   it('a re-spelling with the ds prefix declared on the root still digests the same content, and is refused as not canonical', () => {
     // The canonical form moves the declaration back onto ds:Signature: the digest matches, the
     // signature verifies, and only S5 refuses (the digest is taken from the canonical form).
-    const moved = signed.replace('<DeclarationLodged xmlns="urn:carec:sis:message:1">', '<DeclarationLodged xmlns="urn:carec:sis:message:1" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">')
+    const moved = signed.replace(
+      '<DeclarationLodged xmlns="urn:carec:sis:message:1">',
+      '<DeclarationLodged xmlns="urn:carec:sis:message:1" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">',
+    )
     expect(moved).not.toBe(signed)
     refused(moved, 'SIG_MALFORMED', 'not-canonical')
   })
@@ -127,24 +138,52 @@ describe('signature wrapping cannot work (THREATS 9)', () => {
 
   it('the signed document wrapped in another root is refused', () => {
     const inner = signed.replace(/^<\?xml[^>]*>\n/, '')
-    refused(`<DeclarationLodged xmlns="urn:carec:sis:message:1"><Evil>${inner}</Evil></DeclarationLodged>`, 'SIG_MALFORMED', 'position')
+    refused(
+      `<DeclarationLodged xmlns="urn:carec:sis:message:1"><Evil>${inner}</Evil></DeclarationLodged>`,
+      'SIG_MALFORMED',
+      'position',
+    )
   })
 
   it('an evil copy before or after the signed content breaks the digest', () => {
-    refused(signed.replace('<Header>', '<Header><messageIdentification>evil</messageIdentification>'), 'SIG_DIGEST_MISMATCH')
+    refused(
+      signed.replace('<Header>', '<Header><messageIdentification>evil</messageIdentification>'),
+      'SIG_DIGEST_MISMATCH',
+    )
     refused(signed.replace('</Consignment>', '</Consignment><Consignment/>'), 'SIG_DIGEST_MISMATCH')
   })
 
   it('content hidden in ds:Object, a second SignedInfo, or a KeyInfo with an embedded key is refused', () => {
-    refused(signed.replace('</ds:SignatureValue>', '</ds:SignatureValue><ds:Object><Header/></ds:Object>'), 'SIG_MALFORMED', 'structure')
-    const si = signature.slice(signature.indexOf('<ds:SignedInfo>'), signature.indexOf('</ds:SignedInfo>') + '</ds:SignedInfo>'.length)
+    refused(
+      signed.replace('</ds:SignatureValue>', '</ds:SignatureValue><ds:Object><Header/></ds:Object>'),
+      'SIG_MALFORMED',
+      'structure',
+    )
+    const si = signature.slice(
+      signature.indexOf('<ds:SignedInfo>'),
+      signature.indexOf('</ds:SignedInfo>') + '</ds:SignedInfo>'.length,
+    )
     refused(signed.replace('</ds:SignedInfo>', `</ds:SignedInfo>${si}`), 'SIG_MALFORMED', 'structure')
-    refused(signed.replace('</ds:SignatureValue>', '</ds:SignatureValue><ds:KeyInfo><ds:KeyValue>AAAA</ds:KeyValue></ds:KeyInfo>'), 'SIG_MALFORMED', 'structure')
+    refused(
+      signed.replace(
+        '</ds:SignatureValue>',
+        '</ds:SignatureValue><ds:KeyInfo><ds:KeyValue>AAAA</ds:KeyValue></ds:KeyInfo>',
+      ),
+      'SIG_MALFORMED',
+      'structure',
+    )
   })
 
   it('a reference to anything but the whole document, or an extra transform, is refused', () => {
     refused(signed.replace('<ds:Reference URI="">', '<ds:Reference URI="#body">'), 'SIG_MALFORMED', 'reference')
-    refused(signed.replace('</ds:Transforms>', `<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"></ds:Transform></ds:Transforms>`), 'SIG_MALFORMED', 'structure')
+    refused(
+      signed.replace(
+        '</ds:Transforms>',
+        `<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"></ds:Transform></ds:Transforms>`,
+      ),
+      'SIG_MALFORMED',
+      'structure',
+    )
     refused(signed.replace('<ds:Reference URI="">', '<ds:Reference URI="" Id="r1">'), 'SIG_MALFORMED', 'attribute')
   })
 })
@@ -162,12 +201,22 @@ describe('comments, removal, substitution, keys (THREATS 8, 10, 11)', () => {
   it('a substituted algorithm is SIG_ALGORITHM', () => {
     refused(signed.replace(ALGORITHMS.signature, 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'), 'SIG_ALGORITHM')
     refused(signed.replace(ALGORITHMS.digest, 'http://www.w3.org/2000/09/xmldsig#sha1'), 'SIG_ALGORITHM')
-    refused(signed.replace(`<ds:CanonicalizationMethod Algorithm="${ALGORITHMS.canonicalization}">`, '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315">'), 'SIG_ALGORITHM')
+    refused(
+      signed.replace(
+        `<ds:CanonicalizationMethod Algorithm="${ALGORITHMS.canonicalization}">`,
+        '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315">',
+      ),
+      'SIG_ALGORITHM',
+    )
   })
 
   it('another key than the pinned one does not verify', () => {
     let error: unknown
-    try { verifyXml(bytes(signed), () => testKey('KZ').publicKey) } catch (e) { error = e }
+    try {
+      verifyXml(bytes(signed), () => testKey('KZ').publicKey)
+    } catch (e) {
+      error = e
+    }
     expect(error).toMatchObject({ code: 'SIG_INVALID' })
   })
 
@@ -177,7 +226,10 @@ describe('comments, removal, substitution, keys (THREATS 8, 10, 11)', () => {
     let s = 0n
     for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i]!)
     s += L
-    for (let i = 0; i < 32; i++) { sig[32 + i] = Number(s & 0xffn); s >>= 8n }
+    for (let i = 0; i < 32; i++) {
+      sig[32 + i] = Number(s & 0xffn)
+      s >>= 8n
+    }
     refused(signed.replace(value, sig.toString('base64')), 'SIG_INVALID')
   })
 
@@ -210,7 +262,10 @@ describe('comments, removal, substitution, keys (THREATS 8, 10, 11)', () => {
     const other = exampleMessage('DeclarationLodged')
     other.Consignment.grossMass = '12480.6'
     const otherXml = encodeMessage('DeclarationLodged', other)
-    const transplanted = otherXml.replace('</DeclarationLodged>', signed.slice(signed.indexOf('<ds:Signature'), signed.indexOf('</ds:Signature>') + 15) + '</DeclarationLodged>')
+    const transplanted = otherXml.replace(
+      '</DeclarationLodged>',
+      signed.slice(signed.indexOf('<ds:Signature'), signed.indexOf('</ds:Signature>') + 15) + '</DeclarationLodged>',
+    )
     refused(transplanted, 'SIG_DIGEST_MISMATCH')
   })
 })

@@ -12,8 +12,16 @@ import { DSIG_NS, encodeBase64, signatureXml, signedInfoXml } from './profile.ts
 /** Signs an unsigned XML document (UTF-8 text) and returns the signed entry: its canonical bytes. */
 export function signXml(unsignedXml: string, key: SigningKey, backend: Ed25519Backend = NODE_ED25519): Uint8Array {
   const root = parseXml(unsignedXml)
-  const hasSignatureOrComment = (el: typeof root): boolean => el.children.some((c) => c.kind === 'comment' || (c.kind === 'element' && ((c.ns === DSIG_NS && c.local === 'Signature') || hasSignatureOrComment(c))))
-  if (hasSignatureOrComment(root)) throw new SisError('SIG_MALFORMED', 'signing: the document already carries a signature or a comment', { reason: 'unsigned-input' })
+  const hasSignatureOrComment = (el: typeof root): boolean =>
+    el.children.some(
+      (c) =>
+        c.kind === 'comment' ||
+        (c.kind === 'element' && ((c.ns === DSIG_NS && c.local === 'Signature') || hasSignatureOrComment(c))),
+    )
+  if (hasSignatureOrComment(root))
+    throw new SisError('SIG_MALFORMED', 'signing: the document already carries a signature or a comment', {
+      reason: 'unsigned-input',
+    })
   const digest = encodeBase64(sha256(canonicalize(root)))
   const signedInfo = signedInfoXml(digest)
   // Sign the canonical form as the verifier will compute it from the parsed element.
@@ -23,7 +31,8 @@ export function signXml(unsignedXml: string, key: SigningKey, backend: Ed25519Ba
   // The signature goes right before the root's end tag, so the text around it is unchanged and
   // the enveloped-signature transform gives back exactly the digested document.
   const end = unsignedXml.lastIndexOf('</')
-  if (end < 0) throw new SisError('SIG_MALFORMED', 'signing: the root element must have an end tag', { reason: 'unsigned-input' })
+  if (end < 0)
+    throw new SisError('SIG_MALFORMED', 'signing: the root element must have an end tag', { reason: 'unsigned-input' })
   // The entry is the canonical form of the signed document (S5): one byte sequence per signed
   // content, so that its id (the SHA-256 of its bytes) cannot be varied by anyone but the signer.
   return canonicalize(parseXml(unsignedXml.slice(0, end) + signature + unsignedXml.slice(end)))

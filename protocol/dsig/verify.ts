@@ -82,7 +82,11 @@ export interface PreparedVerification extends VerifiedXml {
   readonly complete: () => void
 }
 
-export function prepareVerification(bytes: Uint8Array, resolveKey: KeyResolver, options: VerifyOptions = {}): PreparedVerification {
+export function prepareVerification(
+  bytes: Uint8Array,
+  resolveKey: KeyResolver,
+  options: VerifyOptions = {},
+): PreparedVerification {
   return prepareAsWritten(bytes, resolveKey, options) ?? prepareParsed(bytes, resolveKey, options)
 }
 
@@ -91,12 +95,31 @@ export function prepareVerification(bytes: Uint8Array, resolveKey: KeyResolver, 
  * and the pinned key (S2), now; the strict Ed25519 signature of the canonical SignedInfo (S3)
  * and then `after`, in `complete`.
  */
-function prepared(bytes: Uint8Array, root: XmlElement, digest: Uint8Array, claimed: Uint8Array, resolveKey: KeyResolver, signedInfo: () => Uint8Array, signatureValue: Uint8Array, options: VerifyOptions, after?: () => void): PreparedVerification {
-  if (!equalBytes(digest, claimed)) throw new SisError('SIG_DIGEST_MISMATCH', 'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing', {})
+function prepared(
+  bytes: Uint8Array,
+  root: XmlElement,
+  digest: Uint8Array,
+  claimed: Uint8Array,
+  resolveKey: KeyResolver,
+  signedInfo: () => Uint8Array,
+  signatureValue: Uint8Array,
+  options: VerifyOptions,
+  after?: () => void,
+): PreparedVerification {
+  if (!equalBytes(digest, claimed))
+    throw new SisError(
+      'SIG_DIGEST_MISMATCH',
+      'signature: the digest of the document does not match ds:DigestValue; the message was changed after signing',
+      {},
+    )
   const publicKey = resolveKey(root)
   const complete = (): void => {
     if (!verifyStrict(options.backend ?? NODE_ED25519, publicKey, signedInfo(), signatureValue)) {
-      throw new SisError('SIG_INVALID', 'signature: the Ed25519 signature does not verify with the pinned key of the author', {})
+      throw new SisError(
+        'SIG_INVALID',
+        'signature: the Ed25519 signature does not verify with the pinned key of the author',
+        {},
+      )
     }
     after?.()
   }
@@ -164,16 +187,31 @@ function signatureOrRootText(root: XmlElement): boolean {
  * reading cannot vouch for, any parse failure) it returns undefined and prepareParsed decides, so
  * the verdicts are prepareParsed's: verify.test.ts holds the two paths to that on mutated entries.
  */
-export function prepareAsWritten(input: Uint8Array, resolveKey: KeyResolver, options: VerifyOptions = {}): PreparedVerification | undefined {
+export function prepareAsWritten(
+  input: Uint8Array,
+  resolveKey: KeyResolver,
+  options: VerifyOptions = {},
+): PreparedVerification | undefined {
   const limits = resolveLimits(options.limits)
-  if (input.length > limits.maxBytes || limits.maxDepth < SIGNATURE_DEPTH || limits.maxElements <= SIGNATURE_ELEMENTS || limits.maxValueLength < VALUE_CHARS) return undefined
+  if (
+    input.length > limits.maxBytes ||
+    limits.maxDepth < SIGNATURE_DEPTH ||
+    limits.maxElements <= SIGNATURE_ELEMENTS ||
+    limits.maxValueLength < VALUE_CHARS
+  )
+    return undefined
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   const close = bytes.lastIndexOf(0x3c) // '<' of the root's end tag
   const start = close - SIGNATURE_LENGTH
   if (start < 0 || bytes[close + 1] !== 0x2f || bytes[bytes.length - 1] !== 0x3e) return undefined
   const digestAt = start + OPENING.length
   const valueAt = digestAt + DIGEST_CHARS + MIDDLE.length
-  if (!matches(bytes, start, OPENING) || !matches(bytes, digestAt + DIGEST_CHARS, MIDDLE) || !matches(bytes, valueAt + VALUE_CHARS, CLOSING)) return undefined
+  if (
+    !matches(bytes, start, OPENING) ||
+    !matches(bytes, digestAt + DIGEST_CHARS, MIDDLE) ||
+    !matches(bytes, valueAt + VALUE_CHARS, CLOSING)
+  )
+    return undefined
   const digestBase64 = bytes.subarray(digestAt, digestAt + DIGEST_CHARS)
   const digest = decodeBase64Strict(digestBase64.toString('latin1'), 32)
   const signatureValue = decodeBase64Strict(bytes.toString('latin1', valueAt, valueAt + VALUE_CHARS), 64)
@@ -187,7 +225,16 @@ export function prepareAsWritten(input: Uint8Array, resolveKey: KeyResolver, opt
   }
   const { root, form } = parsed
   if (!form.canonical || root.namespaces.has('ds') || signatureOrRootText(root)) return undefined
-  return prepared(input, root, sha256(unsigned), digest, resolveKey, () => signedInfoBytes(digestBase64), signatureValue, options)
+  return prepared(
+    input,
+    root,
+    sha256(unsigned),
+    digest,
+    resolveKey,
+    () => signedInfoBytes(digestBase64),
+    signatureValue,
+    options,
+  )
 }
 
 /**
@@ -195,7 +242,11 @@ export function prepareAsWritten(input: Uint8Array, resolveKey: KeyResolver, opt
  * signature and canonical form (S5). verifyXml takes it for anything prepareAsWritten declines;
  * exported so tests can hold the two paths to the same verdicts.
  */
-export function prepareParsed(bytes: Uint8Array, resolveKey: KeyResolver, options: VerifyOptions = {}): PreparedVerification {
+export function prepareParsed(
+  bytes: Uint8Array,
+  resolveKey: KeyResolver,
+  options: VerifyOptions = {},
+): PreparedVerification {
   const { root, text, form } = parseXmlText(bytes, options.limits)
   const parts = signatureParts(root)
   let canonical: boolean
@@ -214,7 +265,8 @@ export function prepareParsed(bytes: Uint8Array, resolveKey: KeyResolver, option
     // not the signature is in the node-set, since the signature is no ancestor of any of them.
     // Compared with the input it is the S5 check.
     const whole = canonicalText(root, {}, parts.signature)
-    if (whole.markStart < 0 || whole.markEnd < whole.markStart) throw new Error('verifyXml: the signature was not rendered')
+    if (whole.markStart < 0 || whole.markEnd < whole.markStart)
+      throw new Error('verifyXml: the signature was not rendered')
     // S5 on text: the strict UTF-8 decoding the parser did is one-to-one, so the bytes are the
     // canonical form exactly when no BOM was dropped and the decoded text equals it.
     canonical = whole.text === text && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
@@ -222,14 +274,32 @@ export function prepareParsed(bytes: Uint8Array, resolveKey: KeyResolver, option
       ? sha256Parts(cutOut(bytes, whole.text, whole.markStart, whole.markEnd))
       : sha256Parts([UTF8.encode(whole.text.slice(0, whole.markStart) + whole.text.slice(whole.markEnd))])
   }
-  const signedInfo = (): Uint8Array => profileSpelling(parts.signedInfo) ? signedInfoBytes(Buffer.from(encodeBase64(parts.digest), 'latin1')) : canonicalize(parts.signedInfo, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) })
+  const signedInfo = (): Uint8Array =>
+    profileSpelling(parts.signedInfo)
+      ? signedInfoBytes(Buffer.from(encodeBase64(parts.digest), 'latin1'))
+      : canonicalize(parts.signedInfo, { inScope: new Map([...root.namespaces, ...parts.signature.namespaces]) })
   const withoutSignature = { ...root, children: root.children.filter((c) => c !== parts.signature) }
   // S5, after the signature: the bytes must be the canonical form itself. Any other spelling of
   // the same signed content (a trailing newline, single quotes, an XML declaration) would verify
   // too but have another id, and could be passed off as a second entry of the author (a false
   // equivocation).
   const canonicalBytes = (): void => {
-    if (!canonical) throw new SisError('SIG_MALFORMED', 'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)', { reason: 'not-canonical' })
+    if (!canonical)
+      throw new SisError(
+        'SIG_MALFORMED',
+        'signature: the entry bytes are not the canonical form of the signed document (Exclusive C14N, no XML declaration)',
+        { reason: 'not-canonical' },
+      )
   }
-  return prepared(bytes, withoutSignature, digest, parts.digest, resolveKey, signedInfo, parts.signatureValue, options, canonicalBytes)
+  return prepared(
+    bytes,
+    withoutSignature,
+    digest,
+    parts.digest,
+    resolveKey,
+    signedInfo,
+    parts.signatureValue,
+    options,
+    canonicalBytes,
+  )
 }

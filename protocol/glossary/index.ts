@@ -61,7 +61,8 @@ const text = z.string().refine(isCleanText, CLEAN_TEXT)
 
 function termIn(lang: GlossaryLanguage): z.ZodString {
   const script = SCRIPTS[lang]
-  return z.string()
+  return z
+    .string()
     .refine(isCleanText, CLEAN_TEXT)
     .refine((s) => script.test(s), `must be written in the script of ${GLOSSARY_LANGUAGES[lang].english}`)
 }
@@ -97,7 +98,8 @@ const GlossaryFile = z.array(GlossaryEntry).superRefine((entries, ctx) => {
     if (ids.has(entry.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate id "${entry.id}"` })
     ids.add(entry.id)
     const en = entry.en.toLowerCase()
-    if (english.has(en)) ctx.addIssue({ code: 'custom', path: [index, 'en'], message: `duplicate English term "${entry.en}"` })
+    if (english.has(en))
+      ctx.addIssue({ code: 'custom', path: [index, 'en'], message: `duplicate English term "${entry.en}"` })
     english.add(en)
   })
 })
@@ -146,7 +148,11 @@ export function term(id: string, lang: string): string {
 
 /** Folding for search: compatibility forms, case, ё/е, and the several apostrophes of Uzbek Latin. */
 function fold(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/ё/g, 'е').replace(/[\u02BB\u02BC\u2018\u2019\u0060]/g, "'")
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[\u02BB\u02BC\u2018\u2019\u0060]/g, "'")
 }
 
 const LANGUAGE_CODES = Object.keys(GLOSSARY_LANGUAGES) as GlossaryLanguage[]
@@ -160,9 +166,10 @@ export function findTerms(query: string, lang?: string): readonly Readonly<Gloss
   const needle = fold(query.trim())
   if (needle === '') return []
   return GLOSSARY.filter((entry) => {
-    const haystack = lang === undefined
-      ? LANGUAGE_CODES.map((code) => entry[code]).filter((s) => s !== undefined)
-      : [term(entry.id, lang)]
+    const haystack =
+      lang === undefined
+        ? LANGUAGE_CODES.map((code) => entry[code]).filter((s) => s !== undefined)
+        : [term(entry.id, lang)]
     return haystack.some((s) => fold(s).includes(needle))
   })
 }

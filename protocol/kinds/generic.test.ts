@@ -12,22 +12,48 @@ const ROOT = join(import.meta.dirname, '..', '..')
 
 /** The generic core: folders (every .ts file below, tests and testkits included) and files. */
 const GENERIC = [
-  'protocol/log', 'protocol/messages/catalogue/definition.ts', 'protocol/messages/header.ts', 'protocol/kinds/kind.ts',
-  'node/replication', 'node/replication.ts', 'node/documents.ts', 'node/authoring.ts', 'node/storage/types.ts', 'node/storage/search.ts', 'node/storage/validate.ts',
-  'node/storage/level-store.ts', 'node/storage/memory-store.ts', 'node/storage/keys.ts',
-  'node/api/document-routes.ts', 'node/api/search-params.ts', 'node/api/route-kit.ts', 'node/kinds/kind.ts', 'node/kinds/scope.ts',
-  'node/node.ts', 'node/handlers', 'node/membership.ts', 'node/access.ts', 'node/operations.ts', 'node/writer.ts', 'node/reader.ts', 'node/scheduler.ts',
+  'protocol/log',
+  'protocol/messages/catalogue/definition.ts',
+  'protocol/messages/header.ts',
+  'protocol/kinds/kind.ts',
+  'node/replication',
+  'node/replication.ts',
+  'node/documents.ts',
+  'node/authoring.ts',
+  'node/storage/types.ts',
+  'node/storage/search.ts',
+  'node/storage/validate.ts',
+  'node/storage/level-store.ts',
+  'node/storage/memory-store.ts',
+  'node/storage/keys.ts',
+  'node/api/document-routes.ts',
+  'node/api/search-params.ts',
+  'node/api/route-kit.ts',
+  'node/kinds/kind.ts',
+  'node/kinds/scope.ts',
+  'node/node.ts',
+  'node/handlers',
+  'node/membership.ts',
+  'node/access.ts',
+  'node/operations.ts',
+  'node/writer.ts',
+  'node/reader.ts',
+  'node/scheduler.ts',
 ]
 
 /** What would name a kind: its name, its identifier's name and its message types. */
 function kindWords(): { word: string; kind: string }[] {
-  return KINDS.flatMap((k) => [k.name, k.identifier.name, ...Object.keys(k.messages)].map((word) => ({ word, kind: k.name })))
+  return KINDS.flatMap((k) =>
+    [k.name, k.identifier.name, ...Object.keys(k.messages)].map((word) => ({ word, kind: k.name })),
+  )
 }
 
 function files(path: string): string[] {
   const full = join(ROOT, path)
   if (!statSync(full).isDirectory()) return [path]
-  return readdirSync(full).flatMap((f) => files(join(path, f))).filter((f) => f.endsWith('.ts'))
+  return readdirSync(full)
+    .flatMap((f) => files(join(path, f)))
+    .filter((f) => f.endsWith('.ts'))
 }
 
 /** Words in code and comments alike; imports of the registry itself are allowed. */

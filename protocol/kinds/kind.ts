@@ -56,7 +56,10 @@ export interface KindIdentifier {
   documentIdOf(message: Record<string, unknown>): string | undefined
 }
 
-export interface DocumentKind<Facts = unknown, Messages extends Readonly<Record<string, MessageDefinition>> = Readonly<Record<string, MessageDefinition>>> {
+export interface DocumentKind<
+  Facts = unknown,
+  Messages extends Readonly<Record<string, MessageDefinition>> = Readonly<Record<string, MessageDefinition>>,
+> {
   /** Lowercase, stable: stored with every document record and hashed into its state. */
   readonly name: string
   readonly title: string
@@ -85,6 +88,8 @@ export interface DocumentKind<Facts = unknown, Messages extends Readonly<Record<
 export type AnyKind = DocumentKind<any>
 
 /** Declares a kind (the identity; it checks the object and keeps its message types' names). */
-export function defineKind<Facts, const Messages extends Readonly<Record<string, MessageDefinition>>>(kind: DocumentKind<Facts, Messages>): DocumentKind<Facts, Messages> {
+export function defineKind<Facts, const Messages extends Readonly<Record<string, MessageDefinition>>>(
+  kind: DocumentKind<Facts, Messages>,
+): DocumentKind<Facts, Messages> {
   return kind
 }

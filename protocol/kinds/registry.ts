@@ -35,7 +35,9 @@ export const CATALOGUE: Catalogue = assemble()
 export type MessageTypeName = keyof Catalogue & string
 export const MESSAGE_TYPE_NAMES = Object.keys(CATALOGUE) as [MessageTypeName, ...MessageTypeName[]]
 
-const KIND_OF_TYPE: ReadonlyMap<string, AnyKind> = new Map(KINDS.flatMap((k) => Object.keys(k.messages).map((t) => [t, k as AnyKind] as const)))
+const KIND_OF_TYPE: ReadonlyMap<string, AnyKind> = new Map(
+  KINDS.flatMap((k) => Object.keys(k.messages).map((t) => [t, k as AnyKind] as const)),
+)
 const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(KINDS.map((k) => [k.name, k as AnyKind]))
 
 /** The kind a message type belongs to; undefined for the directed messages of no kind. */

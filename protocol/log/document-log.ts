@@ -11,7 +11,13 @@ import { makeForkProof } from './fork.ts'
 import type { ForkProof } from './fork.ts'
 
 export type IntakeResult =
-  | { readonly status: 'accepted'; readonly id: string; readonly released: readonly string[]; readonly forks: readonly ForkProof[]; readonly dropped: readonly { id: string; error: SisError }[] }
+  | {
+      readonly status: 'accepted'
+      readonly id: string
+      readonly released: readonly string[]
+      readonly forks: readonly ForkProof[]
+      readonly dropped: readonly { id: string; error: SisError }[]
+    }
   | { readonly status: 'duplicate'; readonly id: string }
   | { readonly status: 'pending'; readonly id: string; readonly missing: readonly string[] }
   | { readonly status: 'refused'; readonly id: string; readonly error: SisError }
@@ -30,18 +36,33 @@ export class DocumentLog {
     this.documentId = documentId
   }
 
-  get size(): number { return this.#entries.size }
-  entries(): IterableIterator<LogEntry> { return this.#entries.values() }
-  get(id: string): LogEntry | undefined { return this.#entries.get(id) }
-  has(id: string): boolean { return this.#entries.has(id) }
-  forks(): ForkProof[] { return [...this.#forks.values()] }
-  frozen(): ReadonlyMap<string, number> { return this.#frozen }
-  pending(): LogEntry[] { return [...this.#pending.values()] }
+  get size(): number {
+    return this.#entries.size
+  }
+  entries(): IterableIterator<LogEntry> {
+    return this.#entries.values()
+  }
+  get(id: string): LogEntry | undefined {
+    return this.#entries.get(id)
+  }
+  has(id: string): boolean {
+    return this.#entries.has(id)
+  }
+  forks(): ForkProof[] {
+    return [...this.#forks.values()]
+  }
+  frozen(): ReadonlyMap<string, number> {
+    return this.#frozen
+  }
+  pending(): LogEntry[] {
+    return [...this.#pending.values()]
+  }
 
   /** What the log is missing to accept its pending entries (to fetch from peers). */
   missing(): string[] {
     const out = new Set<string>()
-    for (const e of this.#pending.values()) for (const d of dependenciesOf(e)) if (!this.#entries.has(d) && !this.#pending.has(d)) out.add(d)
+    for (const e of this.#pending.values())
+      for (const d of dependenciesOf(e)) if (!this.#entries.has(d) && !this.#pending.has(d)) out.add(d)
     return [...out].sort()
   }
 
@@ -56,7 +77,15 @@ export class DocumentLog {
     const id = entry.id
     // 4. Document.
     if (entry.documentId !== this.documentId) {
-      return { status: 'refused', id, error: new SisError('LOG_WRONG_DOCUMENT', `entry ${id.slice(0, 12)} is for document ${JSON.stringify(entry.documentId)}, not ${this.documentId}`, { id, documentId: entry.documentId }) }
+      return {
+        status: 'refused',
+        id,
+        error: new SisError(
+          'LOG_WRONG_DOCUMENT',
+          `entry ${id.slice(0, 12)} is for document ${JSON.stringify(entry.documentId)}, not ${this.documentId}`,
+          { id, documentId: entry.documentId },
+        ),
+      }
     }
     // 5. Duplicate: a replay is a no-op with the same result.
     if (this.#entries.has(id) || this.#pending.has(id)) return { status: 'duplicate', id }
@@ -98,7 +127,11 @@ export class DocumentLog {
     if (entry.previous === undefined) return undefined
     const prev = this.#entries.get(entry.previous)
     if (prev !== undefined && (prev.author !== entry.author || prev.seq !== entry.seq - 1)) {
-      return new SisError('LOG_SEQUENCE', `entry ${entry.id.slice(0, 12)} (${entry.author} seq ${entry.seq}) names as previous an entry of ${prev.author} seq ${prev.seq}`, { id: entry.id, author: entry.author, seq: entry.seq })
+      return new SisError(
+        'LOG_SEQUENCE',
+        `entry ${entry.id.slice(0, 12)} (${entry.author} seq ${entry.seq}) names as previous an entry of ${prev.author} seq ${prev.seq}`,
+        { id: entry.id, author: entry.author, seq: entry.seq },
+      )
     }
     return undefined
   }
@@ -123,7 +156,16 @@ export class DocumentLog {
 }
 
 function chainShape(entry: LogEntry): SisError | undefined {
-  if (entry.seq === 1 && entry.previous !== undefined) return new SisError('LOG_SEQUENCE', `entry ${entry.id.slice(0, 12)} has seq 1 but names a previous entry`, { id: entry.id, seq: 1 })
-  if (entry.seq > 1 && entry.previous === undefined) return new SisError('LOG_SEQUENCE', `entry ${entry.id.slice(0, 12)} has seq ${entry.seq} but names no previous entry`, { id: entry.id, seq: entry.seq })
+  if (entry.seq === 1 && entry.previous !== undefined)
+    return new SisError('LOG_SEQUENCE', `entry ${entry.id.slice(0, 12)} has seq 1 but names a previous entry`, {
+      id: entry.id,
+      seq: 1,
+    })
+  if (entry.seq > 1 && entry.previous === undefined)
+    return new SisError(
+      'LOG_SEQUENCE',
+      `entry ${entry.id.slice(0, 12)} has seq ${entry.seq} but names no previous entry`,
+      { id: entry.id, seq: entry.seq },
+    )
   return undefined
 }

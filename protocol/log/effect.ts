@@ -22,7 +22,8 @@ export interface OfficeDirectory {
 export function checkOffice(dir: OfficeDirectory, author: string, office: string, role?: string): Effect {
   const info = dir.office(office)
   if (info === undefined) return notAuthorised(`office ${office} is not in the membership`)
-  if (info.country !== author) return notAuthorised(`office ${office} belongs to ${info.country}, not to the author ${author}`)
+  if (info.country !== author)
+    return notAuthorised(`office ${office} belongs to ${info.country}, not to the author ${author}`)
   if (role !== undefined && !info.roles.includes(role)) return notAuthorised(`office ${office} has no ${role} role`)
   return EFFECTIVE
 }

@@ -14,7 +14,9 @@ import type { XmlElement } from '../xml/index.ts'
 import type { Membership } from '../membership/index.ts'
 
 /** The logged message types: directed messages are answered, not logged (L4). */
-export type LogEntryType = { [T in MessageTypeName]: Catalogue[T] extends { readonly directed: true } ? never : T }[MessageTypeName]
+export type LogEntryType = {
+  [T in MessageTypeName]: Catalogue[T] extends { readonly directed: true } ? never : T
+}[MessageTypeName]
 
 export interface LogEntry {
   /** SHA-256 of `bytes`, lowercase hex (L1). */
@@ -41,10 +43,13 @@ function headerField(root: XmlElement, name: string): string {
   for (const c of root.children) {
     if (c.kind !== 'element' || c.local !== 'Header') continue
     for (const f of c.children) {
-      if (f.kind === 'element' && f.local === name) return f.children.map((t) => (t.kind === 'text' ? t.value : '')).join('')
+      if (f.kind === 'element' && f.local === name)
+        return f.children.map((t) => (t.kind === 'text' ? t.value : '')).join('')
     }
   }
-  throw new SisError('SIG_UNKNOWN_KEY', `the header has no ${name}, so no pinned key can be chosen`, { reason: 'no-author' })
+  throw new SisError('SIG_UNKNOWN_KEY', `the header has no ${name}, so no pinned key can be chosen`, {
+    reason: 'no-author',
+  })
 }
 
 /** What verification takes: the Ed25519 backend and the XML limits. */
@@ -52,7 +57,12 @@ export type ReadOptions = VerifyOptions
 
 /** The key an entry is verified with: the pinned key of its author (header authorCountry and authorKeyId) at its claimed time. */
 export function authorKey(membership: Membership): KeyResolver {
-  return (root) => membership.key(headerField(root, 'authorCountry'), headerField(root, 'authorKeyId'), headerField(root, 'preparationDateAndTime'))
+  return (root) =>
+    membership.key(
+      headerField(root, 'authorCountry'),
+      headerField(root, 'authorKeyId'),
+      headerField(root, 'preparationDateAndTime'),
+    )
 }
 
 /**
@@ -77,7 +87,8 @@ function messageOf(result: CheckResult<TypedMessage>): TypedMessage {
 
 /** A log entry of bytes and the message they hold (read from them, or about to be signed: a draft). */
 export function entryOf(bytes: Uint8Array, { type, message }: TypedMessage): LogEntry {
-  if (isDirected(type)) throw new SisError('LOG_NOT_A_LOG_ENTRY', `${type} is a directed message, not a log entry`, { type })
+  if (isDirected(type))
+    throw new SisError('LOG_NOT_A_LOG_ENTRY', `${type} is a directed message, not a log entry`, { type })
   const h = message.Header
   return {
     id: entryId(bytes),
@@ -113,7 +124,11 @@ const GROUP = 32
  * signature holds), and its refusal waits for the signature's, so every entry is refused for
  * the reason readEntry gives.
  */
-export function readEntries(list: readonly Uint8Array[], membership: Membership, options: ReadOptions = {}): (LogEntry | SisError)[] {
+export function readEntries(
+  list: readonly Uint8Array[],
+  membership: Membership,
+  options: ReadOptions = {},
+): (LogEntry | SisError)[] {
   const out: (LogEntry | SisError)[] = []
   for (let start = 0; start < list.length; start += GROUP) {
     const group = list.slice(start, start + GROUP)
@@ -122,17 +137,25 @@ export function readEntries(list: readonly Uint8Array[], membership: Membership,
     for (let i = 0; i < group.length; i++) {
       const p = prepared[i] as PreparedVerification | SisError
       const result = decoded[i] as CheckResult<TypedMessage>
-      out.push(p instanceof SisError ? p : attempt(() => {
-        p.complete()
-        return entryOf(group[i] as Uint8Array, messageOf(result))
-      }))
+      out.push(
+        p instanceof SisError
+          ? p
+          : attempt(() => {
+              p.complete()
+              return entryOf(group[i] as Uint8Array, messageOf(result))
+            }),
+      )
     }
   }
   return out
 }
 
 /** readEntries for a list that must be read whole: its entries, or the first refusal, thrown. */
-export function readAllEntries(list: readonly Uint8Array[], membership: Membership, options: ReadOptions = {}): LogEntry[] {
+export function readAllEntries(
+  list: readonly Uint8Array[],
+  membership: Membership,
+  options: ReadOptions = {},
+): LogEntry[] {
   return readEntries(list, membership, options).map((e) => {
     if (e instanceof SisError) throw e
     return e

@@ -23,7 +23,11 @@ export function makeForkProof(a: LogEntry, b: LogEntry): ForkProof {
 }
 
 /** Checks a proof from scratch; returns the two entries or throws LOG_EQUIVOCATION's opposite. */
-export function checkForkProof(proof: Pick<ForkProof, 'entries'>, membership: Membership, options: ReadOptions = {}): [LogEntry, LogEntry] {
+export function checkForkProof(
+  proof: Pick<ForkProof, 'entries'>,
+  membership: Membership,
+  options: ReadOptions = {},
+): [LogEntry, LogEntry] {
   const [a, b] = [readEntry(proof.entries[0], membership, options), readEntry(proof.entries[1], membership, options)]
   const not = (why: string) => new SisError('LOG_SEQUENCE', `not a fork proof: ${why}`, { reason: 'not-a-fork' })
   if (a.id === b.id) throw not('the two entries are the same')

@@ -1,5 +1,14 @@
 /** The per-document log: entries, intake, order, state machines and state (docs/protocol/log.md). */
-export { authorKey, readAllEntries, readEntries, readEntry, readSignedMessage, entryId, entryOf, dependenciesOf } from './entry.ts'
+export {
+  authorKey,
+  readAllEntries,
+  readEntries,
+  readEntry,
+  readSignedMessage,
+  entryId,
+  entryOf,
+  dependenciesOf,
+} from './entry.ts'
 export type { LogEntry, LogEntryType, ReadOptions } from './entry.ts'
 export { DocumentLog } from './document-log.ts'
 export type { IntakeResult } from './document-log.ts'

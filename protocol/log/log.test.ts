@@ -10,13 +10,19 @@ import { allocateMrn } from '../codes/index.ts'
 
 const membership = testMembership()
 
-function deliver(entries: readonly WrittenEntry[], documentId = EXAMPLE_CONTEXT.mrn): { log: DocumentLog; state: DocumentState } {
+function deliver(
+  entries: readonly WrittenEntry[],
+  documentId = EXAMPLE_CONTEXT.mrn,
+): { log: DocumentLog; state: DocumentState } {
   const log = new DocumentLog(documentId)
   for (const w of entries) {
     const r = log.add(readEntry(w.bytes, membership))
     if (r.status === 'refused') throw r.error
   }
-  const state = computeState({ documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, membership)
+  const state = computeState(
+    { documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() },
+    membership,
+  )
   return { log, state }
 }
 
@@ -31,7 +37,19 @@ describe('a transit through three countries', () => {
     expect(state.kind).toBe('transit')
     expect(state.status).toBe('written-off')
     expect(state.entries.every((o) => o.effect.effective)).toBe(true)
-    expect(state.entries.map((o) => o.type)).toEqual(['DeclarationLodged', 'DeclarationAccepted', 'GuaranteeCoverageRecorded', 'ReleasedForTransit', 'BorderPassageRecorded', 'IncidentRecorded', 'BorderPassageRecorded', 'ArrivalNotified', 'ArrivalAdvised', 'ControlResultsRecorded', 'WrittenOff'])
+    expect(state.entries.map((o) => o.type)).toEqual([
+      'DeclarationLodged',
+      'DeclarationAccepted',
+      'GuaranteeCoverageRecorded',
+      'ReleasedForTransit',
+      'BorderPassageRecorded',
+      'IncidentRecorded',
+      'BorderPassageRecorded',
+      'ArrivalNotified',
+      'ArrivalAdvised',
+      'ControlResultsRecorded',
+      'WrittenOff',
+    ])
   })
 
   it('gives the same state hash whatever the delivery order; entries wait for their causal past', () => {
@@ -43,7 +61,10 @@ describe('a transit through three countries', () => {
     expect(first.status).toBe('pending')
     for (const w of reversed.slice(1)) log.add(readEntry(w.bytes, membership))
     expect(log.pending()).toHaveLength(0)
-    const state = computeState({ documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, membership)
+    const state = computeState(
+      { documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() },
+      membership,
+    )
     expect(state.hash).toBe(forward.state.hash)
   })
 
@@ -77,7 +98,12 @@ describe('equivocation (THREATS 12)', () => {
     const { writer, e } = transitLifecycle()
     const { writtenOff, ...rest } = e
     // CN signs a second, different entry at the seq of its write-off.
-    const other = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), { seq: writtenOff!.seq, previous: e.released!.id, parents: [e.control!.id], auth: [e.lodged!.id] })
+    const other = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), {
+      seq: writtenOff!.seq,
+      previous: e.released!.id,
+      parents: [e.control!.id],
+      auth: [e.lodged!.id],
+    })
     const { log, state } = deliver([...Object.values(rest), writtenOff!, other])
     expect(log.forks()).toHaveLength(1)
     expect(log.frozen().get('CN')).toBe(writtenOff!.seq)
@@ -93,15 +119,46 @@ describe('a dispute (THREATS 16, L10)', () => {
   it('an invalidation granted concurrently with an arrival blocks write-off until resolved', () => {
     const { writer, e } = transitLifecycle()
     // CN's chain branches off before its write-off, which these deliveries leave out.
-    const requested = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), { parents: [e.released!.id], auth: [e.lodged!.id], seq: e.released!.seq + 1, previous: e.released!.id })
-    const decided = writer.write('InvalidationDecided', 'CN', exampleMessage('InvalidationDecided'), { parents: [requested.id], auth: [requested.id], seq: e.released!.seq + 2, previous: requested.id })
-    const core = [e.lodged!, e.accepted!, e.covered!, e.released!, e.passageKZ!, e.incident!, e.passageUZ!, e.arrival!, requested, decided]
+    const requested = writer.write('InvalidationRequested', 'CN', exampleMessage('InvalidationRequested'), {
+      parents: [e.released!.id],
+      auth: [e.lodged!.id],
+      seq: e.released!.seq + 1,
+      previous: e.released!.id,
+    })
+    const decided = writer.write('InvalidationDecided', 'CN', exampleMessage('InvalidationDecided'), {
+      parents: [requested.id],
+      auth: [requested.id],
+      seq: e.released!.seq + 2,
+      previous: requested.id,
+    })
+    const core = [
+      e.lodged!,
+      e.accepted!,
+      e.covered!,
+      e.released!,
+      e.passageKZ!,
+      e.incident!,
+      e.passageUZ!,
+      e.arrival!,
+      requested,
+      decided,
+    ]
     const disputed = deliver(core).state
     expect(disputed.status).toBe('disputed')
     // A write-off now is ineffective.
-    const wo = writer.write('WrittenOff', 'CN', exampleMessage('WrittenOff'), { parents: [decided.id, e.arrival!.id], auth: [e.arrival!.id], seq: e.released!.seq + 3, previous: decided.id })
+    const wo = writer.write('WrittenOff', 'CN', exampleMessage('WrittenOff'), {
+      parents: [decided.id, e.arrival!.id],
+      auth: [e.arrival!.id],
+      seq: e.released!.seq + 3,
+      previous: decided.id,
+    })
     expect(effectOf(deliver([...core, wo]).state, wo.id)).toMatchObject({ effective: false, code: 'precondition' })
-    const resolved = writer.write('DisputeResolved', 'CN', exampleMessage('DisputeResolved'), { parents: [wo.id], auth: [decided.id, e.arrival!.id], seq: e.released!.seq + 4, previous: wo.id })
+    const resolved = writer.write('DisputeResolved', 'CN', exampleMessage('DisputeResolved'), {
+      parents: [wo.id],
+      auth: [decided.id, e.arrival!.id],
+      seq: e.released!.seq + 4,
+      previous: wo.id,
+    })
     const after = deliver([...core, wo, resolved]).state
     expect(after.status).toBe('arrived')
   })
@@ -122,7 +179,11 @@ describe('signatures at intake (THREATS 9-11)', () => {
 
   it('a revoked key signs nothing from its revocation on (S2)', () => {
     const doc = testMembership().document
-    const revoked = testMembership({ members: doc.members.map((m) => (m.country === 'CN' ? { ...m, keys: m.keys.map((k) => ({ ...k, revokedAt: '2026-11-23T07:59:00Z' })) } : m)) })
+    const revoked = testMembership({
+      members: doc.members.map((m) =>
+        m.country === 'CN' ? { ...m, keys: m.keys.map((k) => ({ ...k, revokedAt: '2026-11-23T07:59:00Z' })) } : m,
+      ),
+    })
     const { e } = transitLifecycle()
     expect(() => readEntry(e.lodged!.bytes, revoked)).toThrow(expect.objectContaining({ code: 'SIG_UNKNOWN_KEY' }))
   })
@@ -154,53 +215,87 @@ describe('guarantees (L11)', () => {
 
   it('only the issuing country writes a guarantee', () => {
     const w = new DocumentWriter(EXAMPLE_CONTEXT.grn)
-    const reg = w.write('GuaranteeRegistered', 'KZ', { ...exampleMessage('GuaranteeRegistered'), GuaranteeOffice: { referenceNumber: 'KZI00100' } })
-    expect(effectOf(deliver([reg], EXAMPLE_CONTEXT.grn).state, reg.id)).toMatchObject({ effective: false, code: 'not-authorised' })
+    const reg = w.write('GuaranteeRegistered', 'KZ', {
+      ...exampleMessage('GuaranteeRegistered'),
+      GuaranteeOffice: { referenceNumber: 'KZI00100' },
+    })
+    expect(effectOf(deliver([reg], EXAMPLE_CONTEXT.grn).state, reg.id)).toMatchObject({
+      effective: false,
+      code: 'not-authorised',
+    })
   })
 })
 
-
-describe('a release needs each guarantee recorded reserved in the transit\'s own log (L11, issue 11)', () => {
+describe("a release needs each guarantee recorded reserved in the transit's own log (L11, issue 11)", () => {
   function upToAcceptance() {
     const w = new DocumentWriter(EXAMPLE_CONTEXT.mrn)
     const lodged = w.write('DeclarationLodged', 'CN', exampleMessage('DeclarationLodged'))
-    const accepted = w.write('DeclarationAccepted', 'CN', exampleMessage('DeclarationAccepted'), { parents: [lodged.id], auth: [lodged.id] })
+    const accepted = w.write('DeclarationAccepted', 'CN', exampleMessage('DeclarationAccepted'), {
+      parents: [lodged.id],
+      auth: [lodged.id],
+    })
     return { w, lodged, accepted }
   }
   function coverage(outcome: 'reserved' | 'refused', reason?: string) {
     const m = exampleMessage('GuaranteeCoverageRecorded')
     m.Coverage.outcome = outcome
-    if (outcome === 'refused') { delete m.Coverage.reservationEntry; m.Coverage.reason = reason ?? 'refused' }
+    if (outcome === 'refused') {
+      delete m.Coverage.reservationEntry
+      m.Coverage.reason = reason ?? 'refused'
+    }
     return m
   }
   const release = () => exampleMessage('ReleasedForTransit')
 
   it('without any coverage recorded, the release is ineffective, naming the guarantee', () => {
     const { w, lodged, accepted } = upToAcceptance()
-    const rel = w.write('ReleasedForTransit', 'CN', release(), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
+    const rel = w.write('ReleasedForTransit', 'CN', release(), {
+      parents: [accepted.id],
+      auth: [lodged.id, accepted.id],
+    })
     const effect = effectOf(deliver([lodged, accepted, rel]).state, rel.id)
     expect(effect).toMatchObject({ effective: false, code: 'precondition' })
     expect((effect as { reason: string }).reason).toContain(EXAMPLE_CONTEXT.grn)
   })
 
-  it('a refused coverage keeps the transit unreleasable with the issuer\'s reason; a later reservation lets it go', () => {
+  it("a refused coverage keeps the transit unreleasable with the issuer's reason; a later reservation lets it go", () => {
     const { w, lodged, accepted } = upToAcceptance()
-    const refused = w.write('GuaranteeCoverageRecorded', 'CN', coverage('refused', 'insufficient balance: 11500.00 USD left, 18500.00 asked'), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
-    const early = w.write('ReleasedForTransit', 'CN', release(), { parents: [refused.id], auth: [lodged.id, accepted.id, refused.id] })
+    const refused = w.write(
+      'GuaranteeCoverageRecorded',
+      'CN',
+      coverage('refused', 'insufficient balance: 11500.00 USD left, 18500.00 asked'),
+      { parents: [accepted.id], auth: [lodged.id, accepted.id] },
+    )
+    const early = w.write('ReleasedForTransit', 'CN', release(), {
+      parents: [refused.id],
+      auth: [lodged.id, accepted.id, refused.id],
+    })
     const first = deliver([lodged, accepted, refused, early]).state
     expect(first.status).toBe('accepted')
     expect((effectOf(first, early.id) as { reason: string }).reason).toContain('insufficient balance')
-    const reserved = w.write('GuaranteeCoverageRecorded', 'CN', coverage('reserved'), { parents: [early.id], auth: [lodged.id, accepted.id] })
-    const later = w.write('ReleasedForTransit', 'CN', release(), { parents: [reserved.id], auth: [lodged.id, accepted.id, reserved.id] })
+    const reserved = w.write('GuaranteeCoverageRecorded', 'CN', coverage('reserved'), {
+      parents: [early.id],
+      auth: [lodged.id, accepted.id],
+    })
+    const later = w.write('ReleasedForTransit', 'CN', release(), {
+      parents: [reserved.id],
+      auth: [lodged.id, accepted.id, reserved.id],
+    })
     const after = deliver([later, reserved, early, refused, accepted, lodged]).state
     expect(after.status).toBe('released')
     expect(effectOf(after, later.id)).toEqual({ effective: true })
   })
 
-  it('only the guarantee\'s issuing country records its coverage: a release that rests on another\'s does not take effect', () => {
+  it("only the guarantee's issuing country records its coverage: a release that rests on another's does not take effect", () => {
     const { w, lodged, accepted } = upToAcceptance()
-    const byKz = w.write('GuaranteeCoverageRecorded', 'KZ', coverage('reserved'), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
-    const concurrentRelease = w.write('ReleasedForTransit', 'CN', release(), { parents: [accepted.id], auth: [lodged.id, accepted.id] })
+    const byKz = w.write('GuaranteeCoverageRecorded', 'KZ', coverage('reserved'), {
+      parents: [accepted.id],
+      auth: [lodged.id, accepted.id],
+    })
+    const concurrentRelease = w.write('ReleasedForTransit', 'CN', release(), {
+      parents: [accepted.id],
+      auth: [lodged.id, accepted.id],
+    })
     const { state } = deliver([lodged, accepted, byKz, concurrentRelease])
     expect(effectOf(state, byKz.id)).toMatchObject({ effective: false, code: 'not-authorised' })
     expect(effectOf(state, concurrentRelease.id)).toMatchObject({ effective: false, code: 'precondition' })

@@ -18,7 +18,9 @@ export interface Ordered {
 class ReadyQueue {
   readonly #items: { key: [number, number, string]; entry: LogEntry }[] = []
 
-  get size(): number { return this.#items.length }
+  get size(): number {
+    return this.#items.length
+  }
 
   push(entry: LogEntry, depth: number): void {
     const items = this.#items
@@ -128,7 +130,9 @@ export class CausalPast implements CausalQuery {
         if (seen.has(d)) continue
         seen.add(d)
         const memo = this.#memo.get(d)
-        if (memo !== undefined) { for (const m of memo) seen.add(m) } else stack.push(d)
+        if (memo !== undefined) {
+          for (const m of memo) seen.add(m)
+        } else stack.push(d)
       }
     }
     this.#memo.set(id, seen)

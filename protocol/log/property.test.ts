@@ -20,7 +20,13 @@ import type { WrittenEntry } from '../testing/federation.ts'
 const membership = testMembership()
 const AUTHORS = ['CN', 'KZ', 'UZ', 'KG'] as const
 
-interface Step { author: (typeof AUTHORS)[number]; type: MessageTypeName; parents: number[]; equivocate: boolean; tamper: boolean }
+interface Step {
+  author: (typeof AUTHORS)[number]
+  type: MessageTypeName
+  parents: number[]
+  equivocate: boolean
+  tamper: boolean
+}
 
 /** A kind's opening type (rank 0) and its other logged types, and the id its examples use. */
 function shapeOf(kind: AnyKind): { opener: MessageTypeName; types: MessageTypeName[]; documentId: string } {
@@ -32,13 +38,14 @@ function shapeOf(kind: AnyKind): { opener: MessageTypeName; types: MessageTypeNa
   return { opener, types: others.length > 0 ? others : [opener], documentId: exampleMessage(opener).Header.documentId }
 }
 
-const step = (types: readonly MessageTypeName[]) => fc.record({
-  author: fc.constantFrom(...AUTHORS),
-  type: fc.constantFrom(...types),
-  parents: fc.array(fc.nat(), { maxLength: 3 }),
-  equivocate: fc.nat(5).map((n) => n === 0),
-  tamper: fc.nat(9).map((n) => n === 0),
-})
+const step = (types: readonly MessageTypeName[]) =>
+  fc.record({
+    author: fc.constantFrom(...AUTHORS),
+    type: fc.constantFrom(...types),
+    parents: fc.array(fc.nat(), { maxLength: 3 }),
+    equivocate: fc.nat(5).map((n) => n === 0),
+    tamper: fc.nat(9).map((n) => n === 0),
+  })
 
 function build(kind: AnyKind, steps: Step[]): Uint8Array[] {
   const { opener, documentId } = shapeOf(kind)
@@ -80,26 +87,35 @@ function stateAfter(documentId: string, entries: Uint8Array[], order: number[]):
       if (!isSisError(e)) throw e
     }
   }
-  return computeState({ documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() }, membership).hash
+  return computeState(
+    { documentId: log.documentId, entries: log.entries(), frozen: log.frozen(), forks: log.forks() },
+    membership,
+  ).hash
 }
 
 function orderFrom(keys: number[], n: number): number[] {
   return [...Array(n).keys()].sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b)
 }
 
-describe.each(KINDS.map((k) => [k.name, k] as const))('state is a pure function of the set of entries (L12): %s', (_name, kind) => {
-  it('every delivery order of a random document gives the same state hash', () => {
-    const { documentId, types } = shapeOf(kind)
-    fc.assert(fc.property(
-      fc.array(step(types), { minLength: 1, maxLength: 14 }),
-      fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
-      fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
-      (steps, k1, k2) => {
-        const entries = build(kind, steps)
-        const inOrder = stateAfter(documentId, entries, [...entries.keys()])
-        expect(stateAfter(documentId, entries, orderFrom(k1, entries.length))).toBe(inOrder)
-        expect(stateAfter(documentId, entries, orderFrom(k2, entries.length))).toBe(inOrder)
-      },
-    ), { numRuns: 60, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) })
-  }, 120_000)
-})
+describe.each(KINDS.map((k) => [k.name, k] as const))(
+  'state is a pure function of the set of entries (L12): %s',
+  (_name, kind) => {
+    it('every delivery order of a random document gives the same state hash', () => {
+      const { documentId, types } = shapeOf(kind)
+      fc.assert(
+        fc.property(
+          fc.array(step(types), { minLength: 1, maxLength: 14 }),
+          fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
+          fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
+          (steps, k1, k2) => {
+            const entries = build(kind, steps)
+            const inOrder = stateAfter(documentId, entries, [...entries.keys()])
+            expect(stateAfter(documentId, entries, orderFrom(k1, entries.length))).toBe(inOrder)
+            expect(stateAfter(documentId, entries, orderFrom(k2, entries.length))).toBe(inOrder)
+          },
+        ),
+        { numRuns: 60, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) },
+      )
+    }, 120_000)
+  },
+)

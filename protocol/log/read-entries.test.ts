@@ -24,7 +24,9 @@ function single(bytes: Uint8Array): string {
 }
 
 function batched(result: ReturnType<typeof readEntries>[number]): string {
-  return result instanceof SisError ? `${result.code}: ${result.message}` : `${result.id} ${result.type} ${result.author}/${result.seq}`
+  return result instanceof SisError
+    ? `${result.code}: ${result.message}`
+    : `${result.id} ${result.type} ${result.author}/${result.seq}`
 }
 
 describe('readEntries', () => {
@@ -39,15 +41,41 @@ describe('readEntries', () => {
     UTF8.encode(passage.slice(0, 200)), // XML_MALFORMED
     UTF8.encode('<!DOCTYPE x [<!ENTITY a "b">]><x/>'),
     // Directed message, and a signed message whose value is invalid (refused after its signature).
-    signXml(encodeMessage('GuaranteeBalanceQuery', { ...exampleMessage('GuaranteeBalanceQuery'), Header: { ...exampleMessage('GuaranteeBalanceQuery').Header, authorCountry: 'KZ', authorKeyId: keyIdOf('KZ') } }), testKey('KZ')),
-    signXml(encodeMessage('BorderPassageRecorded', exampleMessage('BorderPassageRecorded')).replace('<sealsIntact>1<', '<sealsIntact>7<'), testKey('KZ')),
+    signXml(
+      encodeMessage('GuaranteeBalanceQuery', {
+        ...exampleMessage('GuaranteeBalanceQuery'),
+        Header: { ...exampleMessage('GuaranteeBalanceQuery').Header, authorCountry: 'KZ', authorKeyId: keyIdOf('KZ') },
+      }),
+      testKey('KZ'),
+    ),
+    signXml(
+      encodeMessage('BorderPassageRecorded', exampleMessage('BorderPassageRecorded')).replace(
+        '<sealsIntact>1<',
+        '<sealsIntact>7<',
+      ),
+      testKey('KZ'),
+    ),
     // Signed by another key than the one pinned for its author.
     signXml(encodeMessage('BorderPassageRecorded', exampleMessage('BorderPassageRecorded')), testKey('KZ', 2)),
     // Both: the signature's refusal comes first, as in readEntry.
-    signXml(encodeMessage('BorderPassageRecorded', exampleMessage('BorderPassageRecorded')).replace('<sealsIntact>1<', '<sealsIntact>7<'), testKey('KZ', 2)),
+    signXml(
+      encodeMessage('BorderPassageRecorded', exampleMessage('BorderPassageRecorded')).replace(
+        '<sealsIntact>1<',
+        '<sealsIntact>7<',
+      ),
+      testKey('KZ', 2),
+    ),
   ]
 
-  const EXPECTED_REFUSALS = ['LOG_NOT_A_LOG_ENTRY', 'MSG_INVALID_VALUE', 'SIG_DIGEST_MISMATCH', 'SIG_INVALID', 'SIG_MALFORMED', 'XML_DOCTYPE_FORBIDDEN', 'XML_MALFORMED']
+  const EXPECTED_REFUSALS = [
+    'LOG_NOT_A_LOG_ENTRY',
+    'MSG_INVALID_VALUE',
+    'SIG_DIGEST_MISMATCH',
+    'SIG_INVALID',
+    'SIG_MALFORMED',
+    'XML_DOCTYPE_FORBIDDEN',
+    'XML_MALFORMED',
+  ]
 
   it('gives each entry what readEntry gives it, good and bad mixed, over several groups', () => {
     const list = [...good, ...bad, ...good, ...bad, ...good, ...bad, ...good.slice(0, 3)] // 57 entries: two groups

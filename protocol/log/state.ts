@@ -56,17 +56,28 @@ export function computeState(input: StateInput, offices: OfficeDirectory): Docum
   const frozen = input.frozen ?? new Map<string, number>()
   const outcomes: EntryOutcome[] = entries.map((e) => {
     const f = frozen.get(e.author)
-    const effect: Effect = f !== undefined && e.seq >= f
-      ? { effective: false, code: 'frozen', reason: `${e.author} equivocated at seq ${f} on this document` }
-      : machine === undefined || kindOfType(e.type) !== kind
-        ? precondition(`${e.type} does not belong in a ${kind?.name ?? 'document of no kind'} document`)
-        : machine.apply(e)
+    const effect: Effect =
+      f !== undefined && e.seq >= f
+        ? { effective: false, code: 'frozen', reason: `${e.author} equivocated at seq ${f} on this document` }
+        : machine === undefined || kindOfType(e.type) !== kind
+          ? precondition(`${e.type} does not belong in a ${kind?.name ?? 'document of no kind'} document`)
+          : machine.apply(e)
     return { id: e.id, type: e.type, author: e.author, seq: e.seq, effect }
   })
-  const forks = [...(input.forks ?? [])].map((f) => ({ author: f.author, seq: f.seq, ids: [...f.ids] })).sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)))
+  const forks = [...(input.forks ?? [])]
+    .map((f) => ({ author: f.author, seq: f.seq, ids: [...f.ids] }))
+    .sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)))
   const frozenRecord = Object.fromEntries([...frozen].sort(([a], [b]) => a.localeCompare(b)))
   const facts: unknown = machine?.facts ?? {}
-  const body = { kind: kind?.name ?? 'none', status: kind === undefined ? 'none' : kind.status(facts), facts, documentId: input.documentId, entries: outcomes, forks, frozen: frozenRecord }
+  const body = {
+    kind: kind?.name ?? 'none',
+    status: kind === undefined ? 'none' : kind.status(facts),
+    facts,
+    documentId: input.documentId,
+    entries: outcomes,
+    forks,
+    frozen: frozenRecord,
+  }
   return { ...body, hash: sha256Hex(UTF8.encode(canonicalJson(body))) }
 }
 

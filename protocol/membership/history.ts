@@ -26,10 +26,15 @@ export function withHistory(versions: readonly Membership[]): Membership {
         const dropped = versions[i + 1]?.document
         const cutoff = dropped === undefined ? undefined : (dropped.issuedAt ?? dropped.validFrom)
         if (cutoff !== undefined && at >= cutoff) {
-          throw new SisError('SIG_UNKNOWN_KEY', `key ${country}/${keyId} left the membership at version ${dropped!.version} (${cutoff})`, { reason: 'removed', country, keyId })
+          throw new SisError(
+            'SIG_UNKNOWN_KEY',
+            `key ${country}/${keyId} left the membership at version ${dropped!.version} (${cutoff})`,
+            { reason: 'removed', country, keyId },
+          )
         }
         // Within that version's period its own checks apply (validity, revocation).
-        const clamped = at < v.document.validFrom ? v.document.validFrom : at > v.document.validUntil ? v.document.validUntil : at
+        const clamped =
+          at < v.document.validFrom ? v.document.validFrom : at > v.document.validUntil ? v.document.validUntil : at
         if (listed.revokedAt !== undefined && at >= listed.revokedAt) return v.key(country, keyId, at)
         return v.key(country, keyId, clamped)
       }

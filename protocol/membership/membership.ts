@@ -44,7 +44,10 @@ export const MembershipDocument = z.strictObject({
   /** When this version was drafted; a member it removes stops signing from then on. */
   issuedAt: Instant.optional(),
   /** SHA-256 (hex) of the signing bytes of the version this one replaces; absent on version 1. */
-  previous: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  previous: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   members: z.array(Member).min(1).max(64),
   /** Offices beyond the code list, or overriding it (roles change by membership change). */
   offices: z.array(OfficeAssignment).max(1000).optional(),
@@ -75,18 +78,28 @@ export function loadMembership(input: unknown): Membership {
   const parsed = MembershipDocument.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new SisError('MEMBERSHIP_INVALID', `membership: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { path: issue?.path.join('.') ?? '' })
+    throw new SisError(
+      'MEMBERSHIP_INVALID',
+      `membership: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      { path: issue?.path.join('.') ?? '' },
+    )
   }
   const doc = parsed.data
   const keys = new Map<string, { raw: Uint8Array; validFrom: string; validUntil?: string; revokedAt?: string }>()
   const countries = new Set<string>()
   for (const m of doc.members) {
-    if (countries.has(m.country)) throw new SisError('MEMBERSHIP_INVALID', `membership: ${m.country} is listed twice`, { country: m.country })
+    if (countries.has(m.country))
+      throw new SisError('MEMBERSHIP_INVALID', `membership: ${m.country} is listed twice`, { country: m.country })
     countries.add(m.country)
     for (const k of m.keys) {
       const raw = publicKeyFromBase64(k.publicKey)
       checkPublicKey(raw)
-      keys.set(`${m.country}/${k.keyId}`, { raw, validFrom: k.validFrom, validUntil: k.validUntil, revokedAt: k.revokedAt })
+      keys.set(`${m.country}/${k.keyId}`, {
+        raw,
+        validFrom: k.validFrom,
+        validUntil: k.validUntil,
+        revokedAt: k.revokedAt,
+      })
     }
   }
   const offices = new Map((doc.offices ?? []).map((o) => [o.referenceNumber, o]))
@@ -98,20 +111,45 @@ export function loadMembership(input: unknown): Membership {
       country = country.slice(0, 8)
       keyId = keyId.slice(0, 64)
       if (at < doc.validFrom || at > doc.validUntil) {
-        throw new SisError('MEMBERSHIP_INVALID', `membership "${doc.federation}" v${doc.version} is not valid at ${JSON.stringify(at)} (valid ${doc.validFrom} to ${doc.validUntil}): checks fail closed`, { at })
+        throw new SisError(
+          'MEMBERSHIP_INVALID',
+          `membership "${doc.federation}" v${doc.version} is not valid at ${JSON.stringify(at)} (valid ${doc.validFrom} to ${doc.validUntil}): checks fail closed`,
+          { at },
+        )
       }
       const k = keys.get(`${country}/${keyId}`)
-      if (k === undefined) unknownKey('unknown', `key ${JSON.stringify(`${country}/${keyId}`)} is not pinned in the membership`, { country, keyId })
-      if (at < k.validFrom) unknownKey('not-yet-valid', `key ${country}/${keyId} is valid from ${k.validFrom}, the entry claims ${JSON.stringify(at)}`, { country, keyId })
-      if (k.validUntil !== undefined && at > k.validUntil) unknownKey('expired', `key ${country}/${keyId} expired at ${k.validUntil}, the entry claims ${JSON.stringify(at)}`, { country, keyId })
-      if (k.revokedAt !== undefined && at >= k.revokedAt) unknownKey('revoked', `key ${country}/${keyId} was revoked at ${k.revokedAt}, the entry claims ${JSON.stringify(at)}`, { country, keyId })
+      if (k === undefined)
+        unknownKey('unknown', `key ${JSON.stringify(`${country}/${keyId}`)} is not pinned in the membership`, {
+          country,
+          keyId,
+        })
+      if (at < k.validFrom)
+        unknownKey(
+          'not-yet-valid',
+          `key ${country}/${keyId} is valid from ${k.validFrom}, the entry claims ${JSON.stringify(at)}`,
+          { country, keyId },
+        )
+      if (k.validUntil !== undefined && at > k.validUntil)
+        unknownKey(
+          'expired',
+          `key ${country}/${keyId} expired at ${k.validUntil}, the entry claims ${JSON.stringify(at)}`,
+          { country, keyId },
+        )
+      if (k.revokedAt !== undefined && at >= k.revokedAt)
+        unknownKey(
+          'revoked',
+          `key ${country}/${keyId} was revoked at ${k.revokedAt}, the entry claims ${JSON.stringify(at)}`,
+          { country, keyId },
+        )
       return k.raw
     },
     office(ref) {
       const assigned = offices.get(ref)
       if (assigned !== undefined) return assigned
       const listed = findOffice(ref)
-      return listed === undefined ? undefined : { referenceNumber: listed.referenceNumber, country: listed.country, roles: listed.roles }
+      return listed === undefined
+        ? undefined
+        : { referenceNumber: listed.referenceNumber, country: listed.country, roles: listed.roles }
     },
     isMember: (country) => countries.has(country),
   }

@@ -32,9 +32,18 @@ export function membershipHash(doc: MembershipDocument): string {
 }
 
 /** Adds (or replaces) the signature of `country` with `keyId`. */
-export function signMembership(signed: SignedMembership, country: string, keyId: string, key: SigningKey, backend: Ed25519Backend = NODE_ED25519): SignedMembership {
+export function signMembership(
+  signed: SignedMembership,
+  country: string,
+  keyId: string,
+  key: SigningKey,
+  backend: Ed25519Backend = NODE_ED25519,
+): SignedMembership {
   const signature = Buffer.from(backend.sign(key, membershipSigningBytes(signed.document))).toString('base64')
-  return { document: signed.document, signatures: [...signed.signatures.filter((s) => s.country !== country), { country, keyId, signature }] }
+  return {
+    document: signed.document,
+    signatures: [...signed.signatures.filter((s) => s.country !== country), { country, keyId, signature }],
+  }
 }
 
 function invalid(message: string, details: Record<string, string | number> = {}): never {
@@ -42,12 +51,20 @@ function invalid(message: string, details: Record<string, string | number> = {})
 }
 
 /** Countries whose signature verifies with the key `signers` pins for them. */
-function validSigners(signed: SignedMembership, signers: Membership, at: (country: string, keyId: string) => string): Set<string> {
+function validSigners(
+  signed: SignedMembership,
+  signers: Membership,
+  at: (country: string, keyId: string) => string,
+): Set<string> {
   const bytes = membershipSigningBytes(signed.document)
   const ok = new Set<string>()
   for (const s of signed.signatures) {
     let key: Uint8Array
-    try { key = signers.key(s.country, s.keyId, at(s.country, s.keyId)) } catch { continue }
+    try {
+      key = signers.key(s.country, s.keyId, at(s.country, s.keyId))
+    } catch {
+      continue
+    }
     const sig = new Uint8Array(Buffer.from(s.signature, 'base64'))
     if (verifyStrict(NODE_ED25519, key, bytes, sig)) ok.add(s.country)
   }
@@ -71,27 +88,41 @@ export function inForce(doc: { readonly validFrom: string; readonly validUntil: 
 
 export function verifySignedMembership(input: unknown, now: string, previous?: Membership): Membership {
   const parsed = SignedMembership.safeParse(input)
-  if (!parsed.success) invalid(`${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
+  if (!parsed.success)
+    invalid(`${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'malformed'}`)
   const signed = parsed.data
   const doc = signed.document
-  if (!inForce(doc, now)) invalid(`version ${doc.version} is valid from ${doc.validFrom} to ${doc.validUntil}, not at ${now}`, { version: doc.version })
+  if (!inForce(doc, now))
+    invalid(`version ${doc.version} is valid from ${doc.validFrom} to ${doc.validUntil}, not at ${now}`, {
+      version: doc.version,
+    })
   const loaded = loadMembership(doc)
   if (previous === undefined) {
-    if (doc.version !== 1 || doc.previous !== undefined) invalid('without a membership in force, only a founding version 1 can be taken')
+    if (doc.version !== 1 || doc.previous !== undefined)
+      invalid('without a membership in force, only a founding version 1 can be taken')
     for (const p of publicKeys(doc)) publicKeyFromBase64(p)
     // A founder signs with a key it lists; judge that key at its own start (founders' keys are
     // made minutes apart), and never after the document's end.
-    const keyStart = (country: string, keyId: string) => doc.members.find((m) => m.country === country)?.keys.find((k) => k.keyId === keyId)?.validFrom ?? doc.validFrom
+    const keyStart = (country: string, keyId: string) =>
+      doc.members.find((m) => m.country === country)?.keys.find((k) => k.keyId === keyId)?.validFrom ?? doc.validFrom
     const signers = validSigners(signed, loaded, (c, k) => [keyStart(c, k), doc.validFrom].sort()[1]!)
     const missing = doc.members.map((m) => m.country).filter((c) => !signers.has(c))
-    if (missing.length > 0) invalid(`the founding version must be signed by every member; missing: ${missing.join(', ')}`, { missing: missing.join(',') })
+    if (missing.length > 0)
+      invalid(`the founding version must be signed by every member; missing: ${missing.join(', ')}`, {
+        missing: missing.join(','),
+      })
     return loaded
   }
   const before = previous.document
   if (doc.version !== before.version + 1) invalid(`version ${doc.version} does not follow version ${before.version}`)
-  if (doc.previous !== membershipHash(before)) invalid(`version ${doc.version} does not name the hash of version ${before.version}`)
+  if (doc.previous !== membershipHash(before))
+    invalid(`version ${doc.version} does not name the hash of version ${before.version}`)
   const signers = validSigners(signed, previous, () => now)
-  if (signers.size < before.quorum) invalid(`version ${doc.version} is signed by ${signers.size} current members (${[...signers].join(', ') || 'none'}), the quorum is ${before.quorum}`, { signers: signers.size, quorum: before.quorum })
+  if (signers.size < before.quorum)
+    invalid(
+      `version ${doc.version} is signed by ${signers.size} current members (${[...signers].join(', ') || 'none'}), the quorum is ${before.quorum}`,
+      { signers: signers.size, quorum: before.quorum },
+    )
   return loaded
 }
 

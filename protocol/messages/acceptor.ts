@@ -115,7 +115,11 @@ function compile(schema: z.ZodType): Acceptor {
       // that what it accepts is also what zod would hand back.
       if (def.catchall !== undefined) throw new Unsupported('object with catchall, strict or passthrough')
       if ((def.checks ?? []).length > 0) throw new Unsupported('checks on an object')
-      const fields = Object.entries(def.shape ?? {}).map(([key, field]) => ({ key, accept: compile(field), optional: internals(field).def.type === 'optional' }))
+      const fields = Object.entries(def.shape ?? {}).map(([key, field]) => ({
+        key,
+        accept: compile(field),
+        optional: internals(field).def.type === 'optional',
+      }))
       return (value) => {
         if (!isObject(value)) return false
         let present = 0
@@ -172,10 +176,12 @@ export function messageAcceptor(type: MessageTypeName): Acceptor | undefined {
  */
 function planFor(shape: ComplexType, schema: z.ZodType): FieldCheck[] {
   const def = internals(schema).def
-  if (def.type !== 'object' || def.catchall !== undefined || (def.checks ?? []).length > 0) throw new Unsupported('shape and schema differ')
+  if (def.type !== 'object' || def.catchall !== undefined || (def.checks ?? []).length > 0)
+    throw new Unsupported('shape and schema differ')
   const fields = def.shape ?? {}
   const names = Object.keys(fields)
-  if (names.length !== shape.children.length || shape.children.some((c, i) => c.name !== names[i])) throw new Unsupported('shape and schema name different elements')
+  if (names.length !== shape.children.length || shape.children.some((c, i) => c.name !== names[i]))
+    throw new Unsupported('shape and schema name different elements')
   return shape.children.map((child) => {
     let field = fields[child.name] as z.ZodType
     const required = internals(field).def.type !== 'optional'

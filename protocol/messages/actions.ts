@@ -4,7 +4,22 @@
  */
 import type { MessageTypeName } from './catalogue/index.ts'
 
-export const TRANSIT_ACTIONS = ['accept', 'reject', 'amend', 'release', 'passage', 'incident', 'diversion', 'arrival', 'arrival-advice', 'control', 'write-off', 'invalidation-request', 'invalidation-decision', 'resolve-dispute'] as const
+export const TRANSIT_ACTIONS = [
+  'accept',
+  'reject',
+  'amend',
+  'release',
+  'passage',
+  'incident',
+  'diversion',
+  'arrival',
+  'arrival-advice',
+  'control',
+  'write-off',
+  'invalidation-request',
+  'invalidation-decision',
+  'resolve-dispute',
+] as const
 export type TransitAction = (typeof TRANSIT_ACTIONS)[number]
 
 export const ACTION_MESSAGE_TYPES = {

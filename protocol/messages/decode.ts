@@ -25,10 +25,22 @@ function isXmlWhitespace(value: string): boolean {
 
 type Plain = string | { [key: string]: Plain | Plain[] | undefined }
 
-function fail(code: 'MSG_WRONG_NAMESPACE' | 'MSG_UNEXPECTED_ELEMENT' | 'MSG_MISSING_ELEMENT' | 'MSG_DUPLICATE_ELEMENT' | 'MSG_ELEMENT_ORDER' | 'MSG_MIXED_CONTENT' | 'MSG_UNEXPECTED_TEXT' | 'MSG_UNEXPECTED_ATTRIBUTE', path: string, message: string, details: Record<string, string | number> = {}): never {
+function fail(
+  code:
+    | 'MSG_WRONG_NAMESPACE'
+    | 'MSG_UNEXPECTED_ELEMENT'
+    | 'MSG_MISSING_ELEMENT'
+    | 'MSG_DUPLICATE_ELEMENT'
+    | 'MSG_ELEMENT_ORDER'
+    | 'MSG_MIXED_CONTENT'
+    | 'MSG_UNEXPECTED_TEXT'
+    | 'MSG_UNEXPECTED_ATTRIBUTE',
+  path: string,
+  message: string,
+  details: Record<string, string | number> = {},
+): never {
   throw new SisError(code, `${path}: ${message}`, { path, ...details })
 }
-
 
 function qname(e: { prefix: string; local: string }): string {
   return e.prefix === '' ? e.local : `${e.prefix}:${e.local}`
@@ -51,7 +63,14 @@ function leafText(el: XmlElement, parent: string, spec: ChildElement, count: num
   let text = ''
   for (const node of children) {
     if (node.kind === 'text') text += node.value
-    else fail('MSG_MIXED_CONTENT', pathOf(parent, spec, count), node.kind === 'comment' ? 'a comment inside a value is not allowed (it could change what is read)' : `child element <${qname(node)}> inside a value`)
+    else
+      fail(
+        'MSG_MIXED_CONTENT',
+        pathOf(parent, spec, count),
+        node.kind === 'comment'
+          ? 'a comment inside a value is not allowed (it could change what is read)'
+          : `child element <${qname(node)}> inside a value`,
+      )
   }
   return text
 }
@@ -61,7 +80,9 @@ function checkAttributes(el: XmlElement, parent: string, spec: ChildElement, cou
   for (let i = 0; i < attributes.length; i++) {
     const a = attributes[i] as XmlAttribute
     if (allowLang && a.ns === XML_NS && a.local === 'lang') continue
-    fail('MSG_UNEXPECTED_ATTRIBUTE', pathOf(parent, spec, count), `attribute ${qname(a)} is not allowed here`, { attribute: qname(a) })
+    fail('MSG_UNEXPECTED_ATTRIBUTE', pathOf(parent, spec, count), `attribute ${qname(a)} is not allowed here`, {
+      attribute: qname(a),
+    })
   }
 }
 
@@ -86,7 +107,14 @@ export interface Verdict {
   accepted: boolean
 }
 
-function decodeValue(el: XmlElement, spec: ChildElement, parent: string, count: number, check: FieldCheck | undefined, verdict: Verdict | undefined): Plain {
+function decodeValue(
+  el: XmlElement,
+  spec: ChildElement,
+  parent: string,
+  count: number,
+  check: FieldCheck | undefined,
+  verdict: Verdict | undefined,
+): Plain {
   let value: Plain
   const type = spec.type
   switch (type.kind) {
@@ -121,7 +149,13 @@ function hasChild(el: XmlElement, name: string): boolean {
 }
 
 /** Matches child elements against the sequence of the shape, as an XSD validator would. */
-export function decodeChildren(el: XmlElement, shape: ComplexType, path: string, checks?: readonly FieldCheck[], verdict?: Verdict): { [key: string]: Plain | Plain[] | undefined } {
+export function decodeChildren(
+  el: XmlElement,
+  shape: ComplexType,
+  path: string,
+  checks?: readonly FieldCheck[],
+  verdict?: Verdict,
+): { [key: string]: Plain | Plain[] | undefined } {
   // A plain object, like zod's output: its keys are only the shape's element names (never
   // __proto__ or the like), so no name from the input can reach its prototype.
   const out: { [key: string]: Plain | Plain[] | undefined } = {}
@@ -140,29 +174,55 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string,
       if (!isXmlWhitespace(node.value)) fail('MSG_UNEXPECTED_TEXT', path, 'text is not allowed between elements')
       continue
     }
-    if (node.ns !== SIS_NS) fail('MSG_WRONG_NAMESPACE', `${path}/${qname(node)}`, `element is in namespace ${JSON.stringify(boundValue(node.ns))}, expected "${SIS_NS}"`, { namespace: boundValue(node.ns) })
+    if (node.ns !== SIS_NS)
+      fail(
+        'MSG_WRONG_NAMESPACE',
+        `${path}/${qname(node)}`,
+        `element is in namespace ${JSON.stringify(boundValue(node.ns))}, expected "${SIS_NS}"`,
+        { namespace: boundValue(node.ns) },
+      )
     let j = at
     while (j < specs.length && specs[j]?.name !== node.local) j++
     const spec = specs[j]
     if (spec === undefined) {
       const earlier = indexOfName(specs, node.local)
-      if (earlier >= 0) fail('MSG_ELEMENT_ORDER', `${path}/${node.local}`, `<${node.local}> comes after <${specs[at]?.name ?? ''}>; the schema puts it earlier`)
-      fail('MSG_UNEXPECTED_ELEMENT', `${path}/${node.local}`, `<${node.local}> is not allowed in <${path.split('/').pop() ?? ''}>`, { element: node.local })
+      if (earlier >= 0)
+        fail(
+          'MSG_ELEMENT_ORDER',
+          `${path}/${node.local}`,
+          `<${node.local}> comes after <${specs[at]?.name ?? ''}>; the schema puts it earlier`,
+        )
+      fail(
+        'MSG_UNEXPECTED_ELEMENT',
+        `${path}/${node.local}`,
+        `<${node.local}> is not allowed in <${path.split('/').pop() ?? ''}>`,
+        { element: node.local },
+      )
     }
     for (let k = at; k < j; k++) {
       const s = specs[k]
       if (s === undefined || (k === at ? atCount : 0) >= s.min) continue
-      if (hasChild(el, s.name)) fail('MSG_ELEMENT_ORDER', `${path}/${s.name}`, `<${s.name}> must come before <${node.local}>`, { element: s.name })
+      if (hasChild(el, s.name))
+        fail('MSG_ELEMENT_ORDER', `${path}/${s.name}`, `<${s.name}> must come before <${node.local}>`, {
+          element: s.name,
+        })
       fail('MSG_MISSING_ELEMENT', `${path}/${s.name}`, `required element <${s.name}> is missing`, { element: s.name })
     }
     if (j !== at) {
-      if (checks !== undefined && verdict?.accepted === true) for (let k = at; k < j; k++) settle(checks[k], k === at ? atValue : undefined, verdict)
+      if (checks !== undefined && verdict?.accepted === true)
+        for (let k = at; k < j; k++) settle(checks[k], k === at ? atValue : undefined, verdict)
       atCount = 0
       atValue = undefined
       at = j
     }
     atCount++
-    if (atCount > spec.max) fail('MSG_DUPLICATE_ELEMENT', `${path}/${spec.name}`, `<${spec.name}> appears ${atCount} times, at most ${spec.max} allowed`, { element: spec.name, max: spec.max })
+    if (atCount > spec.max)
+      fail(
+        'MSG_DUPLICATE_ELEMENT',
+        `${path}/${spec.name}`,
+        `<${spec.name}> appears ${atCount} times, at most ${spec.max} allowed`,
+        { element: spec.name, max: spec.max },
+      )
     const value = decodeValue(node, spec, path, atCount, checks?.[j], verdict)
     if (!spec.repeated) out[spec.name] = atValue = value
     else if (atCount === 1) out[spec.name] = atValue = [value]
@@ -170,13 +230,21 @@ export function decodeChildren(el: XmlElement, shape: ComplexType, path: string,
   }
   for (let k = at; k < specs.length; k++) {
     const s = specs[k]
-    if (s !== undefined && (k === at ? atCount : 0) < s.min) fail('MSG_MISSING_ELEMENT', `${path}/${s.name}`, `required element <${s.name}> is missing${s.min > 1 ? ` (at least ${s.min})` : ''}`, { element: s.name })
+    if (s !== undefined && (k === at ? atCount : 0) < s.min)
+      fail(
+        'MSG_MISSING_ELEMENT',
+        `${path}/${s.name}`,
+        `required element <${s.name}> is missing${s.min > 1 ? ` (at least ${s.min})` : ''}`,
+        { element: s.name },
+      )
   }
-  if (checks !== undefined && verdict?.accepted === true) for (let k = at; k < specs.length; k++) settle(checks[k], k === at ? atValue : undefined, verdict)
+  if (checks !== undefined && verdict?.accepted === true)
+    for (let k = at; k < specs.length; k++) settle(checks[k], k === at ? atValue : undefined, verdict)
   return out
 }
 
 /** A passed spec's checks: present if zod requires it, and its array's checks. */
 function settle(check: FieldCheck | undefined, value: Plain | Plain[] | undefined, verdict: Verdict): void {
-  if (check === undefined || (value === undefined ? check.required : check.array !== undefined && !check.array(value))) verdict.accepted = false
+  if (check === undefined || (value === undefined ? check.required : check.array !== undefined && !check.array(value)))
+    verdict.accepted = false
 }

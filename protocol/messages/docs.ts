@@ -76,11 +76,14 @@ export function catalogueIndexDoc(): string {
     '',
     '| message | sender | NCTS | purpose |',
     '|---|---|---|---|',
-    ...MESSAGE_TYPE_NAMES.map((t) => `| [${t}](${t}.md) | ${CATALOGUE[t].sender} | ${CATALOGUE[t].ncts.split(' (')[0] ?? ''} | ${CATALOGUE[t].title} |`),
+    ...MESSAGE_TYPE_NAMES.map(
+      (t) =>
+        `| [${t}](${t}.md) | ${CATALOGUE[t].sender} | ${CATALOGUE[t].ncts.split(' (')[0] ?? ''} | ${CATALOGUE[t].title} |`,
+    ),
     '',
     '## Header',
     '',
-    'The header carries what the replicated log needs (docs/protocol/log.md): the document, the author and its key, the author\'s sequence on the document, the previous entry of the same author, the heads it had seen (parents) and the entries that give it authority, plus the message id, type and time. It is signed with the rest of the message.',
+    "The header carries what the replicated log needs (docs/protocol/log.md): the document, the author and its key, the author's sequence on the document, the previous entry of the same author, the heads it had seen (parents) and the entries that give it authority, plus the message id, type and time. It is signed with the rest of the message.",
     '',
     '| element | occurs | type | description |',
     '|---|---|---|---|',

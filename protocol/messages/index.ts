@@ -1,7 +1,14 @@
 /** The message layer: catalogue, schemas, XML encoding and decoding, XSD generation. */
 export { SIS_NS, XML_NS, SCHEMA_VERSION } from './namespace.ts'
 export { CATALOGUE, MESSAGE_TYPE_NAMES, FUNCTIONAL_ERROR_CODES } from './catalogue/index.ts'
-export type { Catalogue, MessageTypeName, MessageDefinition, MessageOf, RuleViolation, FunctionalErrorCode } from './catalogue/index.ts'
+export type {
+  Catalogue,
+  MessageTypeName,
+  MessageDefinition,
+  MessageOf,
+  RuleViolation,
+  FunctionalErrorCode,
+} from './catalogue/index.ts'
 export { Header } from './header.ts'
 export { messageSchema } from './schema.ts'
 export type { Message, TypedMessage } from './schema.ts'

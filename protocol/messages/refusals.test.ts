@@ -14,7 +14,13 @@ function errorsOf(result: CheckResult<TypedMessage>) {
 }
 
 /** Refused by us with `code` (and the given details); `xsd` says whether xmllint refuses it too. */
-function expectRefused(xml: string, code: string, details: Record<string, unknown>, xsd: 'refuses' | 'accepts', type = 'DeclarationLodged') {
+function expectRefused(
+  xml: string,
+  code: string,
+  details: Record<string, unknown>,
+  xsd: 'refuses' | 'accepts',
+  type = 'DeclarationLodged',
+) {
   const errors = errorsOf(validateMessage(xml))
   expect(errors[0]?.code).toBe(code)
   expect(errors[0]?.details).toMatchObject(details)
@@ -24,7 +30,12 @@ function expectRefused(xml: string, code: string, details: Record<string, unknow
 describe('structure, as the XSD sees it', () => {
   it('a missing required element names the element and its path', () => {
     const xml = declaration.replace(/<Consignor>[\s\S]*?<\/Consignor>/, '')
-    expectRefused(xml, 'MSG_MISSING_ELEMENT', { element: 'Consignor', path: 'DeclarationLodged/Consignment/Consignor' }, 'refuses')
+    expectRefused(
+      xml,
+      'MSG_MISSING_ELEMENT',
+      { element: 'Consignor', path: 'DeclarationLodged/Consignment/Consignor' },
+      'refuses',
+    )
   })
 
   it('a duplicated element where one is expected (two amounts) is refused', () => {
@@ -33,18 +44,29 @@ describe('structure, as the XSD sees it', () => {
   })
 
   it('elements out of order are refused', () => {
-    const xml = declaration.replace(/(<CustomsOfficeOfDeparture>[\s\S]*?<\/CustomsOfficeOfDeparture>)(\s*)(<CustomsOfficeOfDestinationDeclared>[\s\S]*?<\/CustomsOfficeOfDestinationDeclared>)/, '$3$2$1')
+    const xml = declaration.replace(
+      /(<CustomsOfficeOfDeparture>[\s\S]*?<\/CustomsOfficeOfDeparture>)(\s*)(<CustomsOfficeOfDestinationDeclared>[\s\S]*?<\/CustomsOfficeOfDestinationDeclared>)/,
+      '$3$2$1',
+    )
     expectRefused(xml, 'MSG_ELEMENT_ORDER', {}, 'refuses')
   })
 
   it('an element the schema does not know is refused', () => {
-    const xml = declaration.replace('<grossMass>12480.5</grossMass>', '<grossMass>12480.5</grossMass><secretField>1</secretField>')
+    const xml = declaration.replace(
+      '<grossMass>12480.5</grossMass>',
+      '<grossMass>12480.5</grossMass><secretField>1</secretField>',
+    )
     expectRefused(xml, 'MSG_UNEXPECTED_ELEMENT', { element: 'secretField' }, 'refuses')
   })
 
   it('text between elements, and attributes on values, are refused', () => {
     expectRefused(declaration.replace('<Consignment>', '<Consignment>stray text'), 'MSG_UNEXPECTED_TEXT', {}, 'refuses')
-    expectRefused(declaration.replace('<grossMass>12480.5', '<grossMass unit="t">12480.5'), 'MSG_UNEXPECTED_ATTRIBUTE', { attribute: 'unit' }, 'refuses')
+    expectRefused(
+      declaration.replace('<grossMass>12480.5', '<grossMass unit="t">12480.5'),
+      'MSG_UNEXPECTED_ATTRIBUTE',
+      { attribute: 'unit' },
+      'refuses',
+    )
   })
 })
 
@@ -52,7 +74,9 @@ describe('namespaces are compared by URI, never by prefix', () => {
   it('the same namespace under a prefix is the same message', () => {
     const prefixed = declaration
       .replace(`<DeclarationLodged xmlns="${SIS_NS}">`, `<s:DeclarationLodged xmlns:s="${SIS_NS}">`)
-      .replace(/<(\/?)([A-Za-z]+)([ >])/g, (m, slash: string, name: string, end: string) => (name === 'xml' ? m : `<${slash}s:${name}${end}`))
+      .replace(/<(\/?)([A-Za-z]+)([ >])/g, (m, slash: string, name: string, end: string) =>
+        name === 'xml' ? m : `<${slash}s:${name}${end}`,
+      )
       .replace('<s:?xml', '<?xml')
     const result = validateMessage(prefixed)
     expect(result.ok).toBe(true)
@@ -65,15 +89,25 @@ describe('namespaces are compared by URI, never by prefix', () => {
   })
 
   it('a root element without namespace, or of an unknown type, is refused', () => {
-    expect(errorsOf(validateMessage(declaration.replace(` xmlns="${SIS_NS}"`, '')))[0]?.code).toBe('MSG_WRONG_NAMESPACE')
+    expect(errorsOf(validateMessage(declaration.replace(` xmlns="${SIS_NS}"`, '')))[0]?.code).toBe(
+      'MSG_WRONG_NAMESPACE',
+    )
     expect(errorsOf(validateMessage(`<Payment xmlns="${SIS_NS}"/>`))[0]?.code).toBe('MSG_UNKNOWN_TYPE')
   })
 })
 
 describe('values', () => {
   it('a code not in its list names the field, the value and the list (the XSD checks only the format)', () => {
-    const xml = declaration.replace('<countryOfDestination>UZ</countryOfDestination>', '<countryOfDestination>XX</countryOfDestination>')
-    expectRefused(xml, 'CODE_UNKNOWN', { field: 'DeclarationLodged/Consignment/countryOfDestination', value: 'XX', list: 'iso-3166-1-alpha-2' }, 'accepts')
+    const xml = declaration.replace(
+      '<countryOfDestination>UZ</countryOfDestination>',
+      '<countryOfDestination>XX</countryOfDestination>',
+    )
+    expectRefused(
+      xml,
+      'CODE_UNKNOWN',
+      { field: 'DeclarationLodged/Consignment/countryOfDestination', value: 'XX', list: 'iso-3166-1-alpha-2' },
+      'accepts',
+    )
     expect(errorsOf(validateMessage(xml))[0]?.message).toContain('"XX"')
   })
 
@@ -94,7 +128,9 @@ describe('values', () => {
   it('an MRN with a wrong check digit is refused with MRN_INVALID', () => {
     const mrn = exampleMessage('WrittenOff').TransitOperation.MRN
     const bad = mrn.slice(0, 17) + String((Number(mrn[17]) + 1) % 10)
-    const errors = errorsOf(validateMessage(encodeMessage('WrittenOff', exampleMessage('WrittenOff')).replaceAll(mrn, bad)))
+    const errors = errorsOf(
+      validateMessage(encodeMessage('WrittenOff', exampleMessage('WrittenOff')).replaceAll(mrn, bad)),
+    )
     expect(errors.map((e) => e.code)).toContain('MRN_INVALID')
   })
 
@@ -115,7 +151,9 @@ describe('values', () => {
     expect(result.message.message.TransitOperation.LRN).toBe('0012345')
     expect(result.message.message.Consignment.referenceNumberUCR).toBe('0101.21')
     expect(result.message.message.Consignment.TransportDocument?.[0]?.referenceNumber).toBe('1e5')
-    expect(result.message.message.Consignment.ConsignmentItem[0]?.Commodity.CommodityCode.harmonizedSystemSubHeadingCode).toBe('520512')
+    expect(
+      result.message.message.Consignment.ConsignmentItem[0]?.Commodity.CommodityCode.harmonizedSystemSubHeadingCode,
+    ).toBe('520512')
   })
 
   it('free text carries several languages with xml:lang', () => {
@@ -124,12 +162,17 @@ describe('values', () => {
     const desc = result.message.message.Consignment.ConsignmentItem[0]?.Commodity.descriptionOfGoods
     expect(desc?.map((d) => d.lang)).toEqual(['en', 'ru', 'zh'])
     expect(desc?.[2]?.value).toBe('棉纱线，非供零售用')
-    expectRefused(declaration.replace('xml:lang="ru"', 'xml:lang="Russian language"'), 'MSG_INVALID_VALUE', {}, 'refuses')
+    expectRefused(
+      declaration.replace('xml:lang="ru"', 'xml:lang="Russian language"'),
+      'MSG_INVALID_VALUE',
+      {},
+      'refuses',
+    )
   })
 })
 
 describe('what refusals print', () => {
-  it('quotes and bounds a peer\'s value, so a value cannot forge a log line (THREATS 29)', () => {
+  it("quotes and bounds a peer's value, so a value cannot forge a log line (THREATS 29)", () => {
     const forged = 'XX\n2026-11-23 INFO accepted everything ' + 'y'.repeat(5000)
     const xml = declaration.replace('<countryOfDestination>UZ<', `<countryOfDestination>${forged}<`)
     const errors = errorsOf(validateMessage(xml))
@@ -150,17 +193,30 @@ describe('what refusals print', () => {
 
 describe('header and rules', () => {
   it('the header must name the root type and the document of the body', () => {
-    expectRefused(declaration.replace('<messageType>DeclarationLodged<', '<messageType>WrittenOff<'), 'MSG_HEADER_MISMATCH', {}, 'accepts')
+    expectRefused(
+      declaration.replace('<messageType>DeclarationLodged<', '<messageType>WrittenOff<'),
+      'MSG_HEADER_MISMATCH',
+      {},
+      'accepts',
+    )
     const other = '26CN652100000043J6'
     const xml = declaration.replace(/<documentId>[^<]+</, `<documentId>${other}<`)
     expect(errorsOf(validateMessage(xml)).map((e) => e.code)).toContain('MSG_HEADER_MISMATCH')
   })
 
   it('cross-field rules: seals counted, masses consistent, route from departure to destination', () => {
-    expectRefused(declaration.replace('<numberOfSeals>2<', '<numberOfSeals>3<'), 'MSG_RULE_VIOLATION', { field: 'DeclarationLodged/Consignment/TransportEquipment[1]/numberOfSeals' }, 'accepts')
+    expectRefused(
+      declaration.replace('<numberOfSeals>2<', '<numberOfSeals>3<'),
+      'MSG_RULE_VIOLATION',
+      { field: 'DeclarationLodged/Consignment/TransportEquipment[1]/numberOfSeals' },
+      'accepts',
+    )
     expectRefused(declaration.replace('<netMass>8000<', '<netMass>9000<'), 'MSG_RULE_VIOLATION', {}, 'accepts')
     const m = exampleMessage('DeclarationLodged')
-    m.Consignment.CountryOfRoutingOfConsignment = [{ sequenceNumber: '1', country: 'CN' }, { sequenceNumber: '2', country: 'UZ' }]
+    m.Consignment.CountryOfRoutingOfConsignment = [
+      { sequenceNumber: '1', country: 'CN' },
+      { sequenceNumber: '2', country: 'UZ' },
+    ]
     expect(() => encodeMessage('DeclarationLodged', m)).toThrow(expect.objectContaining({ code: 'MSG_RULE_VIOLATION' }))
   })
 })

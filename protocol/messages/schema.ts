@@ -15,7 +15,9 @@ export type Message<T extends MessageTypeName = MessageTypeName> = T extends Mes
   : never
 
 /** A message together with its type, so that a switch on `type` narrows `message`. */
-export type TypedMessage = { [T in MessageTypeName]: { readonly type: T; readonly message: Message<T> } }[MessageTypeName]
+export type TypedMessage = {
+  [T in MessageTypeName]: { readonly type: T; readonly message: Message<T> }
+}[MessageTypeName]
 
 const cache = new Map<MessageTypeName, z.ZodObject>()
 

@@ -67,7 +67,8 @@ type JsonSchema = {
 /** Turns a JavaScript pattern anchored with ^...$ into an XSD pattern (implicitly anchored). */
 function xsdPattern(pattern: string | undefined): string | undefined {
   if (pattern === undefined) return undefined
-  if (!pattern.startsWith('^') || !pattern.endsWith('$')) throw new Error(`pattern ${pattern} must be anchored with ^ and $`)
+  if (!pattern.startsWith('^') || !pattern.endsWith('$'))
+    throw new Error(`pattern ${pattern} must be anchored with ^ and $`)
   return pattern.slice(1, -1)
 }
 
@@ -106,16 +107,25 @@ export class ShapeCompiler {
     }
     if (schema.type === 'object') {
       const required = new Set(schema.required ?? [])
-      const children = Object.entries(schema.properties ?? {}).map(([name, prop]) => this.#child(name, prop, required.has(name)))
+      const children = Object.entries(schema.properties ?? {}).map(([name, prop]) =>
+        this.#child(name, prop, required.has(name)),
+      )
       return { kind: 'complex', typeName, children, description: schema.description }
     }
     if (schema.type === 'string') {
       // Two patterns on one string come out as allOf, which the XSD generator does not carry:
       // write one pattern per type instead.
-      if (schema.allOf !== undefined) throw new Error(`one pattern per string type: ${JSON.stringify(schema).slice(0, 200)}`)
+      if (schema.allOf !== undefined)
+        throw new Error(`one pattern per string type: ${JSON.stringify(schema).slice(0, 200)}`)
       return {
-        kind: 'leaf', typeName, base: schema.xsdBase ?? 'xs:string', pattern: xsdPattern(schema.pattern),
-        minLength: schema.minLength, maxLength: schema.maxLength, enumeration: schema.enum, description: schema.description,
+        kind: 'leaf',
+        typeName,
+        base: schema.xsdBase ?? 'xs:string',
+        pattern: xsdPattern(schema.pattern),
+        minLength: schema.minLength,
+        maxLength: schema.maxLength,
+        enumeration: schema.enum,
+        description: schema.description,
       }
     }
     throw new Error(`unsupported schema in message shape: ${JSON.stringify(schema).slice(0, 200)}`)
@@ -126,7 +136,13 @@ export class ShapeCompiler {
     if (name === '__proto__') throw new Error('an element may not be named __proto__')
     if (prop.type === 'array') {
       if (prop.items === undefined) throw new Error(`array ${name} without items`)
-      return { name, min: required ? (prop.minItems ?? 0) : 0, max: prop.maxItems ?? Infinity, repeated: true, type: this.type(prop.items) }
+      return {
+        name,
+        min: required ? (prop.minItems ?? 0) : 0,
+        max: prop.maxItems ?? Infinity,
+        repeated: true,
+        type: this.type(prop.items),
+      }
     }
     return { name, min: required ? 1 : 0, max: 1, repeated: false, type: this.type(prop) }
   }

@@ -20,7 +20,8 @@ import type { Message, TypedMessage } from './schema.ts'
 import { messageShape } from './shape.ts'
 import { messageAcceptor, messageFieldChecks } from './acceptor.ts'
 
-export type CheckResult<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly errors: readonly SisError[] }
+export type CheckResult<T> =
+  { readonly ok: true; readonly message: T } | { readonly ok: false; readonly errors: readonly SisError[] }
 
 function pathOf(type: string, path: readonly PropertyKey[]): string {
   let out = type
@@ -35,20 +36,38 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function issueToError(type: string, input: unknown, issue: z.core.$ZodIssue): SisError {
-  const params = (issue.code === 'custom' ? issue.params : undefined) as { sisCode?: ErrorCode; list?: string; listTitle?: string; status?: string; reason?: string } | undefined
+  const params = (issue.code === 'custom' ? issue.params : undefined) as
+    { sisCode?: ErrorCode; list?: string; listTitle?: string; status?: string; reason?: string } | undefined
   const field = pathOf(type, issue.path)
   const raw = valueAt(input, issue.path)
   // Values from peers go into messages and logs quoted and bounded (THREATS 29: no log forgery).
   const value = typeof raw === 'string' ? boundValue(raw) : undefined
   const shown = value === undefined ? '' : ` ${JSON.stringify(value)}`
-  if (params?.sisCode === 'CODE_UNKNOWN') return new SisError('CODE_UNKNOWN', `${field}:${shown} is not in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list })
-  if (params?.sisCode === 'CODE_DEPRECATED') return new SisError('CODE_DEPRECATED', `${field}:${shown} is ${params.status} in ${params.listTitle ?? params.list} (code list ${params.list})`, { field, value, list: params.list, status: params.status })
-  if (params?.sisCode === 'MRN_INVALID' || params?.sisCode === 'GRN_INVALID') return new SisError(params.sisCode, `${field}:${shown} is not a valid ${params.sisCode === 'MRN_INVALID' ? 'MRN' : 'GRN'} (${params.reason ?? ''})`, { field, value, reason: params.reason })
-  if (issue.code === 'invalid_type' && raw === undefined) return new SisError('MSG_MISSING_ELEMENT', `${field}: required element is missing`, { field })
-  const reason = params?.reason ?? (issue.code === 'invalid_value' ? `expected one of ${issue.values.map(String).join(', ')}` : issue.message)
+  if (params?.sisCode === 'CODE_UNKNOWN')
+    return new SisError(
+      'CODE_UNKNOWN',
+      `${field}:${shown} is not in ${params.listTitle ?? params.list} (code list ${params.list})`,
+      { field, value, list: params.list },
+    )
+  if (params?.sisCode === 'CODE_DEPRECATED')
+    return new SisError(
+      'CODE_DEPRECATED',
+      `${field}:${shown} is ${params.status} in ${params.listTitle ?? params.list} (code list ${params.list})`,
+      { field, value, list: params.list, status: params.status },
+    )
+  if (params?.sisCode === 'MRN_INVALID' || params?.sisCode === 'GRN_INVALID')
+    return new SisError(
+      params.sisCode,
+      `${field}:${shown} is not a valid ${params.sisCode === 'MRN_INVALID' ? 'MRN' : 'GRN'} (${params.reason ?? ''})`,
+      { field, value, reason: params.reason },
+    )
+  if (issue.code === 'invalid_type' && raw === undefined)
+    return new SisError('MSG_MISSING_ELEMENT', `${field}: required element is missing`, { field })
+  const reason =
+    params?.reason ??
+    (issue.code === 'invalid_value' ? `expected one of ${issue.values.map(String).join(', ')}` : issue.message)
   return new SisError('MSG_INVALID_VALUE', `${field}:${shown} is not valid (${reason})`, { field, value, reason })
 }
-
 
 /** Checks a message object (from code or from the decoder) against schema, header and rules. */
 export function checkMessage<T extends MessageTypeName>(type: T, input: unknown): CheckResult<Message<T>> {
@@ -72,17 +91,36 @@ function checkRules<T extends MessageTypeName>(type: T, data: unknown): CheckRes
   const m = data as Record<string, unknown> & { Header: { messageType: string; documentId: string } }
   const errors: SisError[] = []
   if (m.Header.messageType !== type) {
-    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/messageType: ${JSON.stringify(m.Header.messageType)} does not match the root element ${type}`, { field: `${type}/Header/messageType`, value: m.Header.messageType }))
+    errors.push(
+      new SisError(
+        'MSG_HEADER_MISMATCH',
+        `${type}/Header/messageType: ${JSON.stringify(m.Header.messageType)} does not match the root element ${type}`,
+        { field: `${type}/Header/messageType`, value: m.Header.messageType },
+      ),
+    )
   }
   const identifier = kindOfType(type)?.identifier
   const docId = identifier?.documentIdOf(m)
   if (docId !== undefined && m.Header.documentId !== docId) {
-    errors.push(new SisError('MSG_HEADER_MISMATCH', `${type}/Header/documentId: ${JSON.stringify(m.Header.documentId)} is not the document's ${identifier?.name ?? 'id'} ${JSON.stringify(docId)}`, { field: `${type}/Header/documentId`, value: m.Header.documentId }))
+    errors.push(
+      new SisError(
+        'MSG_HEADER_MISMATCH',
+        `${type}/Header/documentId: ${JSON.stringify(m.Header.documentId)} is not the document's ${identifier?.name ?? 'id'} ${JSON.stringify(docId)}`,
+        { field: `${type}/Header/documentId`, value: m.Header.documentId },
+      ),
+    )
   }
-  const check = CATALOGUE[type].check as ((m: unknown) => { path: string; value?: string; reason: string }[]) | undefined
+  const check = CATALOGUE[type].check as
+    ((m: unknown) => { path: string; value?: string; reason: string }[]) | undefined
   for (const v of check?.(m) ?? []) {
     const value = v.value === undefined ? undefined : boundValue(v.value)
-    errors.push(new SisError('MSG_RULE_VIOLATION', `${type}/${v.path}:${value === undefined ? '' : ` ${JSON.stringify(value)}`} ${v.reason}`, { field: `${type}/${v.path}`, value, reason: v.reason }))
+    errors.push(
+      new SisError(
+        'MSG_RULE_VIOLATION',
+        `${type}/${v.path}:${value === undefined ? '' : ` ${JSON.stringify(value)}`} ${v.reason}`,
+        { field: `${type}/${v.path}`, value, reason: v.reason },
+      ),
+    )
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, message: m as unknown as Message<T> }
 }
@@ -109,10 +147,19 @@ function isMessageType(name: string): name is MessageTypeName {
  */
 export function validateElement(root: XmlElement): CheckResult<TypedMessage> {
   try {
-    if (root.ns !== SIS_NS) throw new SisError('MSG_WRONG_NAMESPACE', `root element <${root.local}> is in namespace ${JSON.stringify(boundValue(root.ns))}, expected "${SIS_NS}"`, { namespace: boundValue(root.ns), element: root.local })
-    if (!isMessageType(root.local)) throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, { element: root.local })
+    if (root.ns !== SIS_NS)
+      throw new SisError(
+        'MSG_WRONG_NAMESPACE',
+        `root element <${root.local}> is in namespace ${JSON.stringify(boundValue(root.ns))}, expected "${SIS_NS}"`,
+        { namespace: boundValue(root.ns), element: root.local },
+      )
+    if (!isMessageType(root.local))
+      throw new SisError('MSG_UNKNOWN_TYPE', `<${root.local}> is not a message type of the catalogue`, {
+        element: root.local,
+      })
     const type = root.local
-    if (root.attributes.length > 0) throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
+    if (root.attributes.length > 0)
+      throw new SisError('MSG_UNEXPECTED_ATTRIBUTE', `${type}: the root element takes no attributes`, { path: type })
     // The zod checks run while decoding; whatever they do not accept, zod judges and reports.
     const verdict = { accepted: true }
     const checks = messageFieldChecks(type)

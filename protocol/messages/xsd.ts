@@ -19,7 +19,9 @@ function schemaOpen(): string {
 }
 
 function doc(description: string | undefined, pad: string): string {
-  return description === undefined ? '' : `${pad}<xs:annotation><xs:documentation>${escapeText(description)}</xs:documentation></xs:annotation>\n`
+  return description === undefined
+    ? ''
+    : `${pad}<xs:annotation><xs:documentation>${escapeText(description)}</xs:documentation></xs:annotation>\n`
 }
 
 function restriction(leaf: LeafType, pad: string): string {
@@ -50,9 +52,12 @@ function element(child: ChildElement, pad: string): string {
 
 function anonymous(type: ElementType, pad: string): string {
   switch (type.kind) {
-    case 'leaf': return `${pad}<xs:simpleType>\n${restriction(type, pad + '  ')}${pad}</xs:simpleType>\n`
-    case 'complex': return `${pad}<xs:complexType>\n${sequence(type.children, pad + '  ')}${pad}</xs:complexType>\n`
-    case 'lang-text': throw new Error('lang-text types are always named')
+    case 'leaf':
+      return `${pad}<xs:simpleType>\n${restriction(type, pad + '  ')}${pad}</xs:simpleType>\n`
+    case 'complex':
+      return `${pad}<xs:complexType>\n${sequence(type.children, pad + '  ')}${pad}</xs:complexType>\n`
+    case 'lang-text':
+      throw new Error('lang-text types are always named')
   }
 }
 
@@ -84,7 +89,10 @@ export function messageXsd(type: MessageTypeName): string {
   const def = CATALOGUE[type]
   // The enveloped signature (docs/protocol/log.md S1) may close any message.
   const signature = `        <xs:element ref="ds:Signature" minOccurs="0"/>\n`
-  const body = sequence(shape.children, '      ').replace(/(\s*<\/xs:sequence>\n)$/, `\n${signature}      </xs:sequence>\n`)
+  const body = sequence(shape.children, '      ').replace(
+    /(\s*<\/xs:sequence>\n)$/,
+    `\n${signature}      </xs:sequence>\n`,
+  )
   return `<?xml version="1.0" encoding="UTF-8"?>\n${GENERATED}\n${schemaOpen().replace('>', ` xmlns:ds="${DSIG_NS}">`)}\n  <xs:include schemaLocation="common.xsd"/>\n  <xs:import namespace="${DSIG_NS}" schemaLocation="xmldsig.xsd"/>\n  <xs:element name="${type}">\n${doc(`${def.title}. ${def.purpose} (NCTS: ${def.ncts})`, '    ')}    <xs:complexType>\n${body}    </xs:complexType>\n  </xs:element>\n</xs:schema>\n`
 }
 

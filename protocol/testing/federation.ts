@@ -34,7 +34,13 @@ export function testMembershipDocument(overrides: Partial<MembershipDocument> = 
     members: CAREC_COUNTRY_CODES.map((country) => ({
       country,
       name: `${country} customs`,
-      keys: [{ keyId: keyIdOf(country), publicKey: publicKeyToBase64(testKey(country).publicKey), validFrom: '2026-01-01T00:00:00Z' }],
+      keys: [
+        {
+          keyId: keyIdOf(country),
+          publicKey: publicKeyToBase64(testKey(country).publicKey),
+          validFrom: '2026-01-01T00:00:00Z',
+        },
+      ],
     })),
     ...overrides,
   }
@@ -65,7 +71,19 @@ export class DocumentWriter {
     this.documentId = documentId
   }
 
-  write<T extends MessageTypeName>(type: T, author: string, body: Message<T>, opts: { parents?: string[]; auth?: string[]; at?: string; seq?: number; previous?: string | null; key?: SigningKey } = {}): WrittenEntry {
+  write<T extends MessageTypeName>(
+    type: T,
+    author: string,
+    body: Message<T>,
+    opts: {
+      parents?: string[]
+      auth?: string[]
+      at?: string
+      seq?: number
+      previous?: string | null
+      key?: SigningKey
+    } = {},
+  ): WrittenEntry {
     const chain = this.#chains.get(author) ?? { seq: 0 }
     const seq = opts.seq ?? chain.seq + 1
     const previous = opts.previous === null ? undefined : (opts.previous ?? chain.last)

@@ -15,7 +15,9 @@ function qn(e: { prefix: string; local: string }): string {
 export function serialize(node: XmlNode): string {
   if (node.kind === 'text') return esc(node.value)
   if (node.kind === 'comment') return `<!--${node.value}-->`
-  const ns = [...node.namespaces].map(([p, uri]) => (p === '' ? ` xmlns="${escAttr(uri)}"` : ` xmlns:${p}="${escAttr(uri)}"`)).join('')
+  const ns = [...node.namespaces]
+    .map(([p, uri]) => (p === '' ? ` xmlns="${escAttr(uri)}"` : ` xmlns:${p}="${escAttr(uri)}"`))
+    .join('')
   const attrs = node.attributes.map((a) => ` ${qn(a)}="${escAttr(a.value)}"`).join('')
   return `<${qn(node)}${ns}${attrs}>${node.children.map(serialize).join('')}</${qn(node)}>`
 }
@@ -25,7 +27,9 @@ export function serializeDocument(root: XmlElement): string {
 }
 
 /** Every element below the root with its parent and index, in document order. */
-export function elementsOf(root: XmlElement): { parent: XmlElement; index: number; element: XmlElement; depth: number }[] {
+export function elementsOf(
+  root: XmlElement,
+): { parent: XmlElement; index: number; element: XmlElement; depth: number }[] {
   const out: { parent: XmlElement; index: number; element: XmlElement; depth: number }[] = []
   const walk = (parent: XmlElement, depth: number) => {
     parent.children.forEach((child, index) => {
@@ -41,5 +45,8 @@ export function elementsOf(root: XmlElement): { parent: XmlElement; index: numbe
 /** A copy of the tree where `parent`'s children are replaced. Trees are immutable. */
 export function replaceChildren(root: XmlElement, parent: XmlElement, children: XmlNode[]): XmlElement {
   if (root === parent) return { ...root, children }
-  return { ...root, children: root.children.map((c) => (c.kind === 'element' ? replaceChildren(c, parent, children) : c)) }
+  return {
+    ...root,
+    children: root.children.map((c) => (c.kind === 'element' ? replaceChildren(c, parent, children) : c)),
+  }
 }

@@ -25,7 +25,9 @@ export class Xmllint implements Disposable {
   validate(type: string, xml: string | Uint8Array): XmllintResult {
     const file = join(this.dir, `doc-${this.#n++}.xml`)
     writeFileSync(file, xml)
-    const r = spawnSync('xmllint', ['--noout', '--nonet', '--schema', join(this.dir, `${type}.xsd`), file], { encoding: 'utf8' })
+    const r = spawnSync('xmllint', ['--noout', '--nonet', '--schema', join(this.dir, `${type}.xsd`), file], {
+      encoding: 'utf8',
+    })
     if (r.error !== undefined) throw new Error(`xmllint could not run (install libxml2-utils): ${r.error.message}`)
     return { ok: r.status === 0, stderr: r.stderr }
   }

@@ -11,7 +11,9 @@ import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
-const FOLDERS = ['protocol', 'shared', 'node', 'adapters', 'cli', 'test-network'].filter((f) => existsSync(join(ROOT, f)))
+const FOLDERS = ['protocol', 'shared', 'node', 'adapters', 'cli', 'test-network'].filter((f) =>
+  existsSync(join(ROOT, f)),
+)
 
 /**
  * Known cycles, each as the set of files of its strongly connected component, that are being
@@ -105,8 +107,14 @@ function cyclePaths(graph: ImportGraph, component: readonly string[]): string[] 
       const v = queue[i]!
       for (const w of graph.get(v) ?? []) {
         if (!inside.has(w)) continue
-        if (w === start) { end = v; break search }
-        if (!parent.has(w)) { parent.set(w, v); queue.push(w) }
+        if (w === start) {
+          end = v
+          break search
+        }
+        if (!parent.has(w)) {
+          parent.set(w, v)
+          queue.push(w)
+        }
       }
     }
     if (end === undefined) continue
@@ -134,14 +142,22 @@ describe('import cycles', () => {
   })
 
   it('finds a cycle, type-only edges included, and gives its path', () => {
-    const g: ImportGraph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts', 'd.ts']], ['d.ts', []], ['e.ts', ['e.ts']]])
+    const g: ImportGraph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts', 'd.ts']],
+      ['d.ts', []],
+      ['e.ts', ['e.ts']],
+    ])
     expect(cyclicComponents(g)).toEqual([['a.ts', 'b.ts', 'c.ts'], ['e.ts']])
     expect(cyclePaths(g, ['a.ts', 'b.ts', 'c.ts'])).toEqual(['a.ts -> b.ts -> c.ts -> a.ts'])
     expect(cyclePaths(g, ['e.ts'])).toEqual(['e.ts -> e.ts'])
   })
 
   it('has no import cycle outside the known ones', () => {
-    const cycles = cyclicComponents(graph).filter((c) => !isKnown(c)).flatMap((c) => cyclePaths(graph, c))
+    const cycles = cyclicComponents(graph)
+      .filter((c) => !isKnown(c))
+      .flatMap((c) => cyclePaths(graph, c))
     expect(cycles, `import cycles:\n${cycles.join('\n')}`).toEqual([])
   })
 

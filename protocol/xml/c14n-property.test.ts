@@ -14,7 +14,8 @@ import type { XmlElement, XmlNode } from './index.ts'
 function xmllint(document: string): string {
   const run = spawnSync('xmllint', ['--nonet', '--exc-c14n', '-'], { input: document })
   if (run.error !== undefined) throw new Error(`xmllint could not run (install libxml2-utils): ${run.error.message}`)
-  if (run.status !== 0) throw new Error(`xmllint --exc-c14n failed on ${JSON.stringify(document)}: ${run.stderr.toString()}`)
+  if (run.status !== 0)
+    throw new Error(`xmllint --exc-c14n failed on ${JSON.stringify(document)}: ${run.stderr.toString()}`)
   return run.stdout.toString('utf8')
 }
 
@@ -39,23 +40,36 @@ const RUNS = Number(process.env['SIS_C14N_RUNS'] ?? 100)
 describe('canonicalize agrees with xmllint --exc-c14n on random documents', () => {
   it('whole documents, subtrees with inScope, and exclusions', { timeout: Math.max(30_000, RUNS * 100) }, () => {
     fc.assert(
-      fc.property(trees, fc.boolean(), fc.nat(), fc.constantFrom('a', 'b', 'Item', 'id'), (tree, declaration, pick, excluded) => {
-        // Comments outside the root are not in our tree (the reader drops them): none here.
-        const doc = serializeDocument(tree, { declaration, outside: false })
-        const root = parseXml(doc)
-        expect(decode(canonicalize(root, { withComments: true })), doc).toBe(xmllint(doc))
+      fc.property(
+        trees,
+        fc.boolean(),
+        fc.nat(),
+        fc.constantFrom('a', 'b', 'Item', 'id'),
+        (tree, declaration, pick, excluded) => {
+          // Comments outside the root are not in our tree (the reader drops them): none here.
+          const doc = serializeDocument(tree, { declaration, outside: false })
+          const root = parseXml(doc)
+          expect(decode(canonicalize(root, { withComments: true })), doc).toBe(xmllint(doc))
 
-        const elements = findElements(root, () => true)
-        const chosen = elements[pick % elements.length]
-        if (chosen === undefined) throw new Error('no element')
-        const standalone: XmlElement = { ...chosen.element, namespaces: new Map([...chosen.inScope, ...chosen.element.namespaces]) }
-        expect(decode(canonicalize(chosen.element, { withComments: true, inScope: chosen.inScope })), doc).toBe(xmllint(serialize(standalone)))
+          const elements = findElements(root, () => true)
+          const chosen = elements[pick % elements.length]
+          if (chosen === undefined) throw new Error('no element')
+          const standalone: XmlElement = {
+            ...chosen.element,
+            namespaces: new Map([...chosen.inScope, ...chosen.element.namespaces]),
+          }
+          expect(decode(canonicalize(chosen.element, { withComments: true, inScope: chosen.inScope })), doc).toBe(
+            xmllint(serialize(standalone)),
+          )
 
-        const exclude = (e: XmlElement): boolean => e.local === excluded
-        if (!exclude(root)) {
-          expect(decode(canonicalize(root, { withComments: true, exclude })), doc).toBe(xmllint(serialize(without(root, exclude))))
-        }
-      }),
+          const exclude = (e: XmlElement): boolean => e.local === excluded
+          if (!exclude(root)) {
+            expect(decode(canonicalize(root, { withComments: true, exclude })), doc).toBe(
+              xmllint(serialize(without(root, exclude))),
+            )
+          }
+        },
+      ),
       { numRuns: RUNS },
     )
   })

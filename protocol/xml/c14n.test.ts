@@ -12,7 +12,9 @@ import { parseXml } from './index.ts'
 import type { XmlElement } from './index.ts'
 
 const CORPUS = join(import.meta.dirname, 'testdata', 'c14n')
-const files = readdirSync(CORPUS).filter((name) => name.endsWith('.xml')).sort()
+const files = readdirSync(CORPUS)
+  .filter((name) => name.endsWith('.xml'))
+  .sort()
 const read = (name: string): Buffer => readFileSync(join(CORPUS, name))
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
 
@@ -30,7 +32,10 @@ function xmllint(document: string | Uint8Array, mode: '--exc-c14n' | '--c14n' = 
  */
 const LIBXML2_UNESCAPED_NAMESPACE = new Set(['29-namespace-uri-escaping.xml'])
 const escapeNamespaceAmpersands = (canonical: string): string =>
-  canonical.replace(/( xmlns(?::[^=]+)?=")([^"]*)"/g, (_all, name: string, uri: string) => `${name}${uri.replace(/&/g, '&amp;')}"`)
+  canonical.replace(
+    /( xmlns(?::[^=]+)?=")([^"]*)"/g,
+    (_all, name: string, uri: string) => `${name}${uri.replace(/&/g, '&amp;')}"`,
+  )
 
 function expectedExclusive(name: string): string {
   const theirs = xmllint(read(name))
@@ -64,31 +69,43 @@ describe('the corpus (testdata/c14n)', () => {
     }
   })
 
-  it.each(files.filter((name) => !LIBXML2_UNESCAPED_NAMESPACE.has(name)))('%s: every prefix inclusive equals xmllint --c14n', (name) => {
-    // With every declared prefix (and the default) in the InclusiveNamespaces PrefixList, the
-    // namespace rules of exclusive c14n become those of inclusive c14n, for a whole document.
-    const root = parseXml(read(name))
-    const prefixes = new Set(['#default'])
-    for (const { element } of findElements(root, () => true)) for (const prefix of element.namespaces.keys()) if (prefix !== '') prefixes.add(prefix)
-    expect(decode(canonicalize(root, { withComments: true, inclusivePrefixes: [...prefixes] }))).toBe(xmllint(read(name), '--c14n'))
-  })
+  it.each(files.filter((name) => !LIBXML2_UNESCAPED_NAMESPACE.has(name)))(
+    '%s: every prefix inclusive equals xmllint --c14n',
+    (name) => {
+      // With every declared prefix (and the default) in the InclusiveNamespaces PrefixList, the
+      // namespace rules of exclusive c14n become those of inclusive c14n, for a whole document.
+      const root = parseXml(read(name))
+      const prefixes = new Set(['#default'])
+      for (const { element } of findElements(root, () => true))
+        for (const prefix of element.namespaces.keys()) if (prefix !== '') prefixes.add(prefix)
+      expect(decode(canonicalize(root, { withComments: true, inclusivePrefixes: [...prefixes] }))).toBe(
+        xmllint(read(name), '--c14n'),
+      )
+    },
+  )
 })
 
 describe('the enveloped-signature transform (exclude)', () => {
   const name = '22-enveloped-signature.xml'
-  const isSignature = (e: XmlElement): boolean => e.local === 'Signature' && e.ns === 'http://www.w3.org/2000/09/xmldsig#'
+  const isSignature = (e: XmlElement): boolean =>
+    e.local === 'Signature' && e.ns === 'http://www.w3.org/2000/09/xmldsig#'
 
   it('removes ds:Signature and its subtree, keeping the white space around it', () => {
     const text = decode(read(name))
     const without = text.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '')
     expect(without).not.toBe(text)
-    expect(decode(canonicalize(parseXml(text), { exclude: isSignature }))).toBe(xmllint(without).replace(/<!--[\s\S]*?-->/g, ''))
+    expect(decode(canonicalize(parseXml(text), { exclude: isSignature }))).toBe(
+      xmllint(without).replace(/<!--[\s\S]*?-->/g, ''),
+    )
   })
 
   it('canonicalizes ds:SignedInfo found inside the document as xmllint does standalone', () => {
     const [found] = findElements(parseXml(read(name)), (e) => e.local === 'SignedInfo')
     if (found === undefined) throw new Error('no SignedInfo')
-    expect([...found.inScope]).toEqual([['sis', 'urn:carec:sis:message:1'], ['ds', 'http://www.w3.org/2000/09/xmldsig#']])
+    expect([...found.inScope]).toEqual([
+      ['sis', 'urn:carec:sis:message:1'],
+      ['ds', 'http://www.w3.org/2000/09/xmldsig#'],
+    ])
     const canonical = decode(canonicalize(found.element, { inScope: found.inScope }))
     expect(canonical.startsWith('<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">')).toBe(true)
     expect(canonical).toBe(xmllint(serialize({ ...found.element, namespaces: new Map(found.inScope) })))

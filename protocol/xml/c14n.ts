@@ -69,12 +69,17 @@ export interface CanonicalText {
  * caller wants to locate: the signature verifier cuts it out to get the enveloped-signature
  * transform's output without a second canonicalization.
  */
-export function canonicalText(element: XmlElement, options: CanonicalizeOptions = {}, mark?: XmlElement): CanonicalText {
+export function canonicalText(
+  element: XmlElement,
+  options: CanonicalizeOptions = {},
+  mark?: XmlElement,
+): CanonicalText {
   const withComments = options.withComments === true
   const exclude = options.exclude
-  const inclusive = options.inclusivePrefixes === undefined || options.inclusivePrefixes.length === 0
-    ? NO_PREFIXES
-    : [...new Set(options.inclusivePrefixes.map((p) => (p === '#default' ? '' : p)))]
+  const inclusive =
+    options.inclusivePrefixes === undefined || options.inclusivePrefixes.length === 0
+      ? NO_PREFIXES
+      : [...new Set(options.inclusivePrefixes.map((p) => (p === '#default' ? '' : p)))]
   let markStart = -1
   let markEnd = -1
   if (exclude?.(element) === true) return { text: '', markStart, markEnd }
@@ -113,7 +118,12 @@ export function canonicalStartTag(e: XmlElement, inherited: ReadonlyMap<string, 
 }
 
 /** The frame of an element being output, with its start tag. */
-function openFrame(e: XmlElement, parent: Frame | undefined, inScope: ReadonlyMap<string, string>, inclusive: readonly string[]): Frame {
+function openFrame(
+  e: XmlElement,
+  parent: Frame | undefined,
+  inScope: ReadonlyMap<string, string>,
+  inclusive: readonly string[],
+): Frame {
   const inherited = parent?.rendered ?? NONE
   const scope = inclusive.length === 0 ? NONE : withDeclarations(parent?.scope ?? inScope, e)
   if (isUsual(e, inherited, inclusive)) {
@@ -126,11 +136,22 @@ function openFrame(e: XmlElement, parent: Frame | undefined, inScope: ReadonlyMa
 
 /** The usual element: no attributes, its namespace already rendered above, no prefix list. */
 function isUsual(e: XmlElement, inherited: ReadonlyMap<string, string>, inclusive: readonly string[]): boolean {
-  return e.attributes.length === 0 && inclusive.length === 0 && e.prefix !== 'xml' && (e.prefix === '' || e.ns !== '') && (inherited.get(e.prefix) ?? '') === e.ns
+  return (
+    e.attributes.length === 0 &&
+    inclusive.length === 0 &&
+    e.prefix !== 'xml' &&
+    (e.prefix === '' || e.ns !== '') &&
+    (inherited.get(e.prefix) ?? '') === e.ns
+  )
 }
 
 /** The start tag of `e` and the rendered namespaces its descendants inherit. */
-function startTag(e: XmlElement, inherited: ReadonlyMap<string, string>, scope: ReadonlyMap<string, string>, inclusive: readonly string[]): { text: string; rendered: ReadonlyMap<string, string>; qname: string } {
+function startTag(
+  e: XmlElement,
+  inherited: ReadonlyMap<string, string>,
+  scope: ReadonlyMap<string, string>,
+  inclusive: readonly string[],
+): { text: string; rendered: ReadonlyMap<string, string>; qname: string } {
   const qname = qualified(e.prefix, e.local)
   if (isUsual(e, inherited, inclusive)) return { text: `<${qname}>`, rendered: inherited, qname }
   // Prefixes this element needs rendered, with their URIs: first the visibly utilized ones.
@@ -156,8 +177,10 @@ function startTag(e: XmlElement, inherited: ReadonlyMap<string, string>, scope: 
     declarations.sort(([a], [b]) => compareCodePoints(a, b))
   }
   let text = `<${qname}`
-  for (const [prefix, uri] of declarations) text += `${prefix === '' ? ' xmlns' : ` xmlns:${prefix}`}="${escapeAttribute(uri)}"`
-  for (const a of sortedAttributes(e.attributes)) text += ` ${qualified(a.prefix, a.local)}="${escapeAttribute(a.value)}"`
+  for (const [prefix, uri] of declarations)
+    text += `${prefix === '' ? ' xmlns' : ` xmlns:${prefix}`}="${escapeAttribute(uri)}"`
+  for (const a of sortedAttributes(e.attributes))
+    text += ` ${qualified(a.prefix, a.local)}="${escapeAttribute(a.value)}"`
   return { text: `${text}>`, rendered, qname }
 }
 
@@ -169,7 +192,8 @@ function need(needed: Map<string, string>, prefix: string, uri: string, qname: s
   }
   if (prefix !== '' && uri === '') throw inconsistent(qname, `the prefix ${prefix} has no namespace`)
   const known = needed.get(prefix)
-  if (known !== undefined && known !== uri) throw inconsistent(qname, `the prefix ${prefix} means both ${known} and ${uri}`)
+  if (known !== undefined && known !== uri)
+    throw inconsistent(qname, `the prefix ${prefix} means both ${known} and ${uri}`)
   needed.set(prefix, uri)
 }
 
@@ -203,7 +227,11 @@ export interface FoundElement {
  * Every element of the tree under `root` (root included) that satisfies `predicate`, in
  * document order, each with its inherited namespaces. Iterative, like the parser.
  */
-export function findElements(root: XmlElement, predicate: (element: XmlElement) => boolean, inScope: ReadonlyMap<string, string> = NONE): FoundElement[] {
+export function findElements(
+  root: XmlElement,
+  predicate: (element: XmlElement) => boolean,
+  inScope: ReadonlyMap<string, string> = NONE,
+): FoundElement[] {
   const found: FoundElement[] = []
   const stack: FoundElement[] = [{ element: root, inScope }]
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {

@@ -16,7 +16,9 @@ import { applyEdit, edit, elementTree, serializeDocument, URIS } from './documen
 import { parseXmlText } from './index.ts'
 
 const key = testKey('KZ')
-const SIGNED = (['BorderPassageRecorded', 'DeclarationLodged', 'GuaranteeRegistered'] as const).map((type) => new TextDecoder().decode(signXml(encodeMessage(type, exampleMessage(type)), key)))
+const SIGNED = (['BorderPassageRecorded', 'DeclarationLodged', 'GuaranteeRegistered'] as const).map((type) =>
+  new TextDecoder().decode(signXml(encodeMessage(type, exampleMessage(type)), key)),
+)
 
 /** The reference: the reader's verdict and the signature's span as the canonicalizer gives them. */
 function check(input: string | Uint8Array): 'canonical' | 'not canonical' | 'refused' {
@@ -27,14 +29,16 @@ function check(input: string | Uint8Array): 'canonical' | 'not canonical' | 'ref
     return 'refused'
   }
   const { root, text, form } = parsed
-  const bom = typeof input === 'string' ? input.startsWith('\uFEFF') : input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf
+  const bom =
+    typeof input === 'string' ? input.startsWith('\uFEFF') : input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf
   const last = root.children.findLast((c) => c.kind === 'element')
   const whole = canonicalText(root, {}, last)
   const reference = whole.text === text && !bom
   expect(form.canonical, JSON.stringify(input)).toBe(reference)
   if (form.canonical) {
     expect(form.lastChild?.element).toBe(last)
-    if (last !== undefined) expect([form.lastChild?.start, form.lastChild?.end]).toEqual([whole.markStart, whole.markEnd])
+    if (last !== undefined)
+      expect([form.lastChild?.start, form.lastChild?.end]).toEqual([whole.markStart, whole.markEnd])
   }
   return reference ? 'canonical' : 'not canonical'
 }
@@ -54,16 +58,24 @@ describe('the reader recognizes canonical input exactly as canonicalization does
   it('mutated signed messages: the same verdict, and verifyXml accepts only the original bytes', () => {
     const seen = { canonical: 0, 'not canonical': 0, refused: 0 }
     fc.assert(
-      fc.property(fc.nat({ max: SIGNED.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 3 }), (which, edits) => {
-        const original = SIGNED[which] ?? ''
-        const mutated = edits.reduce(applyEdit, original)
-        const verdict = check(mutated)
-        seen[verdict]++
-        if (verdict === 'refused') return
-        let accepted = true
-        try { verifyXml(new TextEncoder().encode(mutated), () => key.publicKey) } catch { accepted = false }
-        expect(accepted, mutated).toBe(mutated === original)
-      }),
+      fc.property(
+        fc.nat({ max: SIGNED.length - 1 }),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        (which, edits) => {
+          const original = SIGNED[which] ?? ''
+          const mutated = edits.reduce(applyEdit, original)
+          const verdict = check(mutated)
+          seen[verdict]++
+          if (verdict === 'refused') return
+          let accepted = true
+          try {
+            verifyXml(new TextEncoder().encode(mutated), () => key.publicKey)
+          } catch {
+            accepted = false
+          }
+          expect(accepted, mutated).toBe(mutated === original)
+        },
+      ),
       { numRuns: RUNS },
     )
     // The edits must reach both verdicts often, or the test proves little.

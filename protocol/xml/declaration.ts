@@ -35,19 +35,36 @@ export function checkDeclaration(text: string): number {
   }
   const match = DECLARATION.exec(text.slice(0, close + 2))
   if (match === null) {
-    refuseAt('XML_MALFORMED', text, 0, 'the XML declaration is malformed (expected <?xml version="1.0" encoding="UTF-8"?>)')
+    refuseAt(
+      'XML_MALFORMED',
+      text,
+      0,
+      'the XML declaration is malformed (expected <?xml version="1.0" encoding="UTF-8"?>)',
+    )
   }
   const version = match[1] ?? match[2] ?? ''
   if (version !== '1.0') {
-    refuseAt('XML_MALFORMED', text, 0, `the XML declaration says version ${JSON.stringify(version.slice(0, 20))}; only 1.0 is accepted`, {
-      version: version.slice(0, 20),
-    })
+    refuseAt(
+      'XML_MALFORMED',
+      text,
+      0,
+      `the XML declaration says version ${JSON.stringify(version.slice(0, 20))}; only 1.0 is accepted`,
+      {
+        version: version.slice(0, 20),
+      },
+    )
   }
   const encoding = match[3] ?? match[4]
   if (encoding !== undefined && encoding.toLowerCase() !== 'utf-8') {
-    refuseAt('XML_NOT_UTF8', text, 0, `the XML declaration says encoding ${JSON.stringify(encoding.slice(0, 40))}; only UTF-8 is accepted`, {
-      encoding: encoding.slice(0, 40),
-    })
+    refuseAt(
+      'XML_NOT_UTF8',
+      text,
+      0,
+      `the XML declaration says encoding ${JSON.stringify(encoding.slice(0, 40))}; only UTF-8 is accepted`,
+      {
+        encoding: encoding.slice(0, 40),
+      },
+    )
   }
   return close + 2
 }

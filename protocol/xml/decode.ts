@@ -34,10 +34,14 @@ export function decodeInput(input: Uint8Array | string, maxBytes: number): strin
 }
 
 function refuseSize(bytes: number, maxBytes: number, qualifier: string): never {
-  refuse('XML_TOO_LARGE', `the input is ${qualifier}${bytes} bytes, more than the limit of ${maxBytes} bytes (maxBytes)`, {
-    limit: maxBytes,
-    actual: bytes,
-  })
+  refuse(
+    'XML_TOO_LARGE',
+    `the input is ${qualifier}${bytes} bytes, more than the limit of ${maxBytes} bytes (maxBytes)`,
+    {
+      limit: maxBytes,
+      actual: bytes,
+    },
+  )
 }
 
 /**
@@ -92,7 +96,8 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
       i++
       continue
     }
-    const trailing = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0
+    const trailing =
+      lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0
     if (trailing === 0) return i
     // The second byte's range is narrower after E0, ED, F0 and F4 (overlongs, surrogates, > U+10FFFF).
     const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80

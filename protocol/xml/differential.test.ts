@@ -12,7 +12,11 @@ import { parseXmlWithFastXmlParser } from './testing/oracle.ts'
 
 type Outcome = { readonly tree: XmlElement } | { readonly code: string; readonly details: unknown }
 
-function outcome(parse: (input: string, limits: Partial<XmlLimits>) => XmlElement, input: string, limits: Partial<XmlLimits>): Outcome {
+function outcome(
+  parse: (input: string, limits: Partial<XmlLimits>) => XmlElement,
+  input: string,
+  limits: Partial<XmlLimits>,
+): Outcome {
   try {
     return { tree: parse(input, limits) }
   } catch (error) {
@@ -26,7 +30,13 @@ function expectSameOutcome(input: string, limits: Partial<XmlLimits> = {}): Outc
   const oracle = outcome(parseXmlWithFastXmlParser, input, limits)
   // What only fast-xml-parser's validator refused (names beyond U+FFFF) is refused by our reader
   // with the same code but its own details; everything else must agree detail for detail.
-  if ('details' in oracle && 'details' in ours && typeof oracle.details === 'object' && oracle.details !== null && 'validatorCode' in oracle.details) {
+  if (
+    'details' in oracle &&
+    'details' in ours &&
+    typeof oracle.details === 'object' &&
+    oracle.details !== null &&
+    'validatorCode' in oracle.details
+  ) {
     expect(ours.code, JSON.stringify(input)).toBe(oracle.code)
   } else {
     expect(ours, JSON.stringify(input)).toEqual(oracle)
@@ -57,17 +67,85 @@ describe('parseXml and the fast-xml-parser oracle build equal trees', () => {
 
 // Fragments that exercise every branch of both pipelines when glued together at random.
 const FRAGMENTS = [
-  '<a>', '</a>', '<b x="1">', '</b>', '<a/>', '<p:c xmlns:p="urn:p">', '</p:c>', '<q:d>', '<e xmlns="urn:e">', '</e>', ' ', '\n', '\r\n', '\r', 'text',
-  '&amp;', '&#65;', '&#x0;', '&#xD;', '&foo;', '&', '<!--', '-->', '--', '<![CDATA[', ']]>', ']]', '<?xml version="1.0"?>', '<?pi?>',
-  '<!DOCTYPE a>', '<!ENTITY e "x">', 'xmlns="urn:x"', 'xmlns=""', 'xmlns:p="urn:p"', 'xmlns:q=""', 'x="1"', "y='2'", 'p:x="3"', '=', '"', "'",
-  '<', '>', '/>', '/', '\t', '__proto__', 'constructor', '\u0000', '\uFEFF', '\uD800', 'Ж', '中', '😀', '𐀀', 'xml:lang="kk"',
-  'xmlns:xml="urn:bad"', '<a b="\t\r\n">', '<ᠮ>', '</ᠮ>',
+  '<a>',
+  '</a>',
+  '<b x="1">',
+  '</b>',
+  '<a/>',
+  '<p:c xmlns:p="urn:p">',
+  '</p:c>',
+  '<q:d>',
+  '<e xmlns="urn:e">',
+  '</e>',
+  ' ',
+  '\n',
+  '\r\n',
+  '\r',
+  'text',
+  '&amp;',
+  '&#65;',
+  '&#x0;',
+  '&#xD;',
+  '&foo;',
+  '&',
+  '<!--',
+  '-->',
+  '--',
+  '<![CDATA[',
+  ']]>',
+  ']]',
+  '<?xml version="1.0"?>',
+  '<?pi?>',
+  '<!DOCTYPE a>',
+  '<!ENTITY e "x">',
+  'xmlns="urn:x"',
+  'xmlns=""',
+  'xmlns:p="urn:p"',
+  'xmlns:q=""',
+  'x="1"',
+  "y='2'",
+  'p:x="3"',
+  '=',
+  '"',
+  "'",
+  '<',
+  '>',
+  '/>',
+  '/',
+  '\t',
+  '__proto__',
+  'constructor',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  'Ж',
+  '中',
+  '😀',
+  '𐀀',
+  'xml:lang="kk"',
+  'xmlns:xml="urn:bad"',
+  '<a b="\t\r\n">',
+  '<ᠮ>',
+  '</ᠮ>',
 ]
 
 describe('parseXml and the oracle refuse alike', () => {
   it('for strings glued together from XML fragments: same code, or equal trees', () => {
     const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }).map((parts) => parts.join(''))
-    fc.assert(fc.property(soup, (text) => void expectSameOutcome(text, { maxDepth: 6, maxElements: 40, maxAttributesPerElement: 3, maxReferences: 6, maxValueLength: 20 })), { numRuns: 5000 })
+    fc.assert(
+      fc.property(
+        soup,
+        (text) =>
+          void expectSameOutcome(text, {
+            maxDepth: 6,
+            maxElements: 40,
+            maxAttributesPerElement: 3,
+            maxReferences: 6,
+            maxValueLength: 20,
+          }),
+      ),
+      { numRuns: 5000 },
+    )
   })
 
   it('for well-formed documents with a few random edits: same code, or equal trees', () => {
@@ -80,7 +158,13 @@ describe('parseXml and the oracle refuse alike', () => {
           doc = doc.slice(0, position) + insert + doc.slice(position + length)
         }
         expectSameOutcome(doc)
-        expectSameOutcome(doc, { maxDepth: 3, maxElements: 5, maxAttributesPerElement: 2, maxReferences: 4, maxValueLength: 8 })
+        expectSameOutcome(doc, {
+          maxDepth: 3,
+          maxElements: 5,
+          maxAttributesPerElement: 2,
+          maxReferences: 4,
+          maxValueLength: 8,
+        })
       }),
       { numRuns: 3000 },
     )

@@ -47,10 +47,30 @@ afterEach(() => {
 
 describe('unexpected behaviour of fast-xml-parser', () => {
   it.each([
-    ['throws an Error', () => { throw new Error('Unexpected end of a') }],
-    ['throws a TypeError', () => { throw new TypeError("Cannot read properties of undefined (reading 'tagname')") }],
-    ['overflows the stack', () => { throw new RangeError('Maximum call stack size exceeded') }],
-    ['throws a non-Error', () => { throw 'a string' }],
+    [
+      'throws an Error',
+      () => {
+        throw new Error('Unexpected end of a')
+      },
+    ],
+    [
+      'throws a TypeError',
+      () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'tagname')")
+      },
+    ],
+    [
+      'overflows the stack',
+      () => {
+        throw new RangeError('Maximum call stack size exceeded')
+      },
+    ],
+    [
+      'throws a non-Error',
+      () => {
+        throw 'a string'
+      },
+    ],
   ])('wraps a parser that %s as XML_MALFORMED with the cause', (_name, behaviour) => {
     fake.parse = behaviour
     const error = refusal()
@@ -79,7 +99,12 @@ describe('unexpected behaviour of fast-xml-parser', () => {
 
   it('refuses a document the parser reads differently from the prescan (a parser differential)', () => {
     fake.parse = () => [{ a: [{ '#text': 'text' }] }] // the attribute x="1" went missing
-    expect(refusal().details).toEqual({ scannedElements: 1, parsedElements: 1, scannedAttributes: 1, parsedAttributes: 0 })
+    expect(refusal().details).toEqual({
+      scannedElements: 1,
+      parsedElements: 1,
+      scannedAttributes: 1,
+      parsedAttributes: 0,
+    })
     fake.parse = () => [{ a: [{ b: [] }], ':@': { '@x': '1' } }] // an element appeared
     expect(refusal()).toMatchObject({ code: 'XML_MALFORMED', details: { scannedElements: 1, parsedElements: 2 } })
   })

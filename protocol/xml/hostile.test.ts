@@ -36,14 +36,25 @@ const isErrorCode = (name: string): name is ErrorCode => Object.hasOwn(ERROR_COD
 const corpus = readdirSync(CORPUS, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .flatMap((directory) =>
-    readdirSync(join(CORPUS, directory.name)).map((file) => ({ code: directory.name, file, path: join(CORPUS, directory.name, file) })),
+    readdirSync(join(CORPUS, directory.name)).map((file) => ({
+      code: directory.name,
+      file,
+      path: join(CORPUS, directory.name, file),
+    })),
   )
 
 describe('hostile corpus (testdata/hostile)', () => {
   it('has a case for every XML_* error code except the limit codes, whose cases are generated', () => {
     const codes = new Set(corpus.map((entry) => entry.code))
     for (const code of codes) expect(isErrorCode(code), `${code} is not an error code`).toBe(true)
-    const generated = new Set(['XML_TOO_LARGE', 'XML_TOO_DEEP', 'XML_TOO_MANY_ELEMENTS', 'XML_TOO_MANY_ATTRIBUTES', 'XML_TOO_MANY_REFERENCES', 'XML_VALUE_TOO_LONG'])
+    const generated = new Set([
+      'XML_TOO_LARGE',
+      'XML_TOO_DEEP',
+      'XML_TOO_MANY_ELEMENTS',
+      'XML_TOO_MANY_ATTRIBUTES',
+      'XML_TOO_MANY_REFERENCES',
+      'XML_VALUE_TOO_LONG',
+    ])
     const expected = Object.keys(ERROR_CODES).filter((code) => code.startsWith('XML_') && !generated.has(code))
     expect([...codes].sort()).toEqual(expected.sort())
   })
@@ -63,17 +74,37 @@ describe('generated attacks', () => {
     ['100,000-deep nesting', () => '<a>'.repeat(N) + '</a>'.repeat(N), 'XML_TOO_DEEP'],
     ['100,000-deep nesting, never closed', () => '<a>'.repeat(N), 'XML_TOO_DEEP'],
     ['100,000-deep nesting of self-closing-looking tags', () => '<a x="1">'.repeat(N), 'XML_TOO_DEEP'],
-    ['100,000 attributes on one element', () => `<a ${Array.from({ length: N }, (_, i) => `a${i}="${i}"`).join(' ')}/>`, 'XML_TOO_MANY_ATTRIBUTES'],
-    ['100,000 namespace declarations on one element', () => `<a ${Array.from({ length: N }, (_, i) => `xmlns:p${i}="urn:${i}"`).join(' ')}/>`, 'XML_TOO_MANY_ATTRIBUTES'],
+    [
+      '100,000 attributes on one element',
+      () => `<a ${Array.from({ length: N }, (_, i) => `a${i}="${i}"`).join(' ')}/>`,
+      'XML_TOO_MANY_ATTRIBUTES',
+    ],
+    [
+      '100,000 namespace declarations on one element',
+      () => `<a ${Array.from({ length: N }, (_, i) => `xmlns:p${i}="urn:${i}"`).join(' ')}/>`,
+      'XML_TOO_MANY_ATTRIBUTES',
+    ],
     ['100,000 siblings', () => `<r>${'<e/>'.repeat(N)}</r>`, 'XML_TOO_MANY_ELEMENTS'],
     ['character-reference flood', () => `<a>${'&#65;'.repeat(N)}</a>`, 'XML_TOO_MANY_REFERENCES'],
-    ['hex character-reference flood in an attribute', () => `<a b="${'&#x4E2D;'.repeat(N)}"/>`, 'XML_TOO_MANY_REFERENCES'],
+    [
+      'hex character-reference flood in an attribute',
+      () => `<a b="${'&#x4E2D;'.repeat(N)}"/>`,
+      'XML_TOO_MANY_REFERENCES',
+    ],
     ['&amp; flood', () => `<a>${'&amp;'.repeat(N)}</a>`, 'XML_TOO_MANY_REFERENCES'],
     ['10 MB input as bytes', () => new Uint8Array(10 * 1024 * 1024).fill(0x20), 'XML_TOO_LARGE'],
     ['10 MB document as a string', () => `<a>${'x'.repeat(10 * 1024 * 1024)}</a>`, 'XML_TOO_LARGE'],
-    ['1.4 M three-byte characters as a string (over 4 MB in UTF-8)', () => `<a>${'中'.repeat(1_400_000)}</a>`, 'XML_TOO_LARGE'],
+    [
+      '1.4 M three-byte characters as a string (over 4 MB in UTF-8)',
+      () => `<a>${'中'.repeat(1_400_000)}</a>`,
+      'XML_TOO_LARGE',
+    ],
     ['1 MB text node', () => `<a>${'x'.repeat(1024 * 1024)}</a>`, 'XML_VALUE_TOO_LONG'],
-    ['text node grown from many CDATA sections', () => `<a>${'<![CDATA[xxxxxxxxxx]]>'.repeat(N)}</a>`, 'XML_VALUE_TOO_LONG'],
+    [
+      'text node grown from many CDATA sections',
+      () => `<a>${'<![CDATA[xxxxxxxxxx]]>'.repeat(N)}</a>`,
+      'XML_VALUE_TOO_LONG',
+    ],
     ['1 MB attribute value', () => `<a b="${'x'.repeat(1024 * 1024)}"/>`, 'XML_VALUE_TOO_LONG'],
     ['a million ampersands', () => `<a>${'&'.repeat(1_000_000)}</a>`, 'XML_MALFORMED'],
     ['a million less-than signs', () => '<'.repeat(1_000_000), 'XML_MALFORMED'],
@@ -85,7 +116,11 @@ describe('generated attacks', () => {
     ['a 3 MB entity name', () => `<a>&${'x'.repeat(3_000_000)};</a>`, 'XML_ENTITY_FORBIDDEN'],
     ['a 3 MB character reference', () => `<a>&#${'9'.repeat(3_000_000)};</a>`, 'XML_FORBIDDEN_CHAR'],
     ['100,000 processing instructions', () => `<a>${'<?x?>'.repeat(N)}</a>`, 'XML_PI_FORBIDDEN'],
-    ['a mixed-case DOCTYPE with 1,000 entity declarations', () => `<!DocType a [${'<!ENTITY a "x">'.repeat(1000)}]><a/>`, 'XML_DOCTYPE_FORBIDDEN'],
+    [
+      'a mixed-case DOCTYPE with 1,000 entity declarations',
+      () => `<!DocType a [${'<!ENTITY a "x">'.repeat(1000)}]><a/>`,
+      'XML_DOCTYPE_FORBIDDEN',
+    ],
     ['100,000 elements after the root', () => `<a/>${'<b/>'.repeat(N)}`, 'XML_MALFORMED'],
     ['a lone high surrogate in a string', () => '<a>\uD800</a>', 'XML_FORBIDDEN_CHAR'],
     ['a lone low surrogate in a string', () => '<a b="\uDC00"/>', 'XML_FORBIDDEN_CHAR'],
@@ -102,14 +137,21 @@ describe('generated attacks', () => {
     const error = expectRefused('<a>'.repeat(N), 'XML_TOO_DEEP')
     expect(error.details).toMatchObject({ limit: 32, line: 1, column: 97 })
     expect(error.message).toContain('32')
-    expect(expectRefused(new Uint8Array(5 * 1024 * 1024), 'XML_TOO_LARGE').details).toEqual({ limit: 4 * 1024 * 1024, actual: 5 * 1024 * 1024 })
+    expect(expectRefused(new Uint8Array(5 * 1024 * 1024), 'XML_TOO_LARGE').details).toEqual({
+      limit: 4 * 1024 * 1024,
+      actual: 5 * 1024 * 1024,
+    })
   })
 })
 
 describe('after all of that', () => {
   it('still parses a good document (the process keeps serving)', () => {
-    const root = parseXml('<?xml version="1.0" encoding="UTF-8"?><CC015C xmlns="urn:carec:sis"><LRN>0101.21</LRN></CC015C>')
+    const root = parseXml(
+      '<?xml version="1.0" encoding="UTF-8"?><CC015C xmlns="urn:carec:sis"><LRN>0101.21</LRN></CC015C>',
+    )
     expect(root).toMatchObject({ local: 'CC015C', ns: 'urn:carec:sis' })
-    expect(root.children).toEqual([expect.objectContaining({ local: 'LRN', children: [{ kind: 'text', value: '0101.21' }] })])
+    expect(root.children).toEqual([
+      expect.objectContaining({ local: 'LRN', children: [{ kind: 'text', value: '0101.21' }] }),
+    ])
   })
 })

@@ -18,11 +18,18 @@ describe('input decoding', () => {
   it('drops exactly one leading BOM; a second one is text before the root', () => {
     expect(parseXml('\uFEFF<a/>').local).toBe('a')
     expect(refusal('\uFEFF\uFEFF<a/>').code).toBe('XML_MALFORMED')
-    expect(refusal(new Uint8Array([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x3c, 0x61, 0x2f, 0x3e])).code).toBe('XML_MALFORMED')
+    expect(refusal(new Uint8Array([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x3c, 0x61, 0x2f, 0x3e])).code).toBe(
+      'XML_MALFORMED',
+    )
   })
 
   it('reports where invalid UTF-8 starts, as a byte offset', () => {
-    const bytes = new Uint8Array([...new TextEncoder().encode('<a>данные'), 0xd0, 0x41, ...new TextEncoder().encode('</a>')])
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('<a>данные'),
+      0xd0,
+      0x41,
+      ...new TextEncoder().encode('</a>'),
+    ])
     const error = refusal(bytes)
     expect(error.code).toBe('XML_NOT_UTF8')
     expect(error.details).toEqual({ offset: 15 })
@@ -78,7 +85,9 @@ describe('refusal details', () => {
     const error = refusal('<a>\n  <b>\n    &bogus;\n  </b>\n</a>')
     expect(error.code).toBe('XML_ENTITY_FORBIDDEN')
     expect(error.details).toEqual({ entity: 'bogus', line: 3, column: 5, offset: 14 })
-    expect(error.message).toBe('the entity reference &bogus; is not one of the five XML entities (amp, lt, gt, quot, apos) (line 3, column 5)')
+    expect(error.message).toBe(
+      'the entity reference &bogus; is not one of the five XML entities (amp, lt, gt, quot, apos) (line 3, column 5)',
+    )
     expect(error.action).toBe('reject')
   })
 

@@ -16,7 +16,13 @@ function refusal(input: Uint8Array | string, limits: Partial<XmlLimits> = {}): S
   throw new Error('the input was accepted')
 }
 
-function expectBoundary(limits: Partial<XmlLimits>, atLimit: string, pastLimit: string, code: ErrorCode, limit: number): void {
+function expectBoundary(
+  limits: Partial<XmlLimits>,
+  atLimit: string,
+  pastLimit: string,
+  code: ErrorCode,
+  limit: number,
+): void {
   expect(() => parseXml(atLimit, limits)).not.toThrow()
   const error = refusal(pastLimit, limits)
   expect(error.code, error.message).toBe(code)
@@ -37,11 +43,23 @@ describe('limits', () => {
   })
 
   it('maxAttributesPerElement counts namespace declarations too', () => {
-    expectBoundary({ maxAttributesPerElement: 2 }, '<r xmlns="urn:x" a="1"><b c="1" d="2"/></r>', '<r xmlns="urn:x" xmlns:p="urn:p" a="1"/>', 'XML_TOO_MANY_ATTRIBUTES', 2)
+    expectBoundary(
+      { maxAttributesPerElement: 2 },
+      '<r xmlns="urn:x" a="1"><b c="1" d="2"/></r>',
+      '<r xmlns="urn:x" xmlns:p="urn:p" a="1"/>',
+      'XML_TOO_MANY_ATTRIBUTES',
+      2,
+    )
   })
 
   it('maxReferences counts character and entity references in text and attributes', () => {
-    expectBoundary({ maxReferences: 3 }, '<r a="&amp;">&#65;&lt;</r>', '<r a="&amp;">&#65;&lt;&#x42;</r>', 'XML_TOO_MANY_REFERENCES', 3)
+    expectBoundary(
+      { maxReferences: 3 },
+      '<r a="&amp;">&#65;&lt;</r>',
+      '<r a="&amp;">&#65;&lt;&#x42;</r>',
+      'XML_TOO_MANY_REFERENCES',
+      3,
+    )
     // Comments and CDATA hold no references, so they do not count.
     expect(() => parseXml('<r><!-- &amp; &amp; --><![CDATA[&amp;&amp;]]>&amp;</r>', { maxReferences: 1 })).not.toThrow()
   })
@@ -49,9 +67,25 @@ describe('limits', () => {
   it('maxValueLength measures decoded text nodes, CDATA merged, comments splitting', () => {
     expectBoundary({ maxValueLength: 5 }, '<r>abcde</r>', '<r>abcdef</r>', 'XML_VALUE_TOO_LONG', 5)
     // Lengths are JS string lengths (UTF-16 code units): U+1F600 counts 2, as in value.length.
-    expectBoundary({ maxValueLength: 5 }, '<r>&amp;&lt;&gt;&#x1F600;</r>', '<r>&amp;&lt;&gt;&#65;&#x1F600;</r>', 'XML_VALUE_TOO_LONG', 5)
-    expectBoundary({ maxValueLength: 5 }, '<r>abcd<!-- split -->efgh</r>', '<r>abc<![CDATA[def]]></r>', 'XML_VALUE_TOO_LONG', 5)
-    expect(refusal('<r>abc<![CDATA[def]]></r>', { maxValueLength: 5 }).details).toMatchObject({ actual: 6, line: 1, column: 4 })
+    expectBoundary(
+      { maxValueLength: 5 },
+      '<r>&amp;&lt;&gt;&#x1F600;</r>',
+      '<r>&amp;&lt;&gt;&#65;&#x1F600;</r>',
+      'XML_VALUE_TOO_LONG',
+      5,
+    )
+    expectBoundary(
+      { maxValueLength: 5 },
+      '<r>abcd<!-- split -->efgh</r>',
+      '<r>abc<![CDATA[def]]></r>',
+      'XML_VALUE_TOO_LONG',
+      5,
+    )
+    expect(refusal('<r>abc<![CDATA[def]]></r>', { maxValueLength: 5 }).details).toMatchObject({
+      actual: 6,
+      line: 1,
+      column: 4,
+    })
   })
 
   it('maxValueLength measures decoded attribute values', () => {
@@ -90,7 +124,9 @@ describe('limits', () => {
 
   it('parses 100,000-deep nesting when a caller raises the limits: nothing recurses, nothing is quadratic', () => {
     const started = performance.now()
-    let element = parseXml(`${nested(100_000).slice(0, 300_000)}deep${nested(100_000).slice(300_000)}`, { maxDepth: 100_000 })
+    let element = parseXml(`${nested(100_000).slice(0, 300_000)}deep${nested(100_000).slice(300_000)}`, {
+      maxDepth: 100_000,
+    })
     for (let depth = 1; depth < 100_000; depth++) {
       const [next] = element.children
       if (next?.kind !== 'element') throw new Error(`no child at depth ${depth}`)

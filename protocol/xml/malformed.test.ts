@@ -31,8 +31,14 @@ describe('well-formedness rules', () => {
     ['an unclosed tag', '<a><b/>'],
     ['an end tag with no start tag', '<a/></a>'],
     ['a literal duplicate attribute', '<a x="1" x="1"/>'],
-    ['a duplicate attribute through two prefixes of one namespace', '<a xmlns:p="urn:x" xmlns:q="urn:x" p:x="1" q:x="1"/>'],
-    ['a duplicate attribute through a prefix redeclared to the same namespace', '<r xmlns:p="urn:x"><a xmlns:q="urn:x" p:x="1" q:x="1"/></r>'],
+    [
+      'a duplicate attribute through two prefixes of one namespace',
+      '<a xmlns:p="urn:x" xmlns:q="urn:x" p:x="1" q:x="1"/>',
+    ],
+    [
+      'a duplicate attribute through a prefix redeclared to the same namespace',
+      '<r xmlns:p="urn:x"><a xmlns:q="urn:x" p:x="1" q:x="1"/></r>',
+    ],
     [']]> in text', '<a>]]></a>'],
     [']]> split by nothing but still together', '<a>x]]]></a>'],
     ['< in an attribute value', '<a x="a<b"/>'],

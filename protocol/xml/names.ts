@@ -6,7 +6,8 @@
  */
 
 // NameStartChar without ':' (production [4]); ':' is added separately for the Name pattern.
-const START = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF' +
+const START =
+  'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF' +
   '\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}'
 // NameChar (production [4a]) without ':'.
 const MORE = `${START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`

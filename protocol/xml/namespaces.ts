@@ -36,7 +36,13 @@ const NO_DECLARATIONS: ReadonlyMap<string, string> = new Map()
 /** Resolves the names of one element and its attributes in the scope of its parent. */
 export function resolveElement(tag: string, raw: readonly RawAttribute[], parent: NamespaceScope): ResolvedElement {
   // Most elements have no attributes at all: nothing to declare, nothing to allocate.
-  if (raw.length === 0) return { name: resolveName(tag, parent, 'element'), attributes: NO_ATTRIBUTES, declarations: NO_DECLARATIONS, scope: parent }
+  if (raw.length === 0)
+    return {
+      name: resolveName(tag, parent, 'element'),
+      attributes: NO_ATTRIBUTES,
+      declarations: NO_DECLARATIONS,
+      scope: parent,
+    }
   const declarations = new Map<string, string>()
   for (const { name, value } of raw) {
     if (name === 'xmlns') declarations.set('', internName(checkDefault(value)))
@@ -54,11 +60,15 @@ export function resolveElement(tag: string, raw: readonly RawAttribute[], parent
     const { ns, local, prefix } = resolveName(written, scope, 'attribute')
     const key = expanded === undefined ? '' : `${ns}\u0000${local}`
     if (expanded === undefined ? attributes.some((a) => a.local === local && a.ns === ns) : expanded.has(key)) {
-      throw new SisError('XML_MALFORMED', `element <${shorten(tag)}> has two attributes named ${shorten(local)} in namespace ${excerpt(ns, 80)} (the same namespace under two prefixes)`, {
-        element: shorten(tag),
-        attribute: shorten(written),
-        ns: shorten(ns, 200),
-      })
+      throw new SisError(
+        'XML_MALFORMED',
+        `element <${shorten(tag)}> has two attributes named ${shorten(local)} in namespace ${excerpt(ns, 80)} (the same namespace under two prefixes)`,
+        {
+          element: shorten(tag),
+          attribute: shorten(written),
+          ns: shorten(ns, 200),
+        },
+      )
     }
     expanded?.add(key)
     attributes.push({ ns, local, prefix, value })
@@ -70,11 +80,20 @@ function resolveName(written: string, scope: NamespaceScope, kind: 'element' | '
   // Unprefixed attributes are in no namespace; unprefixed elements take the default one.
   if (!written.includes(':')) return { ns: kind === 'element' ? (scope.get('') ?? '') : '', local: written, prefix: '' }
   const qname = splitQName(written)
-  if (qname === undefined) refuseNamespace(`the ${kind} name ${shorten(written)} is not a valid qualified name (at most one ':' between two non-empty parts)`, written)
+  if (qname === undefined)
+    refuseNamespace(
+      `the ${kind} name ${shorten(written)} is not a valid qualified name (at most one ':' between two non-empty parts)`,
+      written,
+    )
   const { prefix, local } = qname
-  if (prefix === 'xmlns') refuseNamespace(`the ${kind} name ${shorten(written)} uses the reserved prefix xmlns`, written)
+  if (prefix === 'xmlns')
+    refuseNamespace(`the ${kind} name ${shorten(written)} uses the reserved prefix xmlns`, written)
   const ns = scope.get(prefix)
-  if (ns === undefined || ns === '') refuseNamespace(`the prefix ${shorten(prefix)} of the ${kind} name ${shorten(written)} is not bound to a namespace`, written)
+  if (ns === undefined || ns === '')
+    refuseNamespace(
+      `the prefix ${shorten(prefix)} of the ${kind} name ${shorten(written)} is not bound to a namespace`,
+      written,
+    )
   return { ns, local, prefix }
 }
 
@@ -89,13 +108,17 @@ function checkDefault(uri: string): string {
 /** Checks `xmlns:p="uri"` and returns p. */
 function checkBinding(attribute: string, uri: string): string {
   const prefix = attribute.slice('xmlns:'.length)
-  if (prefix.length === 0 || prefix.includes(':')) refuseNamespace(`${shorten(attribute)} is not a valid namespace declaration`, attribute)
+  if (prefix.length === 0 || prefix.includes(':'))
+    refuseNamespace(`${shorten(attribute)} is not a valid namespace declaration`, attribute)
   if (prefix === 'xmlns') refuseNamespace('the prefix xmlns cannot be declared', attribute)
-  if (prefix === 'xml' && uri !== XML_NAMESPACE) refuseNamespace(`the prefix xml cannot be bound to ${excerpt(uri, 80)} (only to ${XML_NAMESPACE})`, attribute)
-  if (prefix !== 'xml' && uri === XML_NAMESPACE) refuseNamespace(`only the prefix xml may be bound to ${XML_NAMESPACE}`, attribute)
+  if (prefix === 'xml' && uri !== XML_NAMESPACE)
+    refuseNamespace(`the prefix xml cannot be bound to ${excerpt(uri, 80)} (only to ${XML_NAMESPACE})`, attribute)
+  if (prefix !== 'xml' && uri === XML_NAMESPACE)
+    refuseNamespace(`only the prefix xml may be bound to ${XML_NAMESPACE}`, attribute)
   if (uri === XMLNS_NAMESPACE) refuseNamespace(`no prefix may be bound to ${XMLNS_NAMESPACE}`, attribute)
   // XML 1.0 namespaces cannot undeclare a prefix (only Namespaces 1.1 can).
-  if (uri === '') refuseNamespace(`${shorten(attribute)}="" tries to undeclare a prefix, which XML 1.0 does not allow`, attribute)
+  if (uri === '')
+    refuseNamespace(`${shorten(attribute)}="" tries to undeclare a prefix, which XML 1.0 does not allow`, attribute)
   return prefix
 }
 

@@ -18,7 +18,10 @@ describe('parseXml: structure', () => {
   it('returns the root element with attributes and children in document order', () => {
     const root = parseXml('<Declaration id="7" lang="en"><LRN>X1</LRN><MRN>Y2</MRN></Declaration>')
     expect(root).toMatchObject({ kind: 'element', local: 'Declaration', ns: '', prefix: '' })
-    expect(root.attributes.map((a) => [a.local, a.value])).toEqual([['id', '7'], ['lang', 'en']])
+    expect(root.attributes.map((a) => [a.local, a.value])).toEqual([
+      ['id', '7'],
+      ['lang', 'en'],
+    ])
     expect(root.children.map((node) => (node.kind === 'element' ? node.local : node.kind))).toEqual(['LRN', 'MRN'])
     expect(root.namespaces.size).toBe(0)
   })
@@ -55,14 +58,32 @@ describe('parseXml: structure', () => {
 
   it('keeps names that are Object.prototype members exactly as written', () => {
     const root = parseXml('<a toString="1" valueOf="2"><hasOwnProperty/><toString/><isPrototypeOf/></a>')
-    expect(root.children.map((node) => (node.kind === 'element' ? node.local : ''))).toEqual(['hasOwnProperty', 'toString', 'isPrototypeOf'])
+    expect(root.children.map((node) => (node.kind === 'element' ? node.local : ''))).toEqual([
+      'hasOwnProperty',
+      'toString',
+      'isPrototypeOf',
+    ])
     expect(root.attributes.map((a) => a.local)).toEqual(['toString', 'valueOf'])
   })
 })
 
 describe('parseXml: values', () => {
   it('never coerces values: numbers, codes, booleans and padding stay exact strings', () => {
-    const values = ['0101.21', '0012345', '0x1F', '1e5', 'true', 'false', 'null', '-0', ' 42 ', '1,5', 'Infinity', 'NaN', '']
+    const values = [
+      '0101.21',
+      '0012345',
+      '0x1F',
+      '1e5',
+      'true',
+      'false',
+      'null',
+      '-0',
+      ' 42 ',
+      '1,5',
+      'Infinity',
+      'NaN',
+      '',
+    ]
     const doc = `<r>${values.map((v, i) => `<v${i} a="${v}">${v}</v${i}>`).join('')}</r>`
     const root = parseXml(doc)
     values.forEach((value, i) => {
@@ -75,11 +96,16 @@ describe('parseXml: values', () => {
   it('keeps empty attribute values and empty elements', () => {
     const root = parseXml('<a x="" y=\'\'><b></b><c/></a>')
     expect(root.attributes.map((a) => a.value)).toEqual(['', ''])
-    expect(root.children).toEqual([expect.objectContaining({ local: 'b', children: [] }), expect.objectContaining({ local: 'c', children: [] })])
+    expect(root.children).toEqual([
+      expect.objectContaining({ local: 'b', children: [] }),
+      expect.objectContaining({ local: 'c', children: [] }),
+    ])
   })
 
   it('decodes the five XML entities and character references once, in text and attributes', () => {
-    const root = parseXml('<a t="&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x4E2D;&#x1F600;">&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x4E2D;&#128512;</a>')
+    const root = parseXml(
+      '<a t="&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x4E2D;&#x1F600;">&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x4E2D;&#128512;</a>',
+    )
     expect(textOf(root)).toBe('<>&"\'AB中😀')
     expect(attribute(root, 't')).toBe('<>&"\'AB中😀')
     // One pass: an escaped reference stays a reference, never a second decoding.
@@ -89,7 +115,13 @@ describe('parseXml: values', () => {
 
   it('preserves white space in text, including white-space-only text between elements', () => {
     const root = parseXml('<a>\n  <b>  padded\ttext  </b>\n  <c> </c>\n</a>')
-    expect(root.children.map((node) => (node.kind === 'text' ? node.value : node.kind))).toEqual(['\n  ', 'element', '\n  ', 'element', '\n'])
+    expect(root.children.map((node) => (node.kind === 'text' ? node.value : node.kind))).toEqual([
+      '\n  ',
+      'element',
+      '\n  ',
+      'element',
+      '\n',
+    ])
     expect(textOf(child(root, 'b'))).toBe('  padded\ttext  ')
     expect(textOf(child(root, 'c'))).toBe(' ')
   })
@@ -119,7 +151,9 @@ describe('parseXml: values', () => {
   })
 
   it('accepts characters XML allows even where they are unusual (DEL, C1 controls, astral)', () => {
-    expect(textOf(parseXml('<a>\u007F\u0085\u{10FFFD}&#x7F;&#x10FFFF;</a>'))).toBe('\u007F\u0085\u{10FFFD}\u007F\u{10FFFF}')
+    expect(textOf(parseXml('<a>\u007F\u0085\u{10FFFD}&#x7F;&#x10FFFF;</a>'))).toBe(
+      '\u007F\u0085\u{10FFFD}\u007F\u{10FFFF}',
+    )
   })
 })
 
@@ -133,7 +167,11 @@ describe('parseXml: namespaces', () => {
   it('resolves prefixes and the default namespace per element', () => {
     const root = parseXml(doc)
     expect(root).toMatchObject({ ns: 'urn:carec:sis:1', local: 'Message', prefix: 'sis' })
-    expect([...root.namespaces]).toEqual([['sis', 'urn:carec:sis:1'], ['', 'urn:carec:default'], ['other', 'urn:carec:sis:1']])
+    expect([...root.namespaces]).toEqual([
+      ['sis', 'urn:carec:sis:1'],
+      ['', 'urn:carec:default'],
+      ['other', 'urn:carec:sis:1'],
+    ])
     expect(child(root, 'Header')).toMatchObject({ ns: 'urn:carec:default', prefix: '' })
     expect(child(child(root, 'Body'), 'Item')).toMatchObject({ ns: 'urn:carec:default', prefix: '' })
   })
@@ -144,7 +182,10 @@ describe('parseXml: namespaces', () => {
     expect(body.ns).toBe(root.ns)
     expect(body.prefix).not.toBe(root.prefix)
     const header = child(root, 'Header')
-    expect(header.attributes.map((a) => [a.ns, a.local])).toEqual([['urn:carec:sis:1', 'version'], ['urn:carec:sis:1', 'channel']])
+    expect(header.attributes.map((a) => [a.ns, a.local])).toEqual([
+      ['urn:carec:sis:1', 'version'],
+      ['urn:carec:sis:1', 'channel'],
+    ])
   })
 
   it('puts unprefixed attributes in no namespace and xml:lang in the XML namespace', () => {

@@ -33,13 +33,19 @@ export function parseXml(input: Uint8Array | string, limits: Partial<XmlLimits> 
  * the reader's DocumentForm: whether the input (BOM included) is already the Exclusive C14N form
  * of the root, which may say no for a canonical input but never yes for another.
  */
-export function parseXmlText(input: Uint8Array | string, limits: Partial<XmlLimits> = {}): { readonly root: XmlElement; readonly text: string; readonly form: DocumentForm } {
+export function parseXmlText(
+  input: Uint8Array | string,
+  limits: Partial<XmlLimits> = {},
+): { readonly root: XmlElement; readonly text: string; readonly form: DocumentForm } {
   const resolved = resolveLimits(limits)
   try {
     const text = decodeInput(input, resolved.maxBytes)
     const { root, form } = readDocumentForm(text, checkText(text), resolved)
     // The decoder dropped a BOM, which the canonical form does not have.
-    const bom = typeof input === 'string' ? input.charCodeAt(0) === 0xfeff : input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf
+    const bom =
+      typeof input === 'string'
+        ? input.charCodeAt(0) === 0xfeff
+        : input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf
     return { root, text, form: bom ? { ...form, canonical: false } : form }
   } catch (cause) {
     if (cause instanceof SisError) throw cause

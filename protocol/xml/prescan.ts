@@ -28,10 +28,16 @@ export function checkText(text: string): number {
   if (!text.includes('<!')) return checkDeclaration(text)
   const doctype = text.search(DOCTYPE)
   if (doctype !== -1) {
-    refuseAt('XML_DOCTYPE_FORBIDDEN', text, doctype, 'a DOCTYPE declaration appears; DTDs (and the entities and external resources they bring) are not accepted')
+    refuseAt(
+      'XML_DOCTYPE_FORBIDDEN',
+      text,
+      doctype,
+      'a DOCTYPE declaration appears; DTDs (and the entities and external resources they bring) are not accepted',
+    )
   }
   const entity = text.search(ENTITY)
-  if (entity !== -1) refuseAt('XML_ENTITY_FORBIDDEN', text, entity, 'an ENTITY declaration appears; entities are not accepted')
+  if (entity !== -1)
+    refuseAt('XML_ENTITY_FORBIDDEN', text, entity, 'an ENTITY declaration appears; entities are not accepted')
   return checkDeclaration(text)
 }
 

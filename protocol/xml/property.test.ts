@@ -18,27 +18,75 @@ function parseOrRefuse(input: Uint8Array | string): XmlElement | undefined {
 
 // Fragments that exercise every branch of the prescan when glued together at random.
 const FRAGMENTS = [
-  '<a>', '</a>', '<b x="1">', '</b>', '<a/>', '<p:c xmlns:p="urn:p">', '</p:c>', '<q:d>', ' ', '\n', 'text',
-  '&amp;', '&#65;', '&#x0;', '&foo;', '&', '<!--', '-->', '--', '<![CDATA[', ']]>', '<?xml version="1.0"?>',
-  '<?pi?>', '<!DOCTYPE a>', '<!ENTITY e "x">', 'xmlns="urn:x"', 'x="1"', "y='2'", '=', '"', "'", '<', '>', '/>',
-  '__proto__', 'constructor', '\u0000', '\uFEFF', '\uD800', 'Ж', '中', '😀', 'xml:lang="kk"', 'xmlns:xml="urn:bad"',
+  '<a>',
+  '</a>',
+  '<b x="1">',
+  '</b>',
+  '<a/>',
+  '<p:c xmlns:p="urn:p">',
+  '</p:c>',
+  '<q:d>',
+  ' ',
+  '\n',
+  'text',
+  '&amp;',
+  '&#65;',
+  '&#x0;',
+  '&foo;',
+  '&',
+  '<!--',
+  '-->',
+  '--',
+  '<![CDATA[',
+  ']]>',
+  '<?xml version="1.0"?>',
+  '<?pi?>',
+  '<!DOCTYPE a>',
+  '<!ENTITY e "x">',
+  'xmlns="urn:x"',
+  'x="1"',
+  "y='2'",
+  '=',
+  '"',
+  "'",
+  '<',
+  '>',
+  '/>',
+  '__proto__',
+  'constructor',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  'Ж',
+  '中',
+  '😀',
+  'xml:lang="kk"',
+  'xmlns:xml="urn:bad"',
 ]
 
 describe('parseXml never throws anything but SisError', () => {
   it('for arbitrary Unicode strings', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => void parseOrRefuse(text)), { numRuns: 500 })
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => void parseOrRefuse(text)),
+      { numRuns: 500 },
+    )
   })
 
   it('for strings glued together from XML fragments', () => {
     const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((parts) => parts.join(''))
-    fc.assert(fc.property(soup, (text) => void parseOrRefuse(text)), { numRuns: 2000 })
+    fc.assert(
+      fc.property(soup, (text) => void parseOrRefuse(text)),
+      { numRuns: 2000 },
+    )
   })
 
   it('for arbitrary bytes, with and without a plausible XML start', () => {
     const start = new TextEncoder().encode('<a>')
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, prefixed) =>
-        void parseOrRefuse(prefixed ? new Uint8Array([...start, ...bytes]) : bytes),
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.boolean(),
+        (bytes, prefixed) => void parseOrRefuse(prefixed ? new Uint8Array([...start, ...bytes]) : bytes),
       ),
       { numRuns: 500 },
     )
@@ -49,7 +97,10 @@ describe('parseXml never throws anything but SisError', () => {
 
 const NAMES = ['a', 'b', 'Item', 'LRN', 'данные', '名前', 'x-y.z', '_u', 'toString', 'valueOf', 'hasOwnProperty']
 // Characters XML allows, including ones that need escaping or survive only as references.
-const TEXT = fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\n', '\r', '&', '<', '>', '"', "'", ']', 'Қ', '中', '😀', '\u0085'), maxLength: 12 })
+const TEXT = fc.string({
+  unit: fc.constantFrom('a', ' ', '\t', '\n', '\r', '&', '<', '>', '"', "'", ']', 'Қ', '中', '😀', '\u0085'),
+  maxLength: 12,
+})
 
 interface Tree {
   readonly name: string
@@ -72,7 +123,9 @@ const escapeAttribute = (text: string): string =>
 
 function serialize(node: Tree): string {
   const attributes = node.attributes.map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('')
-  const content = node.children.map((child) => (typeof child === 'string' ? escapeText(child) : serialize(child))).join('')
+  const content = node.children
+    .map((child) => (typeof child === 'string' ? escapeText(child) : serialize(child)))
+    .join('')
   return `<${node.name}${attributes}>${content}</${node.name}>`
 }
 

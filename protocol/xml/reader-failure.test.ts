@@ -10,7 +10,10 @@ const fake = vi.hoisted(() => ({ resolve: undefined as (() => never) | undefined
 vi.mock('./namespaces.ts', async (importOriginal) => {
   const actual: Record<string, unknown> = await importOriginal()
   const real = actual['resolveElement'] as (...args: unknown[]) => unknown
-  return { ...actual, resolveElement: (...args: unknown[]): unknown => (fake.resolve === undefined ? real(...args) : fake.resolve()) }
+  return {
+    ...actual,
+    resolveElement: (...args: unknown[]): unknown => (fake.resolve === undefined ? real(...args) : fake.resolve()),
+  }
 })
 
 afterEach(() => {

@@ -60,7 +60,11 @@ export interface DocumentForm {
 }
 
 /** readDocument that also reports the document's form (see DocumentForm). */
-export function readDocumentForm(text: string, start: number, limits: XmlLimits): { readonly root: XmlElement; readonly form: DocumentForm } {
+export function readDocumentForm(
+  text: string,
+  start: number,
+  limits: XmlLimits,
+): { readonly root: XmlElement; readonly form: DocumentForm } {
   const reader = new DocumentReader(text, limits)
   const root = reader.run(start)
   return { root, form: reader.form() }
@@ -104,7 +108,10 @@ class DocumentReader implements ReaderContext {
     const last = this.lastChild
     return {
       canonical: this.canonical,
-      lastChild: last === undefined || this.lastChildEnd < 0 ? undefined : { element: last, start: this.lastChildStart, end: this.lastChildEnd },
+      lastChild:
+        last === undefined || this.lastChildEnd < 0
+          ? undefined
+          : { element: last, start: this.lastChildStart, end: this.lastChildEnd },
     }
   }
 
@@ -119,7 +126,13 @@ class DocumentReader implements ReaderContext {
     const innermost = this.open.at(-1)
     if (innermost !== undefined) {
       const element = shorten(innermost.name)
-      refuseAt('XML_MALFORMED', text, text.length, `the input ends before element <${element}> is closed (truncated or unclosed tag)`, { element })
+      refuseAt(
+        'XML_MALFORMED',
+        text,
+        text.length,
+        `the input ends before element <${element}> is closed (truncated or unclosed tag)`,
+        { element },
+      )
     }
     if (this.root === undefined) refuseAt('XML_MALFORMED', text, text.length, 'the input has no root element')
     const later = this.laterName ?? this.laterNamespace
@@ -131,9 +144,15 @@ class DocumentReader implements ReaderContext {
     const reference = scanReference(this.text, offset)
     this.references++
     if (this.references > this.limits.maxReferences) {
-      refuseAt('XML_TOO_MANY_REFERENCES', this.text, offset, `the document has more than ${this.limits.maxReferences} character or entity references (maxReferences)`, {
-        limit: this.limits.maxReferences,
-      })
+      refuseAt(
+        'XML_TOO_MANY_REFERENCES',
+        this.text,
+        offset,
+        `the document has more than ${this.limits.maxReferences} character or entity references (maxReferences)`,
+        {
+          limit: this.limits.maxReferences,
+        },
+      )
     }
     return reference
   }
@@ -156,22 +175,37 @@ class DocumentReader implements ReaderContext {
     if (next === QUESTION) {
       // The target is the name after '<?'; a bounded look is enough for the message.
       const target = /^[^ \t\r\n?]*/.exec(text.slice(offset + 2, offset + 42))?.[0] ?? ''
-      refuseAt('XML_PI_FORBIDDEN', text, offset, `the processing instruction <?${shorten(target)} …?> is not allowed; only the XML declaration at the very start is`, {
-        target: shorten(target),
-      })
+      refuseAt(
+        'XML_PI_FORBIDDEN',
+        text,
+        offset,
+        `the processing instruction <?${shorten(target)} …?> is not allowed; only the XML declaration at the very start is`,
+        {
+          target: shorten(target),
+        },
+      )
     }
     return this.startTag(offset)
   }
 
   private startTag(offset: number): number {
     const { text, limits } = this
-    if (this.rootClosed) refuseAt('XML_MALFORMED', text, offset, 'a second root element appears; a document has exactly one root element')
+    if (this.rootClosed)
+      refuseAt('XML_MALFORMED', text, offset, 'a second root element appears; a document has exactly one root element')
     this.elements++
     if (this.elements > limits.maxElements) {
-      refuseAt('XML_TOO_MANY_ELEMENTS', text, offset, `the document has more than ${limits.maxElements} elements (maxElements)`, { limit: limits.maxElements })
+      refuseAt(
+        'XML_TOO_MANY_ELEMENTS',
+        text,
+        offset,
+        `the document has more than ${limits.maxElements} elements (maxElements)`,
+        { limit: limits.maxElements },
+      )
     }
     if (this.open.length >= limits.maxDepth) {
-      refuseAt('XML_TOO_DEEP', text, offset, `elements are nested deeper than ${limits.maxDepth} levels (maxDepth)`, { limit: limits.maxDepth })
+      refuseAt('XML_TOO_DEEP', text, offset, `elements are nested deeper than ${limits.maxDepth} levels (maxDepth)`, {
+        limit: limits.maxDepth,
+      })
     }
     const tag = readTag(this, offset)
     const parent = this.open.at(-1)
@@ -217,7 +251,9 @@ class DocumentReader implements ReaderContext {
     // same reason, and nothing to sort.
     const only = element.attributes[0]
     if (element.namespaces.size === 0 && element.attributes.length === 1 && only !== undefined) {
-      return this.text.slice(offset, tag.end) === `<${tag.name} ${qualifiedName(only)}="${escapeAttribute(only.value)}">`
+      return (
+        this.text.slice(offset, tag.end) === `<${tag.name} ${qualifiedName(only)}="${escapeAttribute(only.value)}">`
+      )
     }
     try {
       return this.text.slice(offset, tag.end) === canonicalStartTag(element, scope)
@@ -243,20 +279,30 @@ class DocumentReader implements ReaderContext {
     const { text } = this
     const element = this.open.pop()
     // The usual case, the name of the open element followed by '>', without slicing the name.
-    if (element !== undefined && repeats(text, offset + 2, element.name)) return this.closed(element, offset + 2 + element.name.length)
+    if (element !== undefined && repeats(text, offset + 2, element.name))
+      return this.closed(element, offset + 2 + element.name.length)
     // Anything but </name> (white space before the '>') is not the canonical spelling.
     this.canonical = false
     const nameEnd = scanName(text, offset + 2)
     const name = text.slice(offset + 2, nameEnd)
     const close = skipSpace(text, nameEnd)
-    if (close >= text.length) refuseAt('XML_MALFORMED', text, offset, `the input ends inside the end tag </${shorten(name)} (truncated)`)
-    if (text.charCodeAt(close) !== GT) refuseAt('XML_MALFORMED', text, close, `the end tag </${shorten(name)}> is malformed`)
-    if (element === undefined) refuseAt('XML_MALFORMED', text, offset, `the end tag </${shorten(name)}> has no matching start tag`)
+    if (close >= text.length)
+      refuseAt('XML_MALFORMED', text, offset, `the input ends inside the end tag </${shorten(name)} (truncated)`)
+    if (text.charCodeAt(close) !== GT)
+      refuseAt('XML_MALFORMED', text, close, `the end tag </${shorten(name)}> is malformed`)
+    if (element === undefined)
+      refuseAt('XML_MALFORMED', text, offset, `the end tag </${shorten(name)}> has no matching start tag`)
     if (element.name !== name) {
-      refuseAt('XML_MALFORMED', text, offset, `the end tag </${shorten(name)}> does not match the start tag <${shorten(element.name)}>`, {
-        expected: shorten(element.name),
-        found: shorten(name),
-      })
+      refuseAt(
+        'XML_MALFORMED',
+        text,
+        offset,
+        `the end tag </${shorten(name)}> does not match the start tag <${shorten(element.name)}>`,
+        {
+          expected: shorten(element.name),
+          found: shorten(name),
+        },
+      )
     }
     return this.closed(element, close)
   }
@@ -290,7 +336,8 @@ class DocumentReader implements ReaderContext {
 
   private cdata(offset: number): number {
     const { text } = this
-    if (this.open.length === 0) refuseAt('XML_MALFORMED', text, offset, 'a CDATA section appears outside the root element')
+    if (this.open.length === 0)
+      refuseAt('XML_MALFORMED', text, offset, 'a CDATA section appears outside the root element')
     const bodyStart = offset + '<![CDATA['.length
     const close = text.indexOf(']]>', bodyStart)
     if (close === -1) refuseAt('XML_MALFORMED', text, offset, 'a CDATA section is not closed by ]]> (truncated)')
@@ -363,7 +410,12 @@ class DocumentReader implements ReaderContext {
       if (c === LT) break
       if (!isXmlSpace(c)) {
         const where = this.rootClosed ? 'after' : 'before'
-        refuseAt('XML_MALFORMED', text, position, `text appears ${where} the root element; only white space and comments may`)
+        refuseAt(
+          'XML_MALFORMED',
+          text,
+          position,
+          `text appears ${where} the root element; only white space and comments may`,
+        )
       }
       position++
     }
@@ -374,10 +426,16 @@ class DocumentReader implements ReaderContext {
     if (this.textLength === 0) this.textStart = offset
     this.textLength += length
     if (this.textLength > this.limits.maxValueLength) {
-      refuseAt('XML_VALUE_TOO_LONG', this.text, this.textStart, `a text node is longer than ${this.limits.maxValueLength} characters (maxValueLength)`, {
-        limit: this.limits.maxValueLength,
-        actual: this.textLength,
-      })
+      refuseAt(
+        'XML_VALUE_TOO_LONG',
+        this.text,
+        this.textStart,
+        `a text node is longer than ${this.limits.maxValueLength} characters (maxValueLength)`,
+        {
+          limit: this.limits.maxValueLength,
+          actual: this.textLength,
+        },
+      )
     }
   }
 

@@ -44,9 +44,15 @@ export function scanReference(text: string, offset: number): ScannedReference {
   if (value === undefined) {
     // The name passed isXmlName, so it holds no control characters; only its length is bounded.
     const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name
-    refuseAt('XML_ENTITY_FORBIDDEN', text, offset, `the entity reference &${shown}; is not one of the five XML entities (amp, lt, gt, quot, apos)`, {
-      entity: shown,
-    })
+    refuseAt(
+      'XML_ENTITY_FORBIDDEN',
+      text,
+      offset,
+      `the entity reference &${shown}; is not one of the five XML entities (amp, lt, gt, quot, apos)`,
+      {
+        entity: shown,
+      },
+    )
   }
   return { end: end + 1, decodedLength: 1, value }
 }
@@ -68,14 +74,22 @@ function scanCharacterReference(text: string, offset: number): ScannedReference 
   }
   const written = text.slice(offset, Math.min(end + 1, offset + 24))
   if (codePoint > 0x10ffff) {
-    refuseAt('XML_FORBIDDEN_CHAR', text, offset, `the character reference ${written} is beyond U+10FFFF`, { reference: written })
+    refuseAt('XML_FORBIDDEN_CHAR', text, offset, `the character reference ${written} is beyond U+10FFFF`, {
+      reference: written,
+    })
   }
   if (!isXmlChar(codePoint)) {
     const shown = formatCodePoint(codePoint)
-    refuseAt('XML_FORBIDDEN_CHAR', text, offset, `the character reference ${written} denotes ${shown}, which XML 1.0 forbids`, {
-      reference: written,
-      codePoint: shown,
-    })
+    refuseAt(
+      'XML_FORBIDDEN_CHAR',
+      text,
+      offset,
+      `the character reference ${written} denotes ${shown}, which XML 1.0 forbids`,
+      {
+        reference: written,
+        codePoint: shown,
+      },
+    )
   }
   return { end: end + 1, decodedLength: codePoint > 0xffff ? 2 : 1, value: String.fromCodePoint(codePoint) }
 }
@@ -91,8 +105,20 @@ function digitValue(c: number, hex: boolean): number {
 /** Characters that can continue an entity name; the full Name check runs on the slice. */
 function isNameLike(c: number): boolean {
   // Everything except the delimiters that end a reference attempt in text or attributes.
-  return c !== SEMICOLON && c !== 0x26 && c !== 0x3c && c !== 0x3e && c !== 0x22 && c !== 0x27 &&
-    c !== 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd && c !== 0x3d && c !== 0x2f
+  return (
+    c !== SEMICOLON &&
+    c !== 0x26 &&
+    c !== 0x3c &&
+    c !== 0x3e &&
+    c !== 0x22 &&
+    c !== 0x27 &&
+    c !== 0x20 &&
+    c !== 0x9 &&
+    c !== 0xa &&
+    c !== 0xd &&
+    c !== 0x3d &&
+    c !== 0x2f
+  )
 }
 
 const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g
@@ -103,8 +129,11 @@ const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g
  */
 export function decodeReferences(text: string): string {
   if (!text.includes('&')) return text
-  return text.replace(REFERENCE, (_match, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return PREDEFINED.get(name) ?? ''
-    return String.fromCodePoint(hex !== undefined ? Number.parseInt(hex, 16) : Number.parseInt(decimal ?? '', 10))
-  })
+  return text.replace(
+    REFERENCE,
+    (_match, hex: string | undefined, decimal: string | undefined, name: string | undefined) => {
+      if (name !== undefined) return PREDEFINED.get(name) ?? ''
+      return String.fromCodePoint(hex !== undefined ? Number.parseInt(hex, 16) : Number.parseInt(decimal ?? '', 10))
+    },
+  )
 }

@@ -48,7 +48,8 @@ export function readStartTag(context: TagContext, offset: number): StartTag {
   let position = nameEnd
   for (;;) {
     const next = skipSpace(text, position)
-    if (next >= text.length) refuseAt('XML_MALFORMED', text, offset, `the input ends inside the start tag <${shorten(name)}> (truncated)`)
+    if (next >= text.length)
+      refuseAt('XML_MALFORMED', text, offset, `the input ends inside the start tag <${shorten(name)}> (truncated)`)
     const c = text.charCodeAt(next)
     if (c === GT) return { name, end: next + 1, selfClosing: false, attributes: seen.size }
     if (c === SLASH) {
@@ -56,7 +57,12 @@ export function readStartTag(context: TagContext, offset: number): StartTag {
       refuseAt('XML_MALFORMED', text, next, `in the start tag <${shorten(name)}>, '/' must be followed by '>'`)
     }
     if (next === position) {
-      refuseAt('XML_MALFORMED', text, next, `in the start tag <${shorten(name)}>, attributes must be separated by white space`)
+      refuseAt(
+        'XML_MALFORMED',
+        text,
+        next,
+        `in the start tag <${shorten(name)}>, attributes must be separated by white space`,
+      )
     }
     position = readAttribute(context, name, next, seen)
   }
@@ -68,17 +74,29 @@ function readAttribute(context: TagContext, element: string, offset: number, see
   const name = checkedName(text, offset, nameEnd, 'attribute')
   const where = `attribute ${shorten(name)} of element <${shorten(element)}>`
   if (seen.size >= limits.maxAttributesPerElement) {
-    refuseAt('XML_TOO_MANY_ATTRIBUTES', text, offset, `element <${shorten(element)}> has more than ${limits.maxAttributesPerElement} attributes (maxAttributesPerElement)`, {
-      limit: limits.maxAttributesPerElement,
-      element: shorten(element),
-    })
+    refuseAt(
+      'XML_TOO_MANY_ATTRIBUTES',
+      text,
+      offset,
+      `element <${shorten(element)}> has more than ${limits.maxAttributesPerElement} attributes (maxAttributesPerElement)`,
+      {
+        limit: limits.maxAttributesPerElement,
+        element: shorten(element),
+      },
+    )
   }
-  if (seen.has(name)) refuseAt('XML_MALFORMED', text, offset, `the ${where} appears twice`, { attribute: shorten(name) })
+  if (seen.has(name))
+    refuseAt('XML_MALFORMED', text, offset, `the ${where} appears twice`, { attribute: shorten(name) })
   seen.add(name)
   let position = skipSpace(text, nameEnd)
   if (position >= text.length) refuseAt('XML_MALFORMED', text, offset, `the input ends inside the ${where} (truncated)`)
   if (text.charCodeAt(position) !== EQUALS) {
-    refuseAt('XML_MALFORMED', text, position, `the ${where} has no value (attributes need ="value"; boolean attributes are not XML)`)
+    refuseAt(
+      'XML_MALFORMED',
+      text,
+      position,
+      `the ${where} has no value (attributes need ="value"; boolean attributes are not XML)`,
+    )
   }
   position = skipSpace(text, position + 1)
   const quote = text.charCodeAt(position)
@@ -98,7 +116,8 @@ function checkValue(context: TagContext, where: string, start: number, end: numb
   let position = start
   while (position < end) {
     const c = text.charCodeAt(position)
-    if (c === LT) refuseAt('XML_MALFORMED', text, position, `'<' is not allowed in the value of the ${where} (write &lt;)`)
+    if (c === LT)
+      refuseAt('XML_MALFORMED', text, position, `'<' is not allowed in the value of the ${where} (write &lt;)`)
     if (c === AMP) {
       // A reference cannot run past the closing quote: quotes end the name and digit scans.
       const reference = context.reference(position)
@@ -110,10 +129,16 @@ function checkValue(context: TagContext, where: string, start: number, end: numb
     }
   }
   if (length > limits.maxValueLength) {
-    refuseAt('XML_VALUE_TOO_LONG', text, start, `the value of the ${where} is ${length} characters long, more than the limit of ${limits.maxValueLength} (maxValueLength)`, {
-      limit: limits.maxValueLength,
-      actual: length,
-    })
+    refuseAt(
+      'XML_VALUE_TOO_LONG',
+      text,
+      start,
+      `the value of the ${where} is ${length} characters long, more than the limit of ${limits.maxValueLength} (maxValueLength)`,
+      {
+        limit: limits.maxValueLength,
+        actual: length,
+      },
+    )
   }
 }
 
@@ -122,7 +147,16 @@ export function scanName(text: string, from: number): number {
   let position = from
   while (position < text.length) {
     const c = text.charCodeAt(position)
-    if (isXmlSpace(c) || c === GT || c === SLASH || c === EQUALS || c === LT || c === DOUBLE_QUOTE || c === SINGLE_QUOTE) break
+    if (
+      isXmlSpace(c) ||
+      c === GT ||
+      c === SLASH ||
+      c === EQUALS ||
+      c === LT ||
+      c === DOUBLE_QUOTE ||
+      c === SINGLE_QUOTE
+    )
+      break
     position++
   }
   return position
@@ -135,7 +169,8 @@ export function skipSpace(text: string, from: number): number {
 }
 
 export function checkedName(text: string, start: number, end: number, kind: 'element' | 'attribute'): string {
-  if (start >= text.length) refuseAt('XML_MALFORMED', text, start, `the input ends where an ${kind} name should be (truncated)`)
+  if (start >= text.length)
+    refuseAt('XML_MALFORMED', text, start, `the input ends where an ${kind} name should be (truncated)`)
   const name = text.slice(start, end)
   if (name.length === 0 || !isXmlName(name)) {
     const shown = name.length === 0 ? excerpt(text.slice(start, start + 1)) : excerpt(name)
@@ -143,18 +178,30 @@ export function checkedName(text: string, start: number, end: number, kind: 'ele
   }
   const reserved = forbiddenPart(name)
   if (reserved !== undefined) {
-    refuseAt('XML_FORBIDDEN_NAME', text, start, `the ${kind} name ${shorten(name)} uses the reserved name ${reserved}`, {
-      name: shorten(name),
-      reserved,
-    })
+    refuseAt(
+      'XML_FORBIDDEN_NAME',
+      text,
+      start,
+      `the ${kind} name ${shorten(name)} uses the reserved name ${reserved}`,
+      {
+        name: shorten(name),
+        reserved,
+      },
+    )
   }
   const splitting = splittingCharacter(name)
   if (splitting !== undefined) {
     const shown = formatCodePoint(splitting.charCodeAt(0))
-    refuseAt('XML_FORBIDDEN_NAME', text, start, `the ${kind} name ${shorten(name)} contains ${shown}, which XML allows in names but fast-xml-parser reads as white space`, {
-      name: shorten(name),
-      codePoint: shown,
-    })
+    refuseAt(
+      'XML_FORBIDDEN_NAME',
+      text,
+      start,
+      `the ${kind} name ${shorten(name)} contains ${shown}, which XML allows in names but fast-xml-parser reads as white space`,
+      {
+        name: shorten(name),
+        codePoint: shown,
+      },
+    )
   }
   return name
 }

@@ -59,7 +59,13 @@ class StructureScanner implements TagContext {
     }
     if (this.open.length > 0) {
       const element = shorten(this.open[this.open.length - 1] ?? '')
-      refuseAt('XML_MALFORMED', this.text, this.text.length, `the input ends before element <${element}> is closed (truncated or unclosed tag)`, { element })
+      refuseAt(
+        'XML_MALFORMED',
+        this.text,
+        this.text.length,
+        `the input ends before element <${element}> is closed (truncated or unclosed tag)`,
+        { element },
+      )
     }
     if (this.elements === 0) refuseAt('XML_MALFORMED', this.text, this.text.length, 'the input has no root element')
     return { elements: this.elements, attributes: this.attributes }
@@ -69,9 +75,15 @@ class StructureScanner implements TagContext {
     const reference = scanReference(this.text, offset)
     this.references++
     if (this.references > this.limits.maxReferences) {
-      refuseAt('XML_TOO_MANY_REFERENCES', this.text, offset, `the document has more than ${this.limits.maxReferences} character or entity references (maxReferences)`, {
-        limit: this.limits.maxReferences,
-      })
+      refuseAt(
+        'XML_TOO_MANY_REFERENCES',
+        this.text,
+        offset,
+        `the document has more than ${this.limits.maxReferences} character or entity references (maxReferences)`,
+        {
+          limit: this.limits.maxReferences,
+        },
+      )
     }
     return reference
   }
@@ -87,25 +99,49 @@ class StructureScanner implements TagContext {
     if (next === QUESTION) {
       // The target is the name after '<?'; a bounded look is enough for the message.
       const target = /^[^ \t\r\n?]*/.exec(this.text.slice(offset + 2, offset + 42))?.[0] ?? ''
-      refuseAt('XML_PI_FORBIDDEN', this.text, offset, `the processing instruction <?${shorten(target)} …?> is not allowed; only the XML declaration at the very start is`, {
-        target: shorten(target),
-      })
+      refuseAt(
+        'XML_PI_FORBIDDEN',
+        this.text,
+        offset,
+        `the processing instruction <?${shorten(target)} …?> is not allowed; only the XML declaration at the very start is`,
+        {
+          target: shorten(target),
+        },
+      )
     }
     return this.startTag(offset)
   }
 
   private startTag(offset: number): number {
-    if (this.rootClosed) refuseAt('XML_MALFORMED', this.text, offset, 'a second root element appears; a document has exactly one root element')
+    if (this.rootClosed)
+      refuseAt(
+        'XML_MALFORMED',
+        this.text,
+        offset,
+        'a second root element appears; a document has exactly one root element',
+      )
     this.elements++
     if (this.elements > this.limits.maxElements) {
-      refuseAt('XML_TOO_MANY_ELEMENTS', this.text, offset, `the document has more than ${this.limits.maxElements} elements (maxElements)`, {
-        limit: this.limits.maxElements,
-      })
+      refuseAt(
+        'XML_TOO_MANY_ELEMENTS',
+        this.text,
+        offset,
+        `the document has more than ${this.limits.maxElements} elements (maxElements)`,
+        {
+          limit: this.limits.maxElements,
+        },
+      )
     }
     if (this.open.length >= this.limits.maxDepth) {
-      refuseAt('XML_TOO_DEEP', this.text, offset, `elements are nested deeper than ${this.limits.maxDepth} levels (maxDepth)`, {
-        limit: this.limits.maxDepth,
-      })
+      refuseAt(
+        'XML_TOO_DEEP',
+        this.text,
+        offset,
+        `elements are nested deeper than ${this.limits.maxDepth} levels (maxDepth)`,
+        {
+          limit: this.limits.maxDepth,
+        },
+      )
     }
     const tag = readStartTag(this, offset)
     this.attributes += tag.attributes
@@ -119,17 +155,25 @@ class StructureScanner implements TagContext {
     const nameEnd = scanName(this.text, offset + 2)
     const name = this.text.slice(offset + 2, nameEnd)
     const close = skipSpace(this.text, nameEnd)
-    if (close >= this.text.length) refuseAt('XML_MALFORMED', this.text, offset, `the input ends inside the end tag </${shorten(name)} (truncated)`)
-    if (this.text.charCodeAt(close) !== GT) refuseAt('XML_MALFORMED', this.text, close, `the end tag </${shorten(name)}> is malformed`)
+    if (close >= this.text.length)
+      refuseAt('XML_MALFORMED', this.text, offset, `the input ends inside the end tag </${shorten(name)} (truncated)`)
+    if (this.text.charCodeAt(close) !== GT)
+      refuseAt('XML_MALFORMED', this.text, close, `the end tag </${shorten(name)}> is malformed`)
     const expected = this.open.pop()
     if (expected === undefined) {
       refuseAt('XML_MALFORMED', this.text, offset, `the end tag </${shorten(name)}> has no matching start tag`)
     }
     if (expected !== name) {
-      refuseAt('XML_MALFORMED', this.text, offset, `the end tag </${shorten(name)}> does not match the start tag <${shorten(expected)}>`, {
-        expected: shorten(expected),
-        found: shorten(name),
-      })
+      refuseAt(
+        'XML_MALFORMED',
+        this.text,
+        offset,
+        `the end tag </${shorten(name)}> does not match the start tag <${shorten(expected)}>`,
+        {
+          expected: shorten(expected),
+          found: shorten(name),
+        },
+      )
     }
     if (this.open.length === 0) this.rootClosed = true
     this.textLength = 0
@@ -148,7 +192,8 @@ class StructureScanner implements TagContext {
   }
 
   private cdata(offset: number): number {
-    if (this.open.length === 0) refuseAt('XML_MALFORMED', this.text, offset, 'a CDATA section appears outside the root element')
+    if (this.open.length === 0)
+      refuseAt('XML_MALFORMED', this.text, offset, 'a CDATA section appears outside the root element')
     const bodyStart = offset + '<![CDATA['.length
     const close = this.text.indexOf(']]>', bodyStart)
     if (close === -1) refuseAt('XML_MALFORMED', this.text, offset, 'a CDATA section is not closed by ]]> (truncated)')
@@ -168,7 +213,12 @@ class StructureScanner implements TagContext {
       if (!inRoot) {
         if (!isXmlSpace(c)) {
           const where = this.rootClosed ? 'after' : 'before'
-          refuseAt('XML_MALFORMED', text, position, `text appears ${where} the root element; only white space and comments may`)
+          refuseAt(
+            'XML_MALFORMED',
+            text,
+            position,
+            `text appears ${where} the root element; only white space and comments may`,
+          )
         }
         position++
       } else if (c === AMP) {
@@ -191,10 +241,16 @@ class StructureScanner implements TagContext {
     if (this.textLength === 0) this.textStart = offset
     this.textLength += length
     if (this.textLength > this.limits.maxValueLength) {
-      refuseAt('XML_VALUE_TOO_LONG', this.text, this.textStart, `a text node is longer than ${this.limits.maxValueLength} characters (maxValueLength)`, {
-        limit: this.limits.maxValueLength,
-        actual: this.textLength,
-      })
+      refuseAt(
+        'XML_VALUE_TOO_LONG',
+        this.text,
+        this.textStart,
+        `a text node is longer than ${this.limits.maxValueLength} characters (maxValueLength)`,
+        {
+          limit: this.limits.maxValueLength,
+          actual: this.textLength,
+        },
+      )
     }
   }
 }

@@ -58,7 +58,8 @@ export function readTag(context: ReaderContext, offset: number): ReadTag {
   let position = nameEnd
   for (;;) {
     const next = skipSpace(text, position)
-    if (next >= text.length) refuseAt('XML_MALFORMED', text, offset, `the input ends inside the start tag <${shorten(name)}> (truncated)`)
+    if (next >= text.length)
+      refuseAt('XML_MALFORMED', text, offset, `the input ends inside the start tag <${shorten(name)}> (truncated)`)
     const c = text.charCodeAt(next)
     if (c === GT) return { name, attributes, end: next + 1, selfClosing: false }
     if (c === SLASH) {
@@ -66,7 +67,12 @@ export function readTag(context: ReaderContext, offset: number): ReadTag {
       refuseAt('XML_MALFORMED', text, next, `in the start tag <${shorten(name)}>, '/' must be followed by '>'`)
     }
     if (next === position) {
-      refuseAt('XML_MALFORMED', text, next, `in the start tag <${shorten(name)}>, attributes must be separated by white space`)
+      refuseAt(
+        'XML_MALFORMED',
+        text,
+        next,
+        `in the start tag <${shorten(name)}>, attributes must be separated by white space`,
+      )
     }
     const attributeEnd = scanName(text, next)
     const attribute = readName(context, next, attributeEnd, 'attribute')
@@ -74,23 +80,36 @@ export function readTag(context: ReaderContext, offset: number): ReadTag {
     const where = (): string => `attribute ${shorten(attribute)} of element <${shorten(name)}>`
     const { limits } = context
     if (attributes.length >= limits.maxAttributesPerElement) {
-      refuseAt('XML_TOO_MANY_ATTRIBUTES', text, next, `element <${shorten(name)}> has more than ${limits.maxAttributesPerElement} attributes (maxAttributesPerElement)`, {
-        limit: limits.maxAttributesPerElement,
-        element: shorten(name),
-      })
+      refuseAt(
+        'XML_TOO_MANY_ATTRIBUTES',
+        text,
+        next,
+        `element <${shorten(name)}> has more than ${limits.maxAttributesPerElement} attributes (maxAttributesPerElement)`,
+        {
+          limit: limits.maxAttributesPerElement,
+          element: shorten(name),
+        },
+      )
     }
     if (attributes.length === 8) seen = new Set(attributes.map((a) => a.name))
     const duplicate = seen === undefined ? attributes.some((a) => a.name === attribute) : seen.has(attribute)
-    if (duplicate) refuseAt('XML_MALFORMED', text, next, `the ${where()} appears twice`, { attribute: shorten(attribute) })
+    if (duplicate)
+      refuseAt('XML_MALFORMED', text, next, `the ${where()} appears twice`, { attribute: shorten(attribute) })
     seen?.add(attribute)
     let at = skipSpace(text, attributeEnd)
     if (at >= text.length) refuseAt('XML_MALFORMED', text, next, `the input ends inside the ${where()} (truncated)`)
     if (text.charCodeAt(at) !== EQUALS) {
-      refuseAt('XML_MALFORMED', text, at, `the ${where()} has no value (attributes need ="value"; boolean attributes are not XML)`)
+      refuseAt(
+        'XML_MALFORMED',
+        text,
+        at,
+        `the ${where()} has no value (attributes need ="value"; boolean attributes are not XML)`,
+      )
     }
     at = skipSpace(text, at + 1)
     const quote = text.charCodeAt(at)
-    if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) refuseAt('XML_MALFORMED', text, at, `the value of the ${where()} is not quoted`)
+    if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE)
+      refuseAt('XML_MALFORMED', text, at, `the value of the ${where()} is not quoted`)
     const close = text.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", at + 1)
     if (close === -1) refuseAt('XML_MALFORMED', text, at, `the value of the ${where()} is not closed (truncated)`)
     attributes.push({ name: attribute, value: readValue(context, where, at + 1, close) })
@@ -136,10 +155,16 @@ function readValue(context: TagContext, where: () => string, start: number, end:
     }
   }
   if (length > limits.maxValueLength) {
-    refuseAt('XML_VALUE_TOO_LONG', text, start, `the value of the ${where()} is ${length} characters long, more than the limit of ${limits.maxValueLength} (maxValueLength)`, {
-      limit: limits.maxValueLength,
-      actual: length,
-    })
+    refuseAt(
+      'XML_VALUE_TOO_LONG',
+      text,
+      start,
+      `the value of the ${where()} is ${length} characters long, more than the limit of ${limits.maxValueLength} (maxValueLength)`,
+      {
+        limit: limits.maxValueLength,
+        actual: length,
+      },
+    )
   }
   return copied === start ? text.slice(start, end) : value + text.slice(copied, end)
 }
@@ -201,7 +226,8 @@ function plainAsciiName(text: string, start: number, end: number): number {
   for (let i = start + 1; i < end; i++) {
     const c = text.charCodeAt(i)
     const lower = c | 0x20
-    if (!((lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x3a) || c === 0x5f || c === 0x2d || c === 0x2e)) return NOT_PLAIN
+    if (!((lower >= 0x61 && lower <= 0x7a) || (c >= 0x30 && c <= 0x3a) || c === 0x5f || c === 0x2d || c === 0x2e))
+      return NOT_PLAIN
     if (c === 0x6f && text.charCodeAt(i - 1) === 0x74) result = PLAIN_WITH_TO
   }
   return result
@@ -222,12 +248,18 @@ function hasSurrogate(name: string): boolean {
  */
 function refuseBeyondBmp(context: ReaderContext, offset: number, name: string, kind: 'element' | 'attribute'): void {
   const { line, column } = positionOf(context.text, offset)
-  context.refuseLater(new SisError('XML_MALFORMED', `the ${kind} name ${excerpt(name)} contains a character beyond U+FFFF, which is not accepted in names (line ${line}, column ${column})`, {
-    name: shorten(name),
-    line,
-    column,
-    offset,
-  }))
+  context.refuseLater(
+    new SisError(
+      'XML_MALFORMED',
+      `the ${kind} name ${excerpt(name)} contains a character beyond U+FFFF, which is not accepted in names (line ${line}, column ${column})`,
+      {
+        name: shorten(name),
+        line,
+        column,
+        offset,
+      },
+    ),
+  )
 }
 
 /**

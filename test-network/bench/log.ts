@@ -40,26 +40,55 @@ export function benchLog(seconds = 2): Row[] {
   const intakePassage = () => {
     const log = new DocumentLog(deps[0]!.documentId)
     for (const d of deps) log.add(d)
-    if (log.add(readEntry(passage.bytes, membership)).status !== 'accepted') throw new Error('the passage must be accepted')
+    if (log.add(readEntry(passage.bytes, membership)).status !== 'accepted')
+      throw new Error('the passage must be accepted')
   }
   // Measured in turns with the ceiling (measureTogether), each figure the median of its rounds.
-  const m = measureTogether({
-    ceiling: () => verify(null, raw, pub, rawSig),
-    signs: () => signXml(xml, key),
-    verifies: () => verifyXml(signed, () => key.publicKey),
-    one: intakePassage,
-    intake: intakeTransit,
-  }, { seconds: seconds * 5, warmup: 50 })
+  const m = measureTogether(
+    {
+      ceiling: () => verify(null, raw, pub, rawSig),
+      signs: () => signXml(xml, key),
+      verifies: () => verifyXml(signed, () => key.publicKey),
+      one: intakePassage,
+      intake: intakeTransit,
+    },
+    { seconds: seconds * 5, warmup: 50 },
+  )
   const { ceiling, signs, verifies, one } = m
   const intakes = { ...m.intake, opsPerSecond: m.intake.opsPerSecond * entries.length }
   const pct = (m: { opsPerSecond: number }) => `${Math.round((100 * m.opsPerSecond) / ceiling.opsPerSecond)}%`
   // The fastest round of each, figure over ceiling: the same comparison with the least noise.
-  const best = (m: Measurement, per = 1) => `${Math.round((100 * m.bestOpsPerSecond * per) / ceiling.bestOpsPerSecond)}%`
+  const best = (m: Measurement, per = 1) =>
+    `${Math.round((100 * m.bestOpsPerSecond * per) / ceiling.bestOpsPerSecond)}%`
   const avg = Math.round(entries.reduce((n, w) => n + w.bytes.length, 0) / entries.length)
   return [
-    { what: `sign (${signed.length} B entry)`, figure: rate(signs), ceiling: rate(ceiling), ratio: pct(signs), note: `parse, canonicalize, SHA-256, Ed25519 sign (fastest round ${best(signs)})` },
-    { what: 'verify', figure: rate(verifies), ceiling: rate(ceiling), ratio: pct(verifies), note: `the signature matched as written, the document without it parsed (the reader confirms its canonical form), SHA-256, strict Ed25519 verify (fastest round ${best(verifies)})` },
-    { what: `intake of a border passage (${passage.bytes.length} B)`, figure: rate(one), ceiling: rate(ceiling), ratio: pct(one), note: `verify + validate + document log, the commonest entry, alone (readEntry) (fastest round ${best(one)})` },
-    { what: `full intake, whole transit (avg ${avg} B)`, figure: rate(intakes), ceiling: rate(ceiling), ratio: pct(intakes), note: `the ten entries of a transit (one 8 KB declaration) as one push (readEntries): verified, validated, placed, and the state computed (fastest round ${best(m.intake, entries.length)}); target: half the ceiling or better` },
+    {
+      what: `sign (${signed.length} B entry)`,
+      figure: rate(signs),
+      ceiling: rate(ceiling),
+      ratio: pct(signs),
+      note: `parse, canonicalize, SHA-256, Ed25519 sign (fastest round ${best(signs)})`,
+    },
+    {
+      what: 'verify',
+      figure: rate(verifies),
+      ceiling: rate(ceiling),
+      ratio: pct(verifies),
+      note: `the signature matched as written, the document without it parsed (the reader confirms its canonical form), SHA-256, strict Ed25519 verify (fastest round ${best(verifies)})`,
+    },
+    {
+      what: `intake of a border passage (${passage.bytes.length} B)`,
+      figure: rate(one),
+      ceiling: rate(ceiling),
+      ratio: pct(one),
+      note: `verify + validate + document log, the commonest entry, alone (readEntry) (fastest round ${best(one)})`,
+    },
+    {
+      what: `full intake, whole transit (avg ${avg} B)`,
+      figure: rate(intakes),
+      ceiling: rate(ceiling),
+      ratio: pct(intakes),
+      note: `the ten entries of a transit (one 8 KB declaration) as one push (readEntries): verified, validated, placed, and the state computed (fastest round ${best(m.intake, entries.length)}); target: half the ceiling or better`,
+    },
   ]
 }

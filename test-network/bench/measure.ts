@@ -20,13 +20,18 @@ export interface Measurement {
  * then share the machine's moments, so a burst of load elsewhere (a shared 2-core machine swings
  * figures 2x between runs) lowers both instead of only the one it happened to hit.
  */
-export function measureTogether<K extends string>(fns: Record<K, () => unknown>, opts: { seconds?: number; warmup?: number; rounds?: number } = {}): Record<K, Measurement> {
+export function measureTogether<K extends string>(
+  fns: Record<K, () => unknown>,
+  opts: { seconds?: number; warmup?: number; rounds?: number } = {},
+): Record<K, Measurement> {
   const names = Object.keys(fns) as K[]
   const rounds = opts.rounds ?? 9
   const slice = ((opts.seconds ?? 2) * 1000) / rounds
   for (const name of names) for (let i = 0; i < (opts.warmup ?? 200); i++) fns[name]()
   const rates = new Map<K, number[]>(names.map((n) => [n, []]))
-  const totals = new Map<K, { iterations: number; seconds: number }>(names.map((n) => [n, { iterations: 0, seconds: 0 }]))
+  const totals = new Map<K, { iterations: number; seconds: number }>(
+    names.map((n) => [n, { iterations: 0, seconds: 0 }]),
+  )
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {
       const fn = fns[name]
@@ -55,7 +60,13 @@ export function measureTogether<K extends string>(fns: Record<K, () => unknown>,
   for (const name of names) {
     const total = totals.get(name) ?? { iterations: 0, seconds: 0 }
     const all = rates.get(name) ?? []
-    out[name] = { name, opsPerSecond: median(all), bestOpsPerSecond: Math.max(...all), iterations: total.iterations, seconds: total.seconds }
+    out[name] = {
+      name,
+      opsPerSecond: median(all),
+      bestOpsPerSecond: Math.max(...all),
+      iterations: total.iterations,
+      seconds: total.seconds,
+    }
   }
   return out
 }
@@ -72,7 +83,11 @@ export function rate(m: Measurement): string {
   return `${Math.round(m.opsPerSecond).toLocaleString('en-US')}/s`
 }
 
-export function printTable(title: string, rows: readonly Row[], write: (s: string) => void = (s) => process.stdout.write(s)): void {
+export function printTable(
+  title: string,
+  rows: readonly Row[],
+  write: (s: string) => void = (s) => process.stdout.write(s),
+): void {
   const header = ['what', 'figure', 'ceiling (same run)', 'of ceiling']
   const cells = rows.map((r) => [r.what, r.figure, r.ceiling, r.ratio])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)))

@@ -24,7 +24,16 @@ import { readNodeConfig } from '../../node/data-folder.ts'
 import { createFederation, eventually } from '../local-federation.ts'
 import type { LocalNode } from '../local-federation.ts'
 import type { Row } from './measure.ts'
-import { benchMrn, bodyFor, entriesIn, loadIntoStore, signTransits, streamCeiling, until, TRANSIT_TYPES } from './replication.ts'
+import {
+  benchMrn,
+  bodyFor,
+  entriesIn,
+  loadIntoStore,
+  signTransits,
+  streamCeiling,
+  until,
+  TRANSIT_TYPES,
+} from './replication.ts'
 
 export interface NetworkOptions {
   /** Entries moved by the replication and catch-up figures (a multiple of ten: whole transits). */
@@ -41,7 +50,8 @@ export interface NetworkOptions {
   readonly progress?: (line: string) => void
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const pct = (a: number, b: number) => `${fmt((100 * a) / b)}%`
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -60,7 +70,11 @@ export function procStats(pid: number, ticksPerSecond: number): { rssMb: number;
 }
 
 function clockTicks(): number {
-  try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100 } catch { return 100 }
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
 }
 
 /** document-changed events of one node, stamped with performance.now() as they arrive here. */
@@ -71,7 +85,10 @@ class EventTap {
 
   static async open(node: LocalNode): Promise<EventTap> {
     const tap = new EventTap()
-    const res = await fetch(`${node.api}/v1/events`, { headers: { authorization: `Bearer ${node.token}` }, signal: tap.#abort.signal })
+    const res = await fetch(`${node.api}/v1/events`, {
+      headers: { authorization: `Bearer ${node.token}` },
+      signal: tap.#abort.signal,
+    })
     if (!res.ok || res.body === null) throw new Error(`${node.country}: /v1/events answered ${res.status}`)
     void tap.#read(res.body.getReader())
     return tap
@@ -109,7 +126,10 @@ class EventTap {
     const now = have()
     if (now !== undefined) return now
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.#waiters.delete(check); reject(new Error(`no change ${n} of ${documentId} within ${timeoutMs} ms`)) }, timeoutMs)
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check)
+        reject(new Error(`no change ${n} of ${documentId} within ${timeoutMs} ms`))
+      }, timeoutMs)
       const check = () => {
         const at = have()
         if (at === undefined) return
@@ -136,7 +156,13 @@ async function post<T>(node: LocalNode, path: string, body: unknown): Promise<T>
  * Lodges `documents` transits with this route at its first country, then times `changes`
  * incidents, written in turn by each route country, until every route node has each.
  */
-async function propagation(nodes: readonly LocalNode[], route: readonly string[], changes: number, tag: string, settleMs: number): Promise<{ fromOrigin: number[]; fromRequest: number[] }> {
+async function propagation(
+  nodes: readonly LocalNode[],
+  route: readonly string[],
+  changes: number,
+  tag: string,
+  settleMs: number,
+): Promise<{ fromOrigin: number[]; fromRequest: number[] }> {
   const at = (c: string) => nodes.find((n) => n.country === c)!
   const taps = new Map<string, EventTap>()
   for (const c of route) taps.set(c, await EventTap.open(at(c)))
@@ -164,7 +190,10 @@ async function propagation(nodes: readonly LocalNode[], route: readonly string[]
       const arrivals = await Promise.all(route.map((c) => taps.get(c)!.nth(documentId, n)))
       const origin = arrivals[route.indexOf(writer)]!
       const last = Math.max(...arrivals)
-      if (i >= 0) { fromOrigin.push(last - origin); fromRequest.push(last - sent) }
+      if (i >= 0) {
+        fromOrigin.push(last - origin)
+        fromRequest.push(last - sent)
+      }
       // A pause before the next change (the writer may still be taking receipts of this one).
       await new Promise((r) => setTimeout(r, settleMs))
     }
@@ -214,7 +243,12 @@ export async function benchNetwork(opts: NetworkOptions = {}): Promise<Row[]> {
     await source.start()
     await sink.start()
     const ready = performance.now()
-    const done = await until(`KZ to hold ${total} entries`, async () => (await entriesIn(sink.api)) >= total, 600_000, 10)
+    const done = await until(
+      `KZ to hold ${total} entries`,
+      async () => (await entriesIn(sink.api)) >= total,
+      600_000,
+      10,
+    )
     const seconds = (done - ready) / 1000
     const rate = total / seconds
     say(`replication: ${fmt(rate)}/s`)
@@ -240,10 +274,16 @@ export async function benchNetwork(opts: NetworkOptions = {}): Promise<Row[]> {
     all.push(...nodes)
     // One at a time: eleven Node processes booting at once on a small machine overrun the start timeout.
     for (const n of nodes) await n.start()
-    await eventually('a full mesh', async () => {
-      const peers = await Promise.all(nodes.map(async (n) => (await n.get<{ peers: number }>('/health/ready')).body.peers))
-      return peers.every((p) => p === nodes.length - 1) ? true : undefined
-    }, 60_000)
+    await eventually(
+      'a full mesh',
+      async () => {
+        const peers = await Promise.all(
+          nodes.map(async (n) => (await n.get<{ peers: number }>('/health/ready')).body.peers),
+        )
+        return peers.every((p) => p === nodes.length - 1) ? true : undefined
+      },
+      60_000,
+    )
     // The transit of the examples (departure CN, so CN lodges), then a route through every node.
     const route = ['CN', 'KZ', 'UZ'].every((c) => countries.includes(c)) ? ['CN', 'KZ', 'UZ'] : countries.slice(0, 3)
     const everyone = [route[0]!, ...countries.filter((c) => c !== route[0])]
@@ -263,7 +303,11 @@ export async function benchNetwork(opts: NetworkOptions = {}): Promise<Row[]> {
     }
 
     // Catch-up: the third route node is away while the first writes N entries.
-    const [writer, peer, away] = route.map((c) => nodes.find((n) => n.country === c)!) as [LocalNode, LocalNode, LocalNode]
+    const [writer, peer, away] = route.map((c) => nodes.find((n) => n.country === c)!) as [
+      LocalNode,
+      LocalNode,
+      LocalNode,
+    ]
     say(`catch-up: ${away.country} and ${writer.country} stop; ${writer.country} gets ${fmt(total)} entries`)
     await away.stop()
     await writer.stop()
@@ -272,10 +316,20 @@ export async function benchNetwork(opts: NetworkOptions = {}): Promise<Row[]> {
     const before = await entriesIn(peer.api)
     await writer.start()
     const writerReady = performance.now()
-    const peerDone = await until(`${peer.country} to hold the new entries`, async () => (await entriesIn(peer.api)) - before >= total, 600_000, 10)
+    const peerDone = await until(
+      `${peer.country} to hold the new entries`,
+      async () => (await entriesIn(peer.api)) - before >= total,
+      600_000,
+      10,
+    )
     await away.start()
     const awayReady = performance.now()
-    const awayDone = await until(`${away.country} to catch up`, async () => (await entriesIn(away.api)) >= total, 600_000, 10)
+    const awayDone = await until(
+      `${away.country} to catch up`,
+      async () => (await entriesIn(away.api)) >= total,
+      600_000,
+      10,
+    )
     const catchUp = (awayDone - awayReady) / 1000
     rows.push({
       what: `catch-up of ${fmt(total)} entries missed by ${away.country}`,
@@ -295,7 +349,11 @@ export async function benchNetwork(opts: NetworkOptions = {}): Promise<Row[]> {
     await new Promise((r) => setTimeout(r, idleSeconds * 1000))
     const span = (performance.now() - t0) / 1000
     const second = pids.map((p) => procStats(p.pid, hz))
-    const stats = pids.map((p, i) => ({ country: p.country, rssMb: second[i]!.rssMb, cpu: (100 * (second[i]!.cpuSeconds - first[i]!.cpuSeconds)) / span }))
+    const stats = pids.map((p, i) => ({
+      country: p.country,
+      rssMb: second[i]!.rssMb,
+      cpu: (100 * (second[i]!.cpuSeconds - first[i]!.cpuSeconds)) / span,
+    }))
     const maxRss = stats.reduce((a, s) => (s.rssMb > a.rssMb ? s : a))
     const maxCpu = stats.reduce((a, s) => (s.cpu > a.cpu ? s : a))
     const meanRss = stats.reduce((n, s) => n + s.rssMb, 0) / stats.length

@@ -31,8 +31,16 @@ const nodeBin = join(root, 'node_modules', '.bin', 'node')
 
 /** One transit's entries as the departure office writes them; ten entries, about 2 KB on average. */
 export const TRANSIT_TYPES: readonly MessageTypeName[] = [
-  'DeclarationLodged', 'DeclarationAccepted', 'ReleasedForTransit', 'BorderPassageRecorded', 'IncidentRecorded',
-  'ArrivalNotified', 'ArrivalAdvised', 'ControlResultsRecorded', 'WrittenOff', 'IncidentRecorded',
+  'DeclarationLodged',
+  'DeclarationAccepted',
+  'ReleasedForTransit',
+  'BorderPassageRecorded',
+  'IncidentRecorded',
+  'ArrivalNotified',
+  'ArrivalAdvised',
+  'ControlResultsRecorded',
+  'WrittenOff',
+  'IncidentRecorded',
 ]
 
 /** A message body from the examples, for document `mrn`, without its header (the writer fills it). */
@@ -42,14 +50,21 @@ export function bodyFor(type: MessageTypeName, mrn: string, route?: readonly str
   const op = m.TransitOperation as { MRN?: string } | undefined
   if (op?.MRN !== undefined) op.MRN = mrn
   if (route !== undefined && type === 'DeclarationLodged') {
-    (m.Consignment as { CountryOfRoutingOfConsignment: unknown }).CountryOfRoutingOfConsignment = route.map((country, i) => ({ sequenceNumber: String(i + 1), country }))
+    ;(m.Consignment as { CountryOfRoutingOfConsignment: unknown }).CountryOfRoutingOfConsignment = route.map(
+      (country, i) => ({ sequenceNumber: String(i + 1), country }),
+    )
   }
   return m
 }
 
 /** A unique MRN per benchmark run (`tag`, a few capital letters) and number. */
 export function benchMrn(country: string, tag: string, n: number): string {
-  return allocateMrn({ year: new Date().getUTCFullYear(), country, serial: (tag + n.toString(36)).toUpperCase().slice(0, 12), procedure: 'J' })
+  return allocateMrn({
+    year: new Date().getUTCFullYear(),
+    country,
+    serial: (tag + n.toString(36)).toUpperCase().slice(0, 12),
+    procedure: 'J',
+  })
 }
 
 export interface SignedTransit {
@@ -58,7 +73,18 @@ export interface SignedTransit {
 }
 
 /** The entries each entry of TRANSIT_TYPES rests on (by index), as node/authoring.ts authorityFor names them. */
-const AUTHORITY: readonly (readonly number[])[] = [[], [0], [0, 1], [0, 2], [0, 2], [0, 2], [0, 2, 5], [0, 2, 5], [0, 5, 7], [0, 2]]
+const AUTHORITY: readonly (readonly number[])[] = [
+  [],
+  [0],
+  [0, 1],
+  [0, 2],
+  [0, 2],
+  [0, 2],
+  [0, 2, 5],
+  [0, 2, 5],
+  [0, 5, 7],
+  [0, 2],
+]
 
 /**
  * `count` transits of TRANSIT_TYPES.length entries each, signed with the key in the node's data
@@ -88,7 +114,10 @@ export function signTransits(dir: string, count: number, tag: string): SignedTra
         ...(i === 0 ? {} : { authorityEntry: (AUTHORITY[i] ?? []).map((k) => ids[k]) }),
         ruleVersion: '1',
       }
-      const bytes = signXml(encodeMessage(type, { ...bodyFor(type, documentId), Header: header } as unknown as Message<typeof type>), config.signingKey)
+      const bytes = signXml(
+        encodeMessage(type, { ...bodyFor(type, documentId), Header: header } as unknown as Message<typeof type>),
+        config.signingKey,
+      )
       ids.push(entryId(bytes))
       entries.push(bytes)
     })
@@ -111,12 +140,25 @@ export async function loadIntoStore(dir: string, transits: readonly SignedTransi
     const docs = new DocumentCache(store, config.membership)
     const refusals: string[] = []
     const replicator = new Replicator({
-      country: config.file.country, store, docs, membership: config.membership,
-      events: { documentChanged: () => undefined, refused: (_peer, e) => { refusals.push(e.code) }, delivered: () => undefined, received: () => undefined },
+      country: config.file.country,
+      store,
+      docs,
+      membership: config.membership,
+      events: {
+        documentChanged: () => undefined,
+        refused: (_peer, e) => {
+          refusals.push(e.code)
+        },
+        delivered: () => undefined,
+        received: () => undefined,
+      },
     })
     for (const t of transits) {
       const r = await replicator.ingest(t.entries)
-      if (r.accepted.length !== t.entries.length) throw new Error(`loading ${t.documentId}: ${r.accepted.length} of ${t.entries.length} stored (${refusals.join(', ')})`)
+      if (r.accepted.length !== t.entries.length)
+        throw new Error(
+          `loading ${t.documentId}: ${r.accepted.length} of ${t.entries.length} stored (${refusals.join(', ')})`,
+        )
     }
   } finally {
     await store.close()
@@ -128,12 +170,18 @@ export async function loadIntoStore(dir: string, transits: readonly SignedTransi
 export async function entriesIn(api: string): Promise<number> {
   const text = await (await fetch(`${api}/metrics`)).text()
   let sum = 0
-  for (const line of text.split('\n')) if (line.startsWith('entries_in_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
+  for (const line of text.split('\n'))
+    if (line.startsWith('entries_in_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
   return sum
 }
 
 /** Polls every `everyMs` until `check` is true; resolves with performance.now() at that moment. */
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 5): Promise<number> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 5,
+): Promise<number> {
   const end = performance.now() + timeoutMs
   for (;;) {
     if (await check()) return performance.now()
@@ -153,7 +201,10 @@ const WRITE_BATCH_BYTES = 64 * 1024
  * answers one byte after the last frame. Best of `runs`, each on a fresh stream of one warm
  * connection. Returns frames per second.
  */
-export async function streamCeiling(frames: readonly Uint8Array[], runs = 3): Promise<{ perSecond: number; seconds: number }> {
+export async function streamCeiling(
+  frames: readonly Uint8Array[],
+  runs = 3,
+): Promise<{ perSecond: number; seconds: number }> {
   const child = spawn(nodeBin, [join(import.meta.dirname, 'stream-sink.ts')], { stdio: ['pipe', 'pipe', 'inherit'] })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   const node = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
@@ -174,7 +225,11 @@ export async function streamCeiling(frames: readonly Uint8Array[], runs = 3): Pr
       let batch: Uint8Array[] = [header]
       let bytes = 4
       for (const f of frames) {
-        if (bytes + f.byteLength > WRITE_BATCH_BYTES) { await lp.writeV(batch); batch = []; bytes = 0 }
+        if (bytes + f.byteLength > WRITE_BATCH_BYTES) {
+          await lp.writeV(batch)
+          batch = []
+          bytes = 0
+        }
         batch.push(f)
         bytes += f.byteLength
       }

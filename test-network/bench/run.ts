@@ -24,14 +24,21 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds)
 if (!(seconds > 0)) throw new Error('--seconds takes a positive number')
 const only = values.only
-if (only !== undefined && !(TABLES as readonly string[]).includes(only)) throw new Error(`--only takes one of ${TABLES.join(', ')}`)
+if (only !== undefined && !(TABLES as readonly string[]).includes(only))
+  throw new Error(`--only takes one of ${TABLES.join(', ')}`)
 const entries = Number(values.entries)
 const changes = Number(values.changes)
-if (!(Number.isInteger(entries) && entries >= 10) || !(Number.isInteger(changes) && changes >= 1)) throw new Error('--entries takes an integer ≥ 10, --changes an integer ≥ 1')
+if (!(Number.isInteger(entries) && entries >= 10) || !(Number.isInteger(changes) && changes >= 1))
+  throw new Error('--entries takes an integer ≥ 10, --changes an integer ≥ 1')
 const run = (t: (typeof TABLES)[number]) => only === undefined || only === t
 
 process.stdout.write(`node ${process.version}, ${new Date().toISOString()}\n`)
 if (run('xml')) printTable('XML message layer (messages per second)', benchXml(seconds))
 if (run('log')) printTable('Signatures and intake (per second)', benchLog(seconds))
-if (run('store')) printTable('Durable storage, LevelDB with synced writes (entries per second)', await benchStore(seconds))
-if (run('network')) printTable('Network (real node processes on loopback)', await benchNetwork({ entries, changes, settleMs: Number(values.settle) }))
+if (run('store'))
+  printTable('Durable storage, LevelDB with synced writes (entries per second)', await benchStore(seconds))
+if (run('network'))
+  printTable(
+    'Network (real node processes on loopback)',
+    await benchNetwork({ entries, changes, settleMs: Number(values.settle) }),
+  )

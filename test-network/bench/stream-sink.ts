@@ -11,7 +11,12 @@ import { lpStream } from '@libp2p/utils'
 import { createLibp2p } from 'libp2p'
 import { SINK_PROTOCOL } from './replication.ts'
 
-const node = await createLibp2p({ addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+const node = await createLibp2p({
+  addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+})
 await node.handle(SINK_PROTOCOL, async (stream) => {
   const lp = lpStream(stream, { maxDataLength: 16 * 1024 * 1024 })
   const header = (await lp.read()).subarray()
@@ -22,4 +27,6 @@ await node.handle(SINK_PROTOCOL, async (stream) => {
 })
 process.stdout.write(JSON.stringify({ address: node.getMultiaddrs()[0]?.toString() }) + '\n')
 process.stdin.resume()
-process.stdin.on('end', () => { void Promise.resolve(node.stop()).then(() => process.exit(0)) })
+process.stdin.on('end', () => {
+  void Promise.resolve(node.stop()).then(() => process.exit(0))
+})

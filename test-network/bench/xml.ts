@@ -14,18 +14,33 @@ export function benchXml(seconds = 2): Row[] {
   const message = exampleMessage('DeclarationLodged')
   const xml = encodeMessage('DeclarationLodged', message)
   const bytes = new TextEncoder().encode(xml)
-  const { ceiling, parse, validate, encode } = measureTogether({
-    ceiling: () => runFastXmlParser(xml),
-    parse: () => parseXml(bytes),
-    validate: () => {
-      if (!validateMessage(bytes).ok) throw new Error('the benchmark message must be valid')
+  const { ceiling, parse, validate, encode } = measureTogether(
+    {
+      ceiling: () => runFastXmlParser(xml),
+      parse: () => parseXml(bytes),
+      validate: () => {
+        if (!validateMessage(bytes).ok) throw new Error('the benchmark message must be valid')
+      },
+      encode: () => encodeMessage('DeclarationLodged', message),
     },
-    encode: () => encodeMessage('DeclarationLodged', message),
-  }, { seconds })
+    { seconds },
+  )
   const pct = (m: { opsPerSecond: number }) => `${Math.round((100 * m.opsPerSecond) / ceiling.opsPerSecond)}%`
   return [
-    { what: `safe parse (${bytes.length} B declaration)`, figure: rate(parse), ceiling: rate(ceiling), ratio: pct(parse), note: 'strict UTF-8, forbidden constructs, limits, well-formedness, namespace tree: our single-pass reader; the ceiling is fast-xml-parser alone, without any of those checks' },
-    { what: 'parse + validate', figure: rate(validate), ceiling: rate(ceiling), ratio: pct(validate), note: 'plus structure, zod formats, code lists and rules' },
+    {
+      what: `safe parse (${bytes.length} B declaration)`,
+      figure: rate(parse),
+      ceiling: rate(ceiling),
+      ratio: pct(parse),
+      note: 'strict UTF-8, forbidden constructs, limits, well-formedness, namespace tree: our single-pass reader; the ceiling is fast-xml-parser alone, without any of those checks',
+    },
+    {
+      what: 'parse + validate',
+      figure: rate(validate),
+      ceiling: rate(ceiling),
+      ratio: pct(validate),
+      note: 'plus structure, zod formats, code lists and rules',
+    },
     { what: 'encode (validate + serialize)', figure: rate(encode), ceiling: rate(ceiling), ratio: pct(encode) },
   ]
 }

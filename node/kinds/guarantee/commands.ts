@@ -14,9 +14,15 @@ export async function register(ctx: KindContext, principal: Principal, input: un
     body.Guarantee = g
   }
   const grn = g.GRN as string
-  if (grn.slice(2, 4) !== ctx.country) throw new NodeError('NODE_FORBIDDEN', `guarantee ${grn} is issued by ${grn.slice(2, 4)}: only the issuing country registers it`, { documentId: grn })
+  if (grn.slice(2, 4) !== ctx.country)
+    throw new NodeError(
+      'NODE_FORBIDDEN',
+      `guarantee ${grn} is issued by ${grn.slice(2, 4)}: only the issuing country registers it`,
+      { documentId: grn },
+    )
   const office = (body.GuaranteeOffice as { referenceNumber?: unknown } | undefined)?.referenceNumber
   actsAsOwnOffice(principal, typeof office === 'string' ? [office] : [])
-  if ((await ctx.record(grn)) !== undefined) throw new SisError('LOG_DUPLICATE', `guarantee ${grn} is already registered`, { documentId: grn })
+  if ((await ctx.record(grn)) !== undefined)
+    throw new SisError('LOG_DUPLICATE', `guarantee ${grn} is already registered`, { documentId: grn })
   return ctx.write('GuaranteeRegistered', grn, body)
 }

@@ -19,9 +19,24 @@ import type { DocumentView, KindContext } from '../kind.ts'
 type Coverage = Omit<TransitMessage<'GuaranteeCoverageRecorded'>, 'Header'>
 
 export type GuaranteeWrite =
-  | { readonly type: 'GuaranteeReserved'; readonly grn: string; readonly documentId: string; readonly body: Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'> }
-  | { readonly type: 'GuaranteeReleased'; readonly grn: string; readonly documentId: string; readonly body: Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'> }
-  | { readonly type: 'GuaranteeCoverageRecorded'; readonly grn: string; readonly documentId: string; readonly body: Coverage }
+  | {
+      readonly type: 'GuaranteeReserved'
+      readonly grn: string
+      readonly documentId: string
+      readonly body: Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'>
+    }
+  | {
+      readonly type: 'GuaranteeReleased'
+      readonly grn: string
+      readonly documentId: string
+      readonly body: Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'>
+    }
+  | {
+      readonly type: 'GuaranteeCoverageRecorded'
+      readonly grn: string
+      readonly documentId: string
+      readonly body: Coverage
+    }
 
 /** What the issuing node knows of one of its guarantees. */
 export interface GuaranteeView {
@@ -30,9 +45,31 @@ export interface GuaranteeView {
 }
 
 /** The coverage entry for `grn` on transit `mrn`. */
-export function coverageOf(mrn: string, grn: string, c: { outcome: 'reserved' | 'refused'; amount: string; currency: string; at: string; reservationEntry?: string; reason?: string }): GuaranteeWrite {
+export function coverageOf(
+  mrn: string,
+  grn: string,
+  c: {
+    outcome: 'reserved' | 'refused'
+    amount: string
+    currency: string
+    at: string
+    reservationEntry?: string
+    reason?: string
+  },
+): GuaranteeWrite {
   const { outcome, amount, currency, at, reservationEntry, reason } = c
-  const body: Coverage = { TransitOperation: { MRN: mrn }, Guarantee: { GRN: grn }, Coverage: { outcome, amount, currency, recordedAt: at, ...(reservationEntry === undefined ? {} : { reservationEntry }), ...(reason === undefined ? {} : { reason: reason.slice(0, 512) }) } }
+  const body: Coverage = {
+    TransitOperation: { MRN: mrn },
+    Guarantee: { GRN: grn },
+    Coverage: {
+      outcome,
+      amount,
+      currency,
+      recordedAt: at,
+      ...(reservationEntry === undefined ? {} : { reservationEntry }),
+      ...(reason === undefined ? {} : { reason: reason.slice(0, 512) }),
+    },
+  }
   return { type: 'GuaranteeCoverageRecorded', grn, documentId: mrn, body }
 }
 
@@ -40,7 +77,13 @@ export function coverageOf(mrn: string, grn: string, c: { outcome: 'reserved' | 
  * The entries `country`'s node must write now for `transit` (its state and its declaration
  * entry), given its view of each guarantee the declaration names.
  */
-export function guaranteeWrites(country: string, transit: DocumentState, declaration: LogEntry | undefined, guarantee: (grn: string) => GuaranteeView | undefined, now: string): GuaranteeWrite[] {
+export function guaranteeWrites(
+  country: string,
+  transit: DocumentState,
+  declaration: LogEntry | undefined,
+  guarantee: (grn: string) => GuaranteeView | undefined,
+  now: string,
+): GuaranteeWrite[] {
   if (transit.kind !== 'transit' || declaration === undefined || declaration.type !== 'DeclarationLodged') return []
   const f = transit.facts as TransitFacts
   const mrn = transit.documentId
@@ -58,7 +101,8 @@ export function guaranteeWrites(country: string, transit: DocumentState, declara
       const amount = ref.amountToBeCovered ?? '0.00'
       const refuse = (reason: string) => {
         // Recorded once per reason: a refusal already on record is not written again.
-        if (last?.outcome !== 'refused' || last.reason !== reason) out.push(coverageOf(mrn, grn, { outcome: 'refused', amount, currency: ref.currency ?? 'USD', at, reason }))
+        if (last?.outcome !== 'refused' || last.reason !== reason)
+          out.push(coverageOf(mrn, grn, { outcome: 'refused', amount, currency: ref.currency ?? 'USD', at, reason }))
       }
       const view = guarantee(grn)
       const gf = view?.state.facts as GuaranteeFacts | undefined
@@ -71,16 +115,48 @@ export function guaranteeWrites(country: string, transit: DocumentState, declara
       const released = view.entries.some((e) => e.type === 'GuaranteeReleased' && mrnOf(e) === mrn)
       if (awaiting) {
         if (effective !== undefined) {
-          if (last?.outcome !== 'reserved') out.push(coverageOf(mrn, grn, { outcome: 'reserved', amount: effective.amount, currency, at, reservationEntry: effective.entry }))
+          if (last?.outcome !== 'reserved')
+            out.push(
+              coverageOf(mrn, grn, {
+                outcome: 'reserved',
+                amount: effective.amount,
+                currency,
+                at,
+                reservationEntry: effective.entry,
+              }),
+            )
         } else if (currency !== gf.registered.currency) {
           refuse(`the guarantee is in ${gf.registered.currency}, the transit asks ${currency}`)
         } else if (toMinor(amount) > toMinor(gf.balance)) {
           refuse(`insufficient balance: ${fromMinor(toMinor(gf.balance))} ${currency} left, ${amount} asked`)
         } else {
-          out.push({ type: 'GuaranteeReserved', grn, documentId: grn, body: { Guarantee: { GRN: grn }, TransitOperation: { MRN: mrn }, Reservation: { amount, currency, reservedAt: at } } as Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'> })
+          out.push({
+            type: 'GuaranteeReserved',
+            grn,
+            documentId: grn,
+            body: {
+              Guarantee: { GRN: grn },
+              TransitOperation: { MRN: mrn },
+              Reservation: { amount, currency, reservedAt: at },
+            } as Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'>,
+          })
         }
       } else if (effective !== undefined && !released && mayReleaseGuarantee(f)) {
-        out.push({ type: 'GuaranteeReleased', grn, documentId: grn, body: { Guarantee: { GRN: grn }, TransitOperation: { MRN: mrn }, Release: { amount: effective.amount, currency, releasedAt: at, reason: f.writtenOff !== undefined ? 'written-off' : 'invalidated' } } as Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'> })
+        out.push({
+          type: 'GuaranteeReleased',
+          grn,
+          documentId: grn,
+          body: {
+            Guarantee: { GRN: grn },
+            TransitOperation: { MRN: mrn },
+            Release: {
+              amount: effective.amount,
+              currency,
+              releasedAt: at,
+              reason: f.writtenOff !== undefined ? 'written-off' : 'invalidated',
+            },
+          } as Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'>,
+        })
       }
     }
   }
@@ -103,7 +179,13 @@ export async function guaranteeDuties(ctx: KindContext, changed: DocumentView): 
     if (g.log.size > 0) views.set(grn, { state: g.state, entries: [...g.log.entries()] })
   }
   const mrn = changed.state.documentId
-  for (const w of guaranteeWrites(ctx.country, changed.state, changed.log.get(f.declaration.entry), (grn) => views.get(grn), ctx.now())) {
+  for (const w of guaranteeWrites(
+    ctx.country,
+    changed.state,
+    changed.log.get(f.declaration.entry),
+    (grn) => views.get(grn),
+    ctx.now(),
+  )) {
     let r
     try {
       r = await ctx.write(w.type, w.documentId, w.body as unknown as Record<string, unknown>)
@@ -111,16 +193,34 @@ export async function guaranteeDuties(ctx: KindContext, changed: DocumentView): 
       // A reservation the guarantee's rules refuse (a concurrent one took the balance) is not
       // signed; its refusal goes on record in the transit's log instead.
       if (w.type !== 'GuaranteeReserved' || !isNodeError(e)) throw e
-      const refused = coverageOf(mrn, w.grn, { outcome: 'refused', amount: w.body.Reservation.amount, currency: w.body.Reservation.currency, at: w.body.Reservation.reservedAt, reason: e.message })
+      const refused = coverageOf(mrn, w.grn, {
+        outcome: 'refused',
+        amount: w.body.Reservation.amount,
+        currency: w.body.Reservation.currency,
+        at: w.body.Reservation.reservedAt,
+        reason: e.message,
+      })
       const c = await ctx.write(refused.type, refused.documentId, refused.body as unknown as Record<string, unknown>)
-      ctx.logger?.info({ guarantee: w.grn, transit: mrn, entry: c.entryId, type: refused.type }, 'guarantee coverage refused')
+      ctx.logger?.info(
+        { guarantee: w.grn, transit: mrn, entry: c.entryId, type: refused.type },
+        'guarantee coverage refused',
+      )
       continue
     }
     ctx.logger?.info({ guarantee: w.grn, transit: mrn, entry: r.entryId, type: w.type }, 'guarantee duty written')
     if (w.type === 'GuaranteeReserved') {
-      const covered = coverageOf(mrn, w.grn, { outcome: 'reserved', amount: w.body.Reservation.amount, currency: w.body.Reservation.currency, at: w.body.Reservation.reservedAt, reservationEntry: r.entryId })
+      const covered = coverageOf(mrn, w.grn, {
+        outcome: 'reserved',
+        amount: w.body.Reservation.amount,
+        currency: w.body.Reservation.currency,
+        at: w.body.Reservation.reservedAt,
+        reservationEntry: r.entryId,
+      })
       const c = await ctx.write(covered.type, covered.documentId, covered.body as unknown as Record<string, unknown>)
-      ctx.logger?.info({ guarantee: w.grn, transit: mrn, entry: c.entryId, type: covered.type }, 'guarantee coverage recorded')
+      ctx.logger?.info(
+        { guarantee: w.grn, transit: mrn, entry: c.entryId, type: covered.type },
+        'guarantee coverage recorded',
+      )
     }
   }
 }

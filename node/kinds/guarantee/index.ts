@@ -9,7 +9,10 @@ import { guaranteeRoutes } from './routes.ts'
 
 function keys({ state, log }: DocumentView): Record<string, string[]> {
   const f = state.facts as GuaranteeFacts
-  const reg = f.registered === undefined ? undefined : (log.get(f.registered.entry)?.message as GuaranteeMessage<'GuaranteeRegistered'> | undefined)
+  const reg =
+    f.registered === undefined
+      ? undefined
+      : (log.get(f.registered.entry)?.message as GuaranteeMessage<'GuaranteeRegistered'> | undefined)
   const trader = reg?.Principal.identificationNumber
   return {
     grn: [state.documentId],

@@ -14,7 +14,13 @@ import { divertHere } from './diversion.ts'
 
 /** Customs offices a transit message body names as the writer's office. */
 export function officesNamed(body: unknown): string[] {
-  const fields = ['CustomsOfficeOfDeparture', 'CustomsOfficeOfTransitActual', 'CustomsOfficeOfIncidentRegistration', 'CustomsOfficeActual', 'CustomsOfficeOfDestinationActual']
+  const fields = [
+    'CustomsOfficeOfDeparture',
+    'CustomsOfficeOfTransitActual',
+    'CustomsOfficeOfIncidentRegistration',
+    'CustomsOfficeActual',
+    'CustomsOfficeOfDestinationActual',
+  ]
   const b = (body ?? {}) as Record<string, { referenceNumber?: unknown } | undefined>
   return fields.flatMap((f) => (typeof b[f]?.referenceNumber === 'string' ? [b[f].referenceNumber as string] : []))
 }
@@ -26,7 +32,10 @@ export async function lodge(ctx: KindContext, principal: Principal, input: unkno
   if ('xml' in declaration) {
     const v = validateMessage(declaration.xml)
     if (!v.ok) throw v.errors[0]!
-    if (v.message.type !== 'DeclarationLodged') throw new NodeError('NODE_CONFLICT', `expected DeclarationLodged, got ${v.message.type}`, { type: v.message.type })
+    if (v.message.type !== 'DeclarationLodged')
+      throw new NodeError('NODE_CONFLICT', `expected DeclarationLodged, got ${v.message.type}`, {
+        type: v.message.type,
+      })
     body = { ...v.message.message } as Record<string, unknown>
     delete body.Header
   } else {
@@ -54,14 +63,16 @@ function isAction(a: unknown): a is TransitAction {
 /** `{ documentId, action, body }`: an officer action on a transit. */
 export async function act(ctx: KindContext, principal: Principal, input: unknown): Promise<SubmitResult> {
   const { documentId, action, body } = input as { documentId: string; action: unknown; body: unknown }
-  if (!isAction(action)) throw new NodeError('NODE_NOT_FOUND', `no transit action ${String(action)}`, { action: String(action) })
+  if (!isAction(action))
+    throw new NodeError('NODE_NOT_FOUND', `no transit action ${String(action)}`, { action: String(action) })
   const b = bodyObject(body)
   const record = await ctx.record(documentId)
   if (record === undefined && action === 'diversion') {
     actsAsOwnOffice(principal, officesNamed(b))
     return divertHere(ctx, documentId, b)
   }
-  if (record === undefined || record.kind !== 'transit' || !ctx.sees(principal, record)) throw new NodeError('NODE_NOT_FOUND', `no transit ${documentId} here`, { documentId })
+  if (record === undefined || record.kind !== 'transit' || !ctx.sees(principal, record))
+    throw new NodeError('NODE_NOT_FOUND', `no transit ${documentId} here`, { documentId })
   actsAsOwnOffice(principal, officesNamed(b))
   return ctx.write(ACTION_MESSAGE_TYPES[action], documentId, b)
 }

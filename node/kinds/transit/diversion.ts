@@ -14,15 +14,26 @@ import type { Frames, KindContext } from '../kind.ts'
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-export async function divertHere(ctx: KindContext, documentId: string, body: Record<string, unknown>): Promise<SubmitResult> {
+export async function divertHere(
+  ctx: KindContext,
+  documentId: string,
+  body: Record<string, unknown>,
+): Promise<SubmitResult> {
   const departure = documentId.slice(2, 4)
   const office = (body as { CustomsOfficeActual?: { referenceNumber?: string } }).CustomsOfficeActual?.referenceNumber
-  if (departure === ctx.country || office === undefined) throw new NodeError('NODE_NOT_FOUND', `no transit ${documentId} here`, { documentId })
+  if (departure === ctx.country || office === undefined)
+    throw new NodeError('NODE_NOT_FOUND', `no transit ${documentId} here`, { documentId })
   let frames: Frames
   try {
-    frames = await ctx.request(departure, 'presentation', [encoder.encode(JSON.stringify({ documentId, office }))], { timeoutMs: 15_000 })
+    frames = await ctx.request(departure, 'presentation', [encoder.encode(JSON.stringify({ documentId, office }))], {
+      timeoutMs: 15_000,
+    })
   } catch {
-    throw new NodeError('NODE_NOT_FOUND', `no transit ${documentId} could be obtained from ${departure} for a diversion to ${office}`, { documentId })
+    throw new NodeError(
+      'NODE_NOT_FOUND',
+      `no transit ${documentId} could be obtained from ${departure} for a diversion to ${office}`,
+      { documentId },
+    )
   }
   return ctx.writeOnto(frames, departure, 'DiversionRequested', documentId, body)
 }
@@ -35,13 +46,32 @@ export async function divertHere(ctx: KindContext, documentId: string, body: Rec
 export async function answerPresentation(ctx: KindContext, frames: Frames, from: string): Promise<Frames> {
   const refuse = () => new NodeError('NODE_NOT_FOUND', 'no transit to present', {})
   let asked: { documentId?: unknown; office?: unknown }
-  try { asked = JSON.parse(decoder.decode(frames[0] ?? new Uint8Array())) as typeof asked } catch { throw refuse() }
-  if (typeof asked.documentId !== 'string' || typeof asked.office !== 'string' || asked.documentId.slice(2, 4) !== ctx.country) throw refuse()
+  try {
+    asked = JSON.parse(decoder.decode(frames[0] ?? new Uint8Array())) as typeof asked
+  } catch {
+    throw refuse()
+  }
+  if (
+    typeof asked.documentId !== 'string' ||
+    typeof asked.office !== 'string' ||
+    asked.documentId.slice(2, 4) !== ctx.country
+  )
+    throw refuse()
   if (ctx.membership().office(asked.office)?.country !== from) throw refuse()
   const doc = await ctx.document(asked.documentId)
   const s = doc.state
   const f = s.facts as TransitFacts
-  if (doc.log.size === 0 || s.kind !== 'transit' || f.released === undefined || f.arrival !== undefined || f.writtenOff !== undefined) throw refuse()
-  ctx.logger?.info({ peer: from, documentId: asked.documentId, office: asked.office }, 'transit presented for a diversion')
+  if (
+    doc.log.size === 0 ||
+    s.kind !== 'transit' ||
+    f.released === undefined ||
+    f.arrival !== undefined ||
+    f.writtenOff !== undefined
+  )
+    throw refuse()
+  ctx.logger?.info(
+    { peer: from, documentId: asked.documentId, office: asked.office },
+    'transit presented for a diversion',
+  )
   return ctx.entryBytes(asked.documentId)
 }

@@ -10,16 +10,23 @@ import { defineRoute } from '../../api/table.ts'
 import type { Route } from '../../api/table.ts'
 import type { KindRouteDeps } from '../kind.ts'
 
-const LodgeJson = z.object({
-  declaration: z.record(z.string(), z.unknown()).describe('The DeclarationLodged message as JSON (the node fills the header)'),
-}).strict()
+const LodgeJson = z
+  .object({
+    declaration: z
+      .record(z.string(), z.unknown())
+      .describe('The DeclarationLodged message as JSON (the node fills the header)'),
+  })
+  .strict()
 
-const ActionParams = z.object({
-  documentId: Header.shape.documentId,
-  action: z.enum(TRANSIT_ACTIONS).describe('The officer action, written as one signed entry by this node'),
-}).strict()
+const ActionParams = z
+  .object({
+    documentId: Header.shape.documentId,
+    action: z.enum(TRANSIT_ACTIONS).describe('The officer action, written as one signed entry by this node'),
+  })
+  .strict()
 
-const ActionJson = z.record(z.string(), z.unknown())
+const ActionJson = z
+  .record(z.string(), z.unknown())
   .describe('The action message body as JSON; the node fills the header and signs the entry')
 
 export function transitRoutes({ service }: KindRouteDeps): Route[] {
@@ -27,25 +34,47 @@ export function transitRoutes({ service }: KindRouteDeps): Route[] {
     // The generic document routes, also under the transit's own path (kept since the first API).
     ...documentRoutes(service, { path: '/v1/transits', operation: 'Transit' }),
     defineRoute<undefined, undefined, z.output<typeof LodgeJson>>({
-      method: 'POST', path: '/v1/transits', operationId: 'lodgeTransit', access: WRITERS,
+      method: 'POST',
+      path: '/v1/transits',
+      operationId: 'lodgeTransit',
+      access: WRITERS,
       summary: 'Lodge a transit declaration (an officer of the office of departure, or the national system)',
       body: { json: LodgeJson, xml: 'An unsigned DeclarationLodged message (UTF-8); the node signs it' },
-      response: { status: 201, description: 'The declaration was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
+      response: {
+        status: 201,
+        description: 'The declaration was written as a signed entry',
+        contentType: 'application/json',
+        schema: SubmitResultSchema,
+      },
       errors: [403, 409, 503],
       async handle({ body, principal, request, reply }) {
         const b = required(body)
-        const result = await service.command(principal, 'transit', 'lodge', b.kind === 'xml' ? { xml: b.xml } : { json: b.value.declaration })
+        const result = await service.command(
+          principal,
+          'transit',
+          'lodge',
+          b.kind === 'xml' ? { xml: b.xml } : { json: b.value.declaration },
+        )
         audit(request, principal, { documentId: result.documentId, entryId: result.entryId }, 'declaration lodged')
         reply.header('location', `/v1/transits/${encodeURIComponent(result.documentId)}`)
         return result
       },
     }),
     defineRoute<z.output<typeof ActionParams>, undefined, z.output<typeof ActionJson>>({
-      method: 'POST', path: '/v1/transits/:documentId/actions/:action', operationId: 'actOnTransit', access: WRITERS,
-      summary: 'An officer action on a transit (accept, release, passage, arrival, write-off, ...); refused (403/409, nothing signed) when the transit\'s rules would judge it ineffective',
+      method: 'POST',
+      path: '/v1/transits/:documentId/actions/:action',
+      operationId: 'actOnTransit',
+      access: WRITERS,
+      summary:
+        "An officer action on a transit (accept, release, passage, arrival, write-off, ...); refused (403/409, nothing signed) when the transit's rules would judge it ineffective",
       params: ActionParams,
       body: { json: ActionJson },
-      response: { status: 201, description: 'The action was written as a signed entry', contentType: 'application/json', schema: SubmitResultSchema },
+      response: {
+        status: 201,
+        description: 'The action was written as a signed entry',
+        contentType: 'application/json',
+        schema: SubmitResultSchema,
+      },
       errors: [403, 404, 409, 503],
       async handle({ params, body, principal, request }) {
         // Checked here rather than left to the service, so an out-of-scope document is a 404
@@ -55,10 +84,17 @@ export function transitRoutes({ service }: KindRouteDeps): Route[] {
         const held = await service.document(principal, params.documentId)
         if (params.action !== 'diversion') found(held, params.documentId)
         const value = jsonOnly(body)
-        const result = await service.command(principal, 'transit', 'act', { documentId: params.documentId, action: params.action, body: value }).catch((e: unknown) => {
-          throw held === undefined && isNodeError(e) && e.code === 'NODE_NOT_FOUND' ? notFound(params.documentId) : e
-        })
-        audit(request, principal, { documentId: params.documentId, action: params.action, entryId: result.entryId }, 'transit action')
+        const result = await service
+          .command(principal, 'transit', 'act', { documentId: params.documentId, action: params.action, body: value })
+          .catch((e: unknown) => {
+            throw held === undefined && isNodeError(e) && e.code === 'NODE_NOT_FOUND' ? notFound(params.documentId) : e
+          })
+        audit(
+          request,
+          principal,
+          { documentId: params.documentId, action: params.action, entryId: result.entryId },
+          'transit action',
+        )
         return result
       },
     }),

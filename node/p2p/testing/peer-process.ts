@@ -33,7 +33,9 @@ const { values } = parseArgs({
   },
 })
 if (values.key === undefined || values.members === undefined) {
-  process.stderr.write('usage: peer-process.ts --key FILE --members FILE [--listen MULTIADDR]... [--prefix /carec-sis]\n')
+  process.stderr.write(
+    'usage: peer-process.ts --key FILE --members FILE [--listen MULTIADDR]... [--prefix /carec-sis]\n',
+  )
   process.exit(2)
 }
 
@@ -84,7 +86,11 @@ async function run(command: Command): Promise<Record<string, unknown>> {
       return { frames: answer.map((frame) => Buffer.from(frame).toString('base64')) }
     }
     case 'status':
-      return { connectedMembers: host.connectedMembers(), connectedPeers: host.connectedPeers(), addresses: host.addresses() }
+      return {
+        connectedMembers: host.connectedMembers(),
+        connectedPeers: host.connectedPeers(),
+        addresses: host.addresses(),
+      }
     case 'stop':
       setImmediate(() => void stop(0))
       return {}
@@ -104,13 +110,14 @@ lines.on('line', (line) => {
   }
   run(command).then(
     (result) => emit({ id: command.id, ok: true, ...result }),
-    (error: unknown) => emit({
-      id: command.id,
-      ok: false,
-      code: error instanceof P2PError ? error.code : 'FAILED',
-      remote: error instanceof P2PError ? error.remote : false,
-      message: error instanceof Error ? error.message : String(error),
-    }),
+    (error: unknown) =>
+      emit({
+        id: command.id,
+        ok: false,
+        code: error instanceof P2PError ? error.code : 'FAILED',
+        remote: error instanceof P2PError ? error.remote : false,
+        message: error instanceof Error ? error.message : String(error),
+      }),
   )
 })
 lines.on('close', () => void stop(0))

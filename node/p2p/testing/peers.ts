@@ -45,12 +45,16 @@ export class PeerProcess {
   private constructor(args: string[]) {
     this.#child = spawn(NODE, [SCRIPT, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
     running.add(this)
-    this.exited = new Promise((resolve) => this.#child.on('exit', (code) => {
-      running.delete(this)
-      resolve(code)
-      this.#notify()
-    }))
-    this.#child.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString() })
+    this.exited = new Promise((resolve) =>
+      this.#child.on('exit', (code) => {
+        running.delete(this)
+        resolve(code)
+        this.#notify()
+      }),
+    )
+    this.#child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString()
+    })
     createInterface({ input: this.#child.stdout }).on('line', (line) => {
       this.lines.push(JSON.parse(line) as PeerLine)
       this.#notify()
@@ -58,8 +62,19 @@ export class PeerProcess {
   }
 
   /** Start a peer and wait for its 'ready' line. */
-  static async start(options: { keyFile: string; membersFile: string; listen?: string }): Promise<PeerProcess & { peerId: string; addresses: string[] }> {
-    const args = ['--key', options.keyFile, '--members', options.membersFile, '--listen', options.listen ?? '/ip4/127.0.0.1/tcp/0']
+  static async start(options: {
+    keyFile: string
+    membersFile: string
+    listen?: string
+  }): Promise<PeerProcess & { peerId: string; addresses: string[] }> {
+    const args = [
+      '--key',
+      options.keyFile,
+      '--members',
+      options.membersFile,
+      '--listen',
+      options.listen ?? '/ip4/127.0.0.1/tcp/0',
+    ]
     const peer = new PeerProcess(args)
     const ready = await peer.waitFor((line) => line.event === 'ready', 15_000)
     return Object.assign(peer, { peerId: String(ready.peerId), addresses: ready.addresses as string[] })
@@ -79,7 +94,13 @@ export class PeerProcess {
           finish(() => reject(new Error(`peer exited before the expected line; stderr: ${this.stderr}`)))
         }
       }
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out; lines: ${JSON.stringify(this.lines).slice(0, 2000)}; stderr: ${this.stderr}`))), timeoutMs)
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(new Error(`timed out; lines: ${JSON.stringify(this.lines).slice(0, 2000)}; stderr: ${this.stderr}`)),
+          ),
+        timeoutMs,
+      )
       const finish = (settle: () => void): void => {
         clearTimeout(timer)
         this.#waiters.delete(check)

@@ -31,7 +31,11 @@ export function countingMembership(): { membership: Membership; verified: () => 
   let n = 0
   const proxy = new Proxy(membership, {
     get(target, prop) {
-      if (prop === 'key') return (...args: Parameters<Membership['key']>) => { n++; return target.key(...args) }
+      if (prop === 'key')
+        return (...args: Parameters<Membership['key']>) => {
+          n++
+          return target.key(...args)
+        }
       const v = Reflect.get(target, prop, target) as unknown
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
     },
@@ -64,7 +68,16 @@ export interface TestNode {
   readonly docs: DocumentCache
 }
 
-export async function nodeOf(country: string, opts: { membership?: Membership; store?: CountingStore; syncBatch?: number; cache?: CacheLimits; now?: () => string } = {}): Promise<TestNode> {
+export async function nodeOf(
+  country: string,
+  opts: {
+    membership?: Membership
+    store?: CountingStore
+    syncBatch?: number
+    cache?: CacheLimits
+    now?: () => string
+  } = {},
+): Promise<TestNode> {
   const m = opts.membership ?? membership
   const store = opts.store ?? new CountingStore()
   await store.open()
@@ -72,7 +85,12 @@ export async function nodeOf(country: string, opts: { membership?: Membership; s
   const changed: string[] = []
   const docs = new DocumentCache(store, m, opts.cache)
   const replicator = new Replicator({
-    country, store, docs, membership: m, now: opts.now ?? (() => NOW), ...(opts.syncBatch === undefined ? {} : { syncBatch: opts.syncBatch }),
+    country,
+    store,
+    docs,
+    membership: m,
+    now: opts.now ?? (() => NOW),
+    ...(opts.syncBatch === undefined ? {} : { syncBatch: opts.syncBatch }),
     events: {
       documentChanged: (doc) => changed.push(doc.log.documentId),
       refused: (peer: string | undefined, e: SisError) => refused.push({ peer, code: e.code }),
@@ -87,10 +105,20 @@ export async function nodeOf(country: string, opts: { membership?: Membership; s
 export function receipt(country: string, to: string, ids: readonly string[], documentId: string): Uint8Array {
   const at = NOW.replace(/\.\d+Z$/, 'Z')
   const header = {
-    messageIdentification: `R-${sha256Hex(new TextEncoder().encode(ids.join(','))).slice(0, 40)}`, messageType: 'DeliveryReceipt' as const, preparationDateAndTime: at,
-    documentId, authorCountry: country, authorKeyId: keyIdOf(country), sequenceNumber: '1', ruleVersion: '1', messageRecipient: to,
+    messageIdentification: `R-${sha256Hex(new TextEncoder().encode(ids.join(','))).slice(0, 40)}`,
+    messageType: 'DeliveryReceipt' as const,
+    preparationDateAndTime: at,
+    documentId,
+    authorCountry: country,
+    authorKeyId: keyIdOf(country),
+    sequenceNumber: '1',
+    ruleVersion: '1',
+    messageRecipient: to,
   }
-  return signXml(encodeMessage('DeliveryReceipt', { Header: header, Receipt: { receivedAt: at, EntryId: [...ids] } }), testKey(country))
+  return signXml(
+    encodeMessage('DeliveryReceipt', { Header: header, Receipt: { receivedAt: at, EntryId: [...ids] } }),
+    testKey(country),
+  )
 }
 
 /** A push handler of a receiving node, as node.ts's: ingest, then a receipt for what is held. */
@@ -128,14 +156,21 @@ export function documentLike(template: readonly WrittenEntry[], documentId: stri
   return template.map((t) => {
     const e = readEntry(t.bytes, membership)
     const body = JSON.parse(JSON.stringify(e.message).replaceAll(from, documentId)) as Message<MessageTypeName>
-    const written = w.write(e.type as MessageTypeName, e.author, body, { parents: copy(e.parents), auth: copy(e.authRefs), at: e.claimedAt })
+    const written = w.write(e.type as MessageTypeName, e.author, body, {
+      parents: copy(e.parents),
+      auth: copy(e.authRefs),
+      at: e.claimedAt,
+    })
     ids.set(e.id, written.id)
     return written
   })
 }
 
 /** Documents like `template`, the n-th under the id `idOf(n)`. */
-export function documentsLike(template: readonly WrittenEntry[], idOf: (n: number) => string): (n: number) => { documentId: string; entries: WrittenEntry[] } {
+export function documentsLike(
+  template: readonly WrittenEntry[],
+  idOf: (n: number) => string,
+): (n: number) => { documentId: string; entries: WrittenEntry[] } {
   return (n) => {
     const documentId = idOf(n)
     return { documentId, entries: documentLike(template, documentId) }

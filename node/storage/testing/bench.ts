@@ -33,8 +33,18 @@ const ENTRY_BYTES = 1500
 
 let counter = 0
 function freshEntry(documentId: string): StoredEntry {
-  const bytes = new TextEncoder().encode(`<Entry n="${counter++}">${randomBytes(ENTRY_BYTES / 2 - 16).toString('hex')}</Entry>`)
-  return { id: sha256Hex(bytes), documentId, author: 'KZ', seq: counter, type: 'BorderPassageRecorded', bytes, storedAt: new Date().toISOString() }
+  const bytes = new TextEncoder().encode(
+    `<Entry n="${counter++}">${randomBytes(ENTRY_BYTES / 2 - 16).toString('hex')}</Entry>`,
+  )
+  return {
+    id: sha256Hex(bytes),
+    documentId,
+    author: 'KZ',
+    seq: counter,
+    type: 'BorderPassageRecorded',
+    bytes,
+    storedAt: new Date().toISOString(),
+  }
 }
 
 function commitOf(entries: StoredEntry[], documentId: string): CommitBatch {
@@ -42,14 +52,28 @@ function commitOf(entries: StoredEntry[], documentId: string): CommitBatch {
   return {
     entries,
     document: {
-      documentId, kind: 'transit', audience: ['KZ', 'UZ', 'CN'], status: 'released', stateHash: '00'.repeat(32), updatedAt: at,
+      documentId,
+      kind: 'transit',
+      audience: ['KZ', 'UZ', 'CN'],
+      status: 'released',
+      stateHash: '00'.repeat(32),
+      updatedAt: at,
       state: { entries: entries.length },
       index: {
         status: 'released',
-        keys: { mrn: [documentId], lrn: ['LRN-1'], office: ['KZ000101', 'UZ000101'], trader: ['KZ123456789012'], vehicle: ['123ABC02'], container: ['MSKU1234565'] },
+        keys: {
+          mrn: [documentId],
+          lrn: ['LRN-1'],
+          office: ['KZ000101', 'UZ000101'],
+          trader: ['KZ123456789012'],
+          vehicle: ['123ABC02'],
+          container: ['MSKU1234565'],
+        },
       },
     },
-    outbox: entries.flatMap((e) => ['UZ', 'CN'].map((peer) => ({ peer, documentId, entryId: e.id, enqueuedAt: at, attempts: 0, nextAttemptAt: at }))),
+    outbox: entries.flatMap((e) =>
+      ['UZ', 'CN'].map((peer) => ({ peer, documentId, entryId: e.id, enqueuedAt: at, attempts: 0, nextAttemptAt: at })),
+    ),
   }
 }
 
@@ -58,7 +82,11 @@ function commitOf(entries: StoredEntry[], documentId: string): CommitBatch {
  * a tenth of the budget each, round-robin: the fsync latency of a shared or virtual disk drifts
  * by several times within seconds, and turns expose figure and ceiling to the same drift.
  */
-async function measureInTurns(seconds: number, perCall: number, fns: ReadonlyArray<() => Promise<void>>): Promise<number[]> {
+async function measureInTurns(
+  seconds: number,
+  perCall: number,
+  fns: ReadonlyArray<() => Promise<void>>,
+): Promise<number[]> {
   const calls = fns.map(() => 0)
   const elapsed = fns.map(() => 0)
   for (const fn of fns) for (let i = 0; i < 3; i++) await fn()
@@ -88,7 +116,7 @@ export async function benchStore(seconds = 2): Promise<BenchRow[]> {
     // Documents rotate over a few ids so that most commits replace a record and move its index keys.
     let doc = 0
     const nextDocument = (): string => `25KZ${String(doc++ % 50).padStart(14, '0')}`
-    const [one, rawOne] = await measureInTurns(seconds, 1, [
+    const [one, rawOne] = (await measureInTurns(seconds, 1, [
       async () => {
         const documentId = nextDocument()
         await store.commit(commitOf([freshEntry(documentId)], documentId))
@@ -97,27 +125,41 @@ export async function benchStore(seconds = 2): Promise<BenchRow[]> {
         const e = freshEntry('D')
         await raw.batch([{ type: 'put', key: e.id, value: e.bytes }], { sync: true })
       },
-    ]) as [number, number]
-    const [hundred, rawHundred] = await measureInTurns(seconds, 100, [
+    ])) as [number, number]
+    const [hundred, rawHundred] = (await measureInTurns(seconds, 100, [
       async () => {
         const documentId = nextDocument()
-        await store.commit(commitOf(Array.from({ length: 100 }, () => freshEntry(documentId)), documentId))
+        await store.commit(
+          commitOf(
+            Array.from({ length: 100 }, () => freshEntry(documentId)),
+            documentId,
+          ),
+        )
       },
       async () => {
         const es = Array.from({ length: 100 }, () => freshEntry('D'))
-        await raw.batch(es.map((e) => ({ type: 'put' as const, key: e.id, value: e.bytes })), { sync: true })
+        await raw.batch(
+          es.map((e) => ({ type: 'put' as const, key: e.id, value: e.bytes })),
+          { sync: true },
+        )
       },
-    ]) as [number, number]
+    ])) as [number, number]
     await store.close()
     await raw.close()
 
     return [
       {
-        what: `synced single-entry commits (${ENTRY_BYTES} B entry)`, figure: rate(one), ceiling: rate(rawOne), ratio: pct(one, rawOne),
+        what: `synced single-entry commits (${ENTRY_BYTES} B entry)`,
+        figure: rate(one),
+        ceiling: rate(rawOne),
+        ratio: pct(one, rawOne),
         note: 'entry + document record replaced with its 9 index keys + 2 outbox items, one fsync; ceiling: raw level batch of the entry bytes, sync',
       },
       {
-        what: 'synced batches of 100 entries (entries/s)', figure: rate(hundred), ceiling: rate(rawHundred), ratio: pct(hundred, rawHundred),
+        what: 'synced batches of 100 entries (entries/s)',
+        figure: rate(hundred),
+        ceiling: rate(rawHundred),
+        ratio: pct(hundred, rawHundred),
         note: '100 entries + their per-document keys + record + 200 outbox items, one fsync; ceiling: raw level batch of the 100 entries, sync',
       },
     ]

@@ -31,30 +31,61 @@ export function parseCrashEntry(bytes: Uint8Array): { run: number; batch: number
   return { run: Number(m[1]), batch: Number(m[2]), size: Number(m[3]) }
 }
 
-function batchOf(run: number, batch: number, size: number, clock: number): { entries: StoredEntry[]; document: DocumentRecord; outbox: OutboxItem[] } {
+function batchOf(
+  run: number,
+  batch: number,
+  size: number,
+  clock: number,
+): { entries: StoredEntry[]; document: DocumentRecord; outbox: OutboxItem[] } {
   const documentId = `D${batch % CRASH_DOCUMENTS}`
   const at = new Date(clock).toISOString()
   const entries = Array.from({ length: size }, (_, i): StoredEntry => {
     // Random content of random length: no two entries alike, and batches from 100 B to 200 KB.
-    const bytes = new TextEncoder().encode(`<Entry run="${run}" batch="${batch}" i="${i}" n="${size}">${randomBytes(randomInt(1, 1000)).toString('hex')}</Entry>`)
-    return { id: sha256Hex(bytes), documentId, author: `A${run}`, seq: batch * 100 + i, type: 'CrashTest', bytes, storedAt: at }
+    const bytes = new TextEncoder().encode(
+      `<Entry run="${run}" batch="${batch}" i="${i}" n="${size}">${randomBytes(randomInt(1, 1000)).toString('hex')}</Entry>`,
+    )
+    return {
+      id: sha256Hex(bytes),
+      documentId,
+      author: `A${run}`,
+      seq: batch * 100 + i,
+      type: 'CrashTest',
+      bytes,
+      storedAt: at,
+    }
   })
   const status = CRASH_STATUSES[batch % CRASH_STATUSES.length] ?? 'accepted'
   const state: CrashState = { run, batch, entryIds: entries.map((e) => e.id) }
   const document: DocumentRecord = {
-    documentId, kind: 'transit', audience: [...CRASH_PEERS], status, stateHash: sha256Hex(new TextEncoder().encode(JSON.stringify(state))),
-    updatedAt: at, state,
+    documentId,
+    kind: 'transit',
+    audience: [...CRASH_PEERS],
+    status,
+    stateHash: sha256Hex(new TextEncoder().encode(JSON.stringify(state))),
+    updatedAt: at,
+    state,
     index: {
       status,
       keys: {
-        mrn: [`MRN-${documentId}`], office: [`O${run}`, `O-${batch % 5}`], trader: [`T${batch % 4}`],
+        mrn: [`MRN-${documentId}`],
+        office: [`O${run}`, `O-${batch % 5}`],
+        trader: [`T${batch % 4}`],
         // A key without values is absent, as the node writes it.
-        vehicle: [`V${batch % 3}\x00${run}`], ...(batch % 2 === 0 ? { container: ['C0'] } : {}),
+        vehicle: [`V${batch % 3}\x00${run}`],
+        ...(batch % 2 === 0 ? { container: ['C0'] } : {}),
       },
     },
   }
-  const outbox = entries.flatMap((e) => CRASH_PEERS.map((peer): OutboxItem => (
-    { peer, documentId, entryId: e.id, enqueuedAt: at, attempts: 0, nextAttemptAt: at })))
+  const outbox = entries.flatMap((e) =>
+    CRASH_PEERS.map((peer): OutboxItem => ({
+      peer,
+      documentId,
+      entryId: e.id,
+      enqueuedAt: at,
+      attempts: 0,
+      nextAttemptAt: at,
+    })),
+  )
   return { entries, document, outbox }
 }
 

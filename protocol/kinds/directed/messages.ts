@@ -12,14 +12,15 @@ export const FUNCTIONAL_ERROR_CODES = {
   DUPLICATE_MESSAGE_ID: 'a message with this identification was already received from this author',
   UNKNOWN_MRN: 'no transit with this MRN is known to the receiver',
   UNKNOWN_GRN: 'no guarantee with this GRN is known to the receiver',
-  OUT_OF_SEQUENCE: 'the message does not fit the current state or the author\'s sequence',
+  OUT_OF_SEQUENCE: "the message does not fit the current state or the author's sequence",
   INVALID_MRN: 'the MRN is malformed or its check digit is wrong',
   INVALID_GRN: 'the GRN is malformed or its check digit is wrong',
   NOT_AUTHORISED: 'the author has no authority to send this message for this document',
   SCHEMA_ERROR: 'the message does not conform to its XML schema',
   CODE_LIST_ERROR: 'a value is not in its code list, or is deprecated',
   RULE_ERROR: 'a business rule of the message is broken',
-  XML_ERROR: 'the input was refused before parsing: malformed, or a forbidden construct (DOCTYPE, entity, control character)',
+  XML_ERROR:
+    'the input was refused before parsing: malformed, or a forbidden construct (DOCTYPE, entity, control character)',
   SIGNATURE_ERROR: 'the signature is missing, malformed, or does not verify with a pinned member key',
   TOO_LARGE: 'the message exceeds a size, depth or count limit',
   UNKNOWN_MESSAGE_TYPE: 'the root element is not a message type of the catalogue',
@@ -27,12 +28,16 @@ export const FUNCTIONAL_ERROR_CODES = {
 } as const
 
 export type FunctionalErrorCode = keyof typeof FUNCTIONAL_ERROR_CODES
-export const FUNCTIONAL_ERROR_CODE_NAMES = Object.keys(FUNCTIONAL_ERROR_CODES) as [FunctionalErrorCode, ...FunctionalErrorCode[]]
+export const FUNCTIONAL_ERROR_CODE_NAMES = Object.keys(FUNCTIONAL_ERROR_CODES) as [
+  FunctionalErrorCode,
+  ...FunctionalErrorCode[],
+]
 
 export const FunctionalRejection = defineMessage({
   type: 'FunctionalRejection',
   title: 'Functional rejection',
-  purpose: 'Tells the sender of a message that it was not taken, and why, with a code from the shared list and a pointer to each error.',
+  purpose:
+    'Tells the sender of a message that it was not taken, and why, with a code from the shared list and a pointer to each error.',
   sender: 'any member node',
   receivers: ['the sender of the rejected message (messageRecipient)'],
   ncts: 'CC906C / CC917C (functional NACK / XML NACK)',
@@ -46,14 +51,29 @@ export const FunctionalRejection = defineMessage({
     }),
     FunctionalError: z.array(c.FunctionalError).min(1).max(999),
   },
-  rules: ['Not a log entry: a directed answer. The documentId is the rejected message\'s, or "unknown".', 'Each FunctionalError carries an errorCode from the same list and an errorPointer (element path).'],
-  check: (m) => m.FunctionalError.flatMap((e, i) => Object.hasOwn(FUNCTIONAL_ERROR_CODES, e.errorCode) ? [] : [{ path: `FunctionalError[${i + 1}]/errorCode`, value: e.errorCode, reason: 'not in the functional error code list' }]),
+  rules: [
+    'Not a log entry: a directed answer. The documentId is the rejected message\'s, or "unknown".',
+    'Each FunctionalError carries an errorCode from the same list and an errorPointer (element path).',
+  ],
+  check: (m) =>
+    m.FunctionalError.flatMap((e, i) =>
+      Object.hasOwn(FUNCTIONAL_ERROR_CODES, e.errorCode)
+        ? []
+        : [
+            {
+              path: `FunctionalError[${i + 1}]/errorCode`,
+              value: e.errorCode,
+              reason: 'not in the functional error code list',
+            },
+          ],
+    ),
 })
 
 export const DeliveryReceipt = defineMessage({
   type: 'DeliveryReceipt',
   title: 'Delivery receipt',
-  purpose: 'The receiving node tells the sender which entries of a document it now holds durably. The sender keeps the signed receipt as proof of delivery and clears its outbox; a duplicate delivery is answered with a receipt for the same entries.',
+  purpose:
+    'The receiving node tells the sender which entries of a document it now holds durably. The sender keeps the signed receipt as proof of delivery and clears its outbox; a duplicate delivery is answered with a receipt for the same entries.',
   sender: 'any member node (the receiver of entries)',
   receivers: ['the node that sent the entries (messageRecipient)'],
   ncts: 'none (as the signed receipts of X-Road and eDelivery/AS4)',
@@ -64,7 +84,10 @@ export const DeliveryReceipt = defineMessage({
       EntryId: z.array(t.EntryId).min(1).max(10_000),
     }),
   },
-  rules: ['Not a log entry: a directed answer. Signed by the receiver with its pinned key.', 'Lists only entries the receiver holds after a synced write.'],
+  rules: [
+    'Not a log entry: a directed answer. Signed by the receiver with its pinned key.',
+    'Lists only entries the receiver holds after a synced write.',
+  ],
 })
 
 /** Directed messages of no kind: answers about any document (L4). */

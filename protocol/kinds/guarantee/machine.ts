@@ -12,7 +12,15 @@ import type { TransitFacts } from '../transit/machine.ts'
 import type { GuaranteeMessage, GuaranteeMessageType } from './messages.ts'
 
 export interface GuaranteeFacts {
-  registered?: { entry: string; referenceAmount: string; currency: string; issuer: string; validFrom: string; validUntil: string; validIn: string[] }
+  registered?: {
+    entry: string
+    referenceAmount: string
+    currency: string
+    issuer: string
+    validFrom: string
+    validUntil: string
+    validIn: string[]
+  }
   reservations: { entry: string; mrn: string; amount: string; released?: string }[]
   /** Reference amount minus effective, unreleased reservations, in minor units as a string. */
   balance: string
@@ -51,19 +59,34 @@ export class GuaranteeMachine implements KindMachine<GuaranteeFacts> {
         const office = checkOffice(this.#dir, e.author, b.GuaranteeOffice.referenceNumber)
         if (!office.effective) return office
         if (f.registered !== undefined) return precondition('the guarantee is already registered')
-        f.registered = { entry: e.id, referenceAmount: b.Guarantee.referenceAmount, currency: b.Guarantee.currency, issuer, validFrom: b.Guarantee.validFrom, validUntil: b.Guarantee.validUntil, validIn: b.ValidIn.map((v) => v.country) }
+        f.registered = {
+          entry: e.id,
+          referenceAmount: b.Guarantee.referenceAmount,
+          currency: b.Guarantee.currency,
+          issuer,
+          validFrom: b.Guarantee.validFrom,
+          validUntil: b.Guarantee.validUntil,
+          validIn: b.ValidIn.map((v) => v.country),
+        }
         f.balance = fromMinor(toMinor(b.Guarantee.referenceAmount))
         return EFFECTIVE
       }
       case 'GuaranteeReserved': {
         const b = m<'GuaranteeReserved'>(e)
         if (f.registered === undefined) return precondition('the guarantee is not registered')
-        if (b.Reservation.currency !== f.registered.currency) return precondition(`the reservation is in ${b.Reservation.currency}, the guarantee in ${f.registered.currency}`)
+        if (b.Reservation.currency !== f.registered.currency)
+          return precondition(
+            `the reservation is in ${b.Reservation.currency}, the guarantee in ${f.registered.currency}`,
+          )
         const mrn = b.TransitOperation.MRN
-        if (f.reservations.some((r) => r.mrn === mrn && r.released === undefined)) return precondition(`transit ${mrn} already holds a reservation`)
+        if (f.reservations.some((r) => r.mrn === mrn && r.released === undefined))
+          return precondition(`transit ${mrn} already holds a reservation`)
         const amount = toMinor(b.Reservation.amount)
         const balance = toMinor(f.balance)
-        if (amount > balance) return precondition(`insufficient balance: ${f.balance} ${f.registered.currency} left, ${b.Reservation.amount} asked`)
+        if (amount > balance)
+          return precondition(
+            `insufficient balance: ${f.balance} ${f.registered.currency} left, ${b.Reservation.amount} asked`,
+          )
         f.reservations.push({ entry: e.id, mrn, amount: b.Reservation.amount })
         f.balance = fromMinor(balance - amount)
         return EFFECTIVE
@@ -73,7 +96,8 @@ export class GuaranteeMachine implements KindMachine<GuaranteeFacts> {
         const mrn = b.TransitOperation.MRN
         const r = f.reservations.find((x) => x.mrn === mrn && x.released === undefined)
         if (r === undefined) return precondition(`transit ${mrn} holds no reservation to release`)
-        if (toMinor(b.Release.amount) !== toMinor(r.amount)) return precondition(`the release of ${b.Release.amount} does not match the reservation of ${r.amount}`)
+        if (toMinor(b.Release.amount) !== toMinor(r.amount))
+          return precondition(`the release of ${b.Release.amount} does not match the reservation of ${r.amount}`)
         r.released = e.id
         f.balance = fromMinor(toMinor(f.balance) + toMinor(r.amount))
         return EFFECTIVE

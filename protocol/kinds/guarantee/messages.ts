@@ -27,20 +27,31 @@ export const GuaranteeRegistered = defineMessage({
       currency: t.CurrencyCode,
       validFrom: t.DateOnly,
       validUntil: t.DateOnly,
-      accessCodeDigest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      accessCodeDigest: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
     }),
     GuaranteeOffice: c.CustomsOffice,
     Principal: c.Trader,
     ValidIn: z.array(c.CountryOfRouting).min(1).max(11),
   },
-  rules: ['The GRN country is the issuing country; only its node writes the guarantee.', 'validFrom is not after validUntil.', 'The access code itself is never sent: only its SHA-256 digest.'],
-  check: (m) => m.Guarantee.validFrom > m.Guarantee.validUntil ? [{ path: 'Guarantee/validUntil', value: m.Guarantee.validUntil, reason: 'before validFrom' }] : [],
+  rules: [
+    'The GRN country is the issuing country; only its node writes the guarantee.',
+    'validFrom is not after validUntil.',
+    'The access code itself is never sent: only its SHA-256 digest.',
+  ],
+  check: (m) =>
+    m.Guarantee.validFrom > m.Guarantee.validUntil
+      ? [{ path: 'Guarantee/validUntil', value: m.Guarantee.validUntil, reason: 'before validFrom' }]
+      : [],
 })
 
 export const GuaranteeReserved = defineMessage({
   type: 'GuaranteeReserved',
   title: 'Guarantee reserved',
-  purpose: 'Reserves part of a guarantee for one transit. The issuing country writes it when the transit is accepted; it is refused if the balance does not cover it.',
+  purpose:
+    'Reserves part of a guarantee for one transit. The issuing country writes it when the transit is accepted; it is refused if the balance does not cover it.',
   sender: 'guarantee office (issuing country)',
   receivers: ['office of departure of the transit'],
   ncts: 'CD203C (guarantee use)',
@@ -49,7 +60,9 @@ export const GuaranteeReserved = defineMessage({
     TransitOperation: TransitRef(),
     Reservation: z.object({ ...Money, reservedAt: t.DateTime }),
   },
-  rules: ['The reservation never takes the balance below zero, whatever the delivery order of concurrent reservations.'],
+  rules: [
+    'The reservation never takes the balance below zero, whatever the delivery order of concurrent reservations.',
+  ],
 })
 
 export const GuaranteeReleased = defineMessage({
@@ -64,7 +77,9 @@ export const GuaranteeReleased = defineMessage({
     TransitOperation: TransitRef(),
     Release: z.object({ ...Money, releasedAt: t.DateTime, reason: z.enum(['written-off', 'invalidated', 'other']) }),
   },
-  rules: ['Refers to the reservation it releases (authorityEntry) and to the write-off or invalidation that justifies it.'],
+  rules: [
+    'Refers to the reservation it releases (authorityEntry) and to the write-off or invalidation that justifies it.',
+  ],
 })
 
 export const GuaranteeBalanceQuery = defineMessage({
@@ -76,7 +91,13 @@ export const GuaranteeBalanceQuery = defineMessage({
   ncts: 'CC034C (IE034 query on guarantees)',
   directed: true,
   body: {
-    Guarantee: z.object({ GRN: t.Grn, accessCode: z.string().regex(/^[A-Za-z0-9]{4}$/).optional() }),
+    Guarantee: z.object({
+      GRN: t.Grn,
+      accessCode: z
+        .string()
+        .regex(/^[A-Za-z0-9]{4}$/)
+        .optional(),
+    }),
     queryIdentifier: t.MessageId,
   },
   rules: ['Not a log entry: a directed request answered by GuaranteeBalanceResponse.'],
@@ -96,13 +117,22 @@ export const GuaranteeBalanceResponse = defineMessage({
     balanceAt: t.DateTime,
   },
   rules: ['The balance is never negative and never above the reference amount.'],
-  check: (m) => Number(m.Guarantee.balanceAmount) > Number(m.Guarantee.referenceAmount) ? [{ path: 'Guarantee/balanceAmount', value: m.Guarantee.balanceAmount, reason: 'above the reference amount' }] : [],
+  check: (m) =>
+    Number(m.Guarantee.balanceAmount) > Number(m.Guarantee.referenceAmount)
+      ? [{ path: 'Guarantee/balanceAmount', value: m.Guarantee.balanceAmount, reason: 'above the reference amount' }]
+      : [],
 })
 
 function TransitRef() {
   return z.object({ MRN: t.Mrn })
 }
 
-export const GUARANTEE_MESSAGES = { GuaranteeRegistered, GuaranteeReserved, GuaranteeReleased, GuaranteeBalanceQuery, GuaranteeBalanceResponse } as const
+export const GUARANTEE_MESSAGES = {
+  GuaranteeRegistered,
+  GuaranteeReserved,
+  GuaranteeReleased,
+  GuaranteeBalanceQuery,
+  GuaranteeBalanceResponse,
+} as const
 export type GuaranteeMessageType = keyof typeof GUARANTEE_MESSAGES
 export type GuaranteeMessage<T extends GuaranteeMessageType> = MessageOf<(typeof GUARANTEE_MESSAGES)[T]>

@@ -11,7 +11,8 @@ import { defineMessage } from '../../messages/catalogue/definition.ts'
 export const GuaranteeCoverageRecorded = defineMessage({
   type: 'GuaranteeCoverageRecorded',
   title: 'Guarantee coverage recorded',
-  purpose: 'The issuing country of a guarantee the declaration names records whether the guarantee covers this transit: the amount is reserved on the guarantee (the reservation entry is named), or it is refused with the reason (the balance is exhausted, the guarantee is not registered).',
+  purpose:
+    'The issuing country of a guarantee the declaration names records whether the guarantee covers this transit: the amount is reserved on the guarantee (the reservation entry is named), or it is refused with the reason (the balance is exhausted, the guarantee is not registered).',
   sender: 'guarantee office (issuing country)',
   receivers: ['office of departure', 'route countries'],
   ncts: 'CD203C / CD204C (GMS: guarantee use and its answer)',
@@ -28,11 +29,16 @@ export const GuaranteeCoverageRecorded = defineMessage({
     }),
   },
   rules: [
-    'Only the guarantee\'s issuing country (the GRN\'s country) writes it, for a guarantee the declaration names, after acceptance and before release.',
-    'reserved names the GuaranteeReserved entry on the guarantee\'s log; refused gives the reason.',
+    "Only the guarantee's issuing country (the GRN's country) writes it, for a guarantee the declaration names, after acceptance and before release.",
+    "reserved names the GuaranteeReserved entry on the guarantee's log; refused gives the reason.",
     'The latest coverage of each guarantee in the causal past of a release decides whether the release takes effect.',
   ],
-  check: (m) => m.Coverage.outcome === 'reserved'
-    ? (m.Coverage.reservationEntry === undefined ? [{ path: 'Coverage/reservationEntry', reason: 'a reserved coverage names its reservation entry' }] : [])
-    : (m.Coverage.reason === undefined ? [{ path: 'Coverage/reason', reason: 'a refused coverage gives its reason' }] : []),
+  check: (m) =>
+    m.Coverage.outcome === 'reserved'
+      ? m.Coverage.reservationEntry === undefined
+        ? [{ path: 'Coverage/reservationEntry', reason: 'a reserved coverage names its reservation entry' }]
+        : []
+      : m.Coverage.reason === undefined
+        ? [{ path: 'Coverage/reason', reason: 'a refused coverage gives its reason' }]
+        : [],
 })

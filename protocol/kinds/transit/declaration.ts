@@ -9,27 +9,29 @@ import * as c from '../../messages/types/complex.ts'
 import { defineMessage } from '../../messages/catalogue/definition.ts'
 import type { RuleViolation } from '../../messages/catalogue/definition.ts'
 
-export const Consignment = z.object({
-  countryOfDispatch: t.CountryCode,
-  countryOfDestination: t.CountryCode,
-  containerIndicator: t.Flag,
-  inlandModeOfTransport: t.TransportModeCode.optional(),
-  modeOfTransportAtTheBorder: t.TransportModeCode,
-  grossMass: t.Mass,
-  referenceNumberUCR: t.Identifier.optional(),
-  Carrier: c.Carrier.optional(),
-  Consignor: c.Trader,
-  Consignee: c.Trader,
-  TransportEquipment: z.array(c.TransportEquipment).max(999).optional(),
-  DepartureTransportMeans: z.array(c.TransportMeans).min(1).max(9),
-  CountryOfRoutingOfConsignment: z.array(c.CountryOfRouting).min(1).max(99),
-  PlaceOfLoading: c.Location.optional(),
-  PlaceOfUnloading: c.Location.optional(),
-  PreviousDocument: z.array(c.DocumentReference).max(99).optional(),
-  SupportingDocument: z.array(c.DocumentReference).max(99).optional(),
-  TransportDocument: z.array(c.DocumentReference).max(99).optional(),
-  ConsignmentItem: z.array(c.ConsignmentItem).min(1).max(999),
-}).meta({ id: 'ConsignmentType', description: 'The goods, their parties, transport and route' })
+export const Consignment = z
+  .object({
+    countryOfDispatch: t.CountryCode,
+    countryOfDestination: t.CountryCode,
+    containerIndicator: t.Flag,
+    inlandModeOfTransport: t.TransportModeCode.optional(),
+    modeOfTransportAtTheBorder: t.TransportModeCode,
+    grossMass: t.Mass,
+    referenceNumberUCR: t.Identifier.optional(),
+    Carrier: c.Carrier.optional(),
+    Consignor: c.Trader,
+    Consignee: c.Trader,
+    TransportEquipment: z.array(c.TransportEquipment).max(999).optional(),
+    DepartureTransportMeans: z.array(c.TransportMeans).min(1).max(9),
+    CountryOfRoutingOfConsignment: z.array(c.CountryOfRouting).min(1).max(99),
+    PlaceOfLoading: c.Location.optional(),
+    PlaceOfUnloading: c.Location.optional(),
+    PreviousDocument: z.array(c.DocumentReference).max(99).optional(),
+    SupportingDocument: z.array(c.DocumentReference).max(99).optional(),
+    TransportDocument: z.array(c.DocumentReference).max(99).optional(),
+    ConsignmentItem: z.array(c.ConsignmentItem).min(1).max(999),
+  })
+  .meta({ id: 'ConsignmentType', description: 'The goods, their parties, transport and route' })
 
 /** The body of a declaration, shared by DeclarationLodged and DeclarationAmended. */
 function declarationBody<Op extends z.ZodRawShape>(operation: Op) {
@@ -61,7 +63,16 @@ type Declaration = z.output<z.ZodObject<DeclarationShape>>
 /** Sequence numbers of a repeated group are 1, 2, 3, ... in document order. */
 function consecutive(items: readonly { sequenceNumber: string }[] | undefined, path: string): RuleViolation[] {
   return (items ?? []).flatMap((item, i) =>
-    item.sequenceNumber === String(i + 1) ? [] : [{ path: `${path}[${i + 1}]/sequenceNumber`, value: item.sequenceNumber, reason: `expected ${i + 1}: sequence numbers run 1, 2, 3, ...` }])
+    item.sequenceNumber === String(i + 1)
+      ? []
+      : [
+          {
+            path: `${path}[${i + 1}]/sequenceNumber`,
+            value: item.sequenceNumber,
+            reason: `expected ${i + 1}: sequence numbers run 1, 2, 3, ...`,
+          },
+        ],
+  )
 }
 
 function checkDeclaration(m: Declaration): RuleViolation[] {
@@ -74,28 +85,66 @@ function checkDeclaration(m: Declaration): RuleViolation[] {
   out.push(...consecutive(cons.TransportEquipment, 'Consignment/TransportEquipment'))
   cons.ConsignmentItem.forEach((item, i) => {
     const p = `Consignment/ConsignmentItem[${i + 1}]`
-    if (item.goodsItemNumber !== String(i + 1)) out.push({ path: `${p}/goodsItemNumber`, value: item.goodsItemNumber, reason: `expected ${i + 1}` })
+    if (item.goodsItemNumber !== String(i + 1))
+      out.push({ path: `${p}/goodsItemNumber`, value: item.goodsItemNumber, reason: `expected ${i + 1}` })
     const gm = item.Commodity.GoodsMeasure
     if (gm.netMass !== undefined && Number(gm.netMass) > Number(gm.grossMass)) {
-      out.push({ path: `${p}/Commodity/GoodsMeasure/netMass`, value: gm.netMass, reason: 'net mass exceeds gross mass' })
+      out.push({
+        path: `${p}/Commodity/GoodsMeasure/netMass`,
+        value: gm.netMass,
+        reason: 'net mass exceeds gross mass',
+      })
     }
     if ((gm.supplementaryUnits === undefined) !== (gm.supplementaryUnitsCode === undefined)) {
-      out.push({ path: `${p}/Commodity/GoodsMeasure`, reason: 'supplementaryUnits and supplementaryUnitsCode go together' })
+      out.push({
+        path: `${p}/Commodity/GoodsMeasure`,
+        reason: 'supplementaryUnits and supplementaryUnitsCode go together',
+      })
     }
   })
   cons.TransportEquipment?.forEach((eq, i) => {
     const seals = eq.Seal?.length ?? 0
-    if (eq.numberOfSeals !== String(seals)) out.push({ path: `Consignment/TransportEquipment[${i + 1}]/numberOfSeals`, value: eq.numberOfSeals, reason: `${seals} Seal elements follow` })
+    if (eq.numberOfSeals !== String(seals))
+      out.push({
+        path: `Consignment/TransportEquipment[${i + 1}]/numberOfSeals`,
+        value: eq.numberOfSeals,
+        reason: `${seals} Seal elements follow`,
+      })
   })
   const itemsMass = cons.ConsignmentItem.reduce((sum, item) => sum + Number(item.Commodity.GoodsMeasure.grossMass), 0)
-  if (itemsMass > Number(cons.grossMass) + 1e-6) out.push({ path: 'Consignment/grossMass', value: cons.grossMass, reason: `less than the sum of the items' gross mass (${itemsMass})` })
+  if (itemsMass > Number(cons.grossMass) + 1e-6)
+    out.push({
+      path: 'Consignment/grossMass',
+      value: cons.grossMass,
+      reason: `less than the sum of the items' gross mass (${itemsMass})`,
+    })
   const route = cons.CountryOfRoutingOfConsignment.map((r) => r.country)
-  if (route[0] !== m.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2)) out.push({ path: 'Consignment/CountryOfRoutingOfConsignment[1]/country', value: route[0], reason: 'the itinerary starts in the country of the office of departure' })
-  if (route[route.length - 1] !== m.CustomsOfficeOfDestinationDeclared.referenceNumber.slice(0, 2)) out.push({ path: 'Consignment/CountryOfRoutingOfConsignment', value: route[route.length - 1], reason: 'the itinerary ends in the country of the office of destination' })
+  if (route[0] !== m.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2))
+    out.push({
+      path: 'Consignment/CountryOfRoutingOfConsignment[1]/country',
+      value: route[0],
+      reason: 'the itinerary starts in the country of the office of departure',
+    })
+  if (route[route.length - 1] !== m.CustomsOfficeOfDestinationDeclared.referenceNumber.slice(0, 2))
+    out.push({
+      path: 'Consignment/CountryOfRoutingOfConsignment',
+      value: route[route.length - 1],
+      reason: 'the itinerary ends in the country of the office of destination',
+    })
   m.CustomsOfficeOfTransitDeclared?.forEach((o, i) => {
-    if (!route.includes(o.referenceNumber.slice(0, 2))) out.push({ path: `CustomsOfficeOfTransitDeclared[${i + 1}]/referenceNumber`, value: o.referenceNumber, reason: 'the office of transit is in a country not on the itinerary' })
+    if (!route.includes(o.referenceNumber.slice(0, 2)))
+      out.push({
+        path: `CustomsOfficeOfTransitDeclared[${i + 1}]/referenceNumber`,
+        value: o.referenceNumber,
+        reason: 'the office of transit is in a country not on the itinerary',
+      })
   })
-  if (m.TransitOperation.MRN.slice(2, 4) !== m.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2)) out.push({ path: 'TransitOperation/MRN', value: m.TransitOperation.MRN, reason: 'the MRN country is the country of the office of departure' })
+  if (m.TransitOperation.MRN.slice(2, 4) !== m.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2))
+    out.push({
+      path: 'TransitOperation/MRN',
+      value: m.TransitOperation.MRN,
+      reason: 'the MRN country is the country of the office of departure',
+    })
   return out
 }
 
@@ -110,7 +159,8 @@ const DECLARATION_RULES = [
 export const DeclarationLodged = defineMessage({
   type: 'DeclarationLodged',
   title: 'Declaration lodged',
-  purpose: 'Records a transit declaration lodged by the holder of the transit procedure (or the national system on its behalf) at the office of departure. It is the first entry of the transit document.',
+  purpose:
+    'Records a transit declaration lodged by the holder of the transit procedure (or the national system on its behalf) at the office of departure. It is the first entry of the transit document.',
   sender: 'office of departure (its node, for the declarant)',
   receivers: ['offices of transit', 'office of destination', 'guarantee country'],
   ncts: 'CC015C (IE015 declaration data)',
@@ -122,7 +172,8 @@ export const DeclarationLodged = defineMessage({
 export const DeclarationAmended = defineMessage({
   type: 'DeclarationAmended',
   title: 'Declaration amended',
-  purpose: 'Replaces the declaration data with an amended version before release for transit. It carries the whole declaration, as NCTS IE013 does, so that every node can read the current data from one entry.',
+  purpose:
+    'Replaces the declaration data with an amended version before release for transit. It carries the whole declaration, as NCTS IE013 does, so that every node can read the current data from one entry.',
   sender: 'office of departure',
   receivers: ['offices of transit', 'office of destination', 'guarantee country'],
   ncts: 'CC013C (IE013 declaration amendment)',
@@ -143,7 +194,10 @@ export const DeclarationAccepted = defineMessage({
     CustomsOfficeOfDeparture: c.CustomsOffice,
     HolderOfTheTransitProcedure: z.object({ identificationNumber: t.Identifier.optional(), name: t.Name }),
   },
-  rules: ['Refers to the DeclarationLodged entry of the same MRN (authorityEntry).', 'Written only by the node of the country of the office of departure.'],
+  rules: [
+    'Refers to the DeclarationLodged entry of the same MRN (authorityEntry).',
+    'Written only by the node of the country of the office of departure.',
+  ],
 })
 
 export const DeclarationRejected = defineMessage({
@@ -154,9 +208,18 @@ export const DeclarationRejected = defineMessage({
   receivers: ['holder of the transit procedure (through the national system)'],
   ncts: 'CC016C / CC056C (IE016 declaration rejected, IE056 rejection from office of departure)',
   body: {
-    TransitOperation: z.object({ LRN: t.Lrn, MRN: t.Mrn, rejectionDateAndTime: t.DateTime, rejectionCode: z.string().regex(/^[0-9]{2}$/), rejectionReason: c.MultiLangText.optional() }),
+    TransitOperation: z.object({
+      LRN: t.Lrn,
+      MRN: t.Mrn,
+      rejectionDateAndTime: t.DateTime,
+      rejectionCode: z.string().regex(/^[0-9]{2}$/),
+      rejectionReason: c.MultiLangText.optional(),
+    }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
     FunctionalError: z.array(c.FunctionalError).max(999).optional(),
   },
-  rules: ['rejectionCode follows NCTS CL226 (12 declaration rejected, 13 amendment rejected, ...).', 'A rejected declaration stays in the log for audit; no later transit entry is effective.'],
+  rules: [
+    'rejectionCode follows NCTS CL226 (12 declaration rejected, 13 amendment rejected, ...).',
+    'A rejected declaration stays in the log for audit; no later transit entry is effective.',
+  ],
 })

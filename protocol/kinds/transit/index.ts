@@ -52,13 +52,24 @@ function authority(type: string, f: TransitFacts): string[] {
   const ids = (...xs: (string | undefined)[]) => xs.filter((x): x is string => x !== undefined)
   const decl = f.declaration?.entry
   switch (type) {
-    case 'ReleasedForTransit': return ids(decl, f.accepted, ...latestCoverage(f).map((c) => c.entry))
-    case 'InvalidationDecided': return ids(decl, f.invalidationRequested)
-    case 'BorderPassageRecorded': case 'IncidentRecorded': case 'DiversionRequested': case 'ArrivalNotified': return ids(decl, f.released, ...f.diversions.map((d) => d.entry))
-    case 'ArrivalAdvised': case 'ControlResultsRecorded': return ids(decl, f.released, f.arrival?.entry)
-    case 'WrittenOff': return ids(decl, f.arrival?.entry, f.control?.entry)
-    case 'DisputeResolved': return ids(decl, ...f.disputes.filter((d) => d.open).flatMap((d) => [...d.entries]))
-    default: return ids(decl)
+    case 'ReleasedForTransit':
+      return ids(decl, f.accepted, ...latestCoverage(f).map((c) => c.entry))
+    case 'InvalidationDecided':
+      return ids(decl, f.invalidationRequested)
+    case 'BorderPassageRecorded':
+    case 'IncidentRecorded':
+    case 'DiversionRequested':
+    case 'ArrivalNotified':
+      return ids(decl, f.released, ...f.diversions.map((d) => d.entry))
+    case 'ArrivalAdvised':
+    case 'ControlResultsRecorded':
+      return ids(decl, f.released, f.arrival?.entry)
+    case 'WrittenOff':
+      return ids(decl, f.arrival?.entry, f.control?.entry)
+    case 'DisputeResolved':
+      return ids(decl, ...f.disputes.filter((d) => d.open).flatMap((d) => [...d.entries]))
+    default:
+      return ids(decl)
   }
 }
 

@@ -13,13 +13,18 @@ const TransitRef = z.object({ MRN: t.Mrn })
 export const InvalidationRequested = defineMessage({
   type: 'InvalidationRequested',
   title: 'Invalidation requested',
-  purpose: 'The holder of the transit procedure (or customs) asks the office of departure to invalidate a declaration that has not been released, or whose goods never left.',
+  purpose:
+    'The holder of the transit procedure (or customs) asks the office of departure to invalidate a declaration that has not been released, or whose goods never left.',
   sender: 'office of departure (for the holder, or on its own initiative)',
   receivers: ['route offices'],
   ncts: 'CC014C (IE014 declaration invalidation request)',
   body: {
     TransitOperation: TransitRef,
-    Invalidation: z.object({ requestDateAndTime: t.DateTime, initiatedByCustoms: t.Flag, justification: c.MultiLangText }),
+    Invalidation: z.object({
+      requestDateAndTime: t.DateTime,
+      initiatedByCustoms: t.Flag,
+      justification: c.MultiLangText,
+    }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
   },
   rules: ['Written only by the node of the country of departure.'],
@@ -28,43 +33,76 @@ export const InvalidationRequested = defineMessage({
 export const InvalidationDecided = defineMessage({
   type: 'InvalidationDecided',
   title: 'Invalidation decided',
-  purpose: 'The office of departure grants or refuses the invalidation. A granted invalidation ends the transit and releases the guarantee reservation.',
+  purpose:
+    'The office of departure grants or refuses the invalidation. A granted invalidation ends the transit and releases the guarantee reservation.',
   sender: 'office of departure',
   receivers: ['route offices', 'guarantee country'],
   ncts: 'CC009C (IE009 invalidation decision)',
   body: {
     TransitOperation: TransitRef,
-    Invalidation: z.object({ decisionDateAndTime: t.DateTime, decision: t.Flag, initiatedByCustoms: t.Flag, justification: c.MultiLangText.optional() }),
+    Invalidation: z.object({
+      decisionDateAndTime: t.DateTime,
+      decision: t.Flag,
+      initiatedByCustoms: t.Flag,
+      justification: c.MultiLangText.optional(),
+    }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
   },
-  rules: ['decision 1 grants, 0 refuses.', 'An invalidation granted concurrently with an arrival record opens a dispute (docs/protocol/log.md).'],
+  rules: [
+    'decision 1 grants, 0 refuses.',
+    'An invalidation granted concurrently with an arrival record opens a dispute (docs/protocol/log.md).',
+  ],
 })
 
 export const ReleasedForTransit = defineMessage({
   type: 'ReleasedForTransit',
   title: 'Released for transit',
-  purpose: 'The office of departure releases the goods for transit. The entry carries the anticipated arrival record for the office of destination and a transit advice for each office of transit, so that every route country is told at once.',
+  purpose:
+    'The office of departure releases the goods for transit. The entry carries the anticipated arrival record for the office of destination and a transit advice for each office of transit, so that every route country is told at once.',
   sender: 'office of departure',
-  receivers: ['offices of transit', 'office of destination', 'guarantee country', 'holder (transit accompanying document)'],
+  receivers: [
+    'offices of transit',
+    'office of destination',
+    'guarantee country',
+    'holder (transit accompanying document)',
+  ],
   ncts: 'CC029C (IE029 release for transit), CD001C (anticipated arrival record), CD050C (anticipated transit record / transit advice)',
   body: {
     TransitOperation: z.object({ MRN: t.Mrn, releaseDateAndTime: t.DateTime, limitDate: t.DateOnly }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
-    ControlResult: z.object({ code: z.enum(['A1', 'A2', 'A3', 'A4', 'B1']), date: t.DateOnly, remarks: c.MultiLangText.optional() }),
+    ControlResult: z.object({
+      code: z.enum(['A1', 'A2', 'A3', 'A4', 'B1']),
+      date: t.DateOnly,
+      remarks: c.MultiLangText.optional(),
+    }),
     AnticipatedArrivalRecord: z.object({
       CustomsOfficeOfDestinationDeclared: c.CustomsOffice,
       totalGrossMass: t.Mass,
       totalNumberOfPackages: t.Count,
       Seal: z.array(c.Seal).max(99).optional(),
     }),
-    TransitAdvice: z.array(z.object({
-      sequenceNumber: t.SequenceNumber,
-      CustomsOfficeOfTransitDeclared: c.CustomsOffice,
-      arrivalDateAndTimeEstimated: t.DateTime.optional(),
-    })).max(9).optional(),
+    TransitAdvice: z
+      .array(
+        z.object({
+          sequenceNumber: t.SequenceNumber,
+          CustomsOfficeOfTransitDeclared: c.CustomsOffice,
+          arrivalDateAndTimeEstimated: t.DateTime.optional(),
+        }),
+      )
+      .max(9)
+      .optional(),
   },
-  rules: ['Only after acceptance, and not after invalidation.', 'limitDate is the date by which the goods must be presented at destination.', 'One TransitAdvice per declared office of transit, in route order.'],
-  check: (m) => (m.TransitAdvice ?? []).flatMap((a, i) => a.sequenceNumber === String(i + 1) ? [] : [{ path: `TransitAdvice[${i + 1}]/sequenceNumber`, value: a.sequenceNumber, reason: `expected ${i + 1}` }]),
+  rules: [
+    'Only after acceptance, and not after invalidation.',
+    'limitDate is the date by which the goods must be presented at destination.',
+    'One TransitAdvice per declared office of transit, in route order.',
+  ],
+  check: (m) =>
+    (m.TransitAdvice ?? []).flatMap((a, i) =>
+      a.sequenceNumber === String(i + 1)
+        ? []
+        : [{ path: `TransitAdvice[${i + 1}]/sequenceNumber`, value: a.sequenceNumber, reason: `expected ${i + 1}` }],
+    ),
 })
 
 export const BorderPassageRecorded = defineMessage({
@@ -87,7 +125,8 @@ export const BorderPassageRecorded = defineMessage({
 export const IncidentRecorded = defineMessage({
   type: 'IncidentRecorded',
   title: 'Incident recorded',
-  purpose: 'A route office records an incident en route: seals broken, goods transhipped, an accident, imminent danger, or a change of means of transport.',
+  purpose:
+    'A route office records an incident en route: seals broken, goods transhipped, an accident, imminent danger, or a change of means of transport.',
   sender: 'any office of a route country',
   receivers: ['office of departure', 'office of destination', 'other route offices'],
   ncts: 'CD180C / CD181C (incident notification), Incident data group of CC007C',
@@ -103,13 +142,16 @@ export const IncidentRecorded = defineMessage({
       Transhipment: z.object({ containerIndicator: t.Flag, TransportMeans: c.TransportMeans }).optional(),
     }),
   },
-  rules: ['Incident codes follow NCTS CL254 (1 deviation from itinerary, 2 seals broken, 3 transhipment, 4 partial unloading, 5 accident, 6 vehicle replaced, 7 imminent danger, 8 other).'],
+  rules: [
+    'Incident codes follow NCTS CL254 (1 deviation from itinerary, 2 seals broken, 3 transhipment, 4 partial unloading, 5 accident, 6 vehicle replaced, 7 imminent danger, 8 other).',
+  ],
 })
 
 export const DiversionRequested = defineMessage({
   type: 'DiversionRequested',
   title: 'Diversion requested',
-  purpose: 'Goods are presented at an office that is not on the declared route. That office asks for the record; once the entry is accepted its country joins the route and receives the document.',
+  purpose:
+    'Goods are presented at an office that is not on the declared route. That office asks for the record; once the entry is accepted its country joins the route and receives the document.',
   sender: 'the actual office (not on the declared route)',
   receivers: ['office of departure', 'route offices'],
   ncts: 'CD142C / CD144C (request on non-arrived / diversion), CD145C',
@@ -131,7 +173,12 @@ export const ArrivalNotified = defineMessage({
   receivers: ['office of departure'],
   ncts: 'CC007C (IE007 arrival notification)',
   body: {
-    TransitOperation: z.object({ MRN: t.Mrn, arrivalNotificationDateAndTime: t.DateTime, simplifiedProcedure: t.Flag, incidentFlag: t.Flag }),
+    TransitOperation: z.object({
+      MRN: t.Mrn,
+      arrivalNotificationDateAndTime: t.DateTime,
+      simplifiedProcedure: t.Flag,
+      incidentFlag: t.Flag,
+    }),
     CustomsOfficeOfDestinationActual: c.CustomsOffice,
     TraderAtDestination: z.object({ identificationNumber: t.Identifier }),
     LocationOfGoods: c.Location,
@@ -156,24 +203,39 @@ export const ArrivalAdvised = defineMessage({
 export const ControlResultsRecorded = defineMessage({
   type: 'ControlResultsRecorded',
   title: 'Control results recorded',
-  purpose: 'The office of destination records the result of its control of the goods; without discrepancies this allows discharge.',
+  purpose:
+    'The office of destination records the result of its control of the goods; without discrepancies this allows discharge.',
   sender: 'office of destination (actual)',
   receivers: ['office of departure', 'guarantee country'],
   ncts: 'CD018C (destination control results), CC025C (goods release notification)',
   body: {
     TransitOperation: TransitRef,
     CustomsOfficeOfDestinationActual: c.CustomsOffice,
-    ControlResult: z.object({ code: z.enum(['A1', 'A2', 'A3', 'A4', 'B1']), date: t.DateOnly, controlledBy: t.Name.optional(), remarks: c.MultiLangText.optional() }),
-    Discrepancy: z.array(z.object({ sequenceNumber: t.SequenceNumber, pointer: t.FreeText, description: c.MultiLangText })).max(99).optional(),
+    ControlResult: z.object({
+      code: z.enum(['A1', 'A2', 'A3', 'A4', 'B1']),
+      date: t.DateOnly,
+      controlledBy: t.Name.optional(),
+      remarks: c.MultiLangText.optional(),
+    }),
+    Discrepancy: z
+      .array(z.object({ sequenceNumber: t.SequenceNumber, pointer: t.FreeText, description: c.MultiLangText }))
+      .max(99)
+      .optional(),
   },
-  rules: ['Control result codes follow NCTS CL047: A1 satisfactory, A2 considered satisfactory, A3 not controlled, A4 minor discrepancies, B1 not satisfactory (discrepancies listed).'],
-  check: (m) => m.ControlResult.code === 'B1' && (m.Discrepancy?.length ?? 0) === 0 ? [{ path: 'Discrepancy', reason: 'result B1 lists at least one discrepancy' }] : [],
+  rules: [
+    'Control result codes follow NCTS CL047: A1 satisfactory, A2 considered satisfactory, A3 not controlled, A4 minor discrepancies, B1 not satisfactory (discrepancies listed).',
+  ],
+  check: (m) =>
+    m.ControlResult.code === 'B1' && (m.Discrepancy?.length ?? 0) === 0
+      ? [{ path: 'Discrepancy', reason: 'result B1 lists at least one discrepancy' }]
+      : [],
 })
 
 export const WrittenOff = defineMessage({
   type: 'WrittenOff',
   title: 'Written off (discharged)',
-  purpose: 'The office of departure discharges the transit after arrival and satisfactory control; the guarantee reservation can then be released.',
+  purpose:
+    'The office of departure discharges the transit after arrival and satisfactory control; the guarantee reservation can then be released.',
   sender: 'office of departure',
   receivers: ['route offices', 'guarantee country', 'holder'],
   ncts: 'CC045C (IE045 write-off notification)',
@@ -187,14 +249,22 @@ export const WrittenOff = defineMessage({
 export const DisputeResolved = defineMessage({
   type: 'DisputeResolved',
   title: 'Dispute resolved',
-  purpose: 'The office of departure resolves a dispute between concurrent entries that both matter (an invalidation granted while the goods were recorded as arrived), so that write-off or guarantee release can proceed.',
+  purpose:
+    'The office of departure resolves a dispute between concurrent entries that both matter (an invalidation granted while the goods were recorded as arrived), so that write-off or guarantee release can proceed.',
   sender: 'office of departure',
   receivers: ['route offices', 'guarantee country'],
   ncts: 'none (CAREC); the nearest is the NCTS enquiry procedure (IE140–IE144)',
   body: {
     TransitOperation: TransitRef,
     CustomsOfficeOfDeparture: c.CustomsOffice,
-    Resolution: z.object({ outcome: z.enum(['arrival-stands', 'invalidation-stands']), resolvedAt: t.DateTime, justification: c.MultiLangText }),
+    Resolution: z.object({
+      outcome: z.enum(['arrival-stands', 'invalidation-stands']),
+      resolvedAt: t.DateTime,
+      justification: c.MultiLangText,
+    }),
   },
-  rules: ['Refers (authorityEntry) to the two conflicting entries.', 'Only while a dispute is open; it closes every open dispute of the transit.'],
+  rules: [
+    'Refers (authorityEntry) to the two conflicting entries.',
+    'Only while a dispute is open; it closes every open dispute of the transit.',
+  ],
 })

@@ -18,7 +18,15 @@ export interface Dispute {
 }
 
 export interface TransitFacts {
-  declaration?: { entry: string; departure: string; departureCountry: string; destination: string; transitOffices: string[]; route: string[]; guarantees: string[] }
+  declaration?: {
+    entry: string
+    departure: string
+    departureCountry: string
+    destination: string
+    transitOffices: string[]
+    route: string[]
+    guarantees: string[]
+  }
   accepted?: string
   rejected?: string
   invalidationRequested?: string
@@ -76,15 +84,18 @@ export class TransitMachine implements KindMachine<TransitFacts> {
   #declared(e: LogEntry): TransitFacts['declaration'] | Effect {
     const d = this.facts.declaration
     if (d === undefined) return precondition('no declaration has been lodged')
-    if (d.entry !== e.id && !this.#past.has(e.id, d.entry)) return precondition('the declaration is not in the causal past of this entry')
+    if (d.entry !== e.id && !this.#past.has(e.id, d.entry))
+      return precondition('the declaration is not in the causal past of this entry')
     return d
   }
 
   #byDeparture(e: LogEntry, office: string): Effect {
     const d = this.#declared(e)
     if (d === undefined || 'effective' in d) return d ?? precondition('no declaration')
-    if (e.author !== d.departureCountry) return notAuthorised(`only the departure country ${d.departureCountry} writes ${e.type}`)
-    if (office !== d.departure) return notAuthorised(`${e.type} names office ${office}, the office of departure is ${d.departure}`)
+    if (e.author !== d.departureCountry)
+      return notAuthorised(`only the departure country ${d.departureCountry} writes ${e.type}`)
+    if (office !== d.departure)
+      return notAuthorised(`${e.type} names office ${office}, the office of departure is ${d.departure}`)
     return EFFECTIVE
   }
 
@@ -95,8 +106,12 @@ export class TransitMachine implements KindMachine<TransitFacts> {
     const known = new Map(latestCoverage(this.facts, (c) => this.#past.has(e.id, c)).map((c) => [c.grn, c]))
     for (const grn of d.guarantees) {
       const c = known.get(grn)
-      if (c === undefined) return precondition(`guarantee ${grn} has no recorded coverage (its issuer ${grn.slice(2, 4)} records it once the declaration is accepted)`)
-      if (c.outcome !== 'reserved') return precondition(`guarantee ${grn} does not cover this transit: ${c.reason ?? 'refused by its issuer'}`)
+      if (c === undefined)
+        return precondition(
+          `guarantee ${grn} has no recorded coverage (its issuer ${grn.slice(2, 4)} records it once the declaration is accepted)`,
+        )
+      if (c.outcome !== 'reserved')
+        return precondition(`guarantee ${grn} does not cover this transit: ${c.reason ?? 'refused by its issuer'}`)
     }
     return EFFECTIVE
   }
@@ -105,7 +120,10 @@ export class TransitMachine implements KindMachine<TransitFacts> {
   #onRoute(e: LogEntry, country: string): boolean {
     const d = this.facts.declaration
     if (d === undefined) return false
-    return d.route.includes(country) || this.facts.diversions.some((v) => v.country === country && this.#past.has(e.id, v.entry))
+    return (
+      d.route.includes(country) ||
+      this.facts.diversions.some((v) => v.country === country && this.#past.has(e.id, v.entry))
+    )
   }
 
   #atRouteOffice(e: LogEntry, office: string, role?: string): Effect {
@@ -129,7 +147,8 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         const auth = amend ? this.#byDeparture(e, dep) : checkOffice(this.#dir, e.author, dep, 'departure')
         if (!auth.effective) return auth
         if (!amend && f.declaration !== undefined) return precondition('the declaration was already lodged')
-        if (amend && (f.released !== undefined || f.rejected !== undefined || f.invalidation?.granted === true)) return precondition(`a ${status} declaration cannot be amended`)
+        if (amend && (f.released !== undefined || f.rejected !== undefined || f.invalidation?.granted === true))
+          return precondition(`a ${status} declaration cannot be amended`)
         f.declaration = {
           entry: amend ? (f.declaration?.entry ?? e.id) : e.id,
           departure: dep,
@@ -145,7 +164,10 @@ export class TransitMachine implements KindMachine<TransitFacts> {
       case 'DeclarationRejected': {
         const auth = this.#byDeparture(e, (m as M<'DeclarationAccepted'>).CustomsOfficeOfDeparture.referenceNumber)
         if (!auth.effective) return auth
-        if (status !== 'lodged') return precondition(`a ${status} declaration cannot be ${e.type === 'DeclarationAccepted' ? 'accepted' : 'rejected'}`)
+        if (status !== 'lodged')
+          return precondition(
+            `a ${status} declaration cannot be ${e.type === 'DeclarationAccepted' ? 'accepted' : 'rejected'}`,
+          )
         if (e.type === 'DeclarationAccepted') f.accepted = e.id
         else f.rejected = e.id
         return EFFECTIVE
@@ -153,7 +175,8 @@ export class TransitMachine implements KindMachine<TransitFacts> {
       case 'InvalidationRequested': {
         const auth = this.#byDeparture(e, (m as M<'InvalidationRequested'>).CustomsOfficeOfDeparture.referenceNumber)
         if (!auth.effective) return auth
-        if (['written-off', 'invalidated', 'rejected'].includes(status)) return precondition(`a ${status} transit cannot be invalidated`)
+        if (['written-off', 'invalidated', 'rejected'].includes(status))
+          return precondition(`a ${status} transit cannot be invalidated`)
         f.invalidationRequested = e.id
         return EFFECTIVE
       }
@@ -162,11 +185,17 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         const auth = this.#byDeparture(e, b.CustomsOfficeOfDeparture.referenceNumber)
         if (!auth.effective) return auth
         if (f.invalidationRequested === undefined) return precondition('no invalidation was requested')
-        if (f.writtenOff !== undefined || f.invalidation?.granted === true) return precondition(`a ${status} transit cannot be invalidated`)
+        if (f.writtenOff !== undefined || f.invalidation?.granted === true)
+          return precondition(`a ${status} transit cannot be invalidated`)
         const granted = b.Invalidation.decision === '1'
         if (granted && f.arrival !== undefined) {
-          if (this.#past.has(e.id, f.arrival.entry)) return precondition('the goods were recorded as arrived before this decision')
-          f.disputes.push({ entries: [f.arrival.entry, e.id], reason: 'invalidation granted concurrently with an arrival record', open: true })
+          if (this.#past.has(e.id, f.arrival.entry))
+            return precondition('the goods were recorded as arrived before this decision')
+          f.disputes.push({
+            entries: [f.arrival.entry, e.id],
+            reason: 'invalidation granted concurrently with an arrival record',
+            open: true,
+          })
         }
         f.invalidation = { entry: e.id, granted }
         if (!granted) f.invalidationRequested = undefined
@@ -187,16 +216,23 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         if (d === undefined || 'effective' in d) return d ?? precondition('no declaration')
         const grn = b.Guarantee.GRN
         if (!d.guarantees.includes(grn)) return precondition(`the declaration names no guarantee ${grn}`)
-        if (e.author !== grn.slice(2, 4)) return notAuthorised(`only the issuing country ${grn.slice(2, 4)} records the coverage of guarantee ${grn}`)
+        if (e.author !== grn.slice(2, 4))
+          return notAuthorised(`only the issuing country ${grn.slice(2, 4)} records the coverage of guarantee ${grn}`)
         if (status !== 'accepted') return precondition(`no guarantee coverage is recorded for a ${status} transit`)
-        f.coverage.push({ entry: e.id, grn, outcome: b.Coverage.outcome, ...(b.Coverage.reason === undefined ? {} : { reason: b.Coverage.reason }) })
+        f.coverage.push({
+          entry: e.id,
+          grn,
+          outcome: b.Coverage.outcome,
+          ...(b.Coverage.reason === undefined ? {} : { reason: b.Coverage.reason }),
+        })
         return EFFECTIVE
       }
       case 'BorderPassageRecorded': {
         const office = (m as M<'BorderPassageRecorded'>).CustomsOfficeOfTransitActual.referenceNumber
         const auth = this.#atRouteOffice(e, office, 'transit')
         if (!auth.effective) return auth
-        if (!['released', 'disputed'].includes(status) || f.arrival !== undefined) return precondition(`no border passage for a ${status} transit`)
+        if (!['released', 'disputed'].includes(status) || f.arrival !== undefined)
+          return precondition(`no border passage for a ${status} transit`)
         f.passages.push({ entry: e.id, office, country: e.author })
         return EFFECTIVE
       }
@@ -205,7 +241,8 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         const office = b.CustomsOfficeOfIncidentRegistration.referenceNumber
         const auth = this.#atRouteOffice(e, office)
         if (!auth.effective) return auth
-        if (f.released === undefined || f.writtenOff !== undefined) return precondition(`no incident for a ${status} transit`)
+        if (f.released === undefined || f.writtenOff !== undefined)
+          return precondition(`no incident for a ${status} transit`)
         f.incidents.push({ entry: e.id, office, code: b.Incident.code })
         return EFFECTIVE
       }
@@ -216,8 +253,14 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         if (!owned.effective) return owned
         const d = this.#declared(e)
         if (d === undefined || 'effective' in d) return d ?? precondition('no declaration')
-        if (d.transitOffices.includes(office) || d.destination === office || f.diversions.some((v) => v.office === office)) return precondition(`office ${office} is already on the route`)
-        if (f.released === undefined || f.arrival !== undefined) return precondition(`no diversion for a ${status} transit`)
+        if (
+          d.transitOffices.includes(office) ||
+          d.destination === office ||
+          f.diversions.some((v) => v.office === office)
+        )
+          return precondition(`office ${office} is already on the route`)
+        if (f.released === undefined || f.arrival !== undefined)
+          return precondition(`no diversion for a ${status} transit`)
         f.diversions.push({ entry: e.id, office, country: e.author, role: b.role })
         return EFFECTIVE
       }
@@ -226,11 +269,20 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         const office = (m as M<'ArrivalAdvised'>).CustomsOfficeOfDestinationActual.referenceNumber
         const auth = this.#atRouteOffice(e, office, 'destination')
         if (!auth.effective) return auth
-        if (f.released === undefined || f.writtenOff !== undefined) return precondition(`no arrival for a ${status} transit`)
-        if (f.arrival !== undefined) return f.arrival.office === office ? EFFECTIVE : precondition(`the goods already arrived at ${f.arrival.office}`)
+        if (f.released === undefined || f.writtenOff !== undefined)
+          return precondition(`no arrival for a ${status} transit`)
+        if (f.arrival !== undefined)
+          return f.arrival.office === office
+            ? EFFECTIVE
+            : precondition(`the goods already arrived at ${f.arrival.office}`)
         if (f.invalidation?.granted === true) {
-          if (this.#past.has(e.id, f.invalidation.entry)) return precondition('the transit was invalidated before this arrival')
-          f.disputes.push({ entries: [f.invalidation.entry, e.id], reason: 'arrival recorded concurrently with a granted invalidation', open: true })
+          if (this.#past.has(e.id, f.invalidation.entry))
+            return precondition('the transit was invalidated before this arrival')
+          f.disputes.push({
+            entries: [f.invalidation.entry, e.id],
+            reason: 'arrival recorded concurrently with a granted invalidation',
+            open: true,
+          })
         }
         f.arrival = { entry: e.id, office, country: e.author }
         return EFFECTIVE
@@ -239,7 +291,8 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         const b = m as M<'ControlResultsRecorded'>
         const office = b.CustomsOfficeOfDestinationActual.referenceNumber
         if (f.arrival === undefined) return precondition('the goods have not arrived')
-        if (office !== f.arrival.office || e.author !== f.arrival.country) return notAuthorised(`control results come from the office of arrival ${f.arrival.office}`)
+        if (office !== f.arrival.office || e.author !== f.arrival.country)
+          return notAuthorised(`control results come from the office of arrival ${f.arrival.office}`)
         if (f.control !== undefined) return precondition('control results were already recorded')
         f.control = { entry: e.id, code: b.ControlResult.code }
         return EFFECTIVE
@@ -261,7 +314,10 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         if (open.length === 0) return precondition('no dispute is open')
         for (const d of open) Object.assign(d, { open: false, resolvedBy: e.id, outcome: b.Resolution.outcome })
         if (b.Resolution.outcome === 'arrival-stands') f.invalidation = undefined
-        else { f.arrival = undefined; f.control = undefined }
+        else {
+          f.arrival = undefined
+          f.control = undefined
+        }
         return EFFECTIVE
       }
       default:

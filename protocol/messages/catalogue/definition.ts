@@ -39,9 +39,13 @@ export interface MessageDefinition<Body extends z.ZodRawShape = z.ZodRawShape, T
   example?(): { readonly author: string; readonly body: z.input<z.ZodObject<Body>> }
 }
 
-export function defineMessage<const Type extends string, Body extends z.ZodRawShape>(def: MessageDefinition<Body, Type>): MessageDefinition<Body, Type> {
+export function defineMessage<const Type extends string, Body extends z.ZodRawShape>(
+  def: MessageDefinition<Body, Type>,
+): MessageDefinition<Body, Type> {
   return def
 }
 
 /** The whole message (Header, then the body) that a definition describes. */
-export type MessageOf<D extends MessageDefinition> = { Header: Header & { messageType: D['type'] } } & z.output<z.ZodObject<D['body']>>
+export type MessageOf<D extends MessageDefinition> = { Header: Header & { messageType: D['type'] } } & z.output<
+  z.ZodObject<D['body']>
+>

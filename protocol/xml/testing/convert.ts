@@ -90,7 +90,10 @@ function openElement(node: FxpNode, parentScope: NamespaceScope): { element: Xml
     namespaces: resolved.declarations,
     children,
   }
-  return { element, frame: { source: source as readonly FxpNode[], index: 0, children, scope: resolved.scope, text: '' } }
+  return {
+    element,
+    frame: { source: source as readonly FxpNode[], index: 0, children, scope: resolved.scope, text: '' },
+  }
 }
 
 /** The element name of a node, or undefined for text, comment and CDATA nodes. */
@@ -134,7 +137,8 @@ function wrappedText(value: unknown): string {
   if (!Array.isArray(value)) malformed('a comment or CDATA node has an unexpected shape')
   let text = ''
   for (const piece of value as unknown[]) {
-    if (typeof piece !== 'object' || piece === null || !Object.hasOwn(piece, TEXT_KEY)) malformed('a comment or CDATA node has an unexpected shape')
+    if (typeof piece !== 'object' || piece === null || !Object.hasOwn(piece, TEXT_KEY))
+      malformed('a comment or CDATA node has an unexpected shape')
     text += stringValue((piece as FxpNode)[TEXT_KEY])
   }
   return text
