@@ -92,12 +92,14 @@ describe('adapters inside a real node (in process)', () => {
     const mrn = decl.TransitOperation.MRN
     const lodged = await client.lodge({ json: decl })
     expect(lodged).toMatchObject({ documentId: mrn, status: 'lodged' })
-    await eventually(
+    const changed = await eventually(
       'the document-changed event',
       async () => events.find((e) => e.documentId === mrn) ?? undefined,
       5000,
       10,
     )
+    // The event names the document's kind.
+    expect(changed).toMatchObject({ type: 'document-changed', kind: 'transit', status: 'lodged' })
     expect(connected).toBe(1)
 
     // Refusals carry the status and code the HTTP API would have answered with.

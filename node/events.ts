@@ -7,6 +7,8 @@
 export interface NodeEvent {
   readonly type: 'document-changed' | 'entry-refused' | 'peer-connected' | 'peer-disconnected'
   readonly documentId?: string
+  /** The document's kind (document-changed): transit, guarantee, ... */
+  readonly kind?: string
   readonly status?: string
   readonly at: string
   readonly detail?: string

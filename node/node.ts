@@ -98,6 +98,7 @@ export class SisNode implements NodeService {
           this.#emit({
             type: 'document-changed',
             documentId: doc.state.documentId,
+            kind: doc.state.kind,
             status: doc.state.status,
             at: now(),
           }),

@@ -230,5 +230,15 @@ describe('after the membership change, and for local users', () => {
       body: JSON.stringify(body('BorderPassageRecorded')),
     })
     expect(write.status).toBe(403)
+    // An officer writes only in the name of its own office: refused by the node, nothing signed (issue 11).
+    const foreign = body('IncidentRecorded') as { CustomsOfficeOfIncidentRegistration: { referenceNumber: string } }
+    foreign.CustomsOfficeOfIncidentRegistration.referenceNumber = 'CNB00500'
+    const asOther = await fetch(cn.api + `/v1/transits/${MRN}/actions/incident`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${departure}`, 'content-type': 'application/json' },
+      body: JSON.stringify(foreign),
+    })
+    expect(asOther.status).toBe(403)
+    expect(((await asOther.json()) as { error: { code: string } }).error.code).toBe('NODE_FORBIDDEN')
   }, 60_000)
 })

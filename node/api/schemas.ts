@@ -101,6 +101,7 @@ export const NodeEventSchema = z
   .object({
     type: z.enum(['document-changed', 'entry-refused', 'peer-connected', 'peer-disconnected']),
     documentId: z.string().optional(),
+    kind: z.string().optional().describe('The document kind, for document-changed'),
     status: z.string().optional(),
     at: z.string(),
     detail: z.string().optional(),
