@@ -17,10 +17,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { CAREC_COUNTRY_CODES } from '../../protocol/codes/index.ts'
+import { CAREC_COUNTRY_CODES, CUSTOMS_OFFICES } from '../../protocol/codes/index.ts'
 import { readEntries } from '../../protocol/log/index.ts'
 import { PUSH_BATCH } from '../../node/replication.ts'
 import { readNodeConfig } from '../../node/data-folder.ts'
+import { exampleGuaranteeBody } from '../bodies.ts'
 import { createFederation, eventually } from '../local-federation.ts'
 import type { LocalNode } from '../local-federation.ts'
 import type { Row } from './measure.ts'
@@ -120,6 +121,11 @@ class EventTap {
     }
   }
 
+  /** How many changes of a document arrived so far. */
+  count(documentId: string): number {
+    return this.arrivals.get(documentId)?.length ?? 0
+  }
+
   /** The arrival time of the `n`th (1-based) change of a document, waiting for it. */
   async nth(documentId: string, n: number, timeoutMs = 10_000): Promise<number> {
     const have = () => this.arrivals.get(documentId)?.[n - 1]
@@ -152,9 +158,51 @@ async function post<T>(node: LocalNode, path: string, body: unknown): Promise<T>
   return r.body
 }
 
+/** An incident recorded at an office of `country` (each writer names its own office). */
+function incidentAt(documentId: string, country: string): Record<string, unknown> {
+  const office = [...CUSTOMS_OFFICES.codes()].find((c) => c.startsWith(country))
+  if (office === undefined) throw new Error(`no customs office of ${country} in the code list`)
+  const b = bodyFor('IncidentRecorded', documentId) as {
+    CustomsOfficeOfIncidentRegistration: { referenceNumber: string }
+  }
+  b.CustomsOfficeOfIncidentRegistration.referenceNumber = office
+  return b
+}
+
+/** Lodges, accepts and releases a transit at its departure (the issuer's coverage comes between), until every route node holds it released. */
+async function released(at: (c: string) => LocalNode, route: readonly string[], documentId: string): Promise<void> {
+  const departure = at(route[0]!)
+  await post(departure, '/v1/transits', { declaration: bodyFor('DeclarationLodged', documentId, route) })
+  await post(departure, `/v1/transits/${documentId}/actions/accept`, bodyFor('DeclarationAccepted', documentId))
+  await eventually(
+    `the release of ${documentId}`,
+    async () => {
+      const r = await departure.post(
+        `/v1/transits/${documentId}/actions/release`,
+        bodyFor('ReleasedForTransit', documentId),
+      )
+      if (r.status === 409) return undefined
+      if (r.status !== 201) throw new Error(`release of ${documentId}: ${r.status} ${JSON.stringify(r.body)}`)
+      return true
+    },
+    15_000,
+  )
+  for (const c of route) {
+    await eventually(
+      `${c} to hold ${documentId} released`,
+      async () =>
+        (await at(c).get<{ status: string }>(`/v1/transits/${documentId}`)).body.status === 'released'
+          ? true
+          : undefined,
+      30_000,
+    )
+  }
+}
+
 /**
- * Lodges `documents` transits with this route at its first country, then times `changes`
- * incidents, written in turn by each route country, until every route node has each.
+ * Lodges `documents` transits with this route at its first country and releases them (under the
+ * examples' guarantee, registered at its issuer), then times `changes` incidents, written in
+ * turn by each route country at one of its own offices, until every route node has each.
  */
 async function propagation(
   nodes: readonly LocalNode[],
@@ -168,13 +216,13 @@ async function propagation(
   for (const c of route) taps.set(c, await EventTap.open(at(c)))
   try {
     const documents = Math.max(1, Math.ceil(changes / 10))
-    const seen = new Map<string, number>()
     const ids: string[] = []
+    // The guarantee the declarations name (a second route of the same run finds it registered).
+    const g = await at(route[0]!).post('/v1/guarantees', { guarantee: exampleGuaranteeBody() })
+    if (g.status !== 201 && g.status !== 409) throw new Error(`the guarantee: ${g.status} ${JSON.stringify(g.body)}`)
     for (let d = 0; d < documents; d++) {
       const documentId = benchMrn(route[0]!, tag, d)
-      await post(at(route[0]!), '/v1/transits', { declaration: bodyFor('DeclarationLodged', documentId, route) })
-      for (const c of route) await taps.get(c)!.nth(documentId, 1)
-      seen.set(documentId, 1)
+      await released(at, route, documentId)
       ids.push(documentId)
     }
     const fromOrigin: number[] = []
@@ -183,11 +231,11 @@ async function propagation(
     for (let i = -2; i < changes; i++) {
       const documentId = ids[(i + ids.length * 2) % ids.length]!
       const writer = route[(i + route.length * 2) % route.length]!
-      const n = seen.get(documentId)! + 1
-      seen.set(documentId, n)
+      // Each tap waits for its next change of the document (set-up changes arrive in batches).
+      const next = route.map((c) => taps.get(c)!.count(documentId) + 1)
       const sent = performance.now()
-      await post(at(writer), `/v1/transits/${documentId}/actions/incident`, bodyFor('IncidentRecorded', documentId))
-      const arrivals = await Promise.all(route.map((c) => taps.get(c)!.nth(documentId, n)))
+      await post(at(writer), `/v1/transits/${documentId}/actions/incident`, incidentAt(documentId, writer))
+      const arrivals = await Promise.all(route.map((c, k) => taps.get(c)!.nth(documentId, next[k]!)))
       const origin = arrivals[route.indexOf(writer)]!
       const last = Math.max(...arrivals)
       if (i >= 0) {
