@@ -74,7 +74,9 @@ export class Reader {
         entryIds,
         verified: reason === undefined,
         ...(reason === undefined ? {} : { reason }),
-        xml: decoder.decode(r.bytes),
+        // One receipt covers a whole push (entries of many documents): its signed XML names
+        // them all, so only the operator and the national system get it, never a scoped user.
+        ...(principal.role === 'admin' || principal.role === 'integration' ? { xml: decoder.decode(r.bytes) } : {}),
       })
     }
     return { documentId, receipts: out }

@@ -40,7 +40,8 @@ export interface ReceiptsView {
     readonly entryIds: readonly string[]
     readonly verified: boolean
     readonly reason?: string
-    readonly xml: string
+    /** The signed DeliveryReceipt (admin and integration only: it lists other documents' entries too). */
+    readonly xml?: string
   }[]
 }
 

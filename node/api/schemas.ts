@@ -73,7 +73,7 @@ export const ReceiptsViewSchema = z
         entryIds: z.array(z.string()).describe('The entries of this document it acknowledged'),
         verified: z.boolean().describe("The receipt's signature verifies against the peer's pinned key"),
         reason: z.string().optional().describe('Why it does not verify'),
-        xml: z.string().describe('The signed DeliveryReceipt'),
+        xml: z.string().optional().describe('The signed DeliveryReceipt (admin and integration only)'),
       }),
     ),
   })

@@ -63,6 +63,10 @@ describe('receipt handler', () => {
     const kept = await cn.store.receipts('KZ')
     expect(kept).toHaveLength(1)
     expect([...kept[0]!.entryIds].sort()).toEqual(chain.map((w) => w.id).sort())
+    // The same receipt again, or one for entries never waiting for KZ, stores nothing more.
+    expect(await cn.handle(sent[0]!, { country: 'KZ' })).toEqual([])
+    expect(await cn.handle([await receipt(kz.signer, 'CN', [chain[0]!.id])], { country: 'KZ' })).toEqual([])
+    expect(await cn.store.receipts('KZ')).toHaveLength(1)
   })
 
   it('refuses a receipt sent by another member than its signer, one for another node, and a malformed one', async () => {

@@ -3,7 +3,8 @@
  * reach a node by sync get the same signed DeliveryReceipt as pushed ones. The asker, after it
  * stored what a member's sync answer brought, sends that member its receipt; the member checks
  * it (a DeliveryReceipt signed by the sender with its pinned key, addressed to this node) and
- * keeps it as proof of delivery, clearing those entries from its outbox.
+ * keeps it as proof of delivery of the entries it had waiting for that member, clearing them
+ * from its outbox; a receipt naming none of them is not stored.
  */
 import { SisError } from '../../protocol/errors.ts'
 import { readSignedMessage } from '../../protocol/log/index.ts'
@@ -18,7 +19,7 @@ export interface ReceiptDeps {
   readonly country: string
   membership(): Membership
   now(): string
-  readonly store: Pick<OutboxSlice, 'ackOutbox'>
+  readonly store: Pick<OutboxSlice, 'ackOutbox' | 'outbox'>
 }
 
 /** The handler of a member's receipt for entries it took from this node by sync. */
@@ -40,9 +41,16 @@ export function receiptHandler(
         {},
       )
     }
-    await deps.store.ackOutbox(from.country, r.Receipt.EntryId, {
+    // Kept only as the proof of what this node had waiting for the sender: a receipt naming
+    // nothing it waits for (a replay, entries it never sent) is not stored, so no member can
+    // fill the store with receipts or claim to hold what it was never sent.
+    const named = new Set(r.Receipt.EntryId)
+    const waiting = (await deps.store.outbox(from.country, '9999-12-31T23:59:59.999Z')).map((o) => o.entryId)
+    const delivered = [...new Set(waiting.filter((id) => named.has(id)))]
+    if (delivered.length === 0) return []
+    await deps.store.ackOutbox(from.country, delivered, {
       peer: from.country,
-      entryIds: r.Receipt.EntryId,
+      entryIds: delivered,
       bytes,
       receivedAt: deps.now(),
     })

@@ -129,7 +129,9 @@ export class Outbox {
         throw new SisError('SIG_INVALID', `the receipt from ${peer} is not its DeliveryReceipt`, {})
       const held = new Set(receipt.message.Receipt.EntryId)
       const done = sent.filter((d) => held.has(d.entryId)).map((d) => d.entryId)
-      await store.ackOutbox(peer, done, { peer, entryIds: done, bytes: receiptBytes!, receivedAt: this.#o.now() })
+      // A receipt is kept as the proof of what it delivered: one naming nothing sent proves nothing.
+      if (done.length > 0)
+        await store.ackOutbox(peer, done, { peer, entryIds: done, bytes: receiptBytes!, receivedAt: this.#o.now() })
       // Items over the byte bound stay due and go in the next request; those the peer did not
       // take back off.
       const left = sent.filter((d) => !held.has(d.entryId))

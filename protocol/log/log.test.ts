@@ -247,6 +247,23 @@ describe("a release needs each guarantee recorded reserved in the transit's own 
   }
   const release = () => exampleMessage('ReleasedForTransit')
 
+  it('the declaration is amended only before acceptance: what was accepted and covered is what is released', () => {
+    const { w, lodged, accepted } = upToAcceptance()
+    const body = exampleMessage('DeclarationAmended')
+    const amended = w.write('DeclarationAmended', 'CN', body, { parents: [accepted.id], auth: [lodged.id] })
+    expect(effectOf(deliver([lodged, accepted, amended]).state, amended.id)).toMatchObject({
+      effective: false,
+      code: 'precondition',
+    })
+    const before = w.write('DeclarationAmended', 'CN', exampleMessage('DeclarationAmended'), {
+      parents: [lodged.id],
+      auth: [lodged.id],
+      seq: 2,
+      previous: lodged.id,
+    })
+    expect(effectOf(deliver([lodged, before]).state, before.id)).toEqual({ effective: true })
+  })
+
   it('without any coverage recorded, the release is ineffective, naming the guarantee', () => {
     const { w, lodged, accepted } = upToAcceptance()
     const rel = w.write('ReleasedForTransit', 'CN', release(), {

@@ -53,6 +53,24 @@ describe('what the issuing node writes on its guarantee (L11)', () => {
     expect(guaranteeWrites('KZ', accepted.state, decl(accepted), () => guarantee(), NOW)).toEqual([])
   })
 
+  it('reserves once per guarantee, adding up the references a declaration makes to it', () => {
+    const w = new DocumentWriter(EXAMPLE_CONTEXT.mrn)
+    const d = exampleMessage('DeclarationLodged')
+    const ref = d.Guarantee[0]!.GuaranteeReference[0]!
+    d.Guarantee[0]!.GuaranteeReference = [
+      { ...ref, sequenceNumber: '1', amountToBeCovered: '10000.00' },
+      { ...ref, sequenceNumber: '2', amountToBeCovered: '8500.50' },
+    ]
+    const lodged = w.write('DeclarationLodged', 'CN', d)
+    const acc = w.write('DeclarationAccepted', 'CN', exampleMessage('DeclarationAccepted'), {
+      parents: [lodged.id],
+      auth: [lodged.id],
+    })
+    const t = view([lodged, acc], EXAMPLE_CONTEXT.mrn)
+    const writes = guaranteeWrites('CN', t.state, decl(t), () => guarantee(), NOW)
+    expect(writes).toMatchObject([{ type: 'GuaranteeReserved', body: { Reservation: { amount: '18500.50' } } }])
+  })
+
   it("records in the transit's log that a guarantee it does not hold registered cannot cover it", () => {
     const accepted = upTo(['lodged', 'accepted'])
     expect(guaranteeWrites('CN', accepted.state, decl(accepted), () => undefined, NOW)).toMatchObject([

@@ -93,71 +93,79 @@ export function guaranteeWrites(
   const recorded = new Map(latestCoverage(f).map((c) => [c.grn, c]))
   const ended = f.writtenOff !== undefined || f.invalidation?.granted === true || f.rejected !== undefined
   const awaiting = f.accepted !== undefined && f.released === undefined && !ended
+  // One reservation per guarantee: references to the same GRN add up.
+  const refs = new Map<string, { GRN: string; minor: bigint; currency: string | undefined }>()
   for (const g of decl.Guarantee) {
-    for (const ref of g.GuaranteeReference) {
-      const grn = ref.GRN
-      if (grn.slice(2, 4) !== country) continue
-      const last = recorded.get(grn)
-      const amount = ref.amountToBeCovered ?? '0.00'
-      const refuse = (reason: string) => {
-        // Recorded once per reason: a refusal already on record is not written again.
-        if (last?.outcome !== 'refused' || last.reason !== reason)
-          out.push(coverageOf(mrn, grn, { outcome: 'refused', amount, currency: ref.currency ?? 'USD', at, reason }))
-      }
-      const view = guarantee(grn)
-      const gf = view?.state.facts as GuaranteeFacts | undefined
-      if (view === undefined || gf === undefined || view.state.kind !== 'guarantee' || gf.registered === undefined) {
-        if (awaiting) refuse(`guarantee ${grn} is not registered by its issuer ${country}`)
-        continue
-      }
-      const currency = ref.currency ?? gf.registered.currency
-      const effective = gf.reservations.find((r) => r.mrn === mrn && r.released === undefined)
-      const released = view.entries.some((e) => e.type === 'GuaranteeReleased' && mrnOf(e) === mrn)
-      if (awaiting) {
-        if (effective !== undefined) {
-          if (last?.outcome !== 'reserved')
-            out.push(
-              coverageOf(mrn, grn, {
-                outcome: 'reserved',
-                amount: effective.amount,
-                currency,
-                at,
-                reservationEntry: effective.entry,
-              }),
-            )
-        } else if (currency !== gf.registered.currency) {
-          refuse(`the guarantee is in ${gf.registered.currency}, the transit asks ${currency}`)
-        } else if (toMinor(amount) > toMinor(gf.balance)) {
-          refuse(`insufficient balance: ${fromMinor(toMinor(gf.balance))} ${currency} left, ${amount} asked`)
-        } else {
-          out.push({
-            type: 'GuaranteeReserved',
-            grn,
-            documentId: grn,
-            body: {
-              Guarantee: { GRN: grn },
-              TransitOperation: { MRN: mrn },
-              Reservation: { amount, currency, reservedAt: at },
-            } as Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'>,
-          })
-        }
-      } else if (effective !== undefined && !released && mayReleaseGuarantee(f)) {
+    for (const r of g.GuaranteeReference) {
+      const held = refs.get(r.GRN) ?? { GRN: r.GRN, minor: 0n, currency: r.currency }
+      held.minor += toMinor(r.amountToBeCovered ?? '0.00')
+      refs.set(r.GRN, held)
+    }
+  }
+  for (const held of refs.values()) {
+    const ref = { GRN: held.GRN, amountToBeCovered: fromMinor(held.minor), currency: held.currency }
+    const grn = ref.GRN
+    if (grn.slice(2, 4) !== country) continue
+    const last = recorded.get(grn)
+    const amount = ref.amountToBeCovered ?? '0.00'
+    const refuse = (reason: string) => {
+      // Recorded once per reason: a refusal already on record is not written again.
+      if (last?.outcome !== 'refused' || last.reason !== reason)
+        out.push(coverageOf(mrn, grn, { outcome: 'refused', amount, currency: ref.currency ?? 'USD', at, reason }))
+    }
+    const view = guarantee(grn)
+    const gf = view?.state.facts as GuaranteeFacts | undefined
+    if (view === undefined || gf === undefined || view.state.kind !== 'guarantee' || gf.registered === undefined) {
+      if (awaiting) refuse(`guarantee ${grn} is not registered by its issuer ${country}`)
+      continue
+    }
+    const currency = ref.currency ?? gf.registered.currency
+    const effective = gf.reservations.find((r) => r.mrn === mrn && r.released === undefined)
+    const released = view.entries.some((e) => e.type === 'GuaranteeReleased' && mrnOf(e) === mrn)
+    if (awaiting) {
+      if (effective !== undefined) {
+        if (last?.outcome !== 'reserved')
+          out.push(
+            coverageOf(mrn, grn, {
+              outcome: 'reserved',
+              amount: effective.amount,
+              currency,
+              at,
+              reservationEntry: effective.entry,
+            }),
+          )
+      } else if (currency !== gf.registered.currency) {
+        refuse(`the guarantee is in ${gf.registered.currency}, the transit asks ${currency}`)
+      } else if (toMinor(amount) > toMinor(gf.balance)) {
+        refuse(`insufficient balance: ${fromMinor(toMinor(gf.balance))} ${currency} left, ${amount} asked`)
+      } else {
         out.push({
-          type: 'GuaranteeReleased',
+          type: 'GuaranteeReserved',
           grn,
           documentId: grn,
           body: {
             Guarantee: { GRN: grn },
             TransitOperation: { MRN: mrn },
-            Release: {
-              amount: effective.amount,
-              currency,
-              releasedAt: at,
-              reason: f.writtenOff !== undefined ? 'written-off' : 'invalidated',
-            },
-          } as Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'>,
+            Reservation: { amount, currency, reservedAt: at },
+          } as Omit<GuaranteeMessage<'GuaranteeReserved'>, 'Header'>,
         })
       }
+    } else if (effective !== undefined && !released && mayReleaseGuarantee(f)) {
+      out.push({
+        type: 'GuaranteeReleased',
+        grn,
+        documentId: grn,
+        body: {
+          Guarantee: { GRN: grn },
+          TransitOperation: { MRN: mrn },
+          Release: {
+            amount: effective.amount,
+            currency,
+            releasedAt: at,
+            reason: f.writtenOff !== undefined ? 'written-off' : 'invalidated',
+          },
+        } as Omit<GuaranteeMessage<'GuaranteeReleased'>, 'Header'>,
+      })
     }
   }
   return out
@@ -192,7 +200,16 @@ export async function guaranteeDuties(ctx: KindContext, changed: DocumentView): 
     } catch (e) {
       // A reservation the guarantee's rules refuse (a concurrent one took the balance) is not
       // signed; its refusal goes on record in the transit's log instead.
-      if (w.type !== 'GuaranteeReserved' || !isNodeError(e)) throw e
+      // Only a refusal by the guarantee's own rules goes on record (not a store or peer failure),
+      // and once per reason.
+      if (
+        w.type !== 'GuaranteeReserved' ||
+        !isNodeError(e) ||
+        (e.code !== 'NODE_CONFLICT' && e.code !== 'NODE_FORBIDDEN')
+      )
+        throw e
+      const last = latestCoverage(f).find((c) => c.grn === w.grn)
+      if (last?.outcome === 'refused' && last.reason === e.message.slice(0, 512)) continue
       const refused = coverageOf(mrn, w.grn, {
         outcome: 'refused',
         amount: w.body.Reservation.amount,

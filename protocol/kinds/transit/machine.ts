@@ -147,7 +147,15 @@ export class TransitMachine implements KindMachine<TransitFacts> {
         const auth = amend ? this.#byDeparture(e, dep) : checkOffice(this.#dir, e.author, dep, 'departure')
         if (!auth.effective) return auth
         if (!amend && f.declaration !== undefined) return precondition('the declaration was already lodged')
-        if (amend && (f.released !== undefined || f.rejected !== undefined || f.invalidation?.granted === true))
+        // Amended only before acceptance: what was accepted (and its guarantees' coverage, L11)
+        // is what is released; after acceptance the holder asks for invalidation and lodges anew.
+        if (
+          amend &&
+          (f.accepted !== undefined ||
+            f.released !== undefined ||
+            f.rejected !== undefined ||
+            f.invalidation?.granted === true)
+        )
           return precondition(`a ${status} declaration cannot be amended`)
         f.declaration = {
           entry: amend ? (f.declaration?.entry ?? e.id) : e.id,
