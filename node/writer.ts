@@ -33,7 +33,7 @@ export interface WriterDeps {
   readonly signingKey: SigningKey
   readonly replicator: Pick<Replicator, 'serial' | 'ingestUnlocked'>
   readonly docs: Pick<DocumentCache, 'get'>
-  readonly store: Pick<DocumentSlice, 'getDocument'> & Pick<EntrySlice, 'entriesOf'>
+  readonly store: Pick<DocumentSlice, 'getDocument' | 'search'> & Pick<EntrySlice, 'entriesOf'>
   /** The membership in force. */
   membership(): Membership
   now(): string
@@ -161,6 +161,7 @@ export class Writer {
       allocation: () => this.#allocation(),
       document: (id) => this.#deps.docs.get(id),
       record: (id) => store.getDocument(id),
+      search: (query) => store.search(query),
       sees: (p, r) => sees(p, r),
       write: (type, id, body) => this.write(type, id, body),
       writeOnto: (frames, from, type, id, body) => this.#writeOnto(frames, from, type, id, body),

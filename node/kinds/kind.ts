@@ -12,7 +12,7 @@ import type { DocumentLog, DocumentState } from '../../protocol/log/index.ts'
 import type { Membership } from '../../protocol/membership/index.ts'
 import type { Route } from '../api/table.ts'
 import type { NodeService, Principal, SubmitResult } from '../service.ts'
-import type { DocumentRecord } from '../storage/types.ts'
+import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
 
 export type Frames = Uint8Array[]
 
@@ -41,6 +41,8 @@ export interface KindContext {
   document(documentId: string): Promise<DocumentView>
   /** The stored record of a document, if held. */
   record(documentId: string): Promise<DocumentRecord | undefined>
+  /** The node's own search over every held document (no user scope: for the node's duties). */
+  search(query: SearchQuery): Promise<DocumentRecord[]>
   /** Whether a local user may see a held document (data scope, THREATS 28). */
   sees(principal: Principal, record: DocumentRecord): boolean
   /**

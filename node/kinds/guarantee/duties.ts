@@ -177,7 +177,24 @@ function mrnOf(e: LogEntry): string | undefined {
 
 /** As the issuing country, reserves, records the coverage and releases what a changed transit calls for (L11). */
 export async function guaranteeDuties(ctx: KindContext, changed: DocumentView): Promise<void> {
+  if (changed.state.kind === 'guarantee') return coverageAgain(ctx, changed)
   if (changed.state.kind !== 'transit') return
+  return transitDuties(ctx, changed)
+}
+
+/**
+ * When one of its guarantees changed (a reservation was released, the balance is whole again),
+ * the issuer judges again the transits still waiting for that guarantee's coverage.
+ */
+async function coverageAgain(ctx: KindContext, guarantee: DocumentView): Promise<void> {
+  const grn = guarantee.state.documentId
+  if (grn.slice(2, 4) !== ctx.country) return
+  for (const r of await ctx.search({ kind: 'transit', status: 'accepted', keys: { grn } })) {
+    await transitDuties(ctx, await ctx.document(r.documentId))
+  }
+}
+
+async function transitDuties(ctx: KindContext, changed: DocumentView): Promise<void> {
   const f = changed.state.facts as TransitFacts
   if (f.declaration === undefined || !f.declaration.guarantees.some((grn) => grn.slice(2, 4) === ctx.country)) return
   const views = new Map<string, GuaranteeView>()

@@ -36,6 +36,8 @@ export function transitKeys(doc: DocumentView): Record<string, string[]> {
       : [f.declaration.departure, f.declaration.destination, ...f.declaration.transitOffices]
   return {
     mrn: [state.documentId],
+    // The guarantees it names: the issuer finds the transits waiting for their coverage.
+    grn: sorted(f.declaration?.guarantees ?? []),
     lrn: sorted([decl?.TransitOperation.LRN]),
     office: sorted([
       ...declared,
