@@ -9,11 +9,11 @@
  * never imports adapters/.
  */
 
-import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS } from '../protocol/messages/index.ts'
-import type { TransitAction } from '../protocol/messages/index.ts'
+import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS } from '../protocol/kinds/transit/index.ts'
+import type { TransitAction } from '../protocol/kinds/transit/index.ts'
 import type { NodeEvent } from '../node/events.ts'
 
-/** Transit actions of POST /v1/transits/:id/actions/:action and the message type each writes (protocol/messages/actions.ts). */
+/** Transit actions of POST /v1/transits/:id/actions/:action and the message type each writes (protocol/kinds/transit/actions.ts). */
 export { TRANSIT_ACTIONS, ACTION_MESSAGE_TYPES }
 export type { TransitAction }
 

@@ -7,7 +7,7 @@
 export interface NodeEvent {
   readonly type: 'document-changed' | 'entry-refused' | 'peer-connected' | 'peer-disconnected'
   readonly documentId?: string
-  /** The document's kind (document-changed): transit, guarantee, ... */
+  /** The document's kind (document-changed), as protocol/kinds/registry.ts names it. */
   readonly kind?: string
   readonly status?: string
   readonly at: string

@@ -13,10 +13,6 @@ export type Principal =
   | { readonly role: 'officer'; readonly name: string; readonly office: string }
   | { readonly role: 'trader'; readonly name: string; readonly traderId: string }
 
-/** Officer actions on a transit, each written as one signed entry by this node (protocol/messages/actions.ts). */
-export { TRANSIT_ACTIONS } from '../protocol/messages/index.ts'
-export type { TransitAction } from '../protocol/messages/index.ts'
-
 export interface LogView {
   readonly documentId: string
   readonly entries: readonly {
@@ -31,7 +27,7 @@ export interface LogView {
   }[]
 }
 
-/** The delivery receipts of one document (GET /v1/documents/{id}/receipts, `sis transit receipts`). */
+/** The delivery receipts of one document (GET /v1/documents/{id}/receipts). */
 export interface ReceiptsView {
   readonly documentId: string
   readonly receipts: readonly {
@@ -101,8 +97,7 @@ export interface NodeService {
   /**
    * Runs a command of a document kind (node/kinds/): each writes signed entries as this node,
    * after a dry run of the kind's rules (an entry they judge ineffective is refused, unsigned).
-   * The transit's are `lodge` ({ xml } or { json }) and `act` ({ documentId, action, body });
-   * the guarantee's `register` (its JSON body).
+   * Each kind's commands are listed in its node/kinds/<kind>/index.ts.
    */
   command(principal: Principal, kind: string, name: string, input: unknown): Promise<SubmitResult>
   document(principal: Principal, documentId: string): Promise<DocumentRecord | undefined>

@@ -4,7 +4,7 @@
  */
 import { Argument } from 'commander'
 import type { Command } from 'commander'
-import { TRANSIT_ACTIONS } from '../../node/service.ts'
+import { TRANSIT_ACTIONS } from '../../protocol/kinds/transit/index.ts'
 import type { LogView, ReceiptsView, SubmitResult } from '../../node/service.ts'
 import type { DocumentRecord } from '../../node/storage/types.ts'
 import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'

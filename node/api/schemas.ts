@@ -1,7 +1,7 @@
 /**
  * The zod schemas of the API: request parts are validated with them, and the OpenAPI document
  * is generated from them. Field formats come from the message layer (protocol/messages types)
- * so a search for an MRN, an office or a container accepts exactly what a message may carry.
+ * so a search for an identifier, an office or a container accepts exactly what a message may carry.
  * The response schemas are checked against the service's TypeScript types with `satisfies`, so
  * the documentation cannot drift from what the handlers return.
  */
@@ -48,7 +48,7 @@ export const SubmitResultSchema = z
 export const DocumentRecordSchema = z
   .object({
     documentId: z.string(),
-    kind: z.string().describe('The document kind (transit, guarantee, ...)'),
+    kind: z.string().describe('The document kind (protocol/kinds/registry.ts)'),
     audience: z.array(z.string()),
     status: z.string(),
     stateHash: z.string(),

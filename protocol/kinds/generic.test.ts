@@ -10,7 +10,10 @@ import { KINDS } from './registry.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
-/** The generic core: folders (every .ts file below, tests and testkits included) and files. */
+/**
+ * The generic core: folders (every .ts file below) and files. Tests, testkits and testing/
+ * folders are left out: they may use the kinds as fixtures.
+ */
 const GENERIC = [
   'protocol/log',
   'protocol/messages/catalogue/definition.ts',
@@ -20,15 +23,10 @@ const GENERIC = [
   'node/replication.ts',
   'node/documents.ts',
   'node/authoring.ts',
-  'node/storage/types.ts',
-  'node/storage/search.ts',
-  'node/storage/validate.ts',
-  'node/storage/level-store.ts',
-  'node/storage/memory-store.ts',
-  'node/storage/keys.ts',
-  'node/api/document-routes.ts',
-  'node/api/search-params.ts',
-  'node/api/route-kit.ts',
+  'node/storage',
+  'node/api',
+  'node/service.ts',
+  'node/events.ts',
   'node/kinds/kind.ts',
   'node/kinds/scope.ts',
   'node/node.ts',
@@ -40,6 +38,12 @@ const GENERIC = [
   'node/reader.ts',
   'node/scheduler.ts',
 ]
+
+/**
+ * The exceptions, each with its reason: the one place that reads the index of stores written
+ * before kinds were plug-ins (the transit's fixed fields, by name).
+ */
+const EXCEPT = ['node/storage/codec.ts']
 
 /** What would name a kind: its name, its identifier's name and its message types. */
 function kindWords(): { word: string; kind: string }[] {
@@ -69,7 +73,10 @@ export function namings(text: string, words: readonly { word: string; kind: stri
 
 describe('generic code names no kind', () => {
   const words = kindWords()
-  const test = GENERIC.flatMap(files).filter((f) => !f.endsWith('.test.ts'))
+  const test = GENERIC.flatMap(files).filter(
+    (f) =>
+      !f.endsWith('.test.ts') && !f.endsWith('.testkit.ts') && !f.split('/').includes('testing') && !EXCEPT.includes(f),
+  )
 
   it.each(test)('%s', (file) => {
     expect(namings(readFileSync(join(ROOT, file), 'utf8'), words), relative(ROOT, file)).toEqual([])

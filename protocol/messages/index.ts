@@ -19,7 +19,5 @@ export { validateMessage, validateElement, decodeMessage, checkMessage } from '.
 export type { CheckResult } from './validate.ts'
 export { allXsdFiles, commonXsd, messageXsd } from './xsd.ts'
 export { exampleMessage, EXAMPLE_CONTEXT } from './examples.ts'
-export { TRANSIT_ACTIONS, ACTION_MESSAGE_TYPES } from './actions.ts'
-export type { TransitAction } from './actions.ts'
 export * as types from './types/simple.ts'
 export * as complexTypes from './types/complex.ts'

@@ -1,10 +1,11 @@
 /**
  * What local users write on a transit: the declaration (the node allocates the MRN for its
- * officers) and the officer actions, each one signed entry (protocol/messages/actions.ts).
+ * officers) and the officer actions, each one signed entry (protocol/kinds/transit/actions.ts).
  */
 import { allocateMrn } from '../../../protocol/codes/index.ts'
-import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS, validateMessage } from '../../../protocol/messages/index.ts'
-import type { TransitAction } from '../../../protocol/messages/index.ts'
+import { validateMessage } from '../../../protocol/messages/index.ts'
+import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS } from '../../../protocol/kinds/transit/index.ts'
+import type { TransitAction } from '../../../protocol/kinds/transit/index.ts'
 import { SisError } from '../../../protocol/errors.ts'
 import { NodeError } from '../../errors.ts'
 import type { Principal, SubmitResult } from '../../service.ts'

@@ -1,7 +1,7 @@
 /** The transit's own routes: lodge a declaration, act on a transit (the generic document routes are node/api's). */
 import { z } from 'zod'
 import { Header } from '../../../protocol/messages/index.ts'
-import { TRANSIT_ACTIONS } from '../../../protocol/messages/index.ts'
+import { TRANSIT_ACTIONS } from '../../../protocol/kinds/transit/index.ts'
 import { isNodeError } from '../../errors.ts'
 import { documentRoutes } from '../../api/document-routes.ts'
 import { audit, found, jsonOnly, notFound, required, WRITERS } from '../../api/route-kit.ts'

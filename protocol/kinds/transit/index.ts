@@ -94,3 +94,5 @@ export const transitKind = defineKind({
 export type { TransitFacts, Dispute } from './machine.ts'
 export { latestCoverage, transitStatus } from './machine.ts'
 export type { TransitMessage, TransitMessageType } from './messages.ts'
+export { TRANSIT_ACTIONS, ACTION_MESSAGE_TYPES } from './actions.ts'
+export type { TransitAction } from './actions.ts'

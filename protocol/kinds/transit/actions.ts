@@ -2,7 +2,7 @@
  * The transit actions of the internal platform (POST /v1/transits/:id/actions/:action) and the
  * message type each one writes: one vocabulary for the node, its API, the CLI and the adapters.
  */
-import type { MessageTypeName } from './catalogue/index.ts'
+import type { TransitMessageType } from './messages.ts'
 
 export const TRANSIT_ACTIONS = [
   'accept',
@@ -37,4 +37,4 @@ export const ACTION_MESSAGE_TYPES = {
   'invalidation-request': 'InvalidationRequested',
   'invalidation-decision': 'InvalidationDecided',
   'resolve-dispute': 'DisputeResolved',
-} as const satisfies Record<TransitAction, MessageTypeName>
+} as const satisfies Record<TransitAction, TransitMessageType>
