@@ -7,6 +7,7 @@ import { DocumentWriter, testMembership } from '../../../protocol/testing/federa
 import { transitLifecycle } from '../../../protocol/testing/scenario.ts'
 import type { WrittenEntry } from '../../../protocol/testing/federation.ts'
 import { guaranteeWrites } from './duties.ts'
+import { currentDeclaration } from '../transit/declared.ts'
 import type { GuaranteeView } from './duties.ts'
 
 const membership = testMembership()
@@ -51,6 +52,25 @@ describe('what the issuing node writes on its guarantee (L11)', () => {
       body: { TransitOperation: { MRN: EXAMPLE_CONTEXT.mrn }, Reservation: { amount: '18500.00', currency: 'USD' } },
     })
     expect(guaranteeWrites('KZ', accepted.state, decl(accepted), () => guarantee(), NOW)).toEqual([])
+  })
+
+  it('reserves what the current declaration asks: an amendment before acceptance counts, the lodged amount does not', () => {
+    const w = new DocumentWriter(EXAMPLE_CONTEXT.mrn)
+    const lodged = w.write('DeclarationLodged', 'CN', exampleMessage('DeclarationLodged'))
+    const amendment = exampleMessage('DeclarationAmended')
+    amendment.Guarantee[0]!.GuaranteeReference[0]!.amountToBeCovered = '20000.00'
+    const amended = w.write('DeclarationAmended', 'CN', amendment, { parents: [lodged.id], auth: [lodged.id] })
+    const acc = w.write('DeclarationAccepted', 'CN', exampleMessage('DeclarationAccepted'), {
+      parents: [amended.id],
+      auth: [lodged.id],
+    })
+    const log = new DocumentLog(EXAMPLE_CONTEXT.mrn)
+    for (const x of [lodged, amended, acc]) log.add(readEntry(x.bytes, membership))
+    const state = computeState({ documentId: log.documentId, entries: log.entries() }, membership)
+    const current = currentDeclaration({ log, state })
+    expect(current?.id).toBe(amended.id)
+    const writes = guaranteeWrites('CN', state, current, () => guarantee(), NOW)
+    expect(writes).toMatchObject([{ type: 'GuaranteeReserved', body: { Reservation: { amount: '20000.00' } } }])
   })
 
   it('reserves once per guarantee, adding up the references a declaration makes to it', () => {

@@ -15,6 +15,7 @@ import { latestCoverage } from '../../../protocol/kinds/transit/index.ts'
 import type { TransitFacts, TransitMessage } from '../../../protocol/kinds/transit/index.ts'
 import { isNodeError } from '../../errors.ts'
 import type { DocumentView, KindContext } from '../kind.ts'
+import { currentDeclaration } from '../transit/declared.ts'
 
 type Coverage = Omit<TransitMessage<'GuaranteeCoverageRecorded'>, 'Header'>
 
@@ -56,7 +57,7 @@ export function coverageOf(
     reservationEntry?: string
     reason?: string
   },
-): GuaranteeWrite {
+): Extract<GuaranteeWrite, { type: 'GuaranteeCoverageRecorded' }> {
   const { outcome, amount, currency, at, reservationEntry, reason } = c
   const body: Coverage = {
     TransitOperation: { MRN: mrn },
@@ -74,8 +75,9 @@ export function coverageOf(
 }
 
 /**
- * The entries `country`'s node must write now for `transit` (its state and its declaration
- * entry), given its view of each guarantee the declaration names.
+ * The entries `country`'s node must write now for `transit` (its state and its current
+ * declaration entry: the latest effective amendment, else the lodged one), given its view of
+ * each guarantee the declaration names.
  */
 export function guaranteeWrites(
   country: string,
@@ -84,7 +86,12 @@ export function guaranteeWrites(
   guarantee: (grn: string) => GuaranteeView | undefined,
   now: string,
 ): GuaranteeWrite[] {
-  if (transit.kind !== 'transit' || declaration === undefined || declaration.type !== 'DeclarationLodged') return []
+  if (
+    transit.kind !== 'transit' ||
+    declaration === undefined ||
+    (declaration.type !== 'DeclarationLodged' && declaration.type !== 'DeclarationAmended')
+  )
+    return []
   const f = transit.facts as TransitFacts
   const mrn = transit.documentId
   const at = now.replace(/\.\d+Z$/, 'Z')
@@ -204,10 +211,35 @@ async function transitDuties(ctx: KindContext, changed: DocumentView): Promise<v
     if (g.log.size > 0) views.set(grn, { state: g.state, entries: [...g.log.entries()] })
   }
   const mrn = changed.state.documentId
+  /** Records the coverage of the reservation `w` would have made: reserved (naming it) or refused. */
+  const record = async (
+    w: Extract<GuaranteeWrite, { type: 'GuaranteeReserved' }>,
+    c: { reservationEntry: string } | { reason: string },
+  ) => {
+    const { amount, currency, reservedAt: at } = w.body.Reservation
+    const coverage = coverageOf(mrn, w.grn, {
+      outcome: 'reservationEntry' in c ? 'reserved' : 'refused',
+      amount,
+      currency,
+      at,
+      ...c,
+    })
+    const r = await ctx.write(coverage.type, coverage.documentId, coverage.body as unknown as Record<string, unknown>)
+    ctx.logger?.info(
+      {
+        guarantee: w.grn,
+        transit: mrn,
+        entry: r.entryId,
+        type: coverage.type,
+        outcome: coverage.body.Coverage.outcome,
+      },
+      'guarantee coverage recorded',
+    )
+  }
   for (const w of guaranteeWrites(
     ctx.country,
     changed.state,
-    changed.log.get(f.declaration.entry),
+    currentDeclaration(changed),
     (grn) => views.get(grn),
     ctx.now(),
   )) {
@@ -216,9 +248,8 @@ async function transitDuties(ctx: KindContext, changed: DocumentView): Promise<v
       r = await ctx.write(w.type, w.documentId, w.body as unknown as Record<string, unknown>)
     } catch (e) {
       // A reservation the guarantee's rules refuse (a concurrent one took the balance) is not
-      // signed; its refusal goes on record in the transit's log instead.
-      // Only a refusal by the guarantee's own rules goes on record (not a store or peer failure),
-      // and once per reason.
+      // signed: its refusal goes on record in the transit's log instead, once per reason. Any
+      // other failure (the store, a peer) is not a refusal and puts nothing on record.
       if (
         w.type !== 'GuaranteeReserved' ||
         !isNodeError(e) ||
@@ -226,35 +257,10 @@ async function transitDuties(ctx: KindContext, changed: DocumentView): Promise<v
       )
         throw e
       const last = latestCoverage(f).find((c) => c.grn === w.grn)
-      if (last?.outcome === 'refused' && last.reason === e.message.slice(0, 512)) continue
-      const refused = coverageOf(mrn, w.grn, {
-        outcome: 'refused',
-        amount: w.body.Reservation.amount,
-        currency: w.body.Reservation.currency,
-        at: w.body.Reservation.reservedAt,
-        reason: e.message,
-      })
-      const c = await ctx.write(refused.type, refused.documentId, refused.body as unknown as Record<string, unknown>)
-      ctx.logger?.info(
-        { guarantee: w.grn, transit: mrn, entry: c.entryId, type: refused.type },
-        'guarantee coverage refused',
-      )
+      if (last?.outcome !== 'refused' || last.reason !== e.message.slice(0, 512)) await record(w, { reason: e.message })
       continue
     }
     ctx.logger?.info({ guarantee: w.grn, transit: mrn, entry: r.entryId, type: w.type }, 'guarantee duty written')
-    if (w.type === 'GuaranteeReserved') {
-      const covered = coverageOf(mrn, w.grn, {
-        outcome: 'reserved',
-        amount: w.body.Reservation.amount,
-        currency: w.body.Reservation.currency,
-        at: w.body.Reservation.reservedAt,
-        reservationEntry: r.entryId,
-      })
-      const c = await ctx.write(covered.type, covered.documentId, covered.body as unknown as Record<string, unknown>)
-      ctx.logger?.info(
-        { guarantee: w.grn, transit: mrn, entry: c.entryId, type: covered.type },
-        'guarantee coverage recorded',
-      )
-    }
+    if (w.type === 'GuaranteeReserved') await record(w, { reservationEntry: r.entryId })
   }
 }

@@ -1,7 +1,8 @@
 /** The search keys of a transit: its MRN and LRN, its offices, its traders, vehicles and containers. */
 import { types } from '../../../protocol/messages/index.ts'
-import type { TransitFacts, TransitMessage } from '../../../protocol/kinds/transit/index.ts'
+import type { TransitFacts } from '../../../protocol/kinds/transit/index.ts'
 import type { DocumentView, SearchKey } from '../kind.ts'
+import { currentDeclarationBody } from './declared.ts'
 
 export const TRANSIT_SEARCH_KEYS: Readonly<Record<string, SearchKey>> = {
   mrn: { schema: types.Mrn, description: 'MRN of a transit' },
@@ -19,15 +20,9 @@ const sorted = (xs: Iterable<string | undefined>): string[] =>
   [...new Set([...xs].filter((x): x is string => x !== undefined))].sort()
 
 export function transitKeys(doc: DocumentView): Record<string, string[]> {
-  const { state, log } = doc
+  const { state } = doc
   const f = state.facts as TransitFacts
-  // The current declaration data: the latest effective amendment, else the lodged declaration.
-  const declarations = state.entries.filter(
-    (e) => e.effect.effective && (e.type === 'DeclarationLodged' || e.type === 'DeclarationAmended'),
-  )
-  const last = declarations.at(-1)
-  const decl =
-    last === undefined ? undefined : (log.get(last.id)?.message as TransitMessage<'DeclarationLodged'> | undefined)
+  const decl = currentDeclarationBody(doc)
   const parties =
     decl === undefined ? [] : [decl.HolderOfTheTransitProcedure, decl.Consignment.Consignor, decl.Consignment.Consignee]
   const declared =
