@@ -10,6 +10,7 @@ import type { SigningKey } from '../protocol/crypto/index.ts'
 import { signXml } from '../protocol/dsig/index.ts'
 import { kindOfType } from '../protocol/kinds/index.ts'
 import { DocumentLog, dryRun, entryOf, readAllEntries } from '../protocol/log/index.ts'
+import type { DocumentState } from '../protocol/log/index.ts'
 import type { Membership } from '../protocol/membership/index.ts'
 import { encodeMessage } from '../protocol/messages/index.ts'
 import type { Message, MessageTypeName, TypedMessage } from '../protocol/messages/index.ts'
@@ -55,11 +56,17 @@ export class Writer {
   /**
    * The entry this node would write: header from the log, body as given, encoded (which
    * validates it) and dry-run through the kind's machine. Nothing is signed unless the entry
-   * would take effect (an honest node never signs an entry its own rules reject).
+   * would take effect (an honest node never signs an entry its own rules reject). `doc` is the
+   * document as held (its cached state is that of its log).
    */
-  #draft(type: string, body: Record<string, unknown>, documentId: string, log: DocumentLog): Uint8Array {
+  #draft(
+    type: string,
+    body: Record<string, unknown>,
+    documentId: string,
+    doc: { readonly log: DocumentLog; readonly state: DocumentState },
+  ): Uint8Array {
     const membership = this.#deps.membership()
-    const state = stateOf(log, membership)
+    const { log, state } = doc
     const kind = kindOfType(type)
     if (kind === undefined)
       throw new NodeError('NODE_CONFLICT', `${type} is not a log entry of any document kind`, { type })
@@ -102,7 +109,7 @@ export class Writer {
     const { replicator } = this.#deps
     const r = await replicator.serial(async () => {
       const doc = await this.#deps.docs.get(documentId)
-      return replicator.ingestUnlocked([this.#draft(type, body, documentId, doc.log)])
+      return replicator.ingestUnlocked([this.#draft(type, body, documentId, doc)])
     })
     return this.#written(documentId, r)
   }
@@ -132,7 +139,8 @@ export class Writer {
     const r = await replicator.serial(async () => {
       const log = new DocumentLog(documentId)
       for (const e of readAllEntries(frames, this.#deps.membership())) log.add(e)
-      return replicator.ingestUnlocked([...frames, this.#draft(type, body, documentId, log)], from)
+      const doc = { log, state: stateOf(log, this.#deps.membership()) }
+      return replicator.ingestUnlocked([...frames, this.#draft(type, body, documentId, doc)], from)
     })
     return this.#written(documentId, r)
   }
