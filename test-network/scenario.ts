@@ -398,7 +398,8 @@ export class ScenarioRunner {
    */
   async #registerExampleGuarantee(declaration: Record<string, unknown>, t0: number): Promise<void> {
     const grn = (exampleGuaranteeBody().Guarantee as { GRN: string }).GRN
-    const named = JSON.stringify(declaration.Guarantee ?? []).includes(`"${grn}"`)
+    const refs = (declaration.Guarantee ?? []) as { GuaranteeReference?: { GRN?: string }[] }[]
+    const named = refs.some((g) => (g.GuaranteeReference ?? []).some((r) => r.GRN === grn))
     const issuer = grn.slice(2, 4)
     if (this.#exampleGuarantee || !named || !this.#net.nodes.some((n) => n.country === issuer)) return
     const r = await this.#net
