@@ -4,7 +4,11 @@
  * code of its problem and the hint.
  */
 import { DataFolderError, initDataFolder as initFolder, readNodeConfig as readConfig } from '../node/data-folder.ts'
+import { DATA_FILES, NodeFile } from '../node/config.ts'
+import type { SignedMembership } from '../protocol/membership/index.ts'
 import type { NodeConfig } from '../node/config.ts'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { MemberCard } from '../node/data-folder.ts'
 import { CliError, EXIT } from './output.ts'
 
@@ -30,4 +34,36 @@ export function readNodeConfig(dir: string, now: () => string): NodeConfig {
   } catch (e) {
     throw asCliError(e)
   }
+}
+
+export async function readFolderChain(dir: string): Promise<unknown[]> {
+  const { readFolderChain: read } = await import('../node/membership-chain.ts')
+  try {
+    return await read(dir)
+  } catch (e) {
+    throw asCliError(e)
+  }
+}
+
+export async function writeFolderChain(dir: string, chain: readonly SignedMembership[]): Promise<void> {
+  const { writeFolderChain: write } = await import('../node/membership-chain.ts')
+  try {
+    await write(dir, chain)
+  } catch (e) {
+    throw asCliError(e)
+  }
+}
+
+/** node.json of a data folder alone (before it has a membership). */
+export function readNodeFile(dir: string): NodeFile {
+  const file = join(dir, DATA_FILES.config)
+  if (!existsSync(file))
+    throw new CliError(`${dir} holds no node (${DATA_FILES.config} is missing)`, EXIT.IO, 'run sis init first')
+  const parsed = NodeFile.safeParse(JSON.parse(readFileSync(file, 'utf8')))
+  if (!parsed.success)
+    throw new CliError(
+      `${file}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`,
+      EXIT.INVALID,
+    )
+  return parsed.data
 }

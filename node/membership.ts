@@ -13,6 +13,7 @@ import { NodeError } from './errors.ts'
 import type { Transport } from './replication.ts'
 import type { Principal } from './service.ts'
 import type { MembershipSlice } from './storage/types.ts'
+import { SerialQueue } from '../shared/serial.ts'
 
 export interface MembershipKeeperDeps {
   readonly country: string
@@ -25,7 +26,9 @@ export interface MembershipKeeperDeps {
   adopted(view: Membership): void
   /** The logger and the transport once the node is started. */
   logger(): Logger | undefined
-  transport(): (Pick<Transport, 'request'> & { membersChanged?(): Promise<void> }) | undefined
+  transport():
+    | (Pick<Transport, 'request'> & Partial<Pick<Transport, 'connectedMembers'>> & { membersChanged?(): Promise<void> })
+    | undefined
 }
 
 export class MembershipKeeper {
@@ -33,6 +36,8 @@ export class MembershipKeeper {
   #current: Membership
   /** Every version adopted, oldest first: entries are judged under the version of their time. */
   #versions: Membership[] = []
+  /** Adoptions one at a time: peers answering at once hand over the same version twice. */
+  readonly #adopting = new SerialQueue()
 
   constructor(deps: MembershipKeeperDeps) {
     this.#deps = deps
@@ -84,15 +89,53 @@ export class MembershipKeeper {
     this.#deps.adopted(withHistory(this.#versions))
   }
 
-  /** Verifies a signed membership against the one in force, stores it, and adopts it. */
-  async adopt(signed: unknown): Promise<number> {
-    const next = verifySignedMembership(signed, this.#deps.now(), this.#current)
-    await this.#deps.store.putMembership(next.document.version, new TextEncoder().encode(JSON.stringify(signed)))
-    this.#set(next)
-    this.#deps.logger()?.info({ version: next.document.version }, 'membership updated')
-    await this.#deps.transport()?.membersChanged?.()
-    return next.document.version
+  /**
+   * Verifies a signed membership against the one in force, stores it, and adopts it; then tells
+   * the connected members, so that those behind fetch it at once. A version already in force (two
+   * peers handed it over at once) is taken as done, without a second adoption or log line.
+   */
+  adopt(signed: unknown): Promise<number> {
+    return this.#adopting.run(async () => {
+      const version = (signed as { document?: { version?: unknown } } | null)?.document?.version
+      const current = this.#current.document.version
+      if (
+        typeof version === 'number' &&
+        version <= current &&
+        this.#versions.some((m) => m.document.version === version)
+      )
+        return current
+      const next = verifySignedMembership(signed, this.#deps.now(), this.#current)
+      await this.#deps.store.putMembership(next.document.version, new TextEncoder().encode(JSON.stringify(signed)))
+      this.#set(next)
+      this.#deps.logger()?.info({ version: next.document.version }, 'membership updated')
+      await this.#deps.transport()?.membersChanged?.()
+      this.#announce()
+      return next.document.version
+    })
   }
+
+  /**
+   * Names the version in force to every connected member (a membership request whose answer is
+   * empty for those not behind): a member behind asks back for the newer versions (the handler's
+   * `ahead`). Not awaited; a member missed here learns it at its next sync.
+   */
+  #announce(): void {
+    const t = this.#deps.transport()
+    const frame = new TextEncoder().encode(JSON.stringify({ version: this.#current.document.version }))
+    for (const country of t?.connectedMembers?.() ?? [])
+      t!.request(country, 'membership', [frame], { timeoutMs: 10_000 }).catch(() => undefined)
+  }
+
+  /** A member named a newer version than ours (the membership handler): fetch it, once at a time per member. */
+  behind(country: string): void {
+    if (this.#fetching.has(country)) return
+    this.#fetching.add(country)
+    this.syncFrom(country)
+      .catch((e: unknown) => this.#deps.logger()?.debug({ peer: country, error: String(e) }, 'membership fetch failed'))
+      .finally(() => this.#fetching.delete(country))
+  }
+
+  readonly #fetching = new Set<string>()
 
   /** Asks a peer for the versions newer than the one in force, and adopts them in order. */
   async syncFrom(country: string): Promise<void> {

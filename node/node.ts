@@ -211,7 +211,11 @@ export class SisNode implements NodeService {
         ingest: (frames, from) => this.#replicator.ingest(frames, from),
       },
       sync: this.#replicator,
-      membership: { store: this.#store, version: () => this.#keeper.current.document.version },
+      membership: {
+        store: this.#store,
+        version: () => this.#keeper.current.document.version,
+        ahead: (country) => this.#keeper.behind(country),
+      },
       receipt: {
         country: this.country,
         membership: () => this.#keeper.current,

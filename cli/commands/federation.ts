@@ -8,16 +8,12 @@ import type { Command } from 'commander'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CAREC_COUNTRY_CODES } from '../../protocol/codes/index.ts'
-import {
-  membershipHash,
-  signMembership,
-  SignedMembership,
-  verifySignedMembership,
-} from '../../protocol/membership/index.ts'
+import { membershipHash, signMembership, SignedMembership } from '../../protocol/membership/index.ts'
 import { readSigningKey } from '../../node/keys.ts'
 import { DATA_FILES, NodeFile } from '../../node/config.ts'
 import { initDataFolder } from '../node-files.ts'
 import { draftNextVersion } from '../membership.ts'
+import { registerFederationChainCommands } from './federation-chain.ts'
 import type { MemberCard } from '../node-files.ts'
 import { CliError, EXIT, output } from '../output.ts'
 import { NewTokenPrincipal, TOKEN_ID, TokenStore } from '../../node/tokens.ts'
@@ -236,35 +232,7 @@ export function registerFederationCommands(program: Command): void {
       output(false).result(`${node.country} signed ${file} (${signed.signatures.length} signatures)`, {})
     })
 
-  fed
-    .command('show')
-    .description('show a membership file and whether it is in force (every founder signed, valid now)')
-    .argument('<file>', 'the membership file')
-    .option('--json', 'as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
-      const signed = readSigned(file)
-      const doc = signed.document
-      let verdict = 'in force'
-      try {
-        verifySignedMembership(signed, now())
-      } catch (e) {
-        verdict = `NOT in force: ${e instanceof Error ? e.message : String(e)}`
-      }
-      const signedBy = new Set(signed.signatures.map((s) => s.country))
-      output(opts.json === true).result(
-        `${doc.federation} v${doc.version}, quorum ${doc.quorum}, valid ${doc.validFrom} to ${doc.validUntil}\n${verdict}\n\n${table(
-          ['country', 'peer id', 'key', 'signed'],
-          doc.members.map((m) => [
-            m.country,
-            m.peerId ?? '',
-            m.keys.map((k) => k.keyId).join(','),
-            signedBy.has(m.country) ? 'yes' : 'no',
-          ]),
-        )}`,
-        { document: doc, signatures: signed.signatures.map((s) => s.country), verdict },
-      )
-      process.exitCode = verdict === 'in force' ? EXIT.OK : EXIT.INVALID
-    })
+  registerFederationChainCommands(fed)
 }
 
 /**

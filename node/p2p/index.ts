@@ -24,3 +24,4 @@ export {
   kadProtocolId,
   requestProtocolId,
 } from './protocols.ts'
+export { fetchMembershipChain, splitMemberAddress } from './fetch-membership.ts'

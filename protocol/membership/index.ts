@@ -8,6 +8,9 @@ export {
   signMembership,
   verifySignedMembership,
   inForce,
+  membershipSigners,
   MEMBERSHIP_PURPOSE,
 } from './signed.ts'
 export { withHistory } from './history.ts'
+export { judgeChain, parseSignedMembership } from './judge.ts'
+export type { ChainVerdict, VersionVerdict } from './judge.ts'

@@ -126,6 +126,39 @@ export function verifySignedMembership(input: unknown, now: string, previous?: M
   return loaded
 }
 
+/**
+ * Who has signed `signed` so far, and who still must: for version 1 every founder (judged by the
+ * keys it lists), for a later one the quorum of `previous`'s members (judged by its keys at `at`).
+ * Never throws: a version that does not follow `previous` still shows its signatures.
+ */
+export function membershipSigners(
+  signed: SignedMembership,
+  previous: Membership | undefined,
+  at: string,
+): { signedBy: string[]; needed: number; notSigned: string[] } {
+  const signing = previous ?? safeLoad(signed.document)
+  if (signing === undefined) return { signedBy: [], needed: signed.document.members.length, notSigned: [] }
+  const doc = signing.document
+  const keyStart = (country: string, keyId: string) =>
+    doc.members.find((m) => m.country === country)?.keys.find((k) => k.keyId === keyId)?.validFrom ?? doc.validFrom
+  const by = validSigners(signed, signing, (c, k) =>
+    previous === undefined ? [keyStart(c, k), doc.validFrom].sort()[1]! : at,
+  )
+  return {
+    signedBy: doc.members.map((m) => m.country).filter((c) => by.has(c)),
+    needed: previous === undefined ? doc.members.length : doc.quorum,
+    notSigned: doc.members.map((m) => m.country).filter((c) => !by.has(c)),
+  }
+}
+
+function safeLoad(doc: MembershipDocument): Membership | undefined {
+  try {
+    return loadMembership(doc)
+  } catch {
+    return undefined
+  }
+}
+
 function publicKeys(doc: MembershipDocument): string[] {
   return doc.members.flatMap((m) => m.keys.map((k) => k.publicKey))
 }
