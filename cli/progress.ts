@@ -1,6 +1,9 @@
 /**
- * A one-line progress indicator on standard error, drawn only when standard error is a terminal
- * (never in logs, pipes or --json runs) and at most ten times a second.
+ * Progress of long work (backup, restore, verifying a file): on a terminal, one line on standard
+ * error redrawn at most ten times a second, with the amount, the rate and — when the total is
+ * known — a percentage and an estimate of the time left. Off a terminal (a pipe, a log, CI), a
+ * plain line every `everyMs` (default 5 s) for work that lasts that long, and a last line when
+ * it ends: quick work prints nothing there. --json runs pass a stream that drops it all.
  */
 
 export interface Progress {
@@ -16,38 +19,57 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`
 }
 
+export interface ProgressOptions {
+  /** The amount the work will reach, when known: then a percentage and an estimate are shown. */
+  readonly total?: number
+  /** Off a terminal, a line this often (default 5,000 ms). */
+  readonly everyMs?: number
+  readonly clock?: () => number
+}
+
+/** "1.2 MiB  3.4 MiB/s  40%  about 12 s left", from the amount done after `seconds`. */
+export function describeProgress(done: number, seconds: number, unit: 'bytes' | 'records', total?: number): string {
+  const s = Math.max(0.001, seconds)
+  const amount =
+    unit === 'bytes' ? `${formatBytes(done)}  ${formatBytes(done / s)}/s` : `${done} records  ${Math.round(done / s)}/s`
+  if (total === undefined || total <= 0) return amount
+  const fraction = Math.min(1, done / total)
+  const left = fraction > 0 ? Math.max(0, Math.round(s / fraction - s)) : undefined
+  return `${amount}  ${Math.floor(fraction * 100)}%${left === undefined ? '' : `  about ${left} s left`}`
+}
+
 export function progress(
   label: string,
   unit: 'bytes' | 'records',
   stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+  opts: ProgressOptions = {},
 ): Progress {
-  if (stream.isTTY !== true) return { update: () => undefined, end: () => undefined }
-  const started = Date.now()
-  let last = 0
+  const clock = opts.clock ?? Date.now
+  const started = clock()
+  const tty = stream.isTTY === true
+  const every = tty ? 100 : (opts.everyMs ?? 5_000)
+  let last = started
   let drawn = false
+  let latest = 0
+  const line = (done: number) => describeProgress(done, (clock() - started) / 1000, unit, opts.total)
   const draw = (done: number) => {
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000)
-    const amount =
-      unit === 'bytes'
-        ? `${formatBytes(done)}  ${formatBytes(done / seconds)}/s`
-        : `${done} records  ${Math.round(done / seconds)}/s`
-    stream.write(`\r\x1b[2K${label}  ${amount}`)
+    stream.write(tty ? `\r\x1b[2K${label}  ${line(done)}` : `${label}: ${line(done)}\n`)
     drawn = true
   }
-  let latest = 0
   return {
     update(done) {
       latest = done
-      const now = Date.now()
-      if (now - last < 100) return
+      const now = clock()
+      if (now - last < every) return
       last = now
       draw(done)
     },
     end() {
-      if (drawn) {
+      if (!drawn) return
+      if (tty) {
         draw(latest)
         stream.write('\n')
-      }
+      } else stream.write(`${label}: done, ${line(latest)}\n`)
     },
   }
 }

@@ -20,6 +20,7 @@ import { DocumentCache } from './documents.ts'
 import { registerHandlers } from './handlers/index.ts'
 import { sendReceipt } from './handlers/receipt.ts'
 import { MembershipKeeper } from './membership.ts'
+import { CatchUpLog } from './catch-up-log.ts'
 import { Operations } from './operations.ts'
 import type { Health } from './operations.ts'
 import { Reader } from './reader.ts'
@@ -85,6 +86,7 @@ export class SisNode implements NodeService {
     const logger = () => this.#parts?.logger
     const transport = () => this.#parts?.transport
     const membership = () => this.#keeper.current
+    const catchUp = new CatchUpLog(logger)
     this.#store = store ?? new LevelStore(join(config.dataDir, DATA_FILES.store))
     const docs = new DocumentCache(this.#store, config.membership)
     this.#replicator = new Replicator({
@@ -112,6 +114,7 @@ export class SisNode implements NodeService {
           if (peer !== undefined) this.#parts?.metrics?.received(peer, n)
         },
         synced: (peer, ids) => this.#receiptFor(peer, ids),
+        catchUp: (peer, p) => catchUp.report(peer, p),
       },
     })
     this.#keeper = new MembershipKeeper({

@@ -88,6 +88,7 @@ export class Replicator {
         if (r.accepted.length > 0) events.synced?.(from, r.accepted)
         return r
       },
+      progress: (peer, p) => events.catchUp?.(peer, p),
     })
   }
 

@@ -53,6 +53,12 @@ describe('sync client', () => {
     expect(await kz.replicator.sync('CN', syncWith(cn, 'KZ', requests), { full: true })).toBe(3 * n)
     // Whole documents per round where they fit: 3 rounds of one document each.
     expect(requests).toHaveLength(3)
+    // Progress of the catch-up, round by round: shared documents answered of the total.
+    expect(kz.progress.map((p) => [p.documentsDone, p.documentsTotal, p.entries, p.done])).toEqual([
+      [1, 3, n, false],
+      [2, 3, 2 * n, false],
+      [3, 3, 3 * n, true],
+    ])
     expect(requests[0]!.documents).toEqual([])
     for (const d of docs) expect((await kz.store.getDocument(d.documentId))?.status).toBe('released')
     // Nothing changed: the delta round lists KZ's own changes (what it just took) and gets nothing.

@@ -9,7 +9,7 @@ import { SisError } from '../../protocol/errors.ts'
 import type { EntrySlice } from '../storage/types.ts'
 import type { ChangeFeed } from './changes.ts'
 import { idsDigest, isHead, json, parse } from './types.ts'
-import type { Frames, IngestResult, SyncDocument, SyncHead, SyncRequest, Transport } from './types.ts'
+import type { CatchUpProgress, Frames, IngestResult, SyncDocument, SyncHead, SyncRequest, Transport } from './types.ts'
 
 /** Where the last completed sync with a peer left off: our counter, and the peer's cursor. */
 interface Synced {
@@ -24,15 +24,19 @@ export class SyncClient {
   readonly #ingest: (frames: Frames, from: string) => Promise<IngestResult>
   /** Per peer: our counter and the peer's cursor as of the last sync with it that completed. */
   readonly #synced = new Map<string, Synced>()
+  readonly #progress: ((peer: string, p: CatchUpProgress) => void) | undefined
 
   constructor(opts: {
     store: Pick<EntrySlice, 'entryIdsOf'>
     feed: ChangeFeed
     ingest: (frames: Frames, from: string) => Promise<IngestResult>
+    /** Called after each round of an exchange the peer cut into several (a catch-up). */
+    progress?: (peer: string, p: CatchUpProgress) => void
   }) {
     this.#store = opts.store
     this.#feed = opts.feed
     this.#ingest = opts.ingest
+    this.#progress = opts.progress
   }
 
   /**
@@ -87,6 +91,7 @@ export class SyncClient {
     let accepted = 0
     let complete = true
     let cursor: string | undefined
+    let total = 0
     let answer = ask(undefined, undefined)
     // Every round must bring entries: a peer cannot keep this node asking for nothing.
     for (let round = 0; ; round++) {
@@ -101,7 +106,9 @@ export class SyncClient {
       if (
         typeof head.cursor !== 'string' ||
         (head.next !== undefined && typeof head.next !== 'string') ||
-        (head.skip !== undefined && !Number.isSafeInteger(head.skip))
+        (head.skip !== undefined && !Number.isSafeInteger(head.skip)) ||
+        (head.total !== undefined && !Number.isSafeInteger(head.total)) ||
+        (head.left !== undefined && !Number.isSafeInteger(head.left))
       )
         throw new SisError('MSG_INVALID_VALUE', 'sync: malformed answer', {})
       // The first answer's cursor: what the peer changed during later rounds comes next time.
@@ -120,6 +127,14 @@ export class SyncClient {
         // must not start after it.
         if (r.pending.length > 0) complete = false
       }
+      if (head.total !== undefined) total = Math.max(total, head.total)
+      if (total > 0)
+        this.#progress?.(peer, {
+          entries: accepted,
+          documentsTotal: total,
+          documentsDone: head.next === undefined ? total : Math.max(0, total - (head.left ?? total)),
+          done: head.next === undefined,
+        })
       if (head.next === undefined) break
     }
     if (complete && cursor !== undefined && cursor !== '') this.#synced.set(peer, { local, cursor })

@@ -76,6 +76,12 @@ export class SyncServer {
       for (const id of ids) consider(id)
     }
     candidates.sort()
+    // Shared documents before `from` (answered in earlier rounds), for the progress figures.
+    const candidatesBefore = (from: string) => {
+      let n = 0
+      for (const [id, audience] of audiences) if (id < from && audience.includes(peer)) n++
+      return n
+    }
     const out: Uint8Array[] = []
     let bytes = 0
     let next: string | undefined
@@ -117,7 +123,16 @@ export class SyncServer {
     }
     if (request.v !== 2) return out
     // Only the first round of an exchange hands out a cursor: it is the one the asker keeps.
-    const rest = next === undefined ? {} : { next, ...(skip === 0 ? {} : { skip }) }
+    const at = request.from === undefined ? 0 : candidatesBefore(request.from)
+    const rest =
+      next === undefined
+        ? {}
+        : {
+            next,
+            ...(skip === 0 ? {} : { skip }),
+            total: at + candidates.length,
+            left: candidates.length - candidates.indexOf(next),
+          }
     if (request.from !== undefined) return [json({ v: 2, cursor: '', ...rest } satisfies SyncHead), ...out]
     const cursor = randomUUID()
     issued.set(cursor, seq)

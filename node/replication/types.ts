@@ -57,6 +57,13 @@ export interface SyncHead {
   /** The answer was cut: ask again from this document, skipping `skip` of its entries. */
   readonly next?: string
   readonly skip?: number
+  /**
+   * Progress of a cut exchange: the shared documents this exchange considers (`total`) and how
+   * many of them, from `next` on, are still to answer (`left`). Counted over documents the
+   * asker shares only, so they tell it nothing of the rest.
+   */
+  readonly total?: number
+  readonly left?: number
   /** `since` was not known here: ask again without it (every shared document). */
   readonly resync?: true
 }
@@ -80,6 +87,17 @@ export interface ReplicationEvents {
   received(peer: string | undefined, count: number): void
   /** A sync answer from `peer` brought these entries, now stored (sync-client.ts): they are owed a receipt. */
   synced?(peer: string, entryIds: readonly string[]): void
+  /** A sync with `peer` that takes several rounds went one round further (sync-client.ts). */
+  catchUp?(peer: string, progress: CatchUpProgress): void
+}
+
+/** How far a catch-up with one peer has come: entries taken, and shared documents answered of the total. */
+export interface CatchUpProgress {
+  readonly entries: number
+  readonly documentsDone: number
+  readonly documentsTotal: number
+  /** The last round: the exchange is complete. */
+  readonly done: boolean
 }
 
 const encoder = new TextEncoder()

@@ -12,6 +12,7 @@ import { readEntry } from '../../../protocol/log/index.ts'
 import { encodeMessage } from '../../../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../../../protocol/messages/index.ts'
 import type { Membership } from '../../../protocol/membership/index.ts'
+import type { CatchUpProgress } from '../types.ts'
 import { DocumentWriter, keyIdOf, testKey, testMembership } from '../../../protocol/testing/federation.ts'
 import type { WrittenEntry } from '../../../protocol/testing/federation.ts'
 import { DocumentCache } from '../../documents.ts'
@@ -66,6 +67,8 @@ export interface TestNode {
   /** Every documentChanged reported, by document id. */
   readonly changed: string[]
   readonly docs: DocumentCache
+  /** Every catch-up progress reported, with its peer. */
+  readonly progress: ({ peer: string } & CatchUpProgress)[]
 }
 
 export async function nodeOf(
@@ -83,6 +86,7 @@ export async function nodeOf(
   await store.open()
   const refused: { peer?: string; code: string }[] = []
   const changed: string[] = []
+  const progress: ({ peer: string } & CatchUpProgress)[] = []
   const docs = new DocumentCache(store, m, opts.cache)
   const replicator = new Replicator({
     country,
@@ -96,9 +100,10 @@ export async function nodeOf(
       refused: (peer: string | undefined, e: SisError) => refused.push({ peer, code: e.code }),
       delivered: () => undefined,
       received: () => undefined,
+      catchUp: (peer, p) => progress.push({ peer, ...p }),
     },
   })
-  return { store, replicator, refused, changed, docs }
+  return { store, replicator, refused, changed, docs, progress }
 }
 
 /** The DeliveryReceipt `country` signs for `ids` of `documentId`, as node.ts answers a push. */
