@@ -1,5 +1,6 @@
 /** Message bodies for scenarios and the byzantine member: the examples, changed and pointed at a document. */
-import { exampleMessage } from '../protocol/messages/index.ts'
+import { allocateMrn } from '../protocol/codes/index.ts'
+import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -41,4 +42,19 @@ export function exampleBody(
  */
 export function exampleGuaranteeBody(referenceAmount = '10000000.00'): Record<string, unknown> {
   return exampleBody('GuaranteeRegistered', { Guarantee: { referenceAmount } })
+}
+
+/**
+ * The example declaration under its own MRN (serial `serial`) and LRN, routed through `route`:
+ * a second transit of the same goods, e.g. through a country that joins the federation later.
+ */
+export function declarationThrough(route: readonly string[], serial: string): { mrn: string; xml: string } {
+  const mrn = allocateMrn({ year: 2026, country: 'CN', serial, procedure: 'J' })
+  const m = JSON.parse(
+    JSON.stringify(exampleMessage('DeclarationLodged'))
+      .replaceAll(EXAMPLE_CONTEXT.mrn, mrn)
+      .replaceAll(EXAMPLE_CONTEXT.lrn, `XJ-${serial}`),
+  ) as { Consignment: { CountryOfRoutingOfConsignment: { sequenceNumber: string; country: string }[] } }
+  m.Consignment.CountryOfRoutingOfConsignment = route.map((country, i) => ({ sequenceNumber: String(i + 1), country }))
+  return { mrn, xml: encodeMessage('DeclarationLodged', m as never) }
 }

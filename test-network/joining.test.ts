@@ -13,10 +13,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allocateMrn } from '../protocol/codes/index.ts'
 import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
 import { LevelStore } from '../node/storage/index.ts'
-import { exampleGuaranteeBody } from './bodies.ts'
+import { declarationThrough, exampleGuaranteeBody } from './bodies.ts'
 import { createFederation, eventually, freePort, sis } from './local-federation.ts'
 import type { LocalNode } from './local-federation.ts'
 import { TestNode } from './network.ts'
@@ -26,22 +25,7 @@ let founders: LocalNode[] = []
 let tj: TestNode | undefined
 const at = (c: string) => founders.find((n) => n.country === c)!
 const OFF_ROUTE = EXAMPLE_CONTEXT.mrn
-const VIA_TJ = allocateMrn({ year: 2026, country: 'CN', serial: '652100000077', procedure: 'J' })
-
-/** The example declaration under another MRN and LRN, its route through Tajikistan. */
-function declarationViaTajikistan(): string {
-  const text = JSON.stringify(exampleMessage('DeclarationLodged'))
-    .replaceAll(OFF_ROUTE, VIA_TJ)
-    .replaceAll(EXAMPLE_CONTEXT.lrn, 'XJ-2026-000077')
-  const m = JSON.parse(text) as {
-    Consignment: { CountryOfRoutingOfConsignment: { sequenceNumber: string; country: string }[] }
-  }
-  m.Consignment.CountryOfRoutingOfConsignment = ['CN', 'KZ', 'TJ', 'UZ'].map((country, i) => ({
-    sequenceNumber: String(i + 1),
-    country,
-  }))
-  return encodeMessage('DeclarationLodged', m as never)
-}
+const VIA_TJ = declarationThrough(['CN', 'KZ', 'TJ', 'UZ'], '652100000078')
 
 function ok(...args: string[]): string {
   const r = sis(...args)
@@ -54,10 +38,7 @@ beforeAll(async () => {
   await Promise.all(founders.map((n) => n.start()))
   const cn = at('CN')
   expect((await cn.post('/v1/guarantees', { guarantee: exampleGuaranteeBody() })).status).toBe(201)
-  for (const xml of [
-    encodeMessage('DeclarationLodged', exampleMessage('DeclarationLodged')),
-    declarationViaTajikistan(),
-  ]) {
+  for (const xml of [encodeMessage('DeclarationLodged', exampleMessage('DeclarationLodged')), VIA_TJ.xml]) {
     const r = await cn.post('/v1/transits', xml, 'application/xml')
     expect(r.status, JSON.stringify(r.body)).toBe(201)
   }
@@ -148,12 +129,12 @@ describe('a fourth country admitted by quorum', () => {
     const cn = await eventually(
       'TJ to receive the transit through Tajikistan',
       async () => {
-        const r = await tj!.get<{ stateHash: string }>(`/v1/transits/${VIA_TJ}`)
+        const r = await tj!.get<{ stateHash: string }>(`/v1/transits/${VIA_TJ.mrn}`)
         return r.status === 200 ? r.body : undefined
       },
       30_000,
     )
-    expect((await at('CN').get<{ stateHash: string }>(`/v1/transits/${VIA_TJ}`)).body.stateHash).toBe(cn.stateHash)
+    expect((await at('CN').get<{ stateHash: string }>(`/v1/transits/${VIA_TJ.mrn}`)).body.stateHash).toBe(cn.stateHash)
     expect((await tj.get(`/v1/transits/${OFF_ROUTE}`)).status).toBe(404)
     await tj.stop()
 
@@ -163,7 +144,7 @@ describe('a fourth country admitted by quorum', () => {
     try {
       const held: { id: string; audience: readonly string[] }[] = []
       for await (const r of store.documents()) held.push({ id: r.documentId, audience: r.audience })
-      expect(held.map((d) => d.id)).toContain(VIA_TJ)
+      expect(held.map((d) => d.id)).toContain(VIA_TJ.mrn)
       expect(held.filter((d) => !d.audience.includes('TJ'))).toEqual([])
       expect(await store.entryIdsOf(OFF_ROUTE)).toEqual([])
     } finally {
