@@ -21,6 +21,8 @@ export interface MembershipKeeperDeps {
   /** The membership the node was configured with, and its signed file as read (JSON). */
   readonly initial: Membership
   readonly signed?: unknown
+  /** This node's PeerId and signing key: the version in force must list them, or every member would refuse it. */
+  readonly self?: { readonly peerId: string; readonly keyId: string; readonly publicKey: string }
   now(): string
   /** Called with the view over every version adopted (history included) after each adoption. */
   adopted(view: Membership): void
@@ -73,6 +75,20 @@ export class MembershipKeeper {
       throw new SisError(
         'MEMBERSHIP_INVALID',
         `membership: ${country} is not a member of version ${doc.version}: the node fails closed`,
+        { version: doc.version },
+      )
+    const self = this.#deps.self
+    const me = doc.members.find((m) => m.country === country)
+    if (self !== undefined && me?.peerId !== undefined && me.peerId !== self.peerId)
+      throw new SisError(
+        'MEMBERSHIP_INVALID',
+        `membership: version ${doc.version} lists ${country} with PeerId ${me.peerId}, but this node's p2p.key is ${self.peerId}: every member would refuse its connections (a re-initialised data folder?); put back the p2p.key of that PeerId, or have a version with this node's member card adopted`,
+        { version: doc.version },
+      )
+    if (self !== undefined && !me?.keys.some((k) => k.keyId === self.keyId && k.publicKey === self.publicKey))
+      throw new SisError(
+        'MEMBERSHIP_INVALID',
+        `membership: version ${doc.version} does not pin ${country}'s signing key ${self.keyId} (signing.pem): every member would refuse what this node signs; see sis key rotate|activate`,
         { version: doc.version },
       )
     if (!inForce(doc, now))

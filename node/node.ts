@@ -21,6 +21,8 @@ import { registerHandlers } from './handlers/index.ts'
 import { sendReceipt } from './handlers/receipt.ts'
 import { MembershipKeeper } from './membership.ts'
 import { CatchUpLog } from './catch-up-log.ts'
+import { peerIdOfKey } from './p2p/peer-key.ts'
+import { publicKeyToBase64 } from '../protocol/crypto/index.ts'
 import { Operations } from './operations.ts'
 import type { Health } from './operations.ts'
 import { Reader } from './reader.ts'
@@ -122,6 +124,11 @@ export class SisNode implements NodeService {
       store: this.#store,
       initial: config.membership,
       signed: config.membershipSigned,
+      self: {
+        peerId: peerIdOfKey(config.p2pKey),
+        keyId: config.file.keyId,
+        publicKey: publicKeyToBase64(config.signingKey.publicKey),
+      },
       now,
       logger,
       transport,
