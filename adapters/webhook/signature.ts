@@ -70,16 +70,19 @@ function checkTimestamp(timestamp: string, nowS: number, windowS = DEFAULT_REPLA
   return Math.abs(nowS - Number(timestamp)) > windowS ? { ok: false, reason: 'stale' } : { ok: true }
 }
 
+/** What a receiver checks: the headers as received, the raw body, its clock and tolerance. */
+export interface DeliveryCheck {
+  readonly timestamp: string | undefined
+  readonly signature: string | undefined
+  readonly body: Uint8Array
+  readonly nowS: number
+  readonly windowS?: number
+}
+
 /** Checks the Standard Webhooks headers of a delivery (any one of several `v1,` signatures). */
-export function verifyStandardWebhook(args: {
-  key: Uint8Array
-  id: string | undefined
-  timestamp: string | undefined
-  signature: string | undefined
-  body: Uint8Array
-  nowS: number
-  windowS?: number
-}): VerifyResult {
+export function verifyStandardWebhook(
+  args: DeliveryCheck & { readonly key: Uint8Array; readonly id: string | undefined },
+): VerifyResult {
   if (args.id === undefined || args.id === '' || args.signature === undefined) return { ok: false, reason: 'malformed' }
   if (args.timestamp === undefined || !/^[0-9]{1,12}$/.test(args.timestamp)) return { ok: false, reason: 'malformed' }
   const fresh = checkTimestamp(args.timestamp, args.nowS, args.windowS)
@@ -89,14 +92,7 @@ export function verifyStandardWebhook(args: {
 }
 
 /** Checks the X-SIS-* headers of a delivery (deprecated: earlier versions' receivers). */
-export function verifyWebhook(args: {
-  secret: string | Uint8Array
-  timestamp: string | undefined
-  signature: string | undefined
-  body: Uint8Array
-  nowS: number
-  windowS?: number
-}): VerifyResult {
+export function verifyWebhook(args: DeliveryCheck & { readonly secret: string | Uint8Array }): VerifyResult {
   if (
     args.timestamp === undefined ||
     !/^[0-9]{1,12}$/.test(args.timestamp) ||
