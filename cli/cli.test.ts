@@ -1,12 +1,13 @@
 /**
  * The sis command as a user runs it: a real process on the pinned Node, real files, real xmllint.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MESSAGE_TYPE_NAMES } from '../protocol/messages/index.ts'
+import { NODE_BIN, SIS_BIN } from '../test-network/index.ts'
 import { sisProcess } from './cli.testkit.ts'
 
 const root = join(import.meta.dirname, '..')
@@ -99,6 +100,69 @@ describe('sis message examples, sis schema export, sis message validate', () => 
     const r = sis('help', 'message')
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('validate')
+  })
+
+  it('sis help follows every word to the sub-command; an unknown word is named, with the choices', () => {
+    for (const words of [
+      ['federation', 'sign'],
+      ['transit', 'act'],
+      ['log', 'export'],
+      ['key', 'rotate'],
+    ]) {
+      const r = sis('help', ...words)
+      expect(r.status, words.join(' ')).toBe(0)
+      expect(r.stdout, words.join(' ')).toMatch(new RegExp(`^Usage: sis ${words.join(' ')} `))
+    }
+    expect(sis('transit', 'help', 'act').stdout).toMatch(/^Usage: sis transit act /)
+    const unknown = sis('help', 'transit', 'nope')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stdout).toBe('')
+    expect(unknown.stderr).toContain('UNKNOWN_COMMAND: unknown command "nope" in sis transit; its commands: declare,')
+    expect(unknown.stderr).toContain('act, search')
+    expect(sis('help', 'status', 'x').stderr).toContain('sis status has no sub-commands')
+  })
+})
+
+/**
+ * Runs sis with `stream` into a real pipe whose reader closes after `lines` lines (0: before sis
+ * writes anything, so its write meets a closed pipe: EPIPE); returns the exit code and the other stream.
+ */
+function closedReader(
+  stream: 'stdout' | 'stderr',
+  lines: 0 | 1,
+  ...args: string[]
+): Promise<{ code: number | null; other: string }> {
+  const child = spawn(NODE_BIN, [SIS_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const reader = child[stream]
+  const other = stream === 'stdout' ? child.stderr : child.stdout
+  let got = ''
+  if (lines === 0) reader.destroy()
+  else
+    reader.on('data', (chunk: Buffer) => {
+      if (!chunk.includes(0x0a)) return
+      reader.destroy()
+    })
+  other.on('data', (chunk: Buffer) => (got += chunk.toString('utf8')))
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, other: got })))
+}
+
+describe('output into a reader that closes early (sis help | head -1)', () => {
+  it.each([
+    ['help', 0],
+    ['help', 1],
+    ['completion bash', 0],
+    ['completion fish', 1],
+    ['help transit act', 0],
+  ] as const)('sis %s, reader closing after %i lines: no stack trace, exit 0', async (args, lines) => {
+    const r = await closedReader('stdout', lines, ...args.split(' '))
+    expect(r.other).toBe('')
+    expect(r.code).toBe(0)
+  })
+
+  it("an error into a closed stderr still ends with the command's own code, quietly", async () => {
+    const r = await closedReader('stderr', 0, 'help', 'nope')
+    expect(r.other).toBe('')
+    expect(r.code).toBe(2)
   })
 })
 

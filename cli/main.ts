@@ -15,9 +15,10 @@ import { registerTransitCommands } from './commands/transit.ts'
 import { registerCompletionCommand } from './commands/completion.ts'
 import { registerAdapterCommands } from './commands/adapter.ts'
 import { LANG_HELP } from './command-kit.ts'
+import { addHelpCommand } from './help-command.ts'
 import { LANGS, chooseLang, detectLang } from './i18n.ts'
 import type { Lang } from './i18n.ts'
-import { CliError, EXIT, output } from './output.ts'
+import { CliError, EXIT, output, tolerateClosedReader } from './output.ts'
 
 export function buildProgram(): Command {
   const program = new Command('sis')
@@ -45,11 +46,13 @@ export function buildProgram(): Command {
   registerTransitCommands(program)
   registerAdapterCommands(program)
   registerCompletionCommand(program)
+  addHelpCommand(program)
   return program
 }
 
 /** Runs the program and returns the exit code (never calls process.exit, so tests can call it). */
 export async function main(argv: readonly string[]): Promise<number> {
+  tolerateClosedReader()
   const program = buildProgram()
   try {
     await program.parseAsync([...argv])

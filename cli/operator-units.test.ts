@@ -15,6 +15,7 @@ import { startTestApi, TOKENS } from '../node/api/fake-service.testkit.ts'
 import type { TestApi } from '../node/api/fake-service.testkit.ts'
 import { ApiClient, resolveConnection } from './client.ts'
 import { bashCompletion, completionTree, zshCompletion } from './commands/completion.ts'
+import { fishCompletion } from './commands/completion-fish.ts'
 import { nextKeyId } from './commands/node-ops.ts'
 import { translator } from './i18n.ts'
 import { buildProgram, main } from './main.ts'
@@ -96,6 +97,65 @@ describe('shell completion', () => {
     expect(complete('transit', 'act', '--data', 'x', 'MRN', 'write')).toEqual(['write-off'])
     // After an option that takes a value, no words: bash falls back to file names.
     expect(complete('backup', '--out', '')).toEqual([])
+    expect(complete('completion', '').filter((w) => !w.startsWith('-'))).toEqual(['bash', 'zsh', 'fish'])
+    expect(complete('help', 'tr')).toEqual(['transit'])
+  })
+})
+
+describe('fish completion', () => {
+  const program = buildProgram()
+  const text = fishCompletion(program)
+  const script = join(dir, 'sis.fish')
+  beforeAll(() => writeFileSync(script, text))
+  const fish = spawnSync('fish', ['--version'], { encoding: 'utf8' }).status === 0
+
+  it('has a rule for every command, subcommand and option of the tree, under its command', () => {
+    const tree = completionTree(program)
+    expect(tree.length).toBeGreaterThan(40)
+    for (const n of tree) {
+      const rules = text
+        .split('\n')
+        .filter((l) => l.startsWith(`complete -c sis -n '__sis_at ${JSON.stringify(n.path)}' `))
+      expect(rules.length, n.path).toBeGreaterThan(0)
+      for (const sub of n.subcommands)
+        expect(
+          rules.some((r) => r.includes(` -a '${sub}' -d '`)),
+          `${n.path} ${sub}`,
+        ).toBe(true)
+      for (const o of n.optionSpecs) {
+        const flag =
+          o.long === undefined ? ` -s ${o.short!.slice(1)}` : ` -l ${o.long.slice(2)}${o.takesValue ? ' -' : ' -d'}`
+        expect(
+          rules.some((r) => r.includes(flag)),
+          `${n.path} ${o.long ?? o.short}`,
+        ).toBe(true)
+      }
+    }
+    expect(text).toContain("-l lang -x -a 'en ru zh'")
+  })
+
+  /** What fish offers for the command line typed so far (the words before the cursor). */
+  function complete(line: string): string[] {
+    const r = spawnSync('fish', ['--no-config', '-c', `source ${script}; complete -C ${JSON.stringify(line)}`], {
+      encoding: 'utf8',
+    })
+    expect(r.status, r.stderr).toBe(0)
+    return r.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split('\t')[0]!)
+  }
+
+  // Skipped, and so reported, where fish is not installed (apt-get install fish).
+  it.skipIf(!fish)('fish parses the script (fish --no-execute) and offers words in context', () => {
+    const parsed = spawnSync('fish', ['--no-execute', script], { encoding: 'utf8' })
+    expect(parsed.status, parsed.stderr).toBe(0)
+    expect(complete('sis tr')).toEqual(['transit'])
+    expect(complete('sis transit ')).toEqual(expect.arrayContaining(['declare', 'show', 'log', 'act', 'search']))
+    expect(complete('sis outbox list --p')).toEqual(['--peer'])
+    expect(complete('sis transit act --data x MRN write')).toEqual(['write-off'])
+    expect(complete('sis --lang ')).toEqual(['en', 'ru', 'zh'])
+    expect(complete('sis completion ')).toEqual(['bash', 'fish', 'zsh'])
   })
 })
 

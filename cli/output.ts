@@ -70,6 +70,22 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * A reader that closes early (`sis help | head -1`, a pager quit at once) must not crash sis
+ * with a stack trace. After an EPIPE on stdout or stderr, what is still to be written to that
+ * stream is dropped (the stream is closed; later writes go nowhere), and the command ends as it
+ * would have, with its own exit code (0 for help). Any other stream error still surfaces.
+ */
+export function tolerateClosedReader(
+  streams: readonly NodeJS.WritableStream[] = [process.stdout, process.stderr],
+): void {
+  for (const s of streams) if (!s.listeners('error').includes(onStreamError)) s.on('error', onStreamError)
+}
+
+function onStreamError(e: NodeJS.ErrnoException): void {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e
+}
+
 /** Whether to colour what goes to this stream: a terminal, and NO_COLOR not set (to anything). */
 export function colourEnabled(
   stream: { isTTY?: boolean } = process.stdout,

@@ -1,6 +1,6 @@
 /**
  * The REST/webhook adapter: the national system writes through the node's API (or `ingest`),
- * and hears about every step of its transits by signed webhooks (signature.ts): each effective
+ * and hears about every step of its transits by Standard Webhooks (signature.ts): each effective
  * log entry, rendered in the chosen format, is POSTed to the national system's URL with retries
  * and backoff; after the last attempt it goes to the dead-letter store with the reason.
  */
@@ -22,11 +22,22 @@ import { DEFAULT_RETRY, FolderDeadLetterStore, isRetryable, Journal } from '../i
 import type { DeadLetterStore, RetryPolicy } from '../isolation.ts'
 import { Outbound } from '../outbound.ts'
 import type { OutputFormat } from '../render.ts'
-import { DELIVERY_HEADER, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.ts'
+import {
+  DELIVERY_HEADER,
+  ID_HEADER,
+  SIGNATURE_HEADER,
+  STANDARD_SIGNATURE_HEADER,
+  STANDARD_TIMESTAMP_HEADER,
+  TIMESTAMP_HEADER,
+  signStandardWebhook,
+  signWebhook,
+  webhookKey,
+} from './signature.ts'
 
 export interface WebhookOptions {
   readonly client: NodeClient
   readonly url: string
+  /** `whsec_<base64>` (Standard Webhooks), or a raw secret (its UTF-8 bytes are the key). */
   readonly secret: string
   /** Folder for the journal and dead letters. */
   readonly stateDir: string
@@ -53,10 +64,12 @@ export class WebhookAdapter implements Adapter {
   readonly #ingestor: Ingestor
   readonly #outbound: Outbound
   readonly #logger: AdapterLogger
+  readonly #key: Uint8Array
   #subscription: EventSubscription | undefined
 
   constructor(o: WebhookOptions) {
     this.#o = o
+    this.#key = webhookKey(o.secret)
     this.#logger = o.logger ?? SILENT_LOGGER
     const journal = new Journal<JournalRecord>(join(o.stateDir, 'journal.jsonl'))
     this.deadLetters = o.deadLetters ?? new FolderDeadLetterStore(join(o.stateDir, 'dead-letter'))
@@ -78,15 +91,20 @@ export class WebhookAdapter implements Adapter {
 
   async #post(item: DeliveredItem): Promise<void> {
     const ts = Math.floor(Date.now() / 1000)
+    // The message id: one per log entry and format (render.ts), so the same on every retry.
+    const id = item.name
     let res: Response
     try {
       res = await fetch(this.#o.url, {
         method: 'POST',
         headers: {
           'content-type': CONTENT_TYPES[this.#o.format ?? 'sis'],
+          [ID_HEADER]: id,
+          [STANDARD_TIMESTAMP_HEADER]: String(ts),
+          [STANDARD_SIGNATURE_HEADER]: signStandardWebhook(this.#key, id, ts, item.bytes),
           [TIMESTAMP_HEADER]: String(ts),
-          [SIGNATURE_HEADER]: signWebhook(this.#o.secret, ts, item.bytes),
-          [DELIVERY_HEADER]: item.name,
+          [SIGNATURE_HEADER]: signWebhook(this.#key, ts, item.bytes),
+          [DELIVERY_HEADER]: id,
           'x-sis-document': item.documentId,
           'x-sis-kind': item.kind,
         },

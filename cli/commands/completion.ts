@@ -1,52 +1,15 @@
 /**
- * `sis completion bash|zsh`: a completion script generated from the commander tree itself, so
+ * `sis completion bash|zsh|fish`: a completion script generated from the commander tree itself, so
  * every command, subcommand, option and argument choice is in it and none is stale.
  */
+import { Argument } from 'commander'
 import type { Command } from 'commander'
-import { CliError, EXIT } from '../output.ts'
 import { examples } from '../command-kit.ts'
+import { completionTree, words } from './completion-tree.ts'
+import type { CompletionNode } from './completion-tree.ts'
+import { fishCompletion } from './completion-fish.ts'
 
-export interface CompletionNode {
-  /** Words that lead here from the root, e.g. "transit act" ("" for the root). */
-  readonly path: string
-  readonly subcommands: readonly string[]
-  readonly options: readonly string[]
-  /** Options that take a value (the next word is that value, not a command). */
-  readonly valueOptions: readonly string[]
-  /** Fixed choices of its arguments (transit act's actions, say). */
-  readonly choices: readonly string[]
-}
-
-/** Every command of the tree, depth first, with what may follow it. */
-export function completionTree(program: Command): CompletionNode[] {
-  const out: CompletionNode[] = []
-  const walk = (cmd: Command, path: string) => {
-    const options = cmd.options.filter((o) => !o.hidden)
-    const subs = cmd.commands.map((c) => c.name())
-    out.push({
-      path,
-      subcommands: path === '' || subs.length > 0 ? [...subs, ...(subs.length > 0 ? ['help'] : [])] : [],
-      options: [
-        ...options.flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined)),
-        '--help',
-        ...(path === '' ? ['--version'] : []),
-      ],
-      valueOptions: options
-        .filter((o) => o.required || o.optional)
-        .flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined)),
-      choices: cmd.registeredArguments.flatMap((a) => a.argChoices ?? []),
-    })
-    for (const c of cmd.commands) walk(c, path === '' ? c.name() : `${path} ${c.name()}`)
-  }
-  walk(program, '')
-  return out
-}
-
-/** Words are command names, option flags and choices: none has a quote, but be strict anyway. */
-function words(list: readonly string[]): string {
-  for (const w of list) if (!/^[A-Za-z0-9_.:-]+$/.test(w)) throw new Error(`bug: completion word ${JSON.stringify(w)}`)
-  return list.join(' ')
-}
+export { completionTree } from './completion-tree.ts'
 
 function caseTable(
   name: string,
@@ -111,25 +74,26 @@ compdef _sis sis
 `
 }
 
+const SCRIPTS = { bash: bashCompletion, zsh: zshCompletion, fish: fishCompletion } as const
+
 export function registerCompletionCommand(program: Command): void {
   program
     .command('completion')
     .description('print a shell completion script (every command, subcommand and option)')
-    .argument('<shell>', 'bash or zsh')
+    .addArgument(new Argument('<shell>', 'the shell').choices(Object.keys(SCRIPTS)))
     .addHelpText(
       'after',
       examples(
         'source <(sis completion bash)',
         'sis completion bash | sudo tee /etc/bash_completion.d/sis',
         'sis completion zsh > "${fpath[1]}/_sis"',
+        'sis completion fish > ~/.config/fish/completions/sis.fish',
       ),
     )
     .action((shell: string) => {
       // The root: completion covers the whole program, whichever command registered this one.
       let root: Command = program
       while (root.parent !== null) root = root.parent
-      if (shell === 'bash') process.stdout.write(bashCompletion(root))
-      else if (shell === 'zsh') process.stdout.write(zshCompletion(root))
-      else throw new CliError(`no completion for ${JSON.stringify(shell)}`, EXIT.USAGE, 'use bash or zsh')
+      process.stdout.write(SCRIPTS[shell as keyof typeof SCRIPTS](root))
     })
 }

@@ -13,7 +13,13 @@ import { SignedMembership } from '../../protocol/membership/index.ts'
 import { DATA_FILES, NodeFile } from '../../node/config.ts'
 import { generateSigningKey, readSigningKey, writeSigningKey } from '../../node/keys.ts'
 import type { NodeStatus, OutboxView } from '../../node/service.ts'
-import { BackupError, decodeBackup, verifyBackup } from '../../node/storage/backup.ts'
+import {
+  BackupCountryError,
+  BackupError,
+  checkBackupCountry,
+  decodeBackup,
+  verifyBackup,
+} from '../../node/storage/backup.ts'
 import { inspectStoreFolder, writeStoreFolder } from '../../node/storage/level-store.ts'
 import { ApiClient, resolveConnection } from '../client.ts'
 import { context, examples, nodeContext, withCommon, withNode } from '../command-kit.ts'
@@ -318,15 +324,16 @@ export function registerNodeOpsCommands(program: Command): void {
       )
       .argument('<file>', 'a backup from sis backup')
       .requiredOption('--data <dir>', 'the data folder to restore into (its store/ is created)')
-      .option('--force', 'replace a store that holds data, or take a backup of another country'),
+      .option('--force', "replace a store that holds data (never: take another country's backup)"),
   )
     .addHelpText(
       'after',
       examples(
-        'sis restore kz.sisbak --data /var/lib/sis/kz-new',
-        'cp /var/lib/sis/kz/{node.json,signing.pem,p2p.key,membership.json} /var/lib/sis/kz-new/ && sis start --data /var/lib/sis/kz-new',
+        'cp /var/lib/sis/kz/{node.json,tokens.json,signing.pem,p2p.key,membership.json} /var/lib/sis/kz-new/',
+        'sis restore kz.sisbak --data /var/lib/sis/kz-new && sis start --data /var/lib/sis/kz-new',
       ) +
-        '\n\nThe backup holds the store only: keys, node.json and membership.json are backed up as files (see docs/operator-guide.md).',
+        '\n\nThe backup holds the store only: keys, node.json and membership.json are backed up as files (see docs/operator-guide.md).' +
+        "\nIt restores only into the node of its country (node.json in --data): another member's store holds documents this country is not on.",
     )
     .action(async (file: string, opts: { data: string; force?: boolean; json?: boolean; lang?: string }) => {
       const ctx = context(opts)
@@ -360,14 +367,23 @@ export function registerNodeOpsCommands(program: Command): void {
       } finally {
         checking.end()
       }
-      const own = existsSync(join(dir, DATA_FILES.config)) ? readNodeFile(dir).country : undefined
-      if (own !== undefined && own !== verified.header.country && opts.force !== true) {
+      // Only into the node of the country that made it, --force or not (checkBackupCountry): the
+      // folder's node.json says which node it is, so it must be there first.
+      if (!existsSync(join(dir, DATA_FILES.config)))
         throw new CliError(
-          `${file} is a backup of the ${verified.header.country} node; ${dir} is the ${own} node`,
+          `${dir} has no ${DATA_FILES.config}: restore checks that the backup is of this node's country`,
           EXIT.USAGE,
-          t('hint.otherCountry'),
-          { code: 'BACKUP_OTHER_COUNTRY' },
+          t('hint.restoreNodeFirst'),
+          { code: 'BACKUP_NO_NODE' },
         )
+      try {
+        checkBackupCountry(verified.header, readNodeFile(dir).country)
+      } catch (e) {
+        if (!(e instanceof BackupCountryError)) throw e
+        throw new CliError(`${file}: ${e.message}`, EXIT.USAGE, t('hint.otherCountry'), {
+          code: 'BACKUP_OTHER_COUNTRY',
+          details: { backup: e.backupCountry, node: e.nodeCountry },
+        })
       }
       mkdirSync(dir, { recursive: true, mode: 0o700 })
       // Second read into a new folder, renamed into place only when whole: a failure leaves

@@ -88,7 +88,9 @@ export const en = {
   'hint.notEmpty': 'the folder already holds a store: restore into a new folder, or pass --force to replace it',
   'hint.badBackup': 'the file is damaged or not a sis backup: take a new one with sis backup --out FILE',
   'hint.otherCountry':
-    "this backup is of another country's node: restore it into a folder of that country, or pass --force",
+    'restore a backup this node made (sis backup on it); --force only replaces a store that holds data, never the country',
+  'hint.restoreNodeFirst':
+    "copy the node's files (node.json, tokens.json, signing.pem, p2p.key, membership.json) into the folder first",
   'hint.keyPending':
     'a rotation is already pending: run sis key activate --data DIR once the membership pins it, or delete {file} and {json} to start over',
   'hint.noPending': 'nothing to activate: run sis key rotate first',

@@ -94,7 +94,10 @@ export const ru: Catalogue<'ru'> = {
     'это хранилище занято работающим узлом: сначала остановите его (SIGTERM) или восстановите в новую папку',
   'hint.notEmpty': 'в папке уже есть хранилище: восстановите в новую папку или укажите --force, чтобы заменить его',
   'hint.badBackup': 'файл повреждён или не является копией sis: сделайте новую: sis backup --out FILE',
-  'hint.otherCountry': 'это копия узла другой страны: восстановите её в папку той страны или укажите --force',
+  'hint.otherCountry':
+    'восстановите копию, сделанную этим узлом (sis backup на нём); --force лишь заменяет хранилище с данными, но не страну',
+  'hint.restoreNodeFirst':
+    'сначала скопируйте в папку файлы узла (node.json, tokens.json, signing.pem, p2p.key, membership.json)',
   'hint.keyPending':
     'смена ключа уже начата: выполните sis key activate --data DIR, когда членство закрепит ключ, или удалите {file} и {json}, чтобы начать заново',
   'hint.noPending': 'активировать нечего: сначала выполните sis key rotate',

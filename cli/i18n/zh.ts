@@ -80,7 +80,9 @@ export const zh: Catalogue<'zh'> = {
   'hint.locked': '运行中的节点占用此存储：请先停止节点（SIGTERM），或恢复到新目录',
   'hint.notEmpty': '该目录已有存储：请恢复到新目录，或使用--force替换',
   'hint.badBackup': '文件已损坏或不是sis备份：请用sis backup --out FILE重新备份',
-  'hint.otherCountry': '这是其他国家节点的备份：请恢复到该国的目录，或使用--force',
+  'hint.otherCountry': '请恢复本节点自己的备份（在本节点上运行sis backup）；--force只替换已有数据的存储，不能改变国家',
+  'hint.restoreNodeFirst':
+    '请先将节点文件（node.json、tokens.json、signing.pem、p2p.key、membership.json）复制到该目录',
   'hint.keyPending':
     '密钥轮换已在进行：成员资格固定新密钥后运行sis key activate --data DIR，或删除{file}和{json}后重新开始',
   'hint.noPending': '没有待激活的密钥：请先运行sis key rotate',

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { decodeBackup, encodeBackup, verifyBackup } from './backup.ts'
+import { BackupCountryError, checkBackupCountry, decodeBackup, encodeBackup, verifyBackup } from './backup.ts'
 import { doc, entry, item } from './conformance.testkit.ts'
 import { LevelStore, inspectStoreFolder, writeStoreFolder } from './level-store.ts'
 
@@ -81,5 +81,22 @@ describe('backup of a LevelStore', () => {
     await store.open()
     await store.close()
     expect(await inspectStoreFolder(join(root, 'c'))).toBe('empty')
+  })
+})
+
+describe('the country of a backup', () => {
+  const header = { format: 1, country: 'KZ', createdAt: '2025-03-01T10:00:00.000Z', layout: '1' } as const
+
+  it("restores only into its own country's node, and says why another is refused", () => {
+    expect(() => checkBackupCountry(header, 'KZ')).not.toThrow()
+    let refused: unknown
+    try {
+      checkBackupCountry(header, 'UZ')
+    } catch (e) {
+      refused = e
+    }
+    expect(refused).toBeInstanceOf(BackupCountryError)
+    expect(refused).toMatchObject({ backupCountry: 'KZ', nodeCountry: 'UZ' })
+    expect((refused as Error).message).toMatch(/documents UZ is not on and restoring it would disclose them/)
   })
 })

@@ -39,6 +39,30 @@ export class BackupError extends Error {
   override readonly name = 'BackupError'
 }
 
+/** A backup of one country's node offered to another's: refused, whatever the operator forces. */
+export class BackupCountryError extends Error {
+  override readonly name = 'BackupCountryError'
+  readonly backupCountry: string
+  readonly nodeCountry: string
+  constructor(backupCountry: string, nodeCountry: string) {
+    super(
+      `a backup of the ${backupCountry} node cannot be restored into the ${nodeCountry} node: a backup restores only ` +
+        `the country that made it, since another member's store holds documents ${nodeCountry} is not on and ` +
+        'restoring it would disclose them (no option overrides this)',
+    )
+    this.backupCountry = backupCountry
+    this.nodeCountry = nodeCountry
+  }
+}
+
+/**
+ * A store is restored only into the node of the country that made it: each member's store holds
+ * the documents whose routes name it, and no others. Throws BackupCountryError otherwise.
+ */
+export function checkBackupCountry(header: BackupHeader, nodeCountry: string): void {
+  if (header.country !== nodeCountry) throw new BackupCountryError(header.country, nodeCountry)
+}
+
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
