@@ -7,7 +7,7 @@ import { DataFolderError, initDataFolder as initFolder, readNodeConfig as readCo
 import { DATA_FILES, NodeFile } from '../node/config.ts'
 import type { SignedMembership } from '../protocol/membership/index.ts'
 import type { NodeConfig } from '../node/config.ts'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { MemberCard } from '../node/data-folder.ts'
 import { CliError, EXIT } from './output.ts'
@@ -54,16 +54,21 @@ export async function writeFolderChain(dir: string, chain: readonly SignedMember
   }
 }
 
-/** node.json of a data folder alone (before it has a membership). */
+/** node.json of a data folder alone (before it has a membership, or of a stopped node). */
 export function readNodeFile(dir: string): NodeFile {
-  const file = join(dir, DATA_FILES.config)
-  if (!existsSync(file))
-    throw new CliError(`${dir} holds no node (${DATA_FILES.config} is missing)`, EXIT.IO, 'run sis init first')
-  const parsed = NodeFile.safeParse(JSON.parse(readFileSync(file, 'utf8')))
-  if (!parsed.success)
+  const path = join(dir, DATA_FILES.config)
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (e) {
     throw new CliError(
-      `${file}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`,
-      EXIT.INVALID,
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      EXIT.IO,
+      'give the data folder made by sis init',
     )
+  }
+  const parsed = NodeFile.safeParse(raw)
+  if (!parsed.success)
+    throw new CliError(`${path} is not a node configuration`, EXIT.INVALID, 'give the data folder made by sis init')
   return parsed.data
 }

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { publicKeyToBase64 } from '../../protocol/crypto/index.ts'
 import { SignedMembership } from '../../protocol/membership/index.ts'
-import { DATA_FILES, NodeFile } from '../../node/config.ts'
+import { DATA_FILES } from '../../node/config.ts'
 import { generateSigningKey, readSigningKey, writeSigningKey } from '../../node/keys.ts'
 import type { NodeStatus, OutboxView } from '../../node/service.ts'
 import {
@@ -29,6 +29,7 @@ import { draftNextVersion } from '../membership.ts'
 import { CliError, EXIT } from '../output.ts'
 import { formatBytes, progress } from '../progress.ts'
 import { fields, table } from '../table.ts'
+import { readNodeFile } from '../node-files.ts'
 import { fsyncDirectory, moveIntoPlace, temporaryPathFor, writeFileAtomic } from '../../shared/files.ts'
 
 function duration(t: Translate, seconds: number): string {
@@ -90,24 +91,6 @@ const NEXT_KEY_INFO = 'signing.next.json'
 interface PendingKey {
   keyId: string
   publicKey: string
-}
-
-function readNodeFile(dir: string): NodeFile {
-  const path = join(dir, DATA_FILES.config)
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (e) {
-    throw new CliError(
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      EXIT.IO,
-      'give the data folder made by sis init',
-    )
-  }
-  const parsed = NodeFile.safeParse(raw)
-  if (!parsed.success)
-    throw new CliError(`${path} is not a node configuration`, EXIT.INVALID, 'give the data folder made by sis init')
-  return parsed.data
 }
 
 function readSignedMembership(path: string): SignedMembership {
