@@ -4,8 +4,6 @@
  * list|retry`), a backup of the store as of one instant (`sis backup`) and the health probe.
  * Each checks the principal's role again (the API checks it first).
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Membership } from '../protocol/membership/index.ts'
 import { inForce } from '../protocol/membership/index.ts'
@@ -14,6 +12,7 @@ import { NodeError } from './errors.ts'
 import type { NodeStatus, OutboxView, PeerStatus, Principal } from './service.ts'
 import { encodeBackup } from './storage/backup.ts'
 import type { OutboxItem, OutboxSlice, Store } from './storage/types.ts'
+import { SOFTWARE_VERSION } from './version.ts'
 
 export interface OperationsDeps {
   readonly country: string
@@ -178,15 +177,3 @@ export class Operations {
     }
   }
 }
-
-/** This checkout's version (package.json), reported by GET /v1/status. */
-const SOFTWARE_VERSION: string = (() => {
-  try {
-    return (
-      (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string })
-        .version ?? 'unknown'
-    )
-  } catch {
-    return 'unknown'
-  }
-})()

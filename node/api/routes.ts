@@ -14,6 +14,7 @@ import { ROLES } from './auth.ts'
 import { documentRoutes } from './document-routes.ts'
 import { ApiError } from './errors.ts'
 import type { Metrics } from './metrics.ts'
+import { countRequest } from './metrics.ts'
 import { audit, jsonOnly } from './route-kit.ts'
 import {
   HealthSchema,
@@ -86,7 +87,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
         schema: NodeEventSchema,
       },
       async handle({ request, reply, principal }) {
-        deps.metrics.httpRequests.inc({ route: '/v1/events', status: '200' })
+        countRequest(deps.metrics, { route: '/v1/events', method: 'GET', code: 200 })
         streamEvents({ request, reply, service, principal, streams: deps.streams, options: deps.sse })
         return reply
       },
