@@ -162,6 +162,7 @@ export class SisNode implements NodeService {
       startedAt: () => this.#startedAt,
       connectedMembers: () => this.#parts?.transport.connectedMembers() ?? [],
       flush: () => void this.#scheduler.flushAll(),
+      readiness: config.file.readiness,
     })
   }
 

@@ -111,6 +111,9 @@ export interface NodeService {
   health(): Promise<{
     live: boolean
     ready: boolean
+    /** Why the node is not ready (empty when it is). */
+    reasons: string[]
+    readiness: 'peer' | 'always'
     peers: number
     members: number
     membershipVersion?: number

@@ -160,8 +160,16 @@ export class FakeService implements NodeService {
     return () => this.listeners.delete(listener)
   }
 
-  async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number }> {
-    return { live: true, ready: this.ready, peers: 2, members: 11 }
+  async health(): Promise<{
+    live: boolean
+    ready: boolean
+    reasons: string[]
+    readiness: 'peer' | 'always'
+    peers: number
+    members: number
+  }> {
+    const reasons = this.ready ? [] : ['membership version 1 expired at 2026-01-01T00:00:00Z']
+    return { live: true, ready: this.ready, reasons, readiness: 'peer', peers: 2, members: 11 }
   }
 
   membershipVersion = 1

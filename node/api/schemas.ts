@@ -112,6 +112,8 @@ export const HealthSchema = z
   .object({
     live: z.boolean(),
     ready: z.boolean(),
+    reasons: z.array(z.string()).describe('Why the node is not ready; empty when it is'),
+    readiness: z.enum(['peer', 'always']).describe("node.json `readiness`: 'peer' waits for a connected member"),
     peers: z.number(),
     members: z.number(),
     membershipVersion: z.number().optional(),
