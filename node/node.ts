@@ -21,13 +21,13 @@ import { registerHandlers } from './handlers/index.ts'
 import { sendReceipt } from './handlers/receipt.ts'
 import { MembershipKeeper } from './membership.ts'
 import { Operations } from './operations.ts'
-import type { Health } from './operations.ts'
 import { Reader } from './reader.ts'
 import { Replicator } from './replication.ts'
 import type { Transport } from './replication.ts'
 import { Scheduler } from './scheduler.ts'
 import type { SchedulerMetrics } from './scheduler.ts'
 import type {
+  Health,
   LogView,
   NodeEvent,
   NodeService,

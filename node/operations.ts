@@ -11,7 +11,7 @@ import { mayOperate } from './access.ts'
 import { READINESS } from './config.ts'
 import type { Readiness } from './config.ts'
 import { NodeError } from './errors.ts'
-import type { NodeStatus, OutboxView, PeerStatus, Principal } from './service.ts'
+import type { Health, NodeStatus, OutboxView, PeerStatus, Principal } from './service.ts'
 import { encodeBackup } from './storage/backup.ts'
 import type { OutboxItem, OutboxSlice, Store } from './storage/types.ts'
 import { SOFTWARE_VERSION } from './version.ts'
@@ -33,18 +33,6 @@ export interface OperationsDeps {
   flush(): void
   /** node.json `readiness`; 'peer' when absent. */
   readonly readiness: Readiness | undefined
-}
-
-export interface Health {
-  live: boolean
-  ready: boolean
-  /** Why the node is not ready (empty when it is), one sentence each. */
-  reasons: string[]
-  readiness: Readiness
-  peers: number
-  members: number
-  membershipVersion?: number
-  membershipValidUntil?: string
 }
 
 export class Operations {
