@@ -46,6 +46,10 @@ export const AdapterConfig = z.discriminatedUnion('kind', [
 ])
 export type AdapterConfig = z.infer<typeof AdapterConfig>
 
+/** Readiness modes of node.json `readiness`; the first is the default. */
+export const READINESS = ['peer', 'always'] as const
+export type Readiness = (typeof READINESS)[number]
+
 /** node.json in the data folder. */
 export const NodeFile = z.strictObject({
   country: z.enum(CAREC_COUNTRY_CODES),
@@ -64,6 +68,12 @@ export const NodeFile = z.strictObject({
     .array(AdapterConfig)
     .refine((list) => new Set(list.map((a) => a.name)).size === list.length, 'adapter names must be unique')
     .optional(),
+  /**
+   * When GET /health/ready answers 200 (besides a membership in force): 'peer' (the default) once
+   * at least one other member is connected, or a federation of one; 'always' without waiting for a
+   * peer. Optional, so node.json files of older versions read (and are written) unchanged.
+   */
+  readiness: z.enum(READINESS).optional(),
 })
 export type NodeFile = z.infer<typeof NodeFile>
 

@@ -24,13 +24,13 @@ import { CatchUpLog } from './catch-up-log.ts'
 import { peerIdOfKey } from './p2p/peer-key.ts'
 import { publicKeyToBase64 } from '../protocol/crypto/index.ts'
 import { Operations } from './operations.ts'
-import type { Health } from './operations.ts'
 import { Reader } from './reader.ts'
 import { Replicator } from './replication.ts'
 import type { Transport } from './replication.ts'
 import { Scheduler } from './scheduler.ts'
 import type { SchedulerMetrics } from './scheduler.ts'
 import type {
+  Health,
   LogView,
   NodeEvent,
   NodeService,
@@ -172,6 +172,7 @@ export class SisNode implements NodeService {
       startedAt: () => this.#startedAt,
       connectedMembers: () => this.#parts?.transport.connectedMembers() ?? [],
       flush: () => void this.#scheduler.flushAll(),
+      readiness: config.file.readiness,
     })
   }
 

@@ -4,16 +4,17 @@
  * list|retry`), a backup of the store as of one instant (`sis backup`) and the health probe.
  * Each checks the principal's role again (the API checks it first).
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Membership } from '../protocol/membership/index.ts'
 import { inForce } from '../protocol/membership/index.ts'
 import { mayOperate } from './access.ts'
+import { READINESS } from './config.ts'
+import type { Readiness } from './config.ts'
 import { NodeError } from './errors.ts'
-import type { NodeStatus, OutboxView, PeerStatus, Principal } from './service.ts'
+import type { Health, NodeStatus, OutboxView, PeerStatus, Principal } from './service.ts'
 import { encodeBackup } from './storage/backup.ts'
 import type { OutboxItem, OutboxSlice, Store } from './storage/types.ts'
+import { SOFTWARE_VERSION } from './version.ts'
 
 export interface OperationsDeps {
   readonly country: string
@@ -30,15 +31,8 @@ export interface OperationsDeps {
   logger(): Logger | undefined
   /** Delivers what is due to every connected member (after a retry). */
   flush(): void
-}
-
-export interface Health {
-  live: boolean
-  ready: boolean
-  peers: number
-  members: number
-  membershipVersion?: number
-  membershipValidUntil?: string
+  /** node.json `readiness`; 'peer' when absent. */
+  readonly readiness: Readiness | undefined
 }
 
 export class Operations {
@@ -166,11 +160,30 @@ export class Operations {
     }
   }
 
+  /**
+   * Ready: the membership in force is valid now and, with readiness 'peer', at least one other
+   * member is connected (a federation of one needs none). `reasons` says what is missing.
+   */
   async health(): Promise<Health> {
     const doc = this.#deps.membership().document
+    const now = this.#deps.now()
+    const readiness = this.#deps.readiness ?? READINESS[0]
+    const others: string[] = doc.members.filter((m) => m.country !== this.#deps.country).map((m) => m.country)
+    const connected = this.#deps.connectedMembers().filter((c) => others.includes(c)).length
+    const reasons: string[] = []
+    if (!inForce(doc, now))
+      reasons.push(
+        now < doc.validFrom
+          ? `membership version ${doc.version} is not valid before ${doc.validFrom}`
+          : `membership version ${doc.version} expired at ${doc.validUntil}`,
+      )
+    if (readiness === 'peer' && others.length > 0 && connected === 0)
+      reasons.push(`no member connected (0 of ${others.length}); readiness is 'peer' in node.json`)
     return {
       live: true,
-      ready: inForce(doc, this.#deps.now()),
+      ready: reasons.length === 0,
+      reasons,
+      readiness,
       peers: this.#deps.connectedMembers().length,
       members: doc.members.length,
       membershipVersion: doc.version,
@@ -178,15 +191,3 @@ export class Operations {
     }
   }
 }
-
-/** This checkout's version (package.json), reported by GET /v1/status. */
-const SOFTWARE_VERSION: string = (() => {
-  try {
-    return (
-      (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string })
-        .version ?? 'unknown'
-    )
-  } catch {
-    return 'unknown'
-  }
-})()

@@ -72,7 +72,7 @@ describe('runNode', () => {
     const status = await fetch(`${first.apiUrl}/v1/status`, { headers: { authorization: `Bearer ${admin}` } })
     expect(status.status).toBe(200)
     expect(await status.json()).toMatchObject({ country: 'KZ' })
-    expect(await (await fetch(`${first.apiUrl}/metrics`)).text()).toContain('peers_connected')
+    expect(await (await fetch(`${first.apiUrl}/metrics`)).text()).toContain('sis_peers_connected 0')
 
     // While it runs, its store is locked: a second node on the folder fails and leaves the first as it was.
     await expect(runNode(config, { logger: silent })).rejects.toThrow()

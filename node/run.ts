@@ -11,7 +11,7 @@
  */
 import { pino } from 'pino'
 import type { Logger } from 'pino'
-import { createApi, createMetrics, startApi } from './api/index.ts'
+import { LOCAL_PEER, createApi, createMetrics, startApi } from './api/index.ts'
 import type { ApiOptions } from './api/index.ts'
 import type { NodeConfig } from './config.ts'
 import { SisNode } from './node.ts'
@@ -93,7 +93,12 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
     members: liveMemberDirectory(node),
     logger: logger.child({ part: 'p2p' }),
   })
-  const metrics = createMetrics()
+  // Read at scrape time: the membership in force (a later version's members get their series at once), who is connected.
+  const metrics = createMetrics({
+    peers: () => node.membership.document.members.map((m) => m.country).filter((c) => c !== node.country),
+    connected: () => host.connectedMembers(),
+    membership: () => node.membership.document,
+  })
   let detach: (() => Promise<void>) | undefined
   let stopping: Promise<void> | undefined
   let apiUrl: string
@@ -115,9 +120,7 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
       api: { app, listen: () => startApi(app, { host: config.file.api.host, port: config.file.api.port }) },
       logger,
       metrics: {
-        refused: (code) => {
-          metrics.rejectsTotal.inc({ code })
-        },
+        refused: (code, peer) => metrics.rejectsTotal.inc({ code, peer: peer ?? LOCAL_PEER }),
         received: (peer, n) => metrics.entriesIn.inc({ peer }, n),
         delivered: (peer, n) => metrics.entriesOut.inc({ peer }, n),
         outbox: (depths) => {

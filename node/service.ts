@@ -5,6 +5,7 @@
  */
 import type { DocumentRecord, OutboxItem, SearchQuery } from './storage/types.ts'
 import type { NodeEvent } from './events.ts'
+import type { Readiness } from './config.ts'
 
 /** Who is asking: resolved from an API token by the API layer. Deny by default. */
 export type Principal =
@@ -92,6 +93,20 @@ export interface OutboxView {
   readonly items: readonly OutboxItem[]
 }
 
+/** The health probes' answer (GET /health/live, /health/ready). */
+export interface Health {
+  live: boolean
+  ready: boolean
+  /** Why the node is not ready (empty when it is), one sentence each. */
+  reasons: string[]
+  /** node.json `readiness`: 'peer' waits for a connected member, 'always' does not. */
+  readiness: Readiness
+  peers: number
+  members: number
+  membershipVersion?: number
+  membershipValidUntil?: string
+}
+
 export interface NodeService {
   readonly country: string
   /**
@@ -108,14 +123,7 @@ export interface NodeService {
   /** A tar archive of the document's entries, for `sis log verify`. */
   exportBundle(principal: Principal, documentId: string): Promise<Uint8Array | undefined>
   subscribe(principal: Principal, listener: (event: NodeEvent) => void): () => void
-  health(): Promise<{
-    live: boolean
-    ready: boolean
-    peers: number
-    members: number
-    membershipVersion?: number
-    membershipValidUntil?: string
-  }>
+  health(): Promise<Health>
   /** Adopts a newer signed membership (admin): it must follow the one in force and carry its quorum. */
   updateMembership(principal: Principal, signed: unknown): Promise<{ version: number }>
   /** The node, the membership in force and every other member: connection, outbox, lag. */

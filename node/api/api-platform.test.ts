@@ -109,8 +109,12 @@ describe('metrics and OpenAPI', () => {
     expect(r.headers.get('content-type')).toContain('text/plain')
     const text = await r.text()
     for (const name of METRIC_NAMES) expect(text).toContain(`# TYPE ${name} `)
-    expect(text).toContain('entries_in_total{peer="UZ"} 1')
-    expect(text).toMatch(/http_requests_total\{route="\/v1\/transits\/:documentId",status="200"\} [1-9]/)
+    expect(text).toContain('sis_entries_in_total{peer="UZ"} 1')
+    expect(text).toMatch(/sis_http_requests_total\{route="\/v1\/transits\/:documentId",method="GET",code="200"\} [1-9]/)
+    expect(text).toMatch(
+      /sis_http_request_duration_seconds_count\{route="\/v1\/transits\/:documentId",method="GET",code="200"\} [1-9]/,
+    )
+    expect(text).toContain('# TYPE sis_process_cpu_seconds_total counter')
   })
 
   it('/openapi.json describes every route with its roles, and every reference resolves', async () => {

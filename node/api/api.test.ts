@@ -92,6 +92,14 @@ describe('authentication and roles', () => {
     api.service.ready = true
     expect(r.status).toBe(503)
     expect(r.body.error).toMatchObject({ code: 'API_UNAVAILABLE', details: { ready: false, peers: 2 } })
+    expect(r.body.error.message).toBe('the node is not ready: membership version 1 expired at 2026-01-01T00:00:00Z')
+    // The figures and reasons read alike in a 503 and a 200.
+    expect(r.body).toMatchObject({
+      ready: false,
+      peers: 2,
+      reasons: ['membership version 1 expired at 2026-01-01T00:00:00Z'],
+    })
+    expect((await call('/health/ready')).body).toMatchObject({ ready: true, reasons: [] })
   })
 })
 

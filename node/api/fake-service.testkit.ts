@@ -8,6 +8,7 @@ import { pino } from 'pino'
 import { SisError } from '../../protocol/errors.ts'
 import type { DocumentRecord, SearchQuery } from '../storage/types.ts'
 import type {
+  Health,
   LogView,
   NodeEvent,
   NodeService,
@@ -160,8 +161,9 @@ export class FakeService implements NodeService {
     return () => this.listeners.delete(listener)
   }
 
-  async health(): Promise<{ live: boolean; ready: boolean; peers: number; members: number }> {
-    return { live: true, ready: this.ready, peers: 2, members: 11 }
+  async health(): Promise<Health> {
+    const reasons = this.ready ? [] : ['membership version 1 expired at 2026-01-01T00:00:00Z']
+    return { live: true, ready: this.ready, reasons, readiness: 'peer', peers: 2, members: 11 }
   }
 
   membershipVersion = 1

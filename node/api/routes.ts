@@ -12,8 +12,9 @@ import type { NodeService } from '../service.ts'
 import type { Role } from './auth.ts'
 import { ROLES } from './auth.ts'
 import { documentRoutes } from './document-routes.ts'
-import { ApiError } from './errors.ts'
+import type { ErrorBody } from './errors.ts'
 import type { Metrics } from './metrics.ts'
+import { countRequest } from './metrics.ts'
 import { audit, jsonOnly } from './route-kit.ts'
 import {
   HealthSchema,
@@ -43,12 +44,39 @@ export interface RouteDeps {
 /** The operator, and the national system's monitoring. */
 const OPERATORS: readonly Role[] = ['admin', 'integration']
 
-type Health = Awaited<ReturnType<NodeService['health']>>
-
-/** A failing probe is an error like any other: API_UNAVAILABLE, with the health figures as details. */
-function healthy(health: Health, probe: 'live' | 'ready'): Health {
-  if (!health[probe]) throw new ApiError('API_UNAVAILABLE', `the node is not ${probe}`, { ...health })
-  return health
+/**
+ * A health probe. A failing one answers 503 with the error body of every refusal
+ * (API_UNAVAILABLE, the figures as details) and the health itself beside it, so that `reasons`
+ * and the figures read alike in a 200 and a 503.
+ */
+function probeRoute(service: NodeService, probe: 'live' | 'ready', summary: string): Route {
+  return defineRoute({
+    method: 'GET',
+    path: `/health/${probe}`,
+    operationId: probe,
+    access: 'public',
+    summary,
+    errors: [503],
+    response: {
+      status: 200,
+      description: `The node is ${probe}`,
+      contentType: 'application/json',
+      schema: HealthSchema,
+    },
+    async handle({ reply }) {
+      const health = await service.health()
+      if (health[probe]) return health
+      const { reasons, ...figures } = health
+      const why = reasons.length === 0 ? '' : `: ${reasons.join('; ')}`
+      const error: ErrorBody['error'] = {
+        code: 'API_UNAVAILABLE',
+        message: `the node is not ${probe}${why}`,
+        details: figures,
+      }
+      reply.code(503)
+      return { error, ...health }
+    },
+  })
 }
 
 export function apiRoutes(deps: RouteDeps): Route[] {
@@ -86,7 +114,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
         schema: NodeEventSchema,
       },
       async handle({ request, reply, principal }) {
-        deps.metrics.httpRequests.inc({ route: '/v1/events', status: '200' })
+        countRequest(deps.metrics, { route: '/v1/events', method: 'GET', code: 200 })
         streamEvents({ request, reply, service, principal, streams: deps.streams, options: deps.sse })
         return reply
       },
@@ -181,30 +209,12 @@ export function apiRoutes(deps: RouteDeps): Route[] {
         return Readable.from(backup.chunks, { objectMode: false })
       },
     }),
-    defineRoute({
-      method: 'GET',
-      path: '/health/live',
-      operationId: 'live',
-      access: 'public',
-      summary: 'Liveness: the process answers',
-      errors: [503],
-      response: { status: 200, description: 'Live', contentType: 'application/json', schema: HealthSchema },
-      async handle() {
-        return healthy(await service.health(), 'live')
-      },
-    }),
-    defineRoute({
-      method: 'GET',
-      path: '/health/ready',
-      operationId: 'ready',
-      access: 'public',
-      summary: 'Readiness: storage open, membership valid, ready to serve',
-      errors: [503],
-      response: { status: 200, description: 'Ready', contentType: 'application/json', schema: HealthSchema },
-      async handle() {
-        return healthy(await service.health(), 'ready')
-      },
-    }),
+    probeRoute(service, 'live', 'Liveness: the process answers'),
+    probeRoute(
+      service,
+      'ready',
+      "Readiness: the membership in force is valid and, with node.json readiness 'peer' (the default), a member is connected; `reasons` says what is missing",
+    ),
     defineRoute({
       method: 'GET',
       path: '/metrics',

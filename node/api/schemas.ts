@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { Header } from '../../protocol/index.ts'
 import type { DocumentRecord } from '../storage/types.ts'
 import type { LogView, NodeEvent, NodeStatus, OutboxView, ReceiptsView, SubmitResult } from '../service.ts'
-import { PrincipalConfig } from '../config.ts'
+import { PrincipalConfig, READINESS } from '../config.ts'
 import { NewTokenPrincipal, TOKEN_ID } from '../tokens.ts'
 import type { IssuedToken, TokenInfo } from '../tokens.ts'
 
@@ -112,6 +112,8 @@ export const HealthSchema = z
   .object({
     live: z.boolean(),
     ready: z.boolean(),
+    reasons: z.array(z.string()).describe('Why the node is not ready; empty when it is'),
+    readiness: z.enum(READINESS).describe("node.json `readiness`: 'peer' waits for a connected member"),
     peers: z.number(),
     members: z.number(),
     membershipVersion: z.number().optional(),

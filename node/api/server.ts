@@ -13,6 +13,7 @@ import type { ApiToken } from './auth.ts'
 import { createAuthenticator } from './auth.ts'
 import { mapError } from './errors.ts'
 import type { Metrics } from './metrics.ts'
+import { LOCAL_PEER, countRequest } from './metrics.ts'
 import { buildOpenApi } from './openapi.ts'
 import { apiRoutes } from './routes.ts'
 import { ErrorSchema } from './schemas.ts'
@@ -103,7 +104,7 @@ export function createApi(options: ApiOptions): FastifyInstance {
     } else {
       request.log.info({ code: mapped.body.error.code, status: mapped.status }, 'request refused')
       // Refused input only: a 503 from a readiness probe says nothing about what callers send.
-      if (mapped.status < 500) metrics.rejectsTotal.inc({ code: mapped.body.error.code })
+      if (mapped.status < 500) metrics.rejectsTotal.inc({ code: mapped.body.error.code, peer: LOCAL_PEER })
     }
     if (reply.sent) return
     if (mapped.status === 401) reply.header('www-authenticate', 'Bearer')
@@ -120,7 +121,8 @@ export function createApi(options: ApiOptions): FastifyInstance {
     return payload
   })
   app.addHook('onResponse', async (request, reply) => {
-    metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) })
+    const route = request.routeOptions.url ?? 'unmatched'
+    countRequest(metrics, { route, method: request.method, code: reply.statusCode }, reply.elapsedTime / 1000)
   })
 
   const streams = new EventStreams()

@@ -306,7 +306,7 @@ export async function benchNetwork(opts: NetworkOptions = {}): Promise<Row[]> {
       figure: `${fmt(rate)}/s (${fmt(seconds, 2)} s)`,
       ceiling: `${fmt(ceiling.perSecond)}/s`,
       ratio: pct(rate, ceiling.perSecond),
-      note: `KZ process ready → KZ holds all (entries_in_total); CN held them with KZ's outbox filled (signed with CN's key, stored through its Replicator in ${fmt(loadSeconds, 1)} s). Ceiling: the same ${fmt(total)} frames over one raw libp2p stream (TCP+Noise+yamux) to another process, best of 3. Target ≥ 5,000/s (Hypercore here): ${rate >= 5000 ? 'met' : 'MISSED'}.`,
+      note: `KZ process ready → KZ holds all (sis_entries_in_total); CN held them with KZ's outbox filled (signed with CN's key, stored through its Replicator in ${fmt(loadSeconds, 1)} s). Ceiling: the same ${fmt(total)} frames over one raw libp2p stream (TCP+Noise+yamux) to another process, best of 3. Target ≥ 5,000/s (Hypercore here): ${rate >= 5000 ? 'met' : 'MISSED'}.`,
     })
     rows.push({
       what: '  the same entries verified, one thread',

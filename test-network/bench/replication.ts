@@ -166,12 +166,12 @@ export async function loadIntoStore(dir: string, transits: readonly SignedTransi
   return (performance.now() - start) / 1000
 }
 
-/** The sum of a node's entries_in_total (entries accepted from peers since its process started). */
+/** The sum of a node's sis_entries_in_total (entries accepted from peers since its process started). */
 export async function entriesIn(api: string): Promise<number> {
   const text = await (await fetch(`${api}/metrics`)).text()
   let sum = 0
   for (const line of text.split('\n'))
-    if (line.startsWith('entries_in_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
+    if (line.startsWith('sis_entries_in_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
   return sum
 }
 
