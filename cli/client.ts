@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DATA_FILES, NodeFile } from '../node/config.ts'
+import { readProblem } from '../shared/problem.ts'
 import type { Translate } from './i18n.ts'
 import { CliError, EXIT } from './output.ts'
 
@@ -64,15 +65,15 @@ export function resolveConnection(
   return { base: `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`, token }
 }
 
-interface ErrorBody {
-  error?: { code?: unknown; message?: unknown; details?: unknown }
-}
-
-/** Turns a node's error answer into a CliError with its code, an exit code and a hint. */
+/**
+ * Turns a node's error answer (an RFC 9457 problem, shared/problem.ts) into a CliError with its
+ * code, an exit code and a hint. A problem with several faults lists each after the first, and
+ * keeps them all in `details.errors`.
+ */
 export function apiError(status: number, body: unknown, t: Translate): CliError {
-  const e = (typeof body === 'object' && body !== null ? (body as ErrorBody).error : undefined) ?? {}
-  const code = typeof e.code === 'string' ? e.code : `HTTP_${status}`
-  const message = typeof e.message === 'string' ? e.message : `the node answered ${status}`
+  const p = readProblem(status, body)
+  const more = p.errors.slice(1).map((f) => `\n  ${f.code}: ${f.detail}`)
+  const message = (p.detail ?? `the node answered ${status}`) + more.join('')
   const [exit, hint] =
     status === 401
       ? [EXIT.AUTH, t('hint.unauthorized')]
@@ -87,7 +88,7 @@ export function apiError(status: number, body: unknown, t: Translate): CliError 
               : status >= 500
                 ? [EXIT.UNAVAILABLE, t('hint.serverError')]
                 : [EXIT.INVALID, t('hint.badInput')]
-  return new CliError(message, exit, hint, { code, details: e.details ?? {} })
+  return new CliError(message, exit, hint, { code: p.code, details: p.details })
 }
 
 export class ApiClient {

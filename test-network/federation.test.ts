@@ -14,6 +14,7 @@ import type { MessageTypeName } from '../protocol/messages/index.ts'
 import { exampleGuaranteeBody } from './bodies.ts'
 import { createFederation, eventually, sis } from './local-federation.ts'
 import type { LocalNode } from './local-federation.ts'
+import type { Problem } from '../shared/problem.ts'
 
 const base = mkdtempSync(join(tmpdir(), 'sis-fed-'))
 let nodes: LocalNode[] = []
@@ -80,10 +81,7 @@ describe('a federation of four real nodes', () => {
     const release = await eventually(
       'the release once the coverage is on record',
       async () => {
-        const r = await cn.post<{ error?: { code: string } }>(
-          `/v1/transits/${MRN}/actions/release`,
-          body('ReleasedForTransit'),
-        )
+        const r = await cn.post<Problem>(`/v1/transits/${MRN}/actions/release`, body('ReleasedForTransit'))
         if (r.status === 409) return undefined
         return r
       },
@@ -115,14 +113,16 @@ describe('a federation of four real nodes', () => {
 
   it('an unauthorised action of a local user is refused and never signed (issue 11): a KZ write-off of a CN transit', async () => {
     const kz = byCountry('KZ')
-    const r = await kz.post<{ error: { code: string; message: string; details: { reason?: string } } }>(
-      `/v1/transits/${MRN}/actions/write-off`,
-      body('WrittenOff'),
-    )
+    const r = await kz.post<Problem>(`/v1/transits/${MRN}/actions/write-off`, body('WrittenOff'))
     expect(r.status, JSON.stringify(r.body)).toBe(403)
-    expect(r.body.error.code).toBe('NODE_FORBIDDEN')
-    expect(r.body.error.details.reason).toBe('not-authorised')
-    expect(r.body.error.message).toContain('nothing was signed')
+    expect(r.body).toMatchObject({
+      type: 'urn:carec-sis:problem:NODE_FORBIDDEN',
+      code: 'NODE_FORBIDDEN',
+      status: 403,
+      instance: `/v1/transits/${MRN}/actions/write-off`,
+      details: { reason: 'not-authorised' },
+    })
+    expect(r.body.detail).toContain('nothing was signed')
     // Nothing was stored or sent: every node still holds the same 5 entries, none a write-off.
     const doc = await converged(['CN', 'KZ', 'UZ'], 5)
     expect(doc.state.entries.map((e) => e.type)).not.toContain('WrittenOff')
@@ -188,12 +188,12 @@ describe('a membership change', () => {
       },
       40_000,
     )
-    const refused = await byCountry('KZ').post<{ error: { code: string } }>(
+    const refused = await byCountry('KZ').post<Problem>(
       `/v1/transits/${MRN}/actions/incident`,
       body('IncidentRecorded'),
     )
     expect(refused.status).toBeGreaterThanOrEqual(400)
-    expect(refused.body.error.code).toBe('SIG_UNKNOWN_KEY')
+    expect(refused.body.code).toBe('SIG_UNKNOWN_KEY')
   }, 90_000)
 })
 
@@ -239,6 +239,7 @@ describe('after the membership change, and for local users', () => {
       body: JSON.stringify(foreign),
     })
     expect(asOther.status).toBe(403)
-    expect(((await asOther.json()) as { error: { code: string } }).error.code).toBe('NODE_FORBIDDEN')
+    expect(asOther.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(((await asOther.json()) as Problem).code).toBe('NODE_FORBIDDEN')
   }, 60_000)
 })

@@ -1,9 +1,10 @@
 /**
  * NodeClient over the node's HTTP API (node/api/routes.ts) with an integration token: fetch for
  * the requests, a streaming SSE reader for GET /v1/events that reconnects with backoff. Errors
- * become NodeClientError with the node's code ({ error: { code, message, details } }), and
+ * become NodeClientError with the node's code (an RFC 9457 problem, shared/problem.ts), and
  * status 0 for the network, so that callers can tell "retry later" from "refused".
  */
+import { readProblem } from '../../shared/problem.ts'
 import { NodeClientError } from '../contract.ts'
 import type {
   DocumentView,
@@ -68,20 +69,14 @@ export class HttpNodeClient implements NodeClient {
     const text = await res.text()
     if (res.ok) return text === '' ? undefined : JSON.parse(text)
     if (res.status === 404 && allow404) return undefined
-    let code = `HTTP_${res.status}`
-    let message = `${method} ${path}: HTTP ${res.status}`
-    let details: Record<string, unknown> = {}
+    let parsed: unknown
     try {
-      const err = (
-        JSON.parse(text) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
-      ).error
-      if (typeof err?.code === 'string') code = err.code
-      if (typeof err?.message === 'string') message = err.message
-      if (err?.details !== undefined) details = err.details
+      parsed = JSON.parse(text)
     } catch {
-      // Not the API's error body (a proxy page, say): keep the HTTP status as the code.
+      // Not the API's problem body (a proxy page, say): the HTTP status is the code.
     }
-    throw new NodeClientError(res.status, code, message, details)
+    const p = readProblem(res.status, parsed)
+    throw new NodeClientError(res.status, p.code, p.detail ?? `${method} ${path}: HTTP ${res.status}`, p.details)
   }
 
   async lodge(declaration: { readonly json: unknown } | { readonly xml: string }): Promise<SubmitResult> {

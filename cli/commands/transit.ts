@@ -5,11 +5,13 @@
 import { Argument } from 'commander'
 import type { Command } from 'commander'
 import { TRANSIT_ACTIONS } from '../../protocol/kinds/transit/index.ts'
+import type { TransitAction } from '../../protocol/kinds/transit/index.ts'
 import type { LogView, ReceiptsView, SubmitResult } from '../../node/service.ts'
 import type { DocumentRecord } from '../../node/storage/types.ts'
 import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'
 import { examples, nodeContext, withNode } from '../command-kit.ts'
 import type { NodeOpts } from '../command-kit.ts'
+import { actionBody, bodyFormat, parseJsonObject } from '../action-body.ts'
 import { readBounded } from '../files.ts'
 import { writeFileAtomic } from '../../shared/files.ts'
 import { statusText } from '../i18n.ts'
@@ -27,14 +29,6 @@ async function readStdin(): Promise<Uint8Array> {
     parts.push(chunk)
   }
   return new Uint8Array(Buffer.concat(parts))
-}
-
-function parseJson(bytes: Uint8Array, what: string, hint: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch (e) {
-    throw new CliError(`${what} is not JSON: ${e instanceof Error ? e.message : String(e)}`, EXIT.INVALID, hint)
-  }
 }
 
 const enc = (s: string) => encodeURIComponent(s)
@@ -64,14 +58,11 @@ export function registerTransitCommands(program: Command): void {
       const bytes = file === '-' ? await readStdin() : await readBounded(file, LIMIT)
       if (bytes.length > LIMIT)
         throw new CliError(`${file} is over ${LIMIT} bytes`, EXIT.INVALID, ctx.t('hint.declarationFile'))
-      const first = new TextDecoder()
-        .decode(bytes.subarray(0, 64))
-        .replace(/^\uFEFF/, '')
-        .trimStart()[0]
+      const format = bodyFormat(bytes)
       let r: SubmitResult
-      if (first === '<') r = await ctx.client.postXml<SubmitResult>('/v1/transits', bytes)
-      else if (first === '{') {
-        const value = parseJson(bytes, file, ctx.t('hint.declarationFile')) as Record<string, unknown>
+      if (format === 'xml') r = await ctx.client.postXml<SubmitResult>('/v1/transits', bytes)
+      else if (format === 'json') {
+        const value = parseJsonObject(bytes, file, ctx.t('hint.declarationFile'))
         r = await ctx.client.postJson<SubmitResult>(
           '/v1/transits',
           'declaration' in value ? value : { declaration: value },
@@ -196,7 +187,7 @@ export function registerTransitCommands(program: Command): void {
       .addArgument(new Argument('<action>', 'the action').choices(TRANSIT_ACTIONS))
       .option(
         '--body <file>',
-        "the action's message body as JSON, without its Header (- for standard input); default {}",
+        "the action's body: its message body as JSON without the Header (.json), or the action's message as XML, with or without its Header (.xml); - for standard input; default {}",
       ),
   )
     .addHelpText(
@@ -204,7 +195,8 @@ export function registerTransitCommands(program: Command): void {
       examples(
         'sis transit act 26CN652100000042J8 accept --data /var/lib/sis/cn --body accept.json',
         'sis transit act 26CN652100000042J8 passage --data /var/lib/sis/kz --body passage.json --json',
-        '(sis message examples --out DIR writes an example of each message; its body without <Header> as JSON is what --body takes)',
+        'sis transit act 26CN652100000042J8 release --data /var/lib/sis/cn --body ex/ReleasedForTransit.xml',
+        '(sis message examples --out DIR writes an example of each message: its XML, or its body without <Header> as JSON, is what --body takes)',
       ),
     )
     .action(async (mrn: string, action: string, opts: NodeOpts & { body?: string }) => {
@@ -215,9 +207,12 @@ export function registerTransitCommands(program: Command): void {
           : opts.body === '-'
             ? await readStdin()
             : await readBounded(opts.body, LIMIT)
-      const body = parseJson(bytes, opts.body ?? 'the body', ctx.t('hint.bodyFile'))
-      if (typeof body !== 'object' || body === null || Array.isArray(body))
-        throw new CliError(`${opts.body ?? 'the body'} must be a JSON object`, EXIT.INVALID, ctx.t('hint.bodyFile'))
+      const body = actionBody(bytes, {
+        documentId: mrn,
+        action: action as TransitAction,
+        what: opts.body ?? 'the body',
+        hint: ctx.t('hint.bodyFile'),
+      })
       const r = await ctx.client.postJson<SubmitResult>(`/v1/transits/${enc(mrn)}/actions/${enc(action)}`, body)
       ctx.out.result(
         ctx.t('result.acted', {

@@ -97,7 +97,8 @@ export const en = {
   'hint.keyNotPinned':
     'the membership in force does not pin {keyId} with this public key yet: have the quorum sign the proposal and post it (POST /v1/membership), then run this again',
   'hint.declarationFile': 'give an unsigned DeclarationLodged message (XML) or its JSON form',
-  'hint.bodyFile': 'give the action body as a JSON file (the message without its Header), or - for standard input',
+  'hint.bodyFile':
+    "give the action body as a JSON file (the message without its Header), the action's message as XML (with or without its Header), or - for standard input",
   'value.duration': '{h}h {m}m {s}s',
   'value.durationDays': '{d}d {h}h {m}m {s}s',
   'value.ineffective': 'ineffective',

@@ -104,7 +104,8 @@ export const ru: Catalogue<'ru'> = {
   'hint.keyNotPinned':
     'действующее членство ещё не закрепляет {keyId} с этим открытым ключом: кворум должен подписать предложение и отправить его (POST /v1/membership); затем повторите',
   'hint.declarationFile': 'укажите неподписанное сообщение DeclarationLodged (XML) или его форму JSON',
-  'hint.bodyFile': 'укажите тело действия файлом JSON (сообщение без Header) или - для стандартного ввода',
+  'hint.bodyFile':
+    'укажите тело действия файлом JSON (сообщение без Header), сообщение действия в XML (с Header или без) или - для стандартного ввода',
   'value.duration': '{h} ч {m} мин {s} с',
   'value.durationDays': '{d} дн. {h} ч {m} мин {s} с',
   'value.ineffective': 'не действует',

@@ -89,7 +89,8 @@ export const zh: Catalogue<'zh'> = {
   'hint.keyNotPinned':
     '当前有效的成员资格尚未以此公钥固定{keyId}：请法定人数签署提案并提交（POST /v1/membership），然后重试',
   'hint.declarationFile': '请提供未签名的DeclarationLodged消息（XML）或其JSON形式',
-  'hint.bodyFile': '请以JSON文件提供操作正文（不含Header的消息），或用-表示标准输入',
+  'hint.bodyFile':
+    '请以JSON文件提供操作正文（不含Header的消息），或以XML提供该操作的消息（含或不含Header），或用-表示标准输入',
   'value.duration': '{h}小时{m}分{s}秒',
   'value.durationDays': '{d}天{h}小时{m}分{s}秒',
   'value.ineffective': '无效',

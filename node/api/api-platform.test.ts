@@ -1,6 +1,8 @@
 // The API's platform side over a real loopback server: body limits and media types, the event
 // stream, metrics, the OpenAPI document generated from the route table, and what the logs keep.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TRANSIT_ACTIONS } from '../../protocol/kinds/transit/index.ts'
+import { messageSchema } from '../../protocol/messages/index.ts'
 import { METRIC_NAMES } from './metrics.ts'
 import { TOKENS, auth, record, startTestApi } from './fake-service.testkit.ts'
 import type { TestApi } from './fake-service.testkit.ts'
@@ -35,27 +37,36 @@ describe('limits', () => {
     const big = `<DeclarationLodged>${'x'.repeat(4 * 1024 * 1024 + 1)}</DeclarationLodged>`
     const r = await fetch(`${api.url}/v1/transits`, post('application/xml', big))
     expect(r.status).toBe(413)
-    expect((await body(r)).error.code).toBe('XML_TOO_LARGE')
+    expect((await body(r)).code).toBe('XML_TOO_LARGE')
     const j = await fetch(
       `${api.url}/v1/transits`,
       post('application/json', JSON.stringify({ declaration: { x: big } })),
     )
     expect(j.status).toBe(413)
-    expect((await body(j)).error.code).toBe('API_BODY_TOO_LARGE')
+    expect((await body(j)).code).toBe('API_BODY_TOO_LARGE')
   })
 
   it('415 for anything but JSON and XML', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const r = await fetch(`${api.url}/v1/transits`, post(type, 'a=1'))
       expect(r.status).toBe(415)
-      expect((await body(r)).error.code).toBe('API_UNSUPPORTED_MEDIA_TYPE')
+      expect((await body(r)).code).toBe('API_UNSUPPORTED_MEDIA_TYPE')
     }
   })
 
-  it('404 with the error shape for unknown routes', async () => {
-    const r = await fetch(`${api.url}/v2/nothing`, { headers: auth('admin') })
+  it('404 with the problem shape for unknown routes', async () => {
+    const r = await fetch(`${api.url}/v2/nothing?x=1`, { headers: auth('admin') })
     expect(r.status).toBe(404)
-    expect(await body(r)).toEqual({ error: { code: 'API_NOT_FOUND', message: 'no such route', details: {} } })
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+    expect(await body(r)).toEqual({
+      type: 'urn:carec-sis:problem:API_NOT_FOUND',
+      title: expect.stringContaining('no such route'),
+      status: 404,
+      detail: 'no such route',
+      instance: '/v2/nothing',
+      code: 'API_NOT_FOUND',
+      details: {},
+    })
   })
 })
 
@@ -213,6 +224,47 @@ describe('metrics and OpenAPI', () => {
       'to',
       'limit',
     ])
+    expect(doc.servers).toEqual([{ url: '/', description: expect.any(String) }])
+    expect(doc.info.license).toEqual({ name: 'Apache-2.0', identifier: 'Apache-2.0' })
+    // Every error answer of every route is a problem, and every route with a token or input has a 4xx.
+    type Op = { responses: Record<string, { content: unknown }>; security: unknown[]; parameters?: unknown[] }
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, Op & { requestBody?: unknown }>>,
+    ))
+      for (const [method, op] of Object.entries(ops)) {
+        const errors = Object.keys(op.responses).filter((s) => Number(s) >= 400)
+        if (op.security.length > 0 || op.parameters !== undefined || op.requestBody !== undefined)
+          expect(
+            errors.some((s) => s.startsWith('4')),
+            `${method} ${path}`,
+          ).toBe(true)
+        for (const s of errors)
+          expect(op.responses[s]?.content, `${method} ${path} ${s}`).toEqual({
+            'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+          })
+      }
+    expect(doc.components.schemas.Problem.required).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+      'instance',
+      'code',
+      'details',
+    ])
+    // One body per action: its message without the Header, named for the message.
+    const act =
+      doc.paths['/v1/transits/{documentId}/actions/{action}'].post.requestBody.content['application/json'].schema
+    const byAction = act['x-body-by-param']
+    expect(byAction.param).toBe('action')
+    expect(Object.keys(byAction.schemas)).toEqual(TRANSIT_ACTIONS)
+    expect(byAction.schemas.release).toEqual({ $ref: '#/components/schemas/ReleasedForTransitBody' })
+    expect(act.anyOf).toHaveLength(TRANSIT_ACTIONS.length)
+    const release = doc.components.schemas.ReleasedForTransitBody
+    expect(release.properties.Header).toBeUndefined()
+    expect(Object.keys(release.properties)).toEqual(
+      Object.keys(messageSchema('ReleasedForTransit').shape).filter((k) => k !== 'Header'),
+    )
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? []
     expect(refs.length).toBeGreaterThan(5)
     for (const ref of refs) {
@@ -223,6 +275,16 @@ describe('metrics and OpenAPI', () => {
 })
 
 describe('logs', () => {
+  it('a refused request is logged at info with its code and the field at fault, never the value', async () => {
+    const before = api.logs.length
+    const r = await fetch(`${api.url}/v1/search?limit=VALUE-MARKER`, { headers: auth('officer') })
+    expect(r.status).toBe(400)
+    const lines = api.logs.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>)
+    const refused = lines.find((l) => l.msg === 'request refused: API_BAD_REQUEST at query.limit')
+    expect(refused).toMatchObject({ level: 30, code: 'API_BAD_REQUEST', field: 'query.limit', status: 400 })
+    expect(api.logs.slice(before).join('')).not.toContain('VALUE-MARKER')
+  })
+
   it('never contain a token, a request body or a query string', async () => {
     const marker = 'BODY-MARKER-7f3a'
     await fetch(

@@ -1,11 +1,11 @@
 // The HTTP API over a real loopback server and real fetch: authentication, roles, scope, the
 // routes' bodies and queries, and the mapping of SisError codes to statuses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SisError } from '../../protocol/errors.ts'
+import { ERROR_CODES, SisError } from '../../protocol/errors.ts'
 import { NodeError } from '../errors.ts'
 import { allocateGrn, allocateMrn } from '../../protocol/codes/index.ts'
 import { createAuthenticator, hashToken } from './auth.ts'
-import { statusForCode } from './errors.ts'
+import { API_ERROR_CODES, statusForCode } from './errors.ts'
 import { PRINCIPALS, auth, record, startTestApi } from './fake-service.testkit.ts'
 import type { TestApi } from './fake-service.testkit.ts'
 
@@ -54,13 +54,22 @@ describe('authentication and roles', () => {
     ]) {
       const r = await call(`/v1/transits/${MINE}`, { headers })
       expect(r.status).toBe(401)
-      expect(r.body).toEqual({ error: { code: 'API_UNAUTHENTICATED', message: expect.any(String), details: {} } })
+      expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/)
+      expect(r.body).toEqual({
+        type: 'urn:carec-sis:problem:API_UNAUTHENTICATED',
+        title: API_ERROR_CODES.API_UNAUTHENTICATED,
+        status: 401,
+        detail: expect.any(String),
+        instance: `/v1/transits/${MINE}`,
+        code: 'API_UNAUTHENTICATED',
+        details: {},
+      })
       expect(r.headers.get('www-authenticate')).toBe('Bearer')
     }
   })
 
   it('403 for a trader on officer routes, decided before the body is read', async () => {
-    expect((await call('/v1/transits', json('trader', { declaration: {} }))).body.error.code).toBe('API_FORBIDDEN')
+    expect((await call('/v1/transits', json('trader', { declaration: {} }))).body.code).toBe('API_FORBIDDEN')
     expect((await call(`/v1/transits/${MINE}/actions/accept`, json('trader', {}))).status).toBe(403)
     // An unsupported media type would be a 415 for an allowed caller; a forbidden one never gets that far.
     const r = await call('/v1/transits', {
@@ -91,8 +100,9 @@ describe('authentication and roles', () => {
     const r = await call('/health/ready')
     api.service.ready = true
     expect(r.status).toBe(503)
-    expect(r.body.error).toMatchObject({ code: 'API_UNAVAILABLE', details: { ready: false, peers: 2 } })
-    expect(r.body.error.message).toBe('the node is not ready: membership version 1 expired at 2026-01-01T00:00:00Z')
+    expect(r.body).toMatchObject({ code: 'API_UNAVAILABLE', details: { ready: false, peers: 2 } })
+    expect(r.body.detail).toBe('the node is not ready: membership version 1 expired at 2026-01-01T00:00:00Z')
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/)
     // The figures and reasons read alike in a 503 and a 200.
     expect(r.body).toMatchObject({
       ready: false,
@@ -112,9 +122,7 @@ describe('scope', () => {
     const unknown = await call('/v1/transits/25KZ0000000000099Z', { headers: auth('trader') })
     expect(other.status).toBe(404)
     expect(unknown.status).toBe(404)
-    expect(other.body.error.message.replace(OTHER, 'ID')).toBe(
-      unknown.body.error.message.replace('25KZ0000000000099Z', 'ID'),
-    )
+    expect(other.body.detail.replace(OTHER, 'ID')).toBe(unknown.body.detail.replace('25KZ0000000000099Z', 'ID'))
     for (const base of ['/v1/transits', '/v1/documents']) {
       expect((await call(`${base}/${OTHER}`, { headers: auth('trader') })).status).toBe(404)
       for (const sub of ['log', 'bundle', 'receipts'])
@@ -148,7 +156,7 @@ describe('scope', () => {
     for (const path of ['/v1/transits/bad%20id', '/v1/documents/bad%20id/receipts']) {
       const r = await call(path, { headers: auth('officer') })
       expect(r.status).toBe(400)
-      expect(r.body.error).toMatchObject({ code: 'API_BAD_REQUEST', details: { field: 'path.documentId' } })
+      expect(r.body).toMatchObject({ code: 'API_BAD_REQUEST', details: { field: 'path.documentId' } })
     }
   })
 })
@@ -174,21 +182,21 @@ describe('writing', () => {
   })
 
   it('refuses malformed bodies with typed codes', async () => {
-    expect((await call('/v1/transits', json('officer', { other: 1 }))).body.error.code).toBe('API_BAD_REQUEST')
-    expect((await call('/v1/transits', { ...json('officer', {}), body: '{"declaration":' })).body.error.code).toBe(
+    expect((await call('/v1/transits', json('officer', { other: 1 }))).body.code).toBe('API_BAD_REQUEST')
+    expect((await call('/v1/transits', { ...json('officer', {}), body: '{"declaration":' })).body.code).toBe(
       'API_BAD_REQUEST',
     )
     expect(
       (await call('/v1/transits', { ...json('officer', {}), body: '{"declaration":{"__proto__":{"x":1}}}' })).status,
     ).toBe(400)
     const notUtf8 = await call('/v1/transits', xml('officer', new Uint8Array([0x3c, 0x61, 0xff, 0x3e])))
-    expect(notUtf8.body.error.code).toBe('XML_NOT_UTF8')
-    expect(
-      (await call('/v1/transits', xml('officer', '<a/>', 'application/xml; charset=iso-8859-1'))).body.error.code,
-    ).toBe('XML_NOT_UTF8')
+    expect(notUtf8.body.code).toBe('XML_NOT_UTF8')
+    expect((await call('/v1/transits', xml('officer', '<a/>', 'application/xml; charset=iso-8859-1'))).body.code).toBe(
+      'XML_NOT_UTF8',
+    )
     const missing = await call('/v1/transits', xml('officer', '<DeclarationLodged/>'))
     expect(missing.status).toBe(400)
-    expect(missing.body.error).toMatchObject({ code: 'MSG_MISSING_ELEMENT', details: { field: 'documentId' } })
+    expect(missing.body).toMatchObject({ code: 'MSG_MISSING_ELEMENT', details: { field: 'documentId' } })
     expect((await call('/v1/transits', { method: 'POST', headers: auth('officer') })).status).toBe(400)
   })
 
@@ -204,7 +212,7 @@ describe('writing', () => {
     expect((await call(`/v1/transits/${OTHER}/actions/accept`, json('officer', {}))).status).toBe(404)
     expect(api.service.calls.length).toBe(before)
     const unknownAction = await call(`/v1/transits/${MINE}/actions/teleport`, json('officer', {}))
-    expect(unknownAction.body.error).toMatchObject({ code: 'API_BAD_REQUEST', details: { field: 'path.action' } })
+    expect(unknownAction.body).toMatchObject({ code: 'API_BAD_REQUEST', details: { field: 'path.action' } })
     expect((await call(`/v1/transits/${MINE}/actions/release`, xml('officer', '<a/>'))).status).toBe(415)
   })
 
@@ -221,11 +229,10 @@ describe('writing', () => {
     const unknown = await call(`/v1/transits/25KZ0000000000099Z/actions/accept`, json('officer', {}))
     expect(r.status).toBe(404)
     expect(r.body).toEqual({
-      error: {
-        ...unknown.body.error,
-        message: unknown.body.error.message.replace('25KZ0000000000099Z', absent),
-        details: { documentId: absent },
-      },
+      ...unknown.body,
+      detail: unknown.body.detail.replace('25KZ0000000000099Z', absent),
+      instance: `/v1/transits/${absent}/actions/diversion`,
+      details: { documentId: absent },
     })
   })
 
@@ -249,7 +256,7 @@ describe('writing', () => {
     const before = api.service.calls.length
     expect((await call('/v1/guarantees', json('trader', { guarantee: {} }))).status).toBe(403)
     expect((await call('/v1/guarantees', xml('officer', '<GuaranteeRegistered/>'))).status).toBe(415)
-    expect((await call('/v1/guarantees', json('officer', { other: {} }))).body.error.code).toBe('API_BAD_REQUEST')
+    expect((await call('/v1/guarantees', json('officer', { other: {} }))).body.code).toBe('API_BAD_REQUEST')
     expect(api.service.calls.length).toBe(before)
   })
 
@@ -267,16 +274,70 @@ describe('writing', () => {
     api.service.failNext(new SisError(code, `refused: ${code}`, { field: 'f' }))
     const r = await call('/v1/transits', json('officer', { declaration: {} }))
     expect(r.status).toBe(status)
-    expect(r.body).toEqual({ error: { code, message: `refused: ${code}`, details: { field: 'f' } } })
+    expect(r.body).toEqual({
+      type: `urn:carec-sis:problem:${code}`,
+      title: ERROR_CODES[code],
+      status,
+      detail: `refused: ${code}`,
+      instance: '/v1/transits',
+      code,
+      details: { field: 'f' },
+    })
   })
 
   it('answers a bug with a bare 500: no message, no stack', async () => {
     api.service.failNext(new Error('secret internals at /srv/node'))
     const r = await call('/v1/transits', json('officer', { declaration: {} }))
     expect(r.status).toBe(500)
-    expect(r.body).toEqual({ error: { code: 'API_INTERNAL', message: expect.any(String), details: {} } })
+    expect(r.body).toMatchObject({
+      status: 500,
+      code: 'API_INTERNAL',
+      detail: API_ERROR_CODES.API_INTERNAL,
+      details: {},
+    })
     expect(JSON.stringify(r.body)).not.toMatch(/secret|\/srv|at .*\.ts/)
     expect(api.logs.join('')).toContain('secret internals')
+  })
+})
+
+describe('several faults', () => {
+  const faults = () => [
+    new SisError('MSG_INVALID_VALUE', 'a: bad', { field: 'DeclarationLodged/a', value: 'x' }),
+    new SisError('CODE_UNKNOWN', 'b: unknown', { field: 'DeclarationLodged/b', list: 'CL010' }),
+  ]
+
+  it('an AggregateError of typed errors is one problem listing them all, the first as its own', async () => {
+    api.service.failNext(new AggregateError(faults(), 'two faults'))
+    const r = await call('/v1/transits', json('officer', { declaration: {} }))
+    expect(r.status).toBe(400)
+    expect(r.body).toMatchObject({
+      type: 'urn:carec-sis:problem:MSG_INVALID_VALUE',
+      code: 'MSG_INVALID_VALUE',
+      detail: 'a: bad',
+      details: { field: 'DeclarationLodged/a', value: 'x' },
+      errors: [
+        { code: 'MSG_INVALID_VALUE', detail: 'a: bad', details: { field: 'DeclarationLodged/a', value: 'x' } },
+        { code: 'CODE_UNKNOWN', detail: 'b: unknown', details: { field: 'DeclarationLodged/b', list: 'CL010' } },
+      ],
+    })
+  })
+
+  it('so is a typed error carrying errors; a single fault has no errors member', async () => {
+    api.service.failNext(Object.assign(new SisError('MSG_RULE_VIOLATION', 'rules', {}), { errors: faults() }))
+    const several = await call('/v1/transits', json('officer', { declaration: {} }))
+    expect(several.body.code).toBe('MSG_INVALID_VALUE')
+    expect(several.body.errors.map((e: { code: string }) => e.code)).toEqual(['MSG_INVALID_VALUE', 'CODE_UNKNOWN'])
+    api.service.failNext(new AggregateError([faults()[1]], 'one'))
+    const one = await call('/v1/transits', json('officer', { declaration: {} }))
+    expect(one.body.code).toBe('CODE_UNKNOWN')
+    expect(one.body).not.toHaveProperty('errors')
+  })
+
+  it('an AggregateError with anything untyped in it is a bug: a bare 500', async () => {
+    api.service.failNext(new AggregateError([faults()[0], new Error('secret internals')], 'mixed'))
+    const r = await call('/v1/transits', json('officer', { declaration: {} }))
+    expect(r.status).toBe(500)
+    expect(JSON.stringify(r.body)).not.toContain('secret')
   })
 })
 
@@ -313,6 +374,6 @@ describe('search', () => {
   ])('%s → 400 %s', async (q, code, field) => {
     const r = await call(`/v1/search?${q}`, { headers: auth('officer') })
     expect(r.status).toBe(400)
-    expect(r.body.error).toMatchObject({ code, details: { field } })
+    expect(r.body).toMatchObject({ code, details: { field } })
   })
 })

@@ -4,7 +4,10 @@
  * schemas come from the zod schemas that validate requests. Named schemas (zod `.meta({ id })`,
  * including the message layer's field types) become components.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { z } from 'zod'
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX } from '../../shared/problem.ts'
 import { API_ERROR_CODES } from './errors.ts'
 import type { Route } from './table.ts'
 
@@ -22,14 +25,28 @@ export const ERROR_STATUS_TEXT: Readonly<Record<number, string>> = {
   503: 'The node is not ready (API_UNAVAILABLE, MEMBERSHIP_INVALID)',
 }
 
-/** Converts a zod schema, moving its named sub-schemas into the shared components. */
+/** The schema keywords that take a scalar value; any other scalar is an annotation of ours. */
+const SCALAR_KEYWORDS = new Set([
+  ...['$ref', '$comment', 'type', 'format', 'pattern', 'title', 'description', 'default', 'const'],
+  ...['minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
+  ...['minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'additionalProperties'],
+  ...['readOnly', 'writeOnly', 'deprecated', 'contentEncoding', 'contentMediaType'],
+])
+
+/**
+ * Converts a zod schema, moving its named sub-schemas into the shared components. Annotations
+ * that zod copies from `.meta()` for the message layer's XSDs (xsdBase, xml) are not OpenAPI
+ * keywords (`xml` even is one, of another type): they become `x-` extensions.
+ */
 function converter(components: Json): (schema: z.ZodType, io: 'input' | 'output') => Json {
   const relink = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(relink)
     if (value === null || typeof value !== 'object') return value
     const out: Json = {}
     for (const [k, v] of Object.entries(value)) {
-      out[k] = k === '$ref' && typeof v === 'string' ? v.replace('#/$defs/', '#/components/schemas/') : relink(v)
+      if (k === '$ref' && typeof v === 'string') out[k] = v.replace('#/$defs/', '#/components/schemas/')
+      else if (typeof v !== 'object' && !SCALAR_KEYWORDS.has(k) && !k.startsWith('x-')) out[`x-${k}`] = v
+      else out[k] = relink(v)
     }
     return out
   }
@@ -69,6 +86,22 @@ export function errorStatuses(route: Route): number[] {
   return [...out].sort((a, b) => a - b)
 }
 
+/**
+ * The JSON request body: the route's schema, or, for a body that depends on a path parameter,
+ * one named schema per value (anyOf, with a map from value to schema in x-body-by-param).
+ */
+function jsonBody(route: Route, convert: ReturnType<typeof converter>): Json {
+  const byParam = route.body?.jsonByParam
+  if (byParam === undefined) return convert(route.body?.json as z.ZodType, 'input')
+  const schemas = Object.entries(byParam.schemas).map(([value, schema]) => [value, convert(schema, 'input')] as const)
+  const names = schemas.map(([value, s]) => `${value}: ${String(s.$ref ?? '').replace('#/components/schemas/', '')}`)
+  return {
+    description: `The body depends on {${byParam.param}}: ${names.join('; ')}`,
+    anyOf: schemas.map(([, s]) => s),
+    'x-body-by-param': { param: byParam.param, schemas: Object.fromEntries(schemas) },
+  }
+}
+
 function operation(route: Route, convert: ReturnType<typeof converter>): Json {
   const roles = route.access === 'public' ? 'none (public)' : route.access.join(', ')
   const params = [
@@ -76,7 +109,7 @@ function operation(route: Route, convert: ReturnType<typeof converter>): Json {
     ...(route.query === undefined ? [] : parameters(convert(route.query, 'input'), 'query')),
   ]
   const content: Json = {}
-  if (route.body?.json !== undefined) content['application/json'] = { schema: convert(route.body.json, 'input') }
+  if (route.body?.json !== undefined) content['application/json'] = { schema: jsonBody(route, convert) }
   if (route.body?.xml !== undefined)
     content['application/xml'] = { schema: { type: 'string', description: route.body.xml } }
   const { status, description, contentType, schema } = route.response
@@ -89,7 +122,7 @@ function operation(route: Route, convert: ReturnType<typeof converter>): Json {
   for (const s of errorStatuses(route)) {
     responses[String(s)] = {
       description: ERROR_STATUS_TEXT[s] ?? 'error',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
     }
   }
   return {
@@ -104,6 +137,11 @@ function operation(route: Route, convert: ReturnType<typeof converter>): Json {
   }
 }
 
+/** The project's licence (package.json), an SPDX identifier. */
+export const PROJECT_LICENSE = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { license: string }
+).license
+
 export function buildOpenApi(
   routes: readonly Route[],
   info: { title: string; version: string; errorSchema: z.ZodType },
@@ -115,15 +153,21 @@ export function buildOpenApi(
     const path = openApiPath(route.path)
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route, convert) }
   }
-  // Named Error (meta id) lands in components through the conversion.
+  // Named Problem (meta id) lands in components through the conversion.
   convert(info.errorSchema, 'output')
   return {
     openapi: '3.1.0',
     info: {
       title: info.title,
       version: info.version,
-      description: `Error codes of the API layer: ${Object.keys(API_ERROR_CODES).join(', ')}; other codes are the node's SisError codes.`,
+      description: [
+        `Errors are RFC 9457 problems (${PROBLEM_CONTENT_TYPE}) whose type is ${PROBLEM_TYPE_PREFIX}<CODE> and whose code member is the stable code.`,
+        `Codes of the API layer: ${Object.keys(API_ERROR_CODES).join(', ')}; other codes are the node's SisError and NodeError codes.`,
+      ].join(' '),
+      license: { name: PROJECT_LICENSE, identifier: PROJECT_LICENSE },
     },
+    // Relative: the document is served by the node it describes, at whatever address it listens.
+    servers: [{ url: '/', description: 'This node (the address the document was fetched from)' }],
     paths,
     components: {
       schemas: components,

@@ -55,7 +55,7 @@ describe('status and outbox', () => {
     for (const q of ['peer=uz', 'limit=0', 'limit=10001', 'peer=UZ&peer=CN', 'other=1']) {
       const r = await call(`/v1/outbox?${q}`, { headers: auth('admin') })
       expect(r.status, q).toBe(400)
-      expect(r.body.error.code).toBe('API_BAD_REQUEST')
+      expect(r.body.code).toBe('API_BAD_REQUEST')
     }
   })
 

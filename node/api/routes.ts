@@ -12,7 +12,7 @@ import type { NodeService } from '../service.ts'
 import type { Role } from './auth.ts'
 import { ROLES } from './auth.ts'
 import { documentRoutes } from './document-routes.ts'
-import type { ErrorBody } from './errors.ts'
+import { problem } from './errors.ts'
 import type { Metrics } from './metrics.ts'
 import { countRequest } from './metrics.ts'
 import { audit, jsonOnly } from './route-kit.ts'
@@ -45,7 +45,7 @@ export interface RouteDeps {
 const OPERATORS: readonly Role[] = ['admin', 'integration']
 
 /**
- * A health probe. A failing one answers 503 with the error body of every refusal
+ * A health probe. A failing one answers 503 with the problem body of every refusal
  * (API_UNAVAILABLE, the figures as details) and the health itself beside it, so that `reasons`
  * and the figures read alike in a 200 and a 503.
  */
@@ -68,13 +68,11 @@ function probeRoute(service: NodeService, probe: 'live' | 'ready', summary: stri
       if (health[probe]) return health
       const { reasons, ...figures } = health
       const why = reasons.length === 0 ? '' : `: ${reasons.join('; ')}`
-      const error: ErrorBody['error'] = {
-        code: 'API_UNAVAILABLE',
-        message: `the node is not ${probe}${why}`,
-        details: figures,
+      reply.code(503).type('application/problem+json')
+      return {
+        ...problem(503, 'API_UNAVAILABLE', `the node is not ${probe}${why}`, figures, `/health/${probe}`),
+        ...health,
       }
-      reply.code(503)
-      return { error, ...health }
     },
   })
 }

@@ -7,6 +7,9 @@
  */
 import { z } from 'zod'
 import { Header } from '../../protocol/index.ts'
+import { messageSchema } from '../../protocol/messages/index.ts'
+import type { MessageTypeName } from '../../protocol/messages/index.ts'
+import type { Problem, ProblemFault } from '../../shared/problem.ts'
 import type { DocumentRecord } from '../storage/types.ts'
 import type { LogView, NodeEvent, NodeStatus, OutboxView, ReceiptsView, SubmitResult } from '../service.ts'
 import { PrincipalConfig, READINESS } from '../config.ts'
@@ -27,15 +30,43 @@ export const SEARCH_DEFAULT_LIMIT = 100
 
 const Details = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
 
-export const ErrorSchema = z
+const ProblemFaultSchema = z
   .object({
-    error: z.object({
-      code: z.string().describe('Stable error code (SisError code or API_*)'),
-      message: z.string(),
-      details: Details,
-    }),
+    code: z.string().describe('Stable error code of this fault'),
+    detail: z.string(),
+    details: Details,
   })
-  .meta({ id: 'Error' })
+  .meta({ id: 'ProblemFault' }) satisfies z.ZodType<ProblemFault>
+
+/** Every error body: an RFC 9457 problem (shared/problem.ts), served as application/problem+json. */
+export const ProblemSchema = z
+  .object({
+    type: z
+      .string()
+      .regex(/^urn:carec-sis:problem:[A-Z0-9_]+$/)
+      .describe('urn:carec-sis:problem:<CODE>, one per code (an identifier: it resolves nowhere)'),
+    title: z.string().describe("The code's fixed description"),
+    status: z.number().int().min(400).max(599).describe('The HTTP status'),
+    detail: z.string().describe('What was wrong with this request'),
+    instance: z.string().describe('The request path'),
+    code: z.string().describe('Stable error code (SisError, NodeError or API_* code): what clients branch on'),
+    details: Details.describe('Structured facts of the fault, e.g. field (the element path or request part at fault)'),
+    errors: z
+      .array(ProblemFaultSchema)
+      .optional()
+      .describe("Every fault, when the request had several (the first is the problem's own code and detail)"),
+  })
+  .meta({ id: 'Problem' }) satisfies z.ZodType<Problem>
+
+/**
+ * The JSON body the API takes for a message the node writes: the message without its Header
+ * (the node fills it in), named `<type>Body` in the OpenAPI components.
+ */
+export function messageBodySchema(type: MessageTypeName): z.ZodType {
+  return messageSchema(type)
+    .omit({ Header: true })
+    .meta({ id: `${type}Body`, title: `${type} without its Header` })
+}
 
 export const SubmitResultSchema = z
   .object({

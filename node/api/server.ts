@@ -11,12 +11,13 @@ import { SisError } from '../../protocol/errors.ts'
 import type { NodeService } from '../service.ts'
 import type { ApiToken } from './auth.ts'
 import { createAuthenticator } from './auth.ts'
-import { mapError } from './errors.ts'
+import { PROBLEM_CONTENT_TYPE } from '../../shared/problem.ts'
+import { logRefusal, mapError, problem } from './errors.ts'
 import type { Metrics } from './metrics.ts'
 import { LOCAL_PEER, countRequest } from './metrics.ts'
 import { buildOpenApi } from './openapi.ts'
 import { apiRoutes } from './routes.ts'
-import { ErrorSchema } from './schemas.ts'
+import { ProblemSchema } from './schemas.ts'
 import type { SseOptions } from './sse.ts'
 import { DEFAULT_SSE, EventStreams } from './sse.ts'
 import { XmlBody, registerRoutes } from './table.ts'
@@ -44,7 +45,12 @@ function isXmlRequest(request: FastifyRequest): boolean {
 
 /** The request as logs see it: no headers (tokens), no query string (trader ids, plates), no body. */
 function safeRequest(req: FastifyRequest): Record<string, unknown> {
-  return { method: req.method, path: req.url.split('?')[0], remoteAddress: req.ip }
+  return { method: req.method, path: instanceOf(req), remoteAddress: req.ip }
+}
+
+/** The problem's `instance`: the request path, without the query string (trader ids, plates). */
+function instanceOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? '/'
 }
 
 /** Messages are UTF-8 only; decoding strictly keeps the reader's XML_NOT_UTF8 meaningful. */
@@ -98,20 +104,20 @@ export function createApi(options: ApiOptions): FastifyInstance {
   })
 
   app.setErrorHandler((err, request, reply) => {
-    const mapped = mapError(err, { xmlRequest: isXmlRequest(request) })
-    if (mapped.internal) {
-      request.log.error({ err }, 'request failed: internal error')
-    } else {
-      request.log.info({ code: mapped.body.error.code, status: mapped.status }, 'request refused')
+    const mapped = mapError(err, { xmlRequest: isXmlRequest(request), instance: instanceOf(request) })
+    if (mapped.internal) request.log.error({ err }, 'request failed: internal error')
+    else {
+      logRefusal(request, mapped.body)
       // Refused input only: a 503 from a readiness probe says nothing about what callers send.
-      if (mapped.status < 500) metrics.rejectsTotal.inc({ code: mapped.body.error.code, peer: LOCAL_PEER })
+      if (mapped.status < 500) metrics.rejectsTotal.inc({ code: mapped.body.code, peer: LOCAL_PEER })
     }
     if (reply.sent) return
     if (mapped.status === 401) reply.header('www-authenticate', 'Bearer')
-    return reply.code(mapped.status).send(mapped.body)
+    return reply.code(mapped.status).type(PROBLEM_CONTENT_TYPE).send(mapped.body)
   })
-  app.setNotFoundHandler((_request, reply) => {
-    return reply.code(404).send({ error: { code: 'API_NOT_FOUND', message: 'no such route', details: {} } })
+  app.setNotFoundHandler((request, reply) => {
+    const body = problem(404, 'API_NOT_FOUND', 'no such route', {}, instanceOf(request))
+    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(body)
   })
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -143,7 +149,7 @@ export function createApi(options: ApiOptions): FastifyInstance {
   const openapi = buildOpenApi(routes, {
     title: `SIS node ${service.country}: internal platform API`,
     version: '1',
-    errorSchema: ErrorSchema,
+    errorSchema: ProblemSchema,
   })
   registerRoutes(app, routes, authenticate)
   return app

@@ -44,7 +44,12 @@ export interface RouteSpec<P, Q, B> {
   readonly params?: z.ZodType<P>
   readonly query?: z.ZodType<Q>
   /** Accepted bodies: a JSON schema, and/or XML (with a description of the expected message). */
-  readonly body?: { readonly json?: z.ZodType<B>; readonly xml?: string }
+  readonly body?: {
+    readonly json?: z.ZodType<B>
+    readonly xml?: string
+    /** Documentation only: the JSON body each value of a path parameter takes (the service validates it). */
+    readonly jsonByParam?: { readonly param: string; readonly schemas: Readonly<Record<string, z.ZodType>> }
+  }
   readonly response: {
     readonly status: number
     readonly description: string

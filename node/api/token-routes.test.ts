@@ -53,7 +53,7 @@ describe('/v1/admin/tokens', () => {
     expect((await search(issued.token)).status).toBe(401)
     const again = await fetch(`${api.url}/v1/admin/tokens/${issued.id}`, { method: 'DELETE', headers: auth('admin') })
     expect(again.status).toBe(404)
-    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('API_NOT_FOUND')
+    expect(((await again.json()) as { code: string }).code).toBe('API_NOT_FOUND')
     expect(
       (await fetch(`${api.url}/v1/admin/tokens/not-an-id`, { method: 'DELETE', headers: auth('admin') })).status,
     ).toBe(400)
@@ -105,7 +105,7 @@ describe('/v1/admin/tokens', () => {
     ]) {
       const res = await create(body)
       expect(res.status, JSON.stringify(body)).toBe(400)
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('API_BAD_REQUEST')
+      expect(((await res.json()) as { code: string }).code).toBe('API_BAD_REQUEST')
     }
   })
 

@@ -1,11 +1,11 @@
 /** The transit's own routes: lodge a declaration, act on a transit (the generic document routes are node/api's). */
 import { z } from 'zod'
 import { Header } from '../../../protocol/messages/index.ts'
-import { TRANSIT_ACTIONS } from '../../../protocol/kinds/transit/index.ts'
+import { ACTION_MESSAGE_TYPES, TRANSIT_ACTIONS } from '../../../protocol/kinds/transit/index.ts'
 import { isNodeError } from '../../errors.ts'
 import { documentRoutes } from '../../api/document-routes.ts'
 import { audit, found, jsonOnly, notFound, required, WRITERS } from '../../api/route-kit.ts'
-import { SubmitResultSchema } from '../../api/schemas.ts'
+import { messageBodySchema, SubmitResultSchema } from '../../api/schemas.ts'
 import { defineRoute } from '../../api/table.ts'
 import type { Route } from '../../api/table.ts'
 import type { KindRouteDeps } from '../kind.ts'
@@ -28,6 +28,9 @@ const ActionParams = z
 const ActionJson = z
   .record(z.string(), z.unknown())
   .describe('The action message body as JSON; the node fills the header and signs the entry')
+
+/** Each action's body, as the OpenAPI document shows it: its message without the Header. */
+const ACTION_BODIES = Object.fromEntries(TRANSIT_ACTIONS.map((a) => [a, messageBodySchema(ACTION_MESSAGE_TYPES[a])]))
 
 export function transitRoutes({ service }: KindRouteDeps): Route[] {
   return [
@@ -68,7 +71,7 @@ export function transitRoutes({ service }: KindRouteDeps): Route[] {
       summary:
         "An officer action on a transit (accept, release, passage, arrival, write-off, ...); refused (403/409, nothing signed) when the transit's rules would judge it ineffective",
       params: ActionParams,
-      body: { json: ActionJson },
+      body: { json: ActionJson, jsonByParam: { param: 'action', schemas: ACTION_BODIES } },
       response: {
         status: 201,
         description: 'The action was written as a signed entry',
