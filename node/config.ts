@@ -150,4 +150,6 @@ export const DATA_FILES = {
   /** The API tokens (hashes and principals), managed at run time: node/tokens.ts. */
   tokens: 'tokens.json',
   store: 'store',
+  /** The pid of the node holding the store, while it runs (node/start-checks.ts). */
+  pid: 'sis.pid',
 } as const
