@@ -3,7 +3,7 @@
  * port the system picks. The folder is what `sis init` and `sis federation create|sign` make,
  * here for a federation of one.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -15,6 +15,7 @@ import { initDataFolder, readNodeConfig } from './data-folder.ts'
 import { readSigningKey } from './keys.ts'
 import { runNode } from './run.ts'
 import type { RunningNode } from './run.ts'
+import { StartError } from './start-checks.ts'
 import { TokenStore } from './tokens.ts'
 
 const silent = pino({ level: 'silent' })
@@ -116,5 +117,35 @@ describe('runNode', () => {
     ).rejects.toThrow('no adapters today')
     const r = await run(config, { logger: silent })
     expect((await fetch(`${r.apiUrl}/health/ready`)).status).toBe(200)
+  })
+})
+
+describe('runNode refusing to start', () => {
+  it('names the process holding the store, and leaves it running', async () => {
+    const config = await dataFolder()
+    const first = await run(config, { logger: silent })
+    const refused = await runNode(config, { logger: silent }).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(StartError)
+    expect(refused).toMatchObject({
+      problem: 'store-locked',
+      message: `the store is locked by process ${process.pid} (another sis start on this data folder)`,
+    })
+    expect((await fetch(`${first.apiUrl}/health/ready`)).status).toBe(200)
+    expect(readFileSync(join(dir, DATA_FILES.pid), 'utf8')).toBe(`${process.pid}\n`)
+  })
+
+  it('removes the store a failed start created before its API opened, and keeps one that was there', async () => {
+    const config = await dataFolder()
+    // The membership has expired by then: the node opens the store, reads its membership and fails closed.
+    const later = { ...config, now: () => '2099-01-01T00:00:00Z' }
+    const refused = await runNode(later, { logger: silent }).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(Error)
+    expect(refused).not.toBeInstanceOf(StartError)
+    expect(existsSync(join(dir, DATA_FILES.store))).toBe(false)
+    expect(existsSync(join(dir, DATA_FILES.pid))).toBe(false)
+
+    await (await run(config, { logger: silent })).stop()
+    await expect(runNode(later, { logger: silent })).rejects.toThrow()
+    expect(existsSync(join(dir, DATA_FILES.store))).toBe(true)
   })
 })

@@ -7,17 +7,23 @@
  * stop() brings it down in order: what `attach` started first (adapters still reach an open node
  * with what they have in flight), then the node: API closed, libp2p stopped, store closed. A start
  * that fails half-way closes what it had opened before the error is passed on, so the data folder
- * can be started again at once.
+ * can be started again at once, and removes the store it created if the API never opened; the
+ * ports are checked before the store is opened, and the error names the option to change
+ * (node/start-checks.ts). Log lines carry ISO 8601 times.
  */
+import { existsSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { pino } from 'pino'
 import type { Logger } from 'pino'
 import { LOCAL_PEER, createApi, createMetrics, startApi } from './api/index.ts'
 import type { ApiOptions } from './api/index.ts'
+import { DATA_FILES } from './config.ts'
 import type { NodeConfig } from './config.ts'
 import { SisNode } from './node.ts'
 import type { NodeParts } from './node.ts'
 import { P2PHost, staticMemberDirectory } from './p2p/index.ts'
 import type { MemberDirectory } from './p2p/index.ts'
+import { checkStart, explainStartFailure, removePidFile, writePidFile } from './start-checks.ts'
 import type { Store } from './storage/types.ts'
 import { TokenStore } from './tokens.ts'
 
@@ -85,7 +91,12 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
       name: `sis-${config.file.country}`,
       level: options.logLevel ?? 'info',
       redact: ['req.headers.authorization'],
+      timestamp: pino.stdTimeFunctions.isoTime,
     })
+  const ownStore = options.store === undefined
+  const storeFolder = join(config.dataDir, DATA_FILES.store)
+  await checkStart(config.file, config.dataDir, ownStore ? storeFolder : undefined)
+  const freshStore = ownStore && !existsSync(storeFolder)
   const node = new SisNode(config, options.store)
   const host = await P2PHost.create({
     privateKey: config.p2pKey,
@@ -107,6 +118,8 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
       try {
         await detach?.()
       } finally {
+        // While the store is still held: a start waiting for the lock writes its own.
+        if (ownStore) removePidFile(config.dataDir)
         await node.stop()
       }
     })()
@@ -132,11 +145,14 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
     })
     if (node.apiUrl === undefined) throw new Error('the node started without its API')
     apiUrl = node.apiUrl
+    if (ownStore) writePidFile(config.dataDir)
     if (options.attach !== undefined) detach = await options.attach(node, logger)
   } catch (e) {
     // Close what was opened (the store's lock, the host, the API port); the start's error is the one to report.
     await stop().catch((closing: unknown) => logger.warn({ error: String(closing) }, 'closing after a failed start'))
-    throw e
+    // Nobody could have written to a store whose API never opened: a store this start created goes too.
+    if (freshStore && node.apiUrl === undefined) rmSync(storeFolder, { recursive: true, force: true })
+    throw explainStartFailure(e, config.file, config.dataDir)
   }
   return {
     node,

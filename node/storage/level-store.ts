@@ -84,8 +84,14 @@ export class LevelStore implements Store {
     this.db = new Level<string, Uint8Array>(folder, { keyEncoding: 'utf8', valueEncoding: 'view' })
   }
 
+  /** Opens the folder (creating it if missing); a folder another process holds raises StoreLockedError. */
   async open(): Promise<void> {
-    await this.db.open()
+    try {
+      await this.db.open()
+    } catch (e) {
+      if (isLockedError(e)) throw new StoreLockedError(this.folder)
+      throw e
+    }
     // Refuse a folder written with another key layout rather than misread it.
     const layout = await this.get(K.layout())
     if (layout === undefined) await this.db.batch([put(K.layout(), utf8(LAYOUT))], { sync: true })
@@ -343,6 +349,26 @@ export class LevelStore implements Store {
   }
 }
 
+/** The store folder is held by another process: LevelDB's LOCK file (which records no pid). */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError'
+  readonly folder: string
+  constructor(folder: string) {
+    super(`storage: ${folder} is locked by another process`)
+    this.folder = folder
+  }
+}
+
+/** LevelDB's LOCK file refused the open: another process (a running node) owns the folder. */
+function isLockedError(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string } }).cause
+  return (
+    (e as { code?: string }).code === 'LEVEL_LOCKED' ||
+    cause?.code === 'LEVEL_LOCKED' ||
+    /lock/i.test(String((e as { cause?: unknown }).cause ?? e))
+  )
+}
+
 /** What a store folder holds, without taking it over: for `sis restore` before it writes. */
 export async function inspectStoreFolder(folder: string): Promise<'missing' | 'locked' | 'empty' | 'holds-data'> {
   if (!existsSync(folder)) return 'missing'
@@ -354,14 +380,7 @@ export async function inspectStoreFolder(folder: string): Promise<'missing' | 'l
   try {
     await db.open()
   } catch (e) {
-    // LevelDB's LOCK file: another process (a running node) owns the folder.
-    const cause = (e as { cause?: { code?: string } }).cause
-    if (
-      (e as { code?: string }).code === 'LEVEL_LOCKED' ||
-      cause?.code === 'LEVEL_LOCKED' ||
-      /lock/i.test(String((e as { cause?: unknown }).cause ?? e))
-    )
-      return 'locked'
+    if (isLockedError(e)) return 'locked'
     throw e
   }
   try {

@@ -1,0 +1,157 @@
+/**
+ * docs/configuration.md, generated from the schema of node.json (NodeFile, with the `.describe()`
+ * texts of its fields) and the environment variables of node/config-env.ts, so the reference
+ * cannot drift from what the node reads. Pure: schema in, markdown out; `npm run gen` writes it
+ * (node/tools/generate.ts) and node/config-reference.test.ts fails while it is stale.
+ */
+import { z } from 'zod'
+import { NodeFile } from './config.ts'
+import { ENVIRONMENT } from './config-env.ts'
+import type { EnvironmentVariable } from './config-env.ts'
+
+/** The part of a JSON Schema (draft 2020-12, as z.toJSONSchema writes it) this page reads. */
+interface Schema {
+  type?: string
+  description?: string
+  default?: unknown
+  enum?: unknown[]
+  const?: unknown
+  pattern?: string
+  format?: string
+  minLength?: number
+  maxLength?: number
+  minimum?: number
+  maximum?: number
+  minItems?: number
+  items?: Schema
+  properties?: Record<string, Schema>
+  required?: string[]
+  oneOf?: Schema[]
+}
+
+interface Row {
+  path: string
+  schema: Schema
+  required: boolean
+}
+
+/** A table of fields, and the tables of the variants of a field that is one of several objects. */
+interface Section {
+  title: string
+  rows: Row[]
+}
+
+const code = (v: unknown): string => `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``
+const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ')
+
+function range(lo: number | undefined, hi: number | undefined, unit: string): string {
+  if (lo !== undefined && hi !== undefined) return lo === hi ? `${lo} ${unit}` : `${lo}–${hi} ${unit}`
+  if (lo !== undefined) return `at least ${lo} ${unit}`
+  return hi === undefined ? '' : `at most ${hi} ${unit}`
+}
+
+function typeOf(s: Schema): string {
+  if (s.const !== undefined) return code(s.const)
+  if (s.enum !== undefined) return `one of ${s.enum.map(code).join(', ')}`
+  if (s.oneOf !== undefined) return 'object, one of the forms below'
+  switch (s.type) {
+    case 'string': {
+      if (s.format === 'uri') return 'URL'
+      const length =
+        s.minLength === 1 && s.maxLength === undefined ? 'not empty' : range(s.minLength, s.maxLength, 'characters')
+      return ['string', s.pattern === undefined ? '' : `matching ${code(s.pattern)}`, length].filter(Boolean).join(', ')
+    }
+    case 'integer':
+    case 'number':
+      return [s.type, range(s.minimum, s.maximum, '').trim()].filter(Boolean).join(' ')
+    case 'array': {
+      const items =
+        s.items?.oneOf !== undefined
+          ? 'objects, one of the forms below'
+          : s.items?.type === 'object'
+            ? 'objects'
+            : s.items?.type === 'string' && Object.keys(s.items).length === 1
+              ? 'strings'
+              : typeOf(s.items ?? {})
+      return ['array of ' + items, range(s.minItems, undefined, s.minItems === 1 ? 'item' : 'items')]
+        .filter(Boolean)
+        .join(', ')
+    }
+    default:
+      return s.type ?? 'any'
+  }
+}
+
+function defaultOf(row: Row): string {
+  if (row.schema.default !== undefined) return code(row.schema.default)
+  return row.required ? 'required' : 'none (optional)'
+}
+
+/** The rows of one object's fields, nested objects and arrays of objects followed down; forms collected apart. */
+function walk(object: Schema, prefix: string, rows: Row[], sections: Section[]): void {
+  for (const [key, schema] of Object.entries(object.properties ?? {})) {
+    const path = `${prefix}${key}`
+    rows.push({ path, schema, required: object.required?.includes(key) ?? false })
+    const inner = schema.type === 'array' ? schema.items : schema
+    const at = schema.type === 'array' ? `${path}[]` : path
+    if (inner?.properties !== undefined) walk(inner, `${at}.`, rows, sections)
+    for (const form of inner?.oneOf ?? []) {
+      const [tag, discriminator] = Object.entries(form.properties ?? {}).find(([, p]) => p.const !== undefined) ?? []
+      const formRows: Row[] = []
+      const formSections: Section[] = []
+      walk(form, `${at}.`, formRows, formSections)
+      sections.push(
+        { title: `\`${at}\` with ${tag ?? 'form'} ${code(discriminator?.const ?? '')}`, rows: formRows },
+        ...formSections,
+      )
+    }
+  }
+}
+
+function envOf(path: string): EnvironmentVariable | undefined {
+  return ENVIRONMENT.find((v) => 'field' in v.overrides && v.overrides.field === path)
+}
+
+function table(rows: Row[]): string[] {
+  return [
+    '| field | type | default | meaning | environment |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const env = envOf(r.path)
+      return `| ${code(r.path)} | ${cell(typeOf(r.schema))} | ${cell(defaultOf(r))} | ${cell(r.schema.description ?? '')} | ${env === undefined ? '' : code(env.name)} |`
+    }),
+  ]
+}
+
+export function configurationReference(): string {
+  const schema = z.toJSONSchema(NodeFile, { io: 'input' }) as Schema
+  const rows: Row[] = []
+  const sections: Section[] = []
+  walk(schema, '', rows, sections)
+  return [
+    '# Configuration reference',
+    '',
+    '<!-- Generated by `npm run gen` from node/config.ts and node/config-env.ts: do not edit. -->',
+    '',
+    "A node's configuration is `node.json` in its data folder, written by `sis init` and read by",
+    '`sis start`. Unknown fields are refused. The node reads it when it starts: restart it after a change.',
+    'The environment variables below override the fields they name, for that start only (node.json is not',
+    'rewritten); an empty variable counts as unset, and a value that cannot be used stops the start with an',
+    'error naming the variable. A `sis start` flag wins over its variable.',
+    '',
+    '## node.json',
+    '',
+    ...table(rows),
+    ...sections.flatMap((s) => ['', `### ${s.title}`, '', ...table(s.rows)]),
+    '',
+    '## Environment variables',
+    '',
+    '| variable | overrides | meaning | example |',
+    '|---|---|---|---|',
+    ...ENVIRONMENT.map(
+      (v) =>
+        `| ${code(v.name)} | ${'field' in v.overrides ? `node.json ${code(v.overrides.field)}` : `the flag ${code(v.overrides.flag)}`} | ${cell(v.meaning)} | ${code(v.example)} |`,
+    ),
+    '',
+  ].join('\n')
+}
