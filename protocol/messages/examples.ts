@@ -50,8 +50,8 @@ function withRole(offices: readonly CustomsOffice[], role: CustomsOffice['roles'
 
 /**
  * The story in one country: it departs from an inland office (else any office of departure),
- * ends at another office of destination where there is one, passes the offices of transit but
- * the last, which the goods are diverted to.
+ * ends at another office of destination where there is one, passes (at most two of) the other
+ * offices of transit but the last, which the goods are diverted to.
  */
 function settingIn(country: string): Setting {
   if (!EXAMPLE_COUNTRIES.includes(country))
@@ -62,10 +62,12 @@ function settingIn(country: string): Setting {
   const destination =
     withRole(offices, 'destination').find((o) => o.referenceNumber !== departure?.referenceNumber) ?? departure
   const transits = withRole(offices, 'transit').map((o) => o.referenceNumber)
-  const diversion = transits.at(-1)
+  const ends = [departure?.referenceNumber, destination?.referenceNumber]
+  const between = transits.filter((o) => !ends.includes(o))
+  const diversion = between.at(-1) ?? transits.at(-1)
   if (departure === undefined || destination === undefined || diversion === undefined)
     throw new Error(`the customs offices of ${country} do not make a transit`)
-  const transit = transits.slice(0, -1).slice(0, 2)
+  const transit = between.slice(0, -1).slice(0, 2)
   const city = findOffice(departure.referenceNumber)?.names.en ?? country
   return {
     mrn: allocateMrn({ year: 2026, country, serial: '652100000042', procedure: 'J' }),
@@ -109,4 +111,19 @@ export function exampleMessage<T extends MessageTypeName>(type: T, opts: { count
     }),
     ...body,
   } as unknown as Message<T>
+}
+
+/**
+ * An example as the API takes it (the JSON of POST /v1/transits and of an action's body): the
+ * body without Header, which the node writes; a lodged declaration also without its MRN, which
+ * the node allocates.
+ */
+export function exampleBody<T extends MessageTypeName>(type: T, message: Message<T>): Record<string, unknown> {
+  const body = structuredClone(message) as Record<string, unknown>
+  delete body.Header
+  if (type === 'DeclarationLodged') {
+    const { MRN: _allocated, ...op } = body.TransitOperation as Record<string, unknown>
+    body.TransitOperation = op
+  }
+  return body
 }

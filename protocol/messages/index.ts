@@ -19,6 +19,6 @@ export { validateMessage, validateElement, decodeMessage, checkMessage } from '.
 export { decodeBody } from './body.ts'
 export type { CheckResult } from './validate.ts'
 export { allXsdFiles, commonXsd, messageXsd } from './xsd.ts'
-export { exampleMessage, EXAMPLE_CONTEXT } from './examples.ts'
+export { exampleBody, exampleMessage, EXAMPLE_CONTEXT, EXAMPLE_COUNTRIES } from './examples.ts'
 export * as types from './types/simple.ts'
 export * as complexTypes from './types/complex.ts'
