@@ -88,11 +88,12 @@ describe('the examples told in each CAREC country', () => {
     },
   )
 
-  it('the JSON body has no Header, and the declaration no MRN (the node allocates it)', () => {
+  it('the JSON body has no Header, and a declaration or action no MRN (the node fills it in)', () => {
     const body = exampleBody('DeclarationLodged', exampleMessage('DeclarationLodged', { country: 'KZ' }))
     expect(body.Header).toBeUndefined()
     expect(body.TransitOperation).not.toHaveProperty('MRN')
-    expect(exampleBody('WrittenOff', exampleMessage('WrittenOff')).TransitOperation).toHaveProperty('MRN')
+    expect(exampleBody('WrittenOff', exampleMessage('WrittenOff')).TransitOperation).not.toHaveProperty('MRN')
+    expect(exampleBody('GuaranteeReserved', exampleMessage('GuaranteeReserved')).TransitOperation).toHaveProperty('MRN')
   })
 
   it('refuses a country that is not a CAREC member', () => {

@@ -9,6 +9,7 @@ import type { CustomsOffice } from '../codes/index.ts'
 import { CATALOGUE } from './catalogue/index.ts'
 import type { MessageDefinition, MessageTypeName } from './catalogue/index.ts'
 import { kindOfType } from '../kinds/registry.ts'
+import { ACTION_MESSAGE_TYPES } from '../kinds/transit/actions.ts'
 import type { Message } from './schema.ts'
 import { header, storyExamples } from './examples-story.ts'
 import type { Setting } from './examples-story.ts'
@@ -115,13 +116,13 @@ export function exampleMessage<T extends MessageTypeName>(type: T, opts: { count
 
 /**
  * An example as the API takes it (the JSON of POST /v1/transits and of an action's body): the
- * body without Header, which the node writes; a lodged declaration also without its MRN, which
- * the node allocates.
+ * body without Header, which the node writes; a lodged declaration and a transit action also
+ * without the MRN, which the node allocates or takes from the transit acted on.
  */
 export function exampleBody<T extends MessageTypeName>(type: T, message: Message<T>): Record<string, unknown> {
   const body = structuredClone(message) as Record<string, unknown>
   delete body.Header
-  if (type === 'DeclarationLodged') {
+  if (type === 'DeclarationLodged' || (Object.values(ACTION_MESSAGE_TYPES) as string[]).includes(type)) {
     const { MRN: _allocated, ...op } = body.TransitOperation as Record<string, unknown>
     body.TransitOperation = op
   }

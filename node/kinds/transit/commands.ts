@@ -88,6 +88,20 @@ export async function lodge(ctx: KindContext, principal: Principal, input: unkno
   return ctx.write('DeclarationLodged', mrn, body)
 }
 
+/** An action's body names the transit of the path: its MRN may be left out (the node fills it in), never another. */
+function withMrn(body: Record<string, unknown>, mrn: string): Record<string, unknown> {
+  const op = body.TransitOperation
+  if (op === null || typeof op !== 'object' || Array.isArray(op)) return body
+  const given = (op as Record<string, unknown>).MRN
+  if (given !== undefined && given !== mrn)
+    throw new SisError(
+      'MSG_HEADER_MISMATCH',
+      `the body's MRN ${JSON.stringify(typeof given === 'string' ? boundValue(given) : given)} is not the transit ${mrn} it is written on; leave the MRN out`,
+      { field: 'TransitOperation/MRN', documentId: mrn },
+    )
+  return { ...body, TransitOperation: { ...op, MRN: mrn } }
+}
+
 function isAction(a: unknown): a is TransitAction {
   return typeof a === 'string' && (TRANSIT_ACTIONS as readonly string[]).includes(a)
 }
@@ -106,5 +120,5 @@ export async function act(ctx: KindContext, principal: Principal, input: unknown
   if (record === undefined || record.kind !== 'transit' || !ctx.sees(principal, record))
     throw new NodeError('NODE_NOT_FOUND', `no transit ${documentId} here`, { documentId })
   actsAsOwnOffice(principal, officesNamed(b))
-  return ctx.write(ACTION_MESSAGE_TYPES[action], documentId, b)
+  return ctx.write(ACTION_MESSAGE_TYPES[action], documentId, withMrn(b, documentId))
 }

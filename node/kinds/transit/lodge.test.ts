@@ -120,6 +120,17 @@ describe('lodging without Header and MRN', () => {
 })
 
 describe("the JSON form of each action's example of KZ", () => {
+  it("refuses an action whose body names another transit's MRN", async () => {
+    const lodged = await post('/v1/transits', integration, { declaration: lodgeable() })
+    const body = exampleBody('DeclarationAccepted', exampleMessage('DeclarationAccepted', { country: 'KZ' }))
+    ;(body.TransitOperation as Record<string, unknown>).MRN = exampleMessage('WrittenOff', {
+      country: 'KZ',
+    }).TransitOperation.MRN
+    const r = await post(`/v1/transits/${lodged.body.documentId as string}/actions/accept`, integration, body)
+    expect(r.status).toBe(400)
+    expect(r.body.error.message).toMatch(/is not the transit .* it is written on; leave the MRN out/)
+  })
+
   it('is taken by its route: a whole national transit on one node, lodged, accepted and acted on', async () => {
     const lodged = await post('/v1/transits', integration, { declaration: lodgeable() })
     expect(lodged.status).toBe(201)
@@ -127,7 +138,7 @@ describe("the JSON form of each action's example of KZ", () => {
     for (const action of TRANSIT_ACTIONS) {
       const type = ACTION_MESSAGE_TYPES[action]
       const body = exampleBody(type, exampleMessage(type, { country: 'KZ' }))
-      ;(body.TransitOperation as Record<string, unknown>).MRN = mrn
+      expect(body.TransitOperation, action).not.toHaveProperty('MRN')
       const r = await post(`/v1/transits/${mrn}/actions/${action}`, integration, body)
       // The body is valid wherever it goes: what the transit's state does not allow yet (a
       // release before its guarantee's coverage, say) is a refusal of the state, never of the body.
