@@ -43,6 +43,19 @@ function nodeError(e: NodeClientError, path: string): FieldError {
   return { path, code: e.code, message: e.message }
 }
 
+/** Every error of the node's refusal (details.errors, docs/errors.md), each at its field. */
+function refusalErrors(e: NodeClientError): FieldError[] {
+  const at = (details: Readonly<Record<string, unknown>> | undefined) =>
+    typeof details?.field === 'string' ? details.field : '/'
+  const listed = e.details.errors
+  if (!Array.isArray(listed)) return [{ path: at(e.details), code: e.code, message: e.message }]
+  return (listed as { code: string; message: string; details?: Readonly<Record<string, unknown>> }[]).map((x) => ({
+    path: at(x.details),
+    code: x.code,
+    message: x.message,
+  }))
+}
+
 export class Ingestor {
   readonly journal: Journal<JournalRecord>
   readonly #client: NodeClient
@@ -167,13 +180,7 @@ export class Ingestor {
       }
     } catch (e) {
       if (isRetryable(e)) throw new NodeUnavailable(`the node did not answer: ${(e as Error).message}`, { cause: e })
-      if (e instanceof NodeClientError)
-        return {
-          ok: false,
-          errors: [
-            { path: typeof e.details.field === 'string' ? e.details.field : '/', code: e.code, message: e.message },
-          ],
-        }
+      if (e instanceof NodeClientError) return { ok: false, errors: refusalErrors(e) }
       throw e
     }
   }

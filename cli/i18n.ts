@@ -85,8 +85,9 @@ export function describeError(
   const given = (e.details ?? {}) as ErrorDetails
   const details = Object.entries(given)
     .flatMap(([name, value]) => {
-      // The byte offset says again what line and column say, less readably.
-      if (value === undefined || (name === 'offset' && given.line !== undefined)) return []
+      // The byte offset says again what line and column say, less readably; a list of errors
+      // (details.errors) is shown error by error by the caller.
+      if (value === undefined || typeof value === 'object' || (name === 'offset' && given.line !== undefined)) return []
       const key = `detail.${name}`
       const label = key in CATALOGUES.en ? t(key as MessageKey) : name
       return [t('error.detail', { label, value: shown(name, value) })]

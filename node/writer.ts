@@ -92,10 +92,14 @@ export class Writer {
       membership,
     )
     if (!effect.effective) {
-      const code = effect.code === 'not-authorised' ? 'NODE_FORBIDDEN' : 'NODE_CONFLICT'
+      // On an empty log nothing conflicts: the document does not exist here (yet), and the
+      // refusal says so rather than pointing at entries that are not there.
+      const code =
+        effect.code === 'not-authorised' ? 'NODE_FORBIDDEN' : log.size === 0 ? 'NODE_NOT_FOUND' : 'NODE_CONFLICT'
+      const where = log.size === 0 ? `a new ${kind.name} ${documentId} (none is held here yet)` : documentId
       throw new NodeError(
         code,
-        `${type} on ${documentId} would not take effect (${effect.code}): ${effect.reason}; nothing was signed`,
+        `${type} on ${where} would not take effect (${effect.code}): ${effect.reason}; nothing was signed`,
         { documentId, type, reason: effect.code },
       )
     }

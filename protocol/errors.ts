@@ -64,7 +64,14 @@ export type ErrorCode = keyof typeof ERROR_CODES
 /** What the receiver does about the sender of refused input. */
 export type ErrorAction = 'reject' | 'ignore'
 
-export type ErrorDetails = Readonly<Record<string, string | number | boolean | undefined>>
+/** One error of several, as `details.errors` lists them (docs/errors.md). */
+export interface ErrorItem {
+  readonly code: string
+  readonly message: string
+  readonly details: ErrorDetails
+}
+
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | undefined | readonly ErrorItem[]>>
 
 export class SisError extends Error {
   override readonly name = 'SisError'
@@ -100,4 +107,28 @@ export function boundValue(value: string, limit = VALUE_QUOTE_LIMIT): string {
 
 export function isSisError(e: unknown): e is SisError {
   return e instanceof SisError
+}
+
+/** How many errors of one input `details.errors` lists at most; the rest are counted. */
+export const ERROR_LIST_LIMIT = 50
+
+/**
+ * Every error of one input as one SisError: the first error's code, message and details, with
+ * `details.errors` listing all of them (the first included) as `{ code, message, details }`, up
+ * to `limit`; `details.more` counts those left out. A single error is returned as it is.
+ */
+export function allErrors(errors: readonly SisError[], limit = ERROR_LIST_LIMIT): SisError {
+  const first = errors[0]
+  if (first === undefined) throw new Error('allErrors: no errors')
+  if (errors.length === 1) return first
+  const listed = errors.slice(0, limit)
+  const more = errors.length - listed.length
+  const items: ErrorItem[] = listed.map((e) => ({ code: e.code, message: e.message, details: e.details }))
+  const others = errors.length - 1
+  return new SisError(
+    first.code,
+    `${first.message} (and ${others} more error${others === 1 ? '' : 's'}${more > 0 ? `, ${more} of them not listed` : ''})`,
+    { ...first.details, errors: items, ...(more > 0 ? { more } : {}) },
+    { action: first.action },
+  )
 }

@@ -6,7 +6,9 @@
  * simplified state machine (an out-of-sequence action is stored as ineffective, as on the node).
  * `failNext` injects transient failures (503) to exercise the adapters' retries.
  */
-import { allocateMrn, checkMessage, encodeMessage, validateMessage } from '../../protocol/index.ts'
+import { allErrors, SisError } from '../../protocol/errors.ts'
+import { allocateMrn, checkMessage, encodeMessage } from '../../protocol/index.ts'
+import { decodeBody } from '../../protocol/messages/index.ts'
 import type { Message, MessageTypeName } from '../../protocol/index.ts'
 import { ACTION_MESSAGE_TYPES, NodeClientError } from '../contract.ts'
 import type {
@@ -103,8 +105,8 @@ export class InMemoryNodeClient implements NodeClient {
   #check(type: MessageTypeName, message: unknown): Message {
     const checked = checkMessage(type, message)
     if (!checked.ok) {
-      const first = checked.errors[0]!
-      throw new NodeClientError(400, first.code, first.message, { ...first.details, errors: checked.errors.length })
+      const all = allErrors(checked.errors)
+      throw new NodeClientError(400, all.code, all.message, { ...all.details })
     }
     return checked.message
   }
@@ -140,12 +142,13 @@ export class InMemoryNodeClient implements NodeClient {
       this.#maybeFail()
       let body: Record<string, unknown>
       if ('xml' in declaration) {
-        const v = validateMessage(declaration.xml)
-        if (!v.ok) throw new NodeClientError(400, v.errors[0]!.code, v.errors[0]!.message, { ...v.errors[0]!.details })
-        if (v.message.type !== 'DeclarationLodged')
-          throw new NodeClientError(400, 'MSG_UNKNOWN_TYPE', `expected DeclarationLodged, got ${v.message.type}`)
-        body = { ...v.message.message } as Record<string, unknown>
-        delete body.Header
+        // As the node takes it: no Header needed, nor an MRN (allocated below).
+        try {
+          body = decodeBody('DeclarationLodged', declaration.xml, ['TransitOperation/MRN'])
+        } catch (e) {
+          if (e instanceof SisError) throw new NodeClientError(400, e.code, e.message, { ...e.details })
+          throw e
+        }
       } else {
         body = structuredClone(declaration.json) as Record<string, unknown>
       }

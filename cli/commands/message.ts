@@ -1,13 +1,20 @@
 /** `sis message ...`: validate a message file, write one example of every message type. */
 import type { Command } from 'commander'
 import { join } from 'node:path'
-import { validateMessage, encodeMessage, exampleMessage, MESSAGE_TYPE_NAMES } from '../../protocol/messages/index.ts'
+import {
+  validateMessage,
+  encodeMessage,
+  exampleBody,
+  exampleMessage,
+  EXAMPLE_COUNTRIES,
+  MESSAGE_TYPE_NAMES,
+} from '../../protocol/messages/index.ts'
 import { DEFAULT_XML_LIMITS } from '../../protocol/xml/index.ts'
 import { context, withCommon } from '../command-kit.ts'
 import type { CommonOpts } from '../command-kit.ts'
 import { readBounded, writeAll } from '../files.ts'
 import { describeError } from '../i18n.ts'
-import { EXIT, output } from '../output.ts'
+import { CliError, EXIT, output } from '../output.ts'
 import { registerSigningCommands } from './signing.ts'
 
 export function registerMessageCommands(program: Command): void {
@@ -50,15 +57,29 @@ export function registerMessageCommands(program: Command): void {
     .command('examples')
     .description('write one valid example message per message type, named after the type')
     .requiredOption('--out <dir>', 'folder to write into (created if missing)')
-    .option('--json', 'print the list of files as JSON')
+    .option('--country <code>', "tell the examples' transit in this CAREC country: its offices, MRN and GRN")
+    .option(
+      '--json',
+      'also write each body as JSON (TYPE.json, without Header: what the API takes), and print the list of files as JSON',
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  sis message examples --out /tmp/examples && sis message validate /tmp/examples/DeclarationLodged.xml',
+      '\nExamples:\n  sis message examples --out /tmp/examples && sis message validate /tmp/examples/DeclarationLodged.xml\n  sis message examples --country KZ --json --out ex   # ex/DeclarationLodged.json: lodge it without Header and MRN',
     )
-    .action(async (opts: { out: string; json?: boolean }) => {
-      const files = new Map(
-        MESSAGE_TYPE_NAMES.map((type) => [`${type}.xml`, encodeMessage(type, exampleMessage(type))]),
-      )
+    .action(async (opts: { out: string; country?: string; json?: boolean }) => {
+      const country = opts.country?.toUpperCase()
+      if (country !== undefined && !EXAMPLE_COUNTRIES.includes(country))
+        throw new CliError(
+          `--country ${opts.country}: not a CAREC country`,
+          EXIT.USAGE,
+          `one of ${EXAMPLE_COUNTRIES.join(', ')}`,
+        )
+      const files = new Map<string, string>()
+      for (const type of MESSAGE_TYPE_NAMES) {
+        const example = exampleMessage(type, country === undefined ? {} : { country })
+        files.set(`${type}.xml`, encodeMessage(type, example))
+        if (opts.json === true) files.set(`${type}.json`, `${JSON.stringify(exampleBody(type, example), null, 2)}\n`)
+      }
       const written = await writeAll(opts.out, files)
       output(opts.json === true).result(written.map((f) => join(opts.out, f)).join('\n'), { ok: true, files: written })
     })

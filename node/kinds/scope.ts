@@ -1,4 +1,5 @@
 /** Who may write what, as far as it is the same for every kind: the principal's side of a command. */
+import { SisError } from '../../protocol/errors.ts'
 import { NodeError } from '../errors.ts'
 import type { Principal } from '../service.ts'
 
@@ -14,14 +15,16 @@ export function mayWrite(p: Principal): void {
 export function actsAsOwnOffice(p: Principal, named: readonly string[]): void {
   if (p.role !== 'officer') return
   if (named.length > 0 && !named.includes(p.office))
-    throw new NodeError('NODE_FORBIDDEN', `an officer of ${p.office} cannot write in the name of ${named.join(', ')}`, {
-      office: p.office,
-    })
+    throw new NodeError(
+      'NODE_FORBIDDEN',
+      `office ${named.filter((o) => o !== p.office).join(', ')} is outside your token's office ${p.office}`,
+      { office: p.office },
+    )
 }
 
 /** A JSON body as a plain object (a copy the command may fill in). */
 export function bodyObject(input: unknown): Record<string, unknown> {
   if (input === null || typeof input !== 'object' || Array.isArray(input))
-    throw new NodeError('NODE_CONFLICT', 'the body must be a JSON object', {})
+    throw new SisError('MSG_INVALID_VALUE', 'the body must be a JSON object', {})
   return structuredClone(input) as Record<string, unknown>
 }

@@ -3,6 +3,7 @@
  * never emits a message that its own decoder or xmllint would refuse. Output is UTF-8 text,
  * indented by two spaces, with the SIS namespace as the default namespace on the root.
  */
+import { allErrors } from '../errors.ts'
 import type { MessageTypeName } from './catalogue/index.ts'
 import { SIS_NS } from './namespace.ts'
 import { messageShape } from './shape.ts'
@@ -40,10 +41,13 @@ function encodeChildren(type: ComplexType, value: Record<string, Value>, pad: st
   }
 }
 
-/** Serializes a message after checking it; throws the first SisError if it is not valid. */
+/**
+ * Serializes a message after checking it. If it is not valid, throws one SisError with the first
+ * error's code and every error in details.errors (protocol/errors.ts allErrors).
+ */
 export function encodeMessage<T extends MessageTypeName>(type: T, message: Message<T>): string {
   const checked = checkMessage(type, message)
-  if (!checked.ok) throw checked.errors[0]
+  if (!checked.ok) throw allErrors(checked.errors)
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', `<${type} xmlns="${SIS_NS}">`]
   encodeChildren(messageShape(type), checked.message as Record<string, Value>, '  ', out)
   out.push(`</${type}>`, '')

@@ -1,17 +1,18 @@
 /**
- * One valid example of every message type, all about one transit: goods from Urumqi (China)
- * through Kazakhstan to Tashkent (Uzbekistan) under a Chinese guarantee. Deterministic (fixed
- * times and ids) so that examples, fixtures and docs are reproducible.
+ * One valid example of every message type, all about one transit (the story in
+ * examples-story.ts): by default from China through Kazakhstan to Uzbekistan; for a country,
+ * the same story told there, with that country's offices, MRN and GRN (a national transit that
+ * one node can carry from lodging to write-off).
  */
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import { allocateGrn, allocateMrn } from '../codes/index.ts'
+import { allocateGrn, allocateMrn, CAREC_COUNTRY_CODES, findOffice, officesOf } from '../codes/index.ts'
+import type { CustomsOffice } from '../codes/index.ts'
 import { CATALOGUE } from './catalogue/index.ts'
 import type { MessageDefinition, MessageTypeName } from './catalogue/index.ts'
 import { kindOfType } from '../kinds/registry.ts'
-import type { Header } from './header.ts'
+import { ACTION_MESSAGE_TYPES } from '../kinds/transit/actions.ts'
 import type { Message } from './schema.ts'
-import type { LangText } from './types/complex.ts'
+import { header, storyExamples } from './examples-story.ts'
+import type { Setting } from './examples-story.ts'
 
 const MRN = allocateMrn({ year: 2026, country: 'CN', serial: '652100000042', procedure: 'J' })
 const GRN = allocateGrn({ year: 2026, country: 'CN', serial: '650000000007' })
@@ -26,480 +27,104 @@ export const EXAMPLE_CONTEXT = {
   route: ['CN', 'KZ', 'UZ'],
 } as const
 
-/** A stand-in entry id (SHA-256 of a label): real ids are hashes of the stored entry bytes. */
-function entryId(label: string): string {
-  return bytesToHex(sha256(utf8ToBytes(label)))
+const DEFAULT_SETTING: Setting = {
+  ...EXAMPLE_CONTEXT,
+  passage: 'KZB00100',
+  incident: 'KZI00100',
+  diversion: 'KGB00300',
+  rejectedOffice: 'KGB00100',
+  authors: { departure: 'CN', route: 'KZ', diversion: 'KG', destination: 'UZ' },
+  holderCountry: 'CN',
+  holderCity: 'Urumqi',
+  consigneeCountry: 'UZ',
+  consigneeCity: 'Tashkent',
+  carrierCountry: 'KZ',
+  goodsLocation: { qualifierOfIdentification: 'U', UNLocode: 'UZTAS', country: 'UZ' },
 }
 
-function header<T extends MessageTypeName>(
-  type: T,
-  author: string,
-  seq: number,
-  opts: { at: string; docId?: string; recipient?: string; parents?: string[]; auth?: string[] },
-): Header & { messageType: T } {
+/** The countries whose examples can be asked for (CAREC members, each with its offices). */
+export const EXAMPLE_COUNTRIES: readonly string[] = CAREC_COUNTRY_CODES
+
+function withRole(offices: readonly CustomsOffice[], role: CustomsOffice['roles'][number]): CustomsOffice[] {
+  return offices.filter((o) => o.roles.includes(role))
+}
+
+/**
+ * The story in one country: it departs from an inland office (else any office of departure),
+ * ends at another office of destination where there is one, passes (at most two of) the other
+ * offices of transit but the last, which the goods are diverted to.
+ */
+function settingIn(country: string): Setting {
+  if (!EXAMPLE_COUNTRIES.includes(country))
+    throw new Error(`no examples for ${country}: the examples are of a CAREC country (${EXAMPLE_COUNTRIES.join(', ')})`)
+  const offices = officesOf(country)
+  const departures = withRole(offices, 'departure')
+  const departure = departures.find((o) => o.kind === 'inland') ?? departures[0]
+  const destination =
+    withRole(offices, 'destination').find((o) => o.referenceNumber !== departure?.referenceNumber) ?? departure
+  const transits = withRole(offices, 'transit').map((o) => o.referenceNumber)
+  const ends = [departure?.referenceNumber, destination?.referenceNumber]
+  const between = transits.filter((o) => !ends.includes(o))
+  const diversion = between.at(-1) ?? transits.at(-1)
+  if (departure === undefined || destination === undefined || diversion === undefined)
+    throw new Error(`the customs offices of ${country} do not make a transit`)
+  const transit = between.slice(0, -1).slice(0, 2)
+  const city = findOffice(departure.referenceNumber)?.names.en ?? country
   return {
-    messageIdentification: `${author}-${type}-${seq}`,
-    messageType: type,
-    preparationDateAndTime: opts.at,
-    documentId: opts.docId ?? MRN,
-    authorCountry: author,
-    authorKeyId: `${author.toLowerCase()}-node-2026-1`,
-    sequenceNumber: String(seq),
-    ...(seq > 1 ? { previousEntry: entryId(`${author}-${seq - 1}`) } : {}),
-    ...(opts.parents === undefined ? {} : { parentEntry: opts.parents }),
-    ...(opts.auth === undefined ? {} : { authorityEntry: opts.auth }),
-    ruleVersion: '1',
-    ...(opts.recipient === undefined ? {} : { messageRecipient: opts.recipient }),
+    mrn: allocateMrn({ year: 2026, country, serial: '652100000042', procedure: 'J' }),
+    grn: allocateGrn({ year: 2026, country, serial: '650000000007' }),
+    lrn: `${country}-2026-000042`,
+    departure: departure.referenceNumber,
+    transit,
+    destination: destination.referenceNumber,
+    route: [country],
+    passage: transit[0] ?? diversion,
+    incident: destination.referenceNumber,
+    diversion,
+    rejectedOffice: diversion,
+    authors: { departure: country, route: country, diversion: country, destination: country },
+    holderCountry: country,
+    holderCity: city,
+    consigneeCountry: country,
+    consigneeCity: destination.names.en,
+    carrierCountry: country,
+    goodsLocation: { qualifierOfIdentification: 'Z', country, location: destination.names.en.slice(0, 35) },
   }
 }
 
-function texts(en: string, ru: string, zh: string): LangText[] {
-  return [
-    { lang: 'en', value: en },
-    { lang: 'ru', value: ru },
-    { lang: 'zh', value: zh },
-  ]
-}
+const DEFAULT_EXAMPLES = storyExamples(DEFAULT_SETTING)
 
-const trader = (id: string, name: string, street: string, city: string, country: string) => ({
-  identificationNumber: id,
-  name,
-  Address: { streetAndNumber: street, city, country },
-})
-
-const LODGED = entryId('CN-1')
-const RELEASED = entryId('CN-3')
-
-function declaration() {
-  return {
-    CustomsOfficeOfDeparture: { referenceNumber: EXAMPLE_CONTEXT.departure },
-    CustomsOfficeOfDestinationDeclared: { referenceNumber: EXAMPLE_CONTEXT.destination },
-    CustomsOfficeOfTransitDeclared: EXAMPLE_CONTEXT.transit.map((ref, i) => ({
-      sequenceNumber: String(i + 1),
-      referenceNumber: ref,
-    })),
-    HolderOfTheTransitProcedure: {
-      ...trader('CN6501000000123', 'Xinjiang Silk Road Logistics Co.', '88 Youhao Road', 'Urumqi', 'CN'),
-      ContactPerson: {
-        name: 'Li Wei',
-        phoneNumber: '+86 991 555 0188',
-        eMailAddress: 'transit@silkroad-logistics.example',
-      },
-    },
-    Guarantee: [
-      {
-        sequenceNumber: '1',
-        guaranteeType: '1',
-        GuaranteeReference: [{ sequenceNumber: '1', GRN, amountToBeCovered: '18500.00', currency: 'USD' }],
-      },
-    ],
-    Consignment: {
-      countryOfDispatch: 'CN',
-      countryOfDestination: 'UZ',
-      containerIndicator: '1' as const,
-      inlandModeOfTransport: '3',
-      modeOfTransportAtTheBorder: '3',
-      grossMass: '12480.5',
-      Carrier: { identificationNumber: 'KZ910340001234', name: 'Kazakh Trans Cargo LLP' },
-      Consignor: trader('CN6501000000123', 'Xinjiang Silk Road Logistics Co.', '88 Youhao Road', 'Urumqi', 'CN'),
-      Consignee: trader('UZ302123456', 'Tashkent Textile Trading JSC', '15 Amir Temur Avenue', 'Tashkent', 'UZ'),
-      TransportEquipment: [
-        {
-          sequenceNumber: '1',
-          containerIdentificationNumber: 'CSQU3054383',
-          numberOfSeals: '2',
-          Seal: [
-            { sequenceNumber: '1', identifier: 'CN-XJ-558801' },
-            { sequenceNumber: '2', identifier: 'CN-XJ-558802' },
-          ],
-        },
-      ],
-      DepartureTransportMeans: [
-        { sequenceNumber: '1', typeOfIdentification: '30', identificationNumber: '045 ABC 02', nationality: 'KZ' },
-      ],
-      CountryOfRoutingOfConsignment: EXAMPLE_CONTEXT.route.map((country, i) => ({
-        sequenceNumber: String(i + 1),
-        country,
-      })),
-      TransportDocument: [{ sequenceNumber: '1', type: 'N730', referenceNumber: 'CMR 2026/0042' }],
-      ConsignmentItem: [
-        {
-          goodsItemNumber: '1',
-          Commodity: {
-            descriptionOfGoods: texts(
-              'Cotton yarn, not for retail sale',
-              'Пряжа хлопчатобумажная, не расфасованная для розничной продажи',
-              '棉纱线，非供零售用',
-            ),
-            CommodityCode: { harmonizedSystemSubHeadingCode: '520512' },
-            GoodsMeasure: {
-              grossMass: '8240.5',
-              netMass: '8000',
-              supplementaryUnits: '8000',
-              supplementaryUnitsCode: 'KGM',
-            },
-          },
-          Packaging: [
-            { sequenceNumber: '1', typeOfPackages: 'BL', numberOfPackages: '40', shippingMarks: 'SRL/TTT 1-40' },
-          ],
-          PreviousDocument: [{ sequenceNumber: '1', type: 'N380', referenceNumber: 'INV-2026-0042' }],
-        },
-        {
-          goodsItemNumber: '2',
-          Commodity: {
-            descriptionOfGoods: texts(
-              'Electric sewing machines, industrial',
-              'Машины швейные промышленные электрические',
-              '工业用电动缝纫机',
-            ),
-            CommodityCode: { harmonizedSystemSubHeadingCode: '845229' },
-            GoodsMeasure: {
-              grossMass: '4240',
-              netMass: '3900',
-              supplementaryUnits: '60',
-              supplementaryUnitsCode: 'C62',
-            },
-          },
-          Packaging: [{ sequenceNumber: '1', typeOfPackages: 'CT', numberOfPackages: '60' }],
-        },
-      ],
-    },
-  }
-}
-
-const transitOp = { MRN }
-const atDeparture = { referenceNumber: EXAMPLE_CONTEXT.departure }
-const atDestination = { referenceNumber: EXAMPLE_CONTEXT.destination }
-
-const EXAMPLES: { [T in MessageTypeName]?: () => Message<T> } = {
-  DeclarationLodged: () => ({
-    Header: header('DeclarationLodged', 'CN', 1, { at: '2026-11-23T08:00:00Z' }),
-    ...declaration(),
-    TransitOperation: {
-      LRN: EXAMPLE_CONTEXT.lrn,
-      MRN,
-      declarationType: 'T1',
-      additionalDeclarationType: 'A',
-      security: '0',
-      bindingItinerary: '1',
-      declarationDateAndTime: '2026-11-23T07:55:00Z',
-    },
-  }),
-  DeclarationAccepted: () => ({
-    Header: header('DeclarationAccepted', 'CN', 2, { at: '2026-11-23T08:05:00Z', parents: [LODGED], auth: [LODGED] }),
-    TransitOperation: { LRN: EXAMPLE_CONTEXT.lrn, MRN, declarationAcceptanceDate: '2026-11-23' },
-    CustomsOfficeOfDeparture: atDeparture,
-    HolderOfTheTransitProcedure: { identificationNumber: 'CN6501000000123', name: 'Xinjiang Silk Road Logistics Co.' },
-  }),
-  DeclarationRejected: () => ({
-    Header: header('DeclarationRejected', 'CN', 2, { at: '2026-11-23T08:05:00Z', parents: [LODGED], auth: [LODGED] }),
-    TransitOperation: {
-      LRN: EXAMPLE_CONTEXT.lrn,
-      MRN,
-      rejectionDateAndTime: '2026-11-23T08:05:00Z',
-      rejectionCode: '12',
-      rejectionReason: texts(
-        'Guarantee amount does not cover the duties',
-        'Сумма обеспечения не покрывает пошлины',
-        '担保金额不足以覆盖税款',
-      ),
-    },
-    CustomsOfficeOfDeparture: atDeparture,
-    FunctionalError: [
-      {
-        errorPointer: 'DeclarationLodged/Guarantee[1]/GuaranteeReference[1]/amountToBeCovered',
-        errorCode: 'INSUFFICIENT_GUARANTEE',
-        errorReason: 'the balance of the guarantee is 12000.00 USD',
-        originalAttributeValue: '18500.00',
-      },
-    ],
-  }),
-  DeclarationAmended: () => ({
-    Header: header('DeclarationAmended', 'CN', 2, { at: '2026-11-23T08:03:00Z', parents: [LODGED], auth: [LODGED] }),
-    ...declaration(),
-    TransitOperation: {
-      LRN: EXAMPLE_CONTEXT.lrn,
-      MRN,
-      declarationType: 'T1',
-      additionalDeclarationType: 'A',
-      security: '0',
-      bindingItinerary: '1',
-      amendmentDateAndTime: '2026-11-23T08:02:00Z',
-      amendmentReason: texts('Seal numbers corrected', 'Исправлены номера пломб', '更正封志号'),
-    },
-  }),
-  InvalidationRequested: () => ({
-    Header: header('InvalidationRequested', 'CN', 4, {
-      at: '2026-11-23T09:00:00Z',
-      parents: [RELEASED],
-      auth: [LODGED],
-    }),
-    TransitOperation: transitOp,
-    Invalidation: {
-      requestDateAndTime: '2026-11-23T09:00:00Z',
-      initiatedByCustoms: '0',
-      justification: texts('The goods did not leave the warehouse', 'Товары не покидали склад', '货物未离开仓库'),
-    },
-    CustomsOfficeOfDeparture: atDeparture,
-  }),
-  InvalidationDecided: () => ({
-    Header: header('InvalidationDecided', 'CN', 5, {
-      at: '2026-11-23T09:30:00Z',
-      parents: [entryId('CN-4')],
-      auth: [entryId('CN-4')],
-    }),
-    TransitOperation: transitOp,
-    Invalidation: { decisionDateAndTime: '2026-11-23T09:30:00Z', decision: '1', initiatedByCustoms: '0' },
-    CustomsOfficeOfDeparture: atDeparture,
-  }),
-  GuaranteeCoverageRecorded: () => ({
-    Header: header('GuaranteeCoverageRecorded', 'CN', 3, {
-      at: '2026-11-23T08:06:00Z',
-      parents: [entryId('CN-2')],
-      auth: [LODGED, entryId('CN-2')],
-    }),
-    TransitOperation: { MRN },
-    Guarantee: { GRN },
-    Coverage: {
-      outcome: 'reserved',
-      amount: '18500.00',
-      currency: 'USD',
-      recordedAt: '2026-11-23T08:06:00Z',
-      reservationEntry: entryId('CN-G2'),
-    },
-  }),
-  ReleasedForTransit: () => ({
-    Header: header('ReleasedForTransit', 'CN', 3, {
-      at: '2026-11-23T10:00:00Z',
-      parents: [entryId('CN-2')],
-      auth: [LODGED, entryId('CN-2')],
-    }),
-    TransitOperation: { MRN, releaseDateAndTime: '2026-11-23T10:00:00Z', limitDate: '2026-12-01' },
-    CustomsOfficeOfDeparture: atDeparture,
-    ControlResult: { code: 'A1', date: '2026-11-23' },
-    AnticipatedArrivalRecord: {
-      CustomsOfficeOfDestinationDeclared: atDestination,
-      totalGrossMass: '12480.5',
-      totalNumberOfPackages: '100',
-      Seal: [
-        { sequenceNumber: '1', identifier: 'CN-XJ-558801' },
-        { sequenceNumber: '2', identifier: 'CN-XJ-558802' },
-      ],
-    },
-    TransitAdvice: EXAMPLE_CONTEXT.transit.map((ref, i) => ({
-      sequenceNumber: String(i + 1),
-      CustomsOfficeOfTransitDeclared: { referenceNumber: ref },
-    })),
-  }),
-  BorderPassageRecorded: () => ({
-    Header: header('BorderPassageRecorded', 'KZ', 1, {
-      at: '2026-11-24T14:20:00Z',
-      parents: [RELEASED],
-      auth: [RELEASED],
-    }),
-    TransitOperation: transitOp,
-    CustomsOfficeOfTransitActual: { referenceNumber: 'KZB00100' },
-    passageDateAndTime: '2026-11-24T14:15:00Z',
-    sealsIntact: '1',
-    BorderTransportMeans: {
-      sequenceNumber: '1',
-      typeOfIdentification: '30',
-      identificationNumber: '045 ABC 02',
-      nationality: 'KZ',
-    },
-  }),
-  IncidentRecorded: () => ({
-    Header: header('IncidentRecorded', 'KZ', 2, {
-      at: '2026-11-25T03:40:00Z',
-      parents: [entryId('KZ-1')],
-      auth: [RELEASED],
-    }),
-    TransitOperation: transitOp,
-    CustomsOfficeOfIncidentRegistration: { referenceNumber: 'KZI00100' },
-    Incident: {
-      sequenceNumber: '1',
-      code: '2',
-      text: texts(
-        'Seal 2 found broken at night inspection near Almaty; resealed',
-        'Пломба 2 нарушена, обнаружено при ночном осмотре у Алматы; опломбировано повторно',
-        '阿拉木图附近夜间检查发现2号封志破损，已重新施封',
-      ),
-      registrationDateAndTime: '2026-11-25T03:30:00Z',
-      Location: {
-        qualifierOfIdentification: 'W',
-        country: 'KZ',
-        location: 'A2 highway km 312',
-        GNSS: { latitude: '43.2567', longitude: '76.9286' },
-      },
-    },
-  }),
-  DiversionRequested: () => ({
-    Header: header('DiversionRequested', 'KG', 1, {
-      at: '2026-11-25T11:00:00Z',
-      parents: [RELEASED],
-      auth: [RELEASED],
-    }),
-    TransitOperation: transitOp,
-    CustomsOfficeActual: { referenceNumber: 'KGB00300' },
-    role: 'transit',
-    requestDateAndTime: '2026-11-25T11:00:00Z',
-    reason: texts(
-      'Road closed at Zhibek Zholy; goods presented at Dostuk',
-      'Дорога у Жибек Жолы закрыта; товары предъявлены в Достуке',
-      '日贝克若雷道路关闭，货物在多斯图克申报',
-    ),
-  }),
-  ArrivalNotified: () => ({
-    Header: header('ArrivalNotified', 'UZ', 2, {
-      at: '2026-11-26T09:10:00Z',
-      parents: [entryId('UZ-1')],
-      auth: [RELEASED],
-    }),
-    TransitOperation: {
-      MRN,
-      arrivalNotificationDateAndTime: '2026-11-26T09:00:00Z',
-      simplifiedProcedure: '0',
-      incidentFlag: '1',
-    },
-    CustomsOfficeOfDestinationActual: atDestination,
-    TraderAtDestination: { identificationNumber: 'UZ302123456' },
-    LocationOfGoods: { qualifierOfIdentification: 'U', UNLocode: 'UZTAS', country: 'UZ' },
-  }),
-  ArrivalAdvised: () => ({
-    Header: header('ArrivalAdvised', 'UZ', 3, {
-      at: '2026-11-26T09:20:00Z',
-      parents: [entryId('UZ-2')],
-      auth: [RELEASED],
-    }),
-    TransitOperation: { MRN, arrivalDateAndTime: '2026-11-26T09:00:00Z', incidentFlag: '1' },
-    CustomsOfficeOfDestinationActual: atDestination,
-  }),
-  ControlResultsRecorded: () => ({
-    Header: header('ControlResultsRecorded', 'UZ', 4, {
-      at: '2026-11-26T12:00:00Z',
-      parents: [entryId('UZ-3')],
-      auth: [entryId('UZ-3')],
-    }),
-    TransitOperation: transitOp,
-    CustomsOfficeOfDestinationActual: atDestination,
-    ControlResult: {
-      code: 'A4',
-      date: '2026-11-26',
-      controlledBy: 'Inspector A. Karimov',
-      remarks: texts(
-        'Seal replaced en route, recorded as incident 1',
-        'Пломба заменена в пути, оформлено как инцидент 1',
-        '途中更换封志，已记录为事件1',
-      ),
-    },
-  }),
-  WrittenOff: () => ({
-    Header: header('WrittenOff', 'CN', 4, {
-      at: '2026-11-26T13:00:00Z',
-      parents: [entryId('UZ-4')],
-      auth: [entryId('UZ-3'), entryId('UZ-4')],
-    }),
-    TransitOperation: { MRN, writeOffDate: '2026-11-26' },
-    CustomsOfficeOfDeparture: atDeparture,
-  }),
-  DisputeResolved: () => ({
-    Header: header('DisputeResolved', 'CN', 6, {
-      at: '2026-11-27T09:00:00Z',
-      parents: [entryId('CN-5'), entryId('UZ-2')],
-      auth: [entryId('CN-5'), entryId('UZ-2')],
-    }),
-    TransitOperation: transitOp,
-    CustomsOfficeOfDeparture: atDeparture,
-    Resolution: {
-      outcome: 'arrival-stands',
-      resolvedAt: '2026-11-27T09:00:00Z',
-      justification: texts(
-        'The goods arrived in Tashkent; the invalidation was granted in error',
-        'Товары прибыли в Ташкент; аннулирование разрешено ошибочно',
-        '货物已抵达塔什干；作废系错误批准',
-      ),
-    },
-  }),
-  GuaranteeRegistered: () => ({
-    Header: header('GuaranteeRegistered', 'CN', 1, { at: '2026-01-10T06:00:00Z', docId: GRN }),
-    Guarantee: {
-      GRN,
-      guaranteeType: '1',
-      referenceAmount: '250000.00',
-      currency: 'USD',
-      validFrom: '2026-01-10',
-      validUntil: '2027-01-09',
-    },
-    GuaranteeOffice: { referenceNumber: 'CNI00100' },
-    Principal: trader('CN6501000000123', 'Xinjiang Silk Road Logistics Co.', '88 Youhao Road', 'Urumqi', 'CN'),
-    ValidIn: EXAMPLE_CONTEXT.route.map((country, i) => ({ sequenceNumber: String(i + 1), country })),
-  }),
-  GuaranteeReserved: () => ({
-    Header: header('GuaranteeReserved', 'CN', 2, {
-      at: '2026-11-23T08:05:00Z',
-      docId: GRN,
-      parents: [entryId('CN-G1')],
-      auth: [entryId('CN-G1')],
-    }),
-    Guarantee: { GRN },
-    TransitOperation: transitOp,
-    Reservation: { amount: '18500.00', currency: 'USD', reservedAt: '2026-11-23T08:05:00Z' },
-  }),
-  GuaranteeReleased: () => ({
-    Header: header('GuaranteeReleased', 'CN', 3, {
-      at: '2026-11-26T13:05:00Z',
-      docId: GRN,
-      parents: [entryId('CN-G2')],
-      auth: [entryId('CN-G2')],
-    }),
-    Guarantee: { GRN },
-    TransitOperation: transitOp,
-    Release: { amount: '18500.00', currency: 'USD', releasedAt: '2026-11-26T13:05:00Z', reason: 'written-off' },
-  }),
-  GuaranteeBalanceQuery: () => ({
-    Header: header('GuaranteeBalanceQuery', 'KZ', 3, { at: '2026-11-24T14:25:00Z', docId: GRN, recipient: 'CN' }),
-    Guarantee: { GRN, accessCode: 'A7K2' },
-    queryIdentifier: 'KZ-Q-2026-000311',
-  }),
-  GuaranteeBalanceResponse: () => ({
-    Header: header('GuaranteeBalanceResponse', 'CN', 3, { at: '2026-11-24T14:25:01Z', docId: GRN, recipient: 'KZ' }),
-    Guarantee: { GRN, referenceAmount: '250000.00', balanceAmount: '231500.00', currency: 'USD' },
-    queryIdentifier: 'KZ-Q-2026-000311',
-    balanceAt: '2026-11-24T14:25:01Z',
-  }),
-  DeliveryReceipt: () => ({
-    Header: header('DeliveryReceipt', 'KZ', 5, { at: '2026-11-24T14:20:01Z', recipient: 'CN' }),
-    Receipt: { receivedAt: '2026-11-24T14:20:01Z', EntryId: [LODGED, entryId('CN-2'), RELEASED] },
-  }),
-  FunctionalRejection: () => ({
-    Header: header('FunctionalRejection', 'KZ', 4, { at: '2026-11-24T15:00:00Z', recipient: 'KG' }),
-    RejectedMessage: {
-      messageIdentification: 'KG-BorderPassageRecorded-1',
-      messageType: 'BorderPassageRecorded',
-      rejectionDateAndTime: '2026-11-24T15:00:00Z',
-      rejectionCode: 'NOT_AUTHORISED',
-    },
-    FunctionalError: [
-      {
-        errorPointer: 'BorderPassageRecorded/CustomsOfficeOfTransitActual/referenceNumber',
-        errorCode: 'NOT_AUTHORISED',
-        errorReason: 'KG is not on the route of this transit',
-        originalAttributeValue: 'KGB00100',
-      },
-    ],
-  }),
-}
-
-/** A fresh, valid example message of the given type (from this story, else from its definition). */
-export function exampleMessage<T extends MessageTypeName>(type: T): Message<T> {
-  const made = EXAMPLES[type]
+/**
+ * A fresh, valid example message of the given type (from the story, else from its definition);
+ * with `country`, the story told in that country (its offices, MRN and GRN).
+ */
+export function exampleMessage<T extends MessageTypeName>(type: T, opts: { country?: string } = {}): Message<T> {
+  const made = (opts.country === undefined ? DEFAULT_EXAMPLES : storyExamples(settingIn(opts.country)))[type]
   if (made !== undefined) return made()
   const own = (CATALOGUE[type] as MessageDefinition).example?.()
   if (own === undefined) throw new Error(`message type ${type} has no example`)
   const body = structuredClone(own.body) as Record<string, unknown>
   const docId = kindOfType(type)?.identifier.documentIdOf(body)
   return {
-    Header: header(type, own.author, 1, { at: '2026-11-23T08:00:00Z', ...(docId === undefined ? {} : { docId }) }),
+    Header: header(DEFAULT_SETTING, type, own.author, 1, {
+      at: '2026-11-23T08:00:00Z',
+      ...(docId === undefined ? {} : { docId }),
+    }),
     ...body,
   } as unknown as Message<T>
+}
+
+/**
+ * An example as the API takes it (the JSON of POST /v1/transits and of an action's body): the
+ * body without Header, which the node writes; a lodged declaration and a transit action also
+ * without the MRN, which the node allocates or takes from the transit acted on.
+ */
+export function exampleBody<T extends MessageTypeName>(type: T, message: Message<T>): Record<string, unknown> {
+  const body = structuredClone(message) as Record<string, unknown>
+  delete body.Header
+  if (type === 'DeclarationLodged' || (Object.values(ACTION_MESSAGE_TYPES) as string[]).includes(type)) {
+    const { MRN: _allocated, ...op } = body.TransitOperation as Record<string, unknown>
+    body.TransitOperation = op
+  }
+  return body
 }

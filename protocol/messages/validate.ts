@@ -5,13 +5,13 @@
  * for code lists, the list.
  */
 import type { z } from 'zod'
-import { boundValue, SisError } from '../errors.ts'
+import { allErrors, boundValue, SisError } from '../errors.ts'
 import type { ErrorCode } from '../errors.ts'
 import { parseXml } from '../xml/index.ts'
 import type { XmlElement, XmlLimits } from '../xml/index.ts'
 import { CATALOGUE, MESSAGE_TYPE_NAMES } from './catalogue/index.ts'
 import { kindOfType } from '../kinds/registry.ts'
-import type { MessageTypeName } from './catalogue/index.ts'
+import type { MessageTypeName, RuleViolation } from './catalogue/index.ts'
 import { decodeChildren } from './decode.ts'
 import { SIS_NS } from './namespace.ts'
 import { DSIG_NS } from '../dsig/profile.ts'
@@ -110,15 +110,14 @@ function checkRules<T extends MessageTypeName>(type: T, data: unknown): CheckRes
       ),
     )
   }
-  const check = CATALOGUE[type].check as
-    ((m: unknown) => { path: string; value?: string; reason: string }[]) | undefined
+  const check = CATALOGUE[type].check as ((m: unknown) => RuleViolation[]) | undefined
   for (const v of check?.(m) ?? []) {
     const value = v.value === undefined ? undefined : boundValue(v.value)
     errors.push(
       new SisError(
         'MSG_RULE_VIOLATION',
-        `${type}/${v.path}:${value === undefined ? '' : ` ${JSON.stringify(value)}`} ${v.reason}`,
-        { field: `${type}/${v.path}`, value, reason: v.reason },
+        `${type}/${v.path}:${value === undefined ? '' : ` ${JSON.stringify(value)}`} ${v.reason} (rule ${v.rule})`,
+        { field: `${type}/${v.path}`, value, reason: v.reason, rule: v.rule },
       ),
     )
   }
@@ -187,9 +186,12 @@ export function validateMessage(input: Uint8Array | string, limits?: Partial<Xml
   return validateElement(root)
 }
 
-/** Like validateMessage, but returns the message or throws the first SisError. */
+/**
+ * Like validateMessage, but returns the message or throws one SisError: the first error's code,
+ * with every error in details.errors (protocol/errors.ts allErrors).
+ */
 export function decodeMessage(input: Uint8Array | string, limits?: Partial<XmlLimits>): TypedMessage {
   const result = validateMessage(input, limits)
-  if (!result.ok) throw result.errors[0]
+  if (!result.ok) throw allErrors(result.errors)
   return result.message
 }

@@ -253,7 +253,7 @@ async function transitDuties(ctx: KindContext, changed: DocumentView): Promise<v
       if (
         w.type !== 'GuaranteeReserved' ||
         !isNodeError(e) ||
-        (e.code !== 'NODE_CONFLICT' && e.code !== 'NODE_FORBIDDEN')
+        (e.code !== 'NODE_CONFLICT' && e.code !== 'NODE_FORBIDDEN' && e.code !== 'NODE_NOT_FOUND')
       )
         throw e
       const last = latestCoverage(f).find((c) => c.grn === w.grn)

@@ -52,8 +52,14 @@ export const FunctionalRejection = defineMessage({
     FunctionalError: z.array(c.FunctionalError).min(1).max(999),
   },
   rules: [
-    'Not a log entry: a directed answer. The documentId is the rejected message\'s, or "unknown".',
-    'Each FunctionalError carries an errorCode from the same list and an errorPointer (element path).',
+    {
+      code: 'DM-R001',
+      text: 'Not a log entry: a directed answer. The documentId is the rejected message\'s, or "unknown".',
+    },
+    {
+      code: 'DM-R002',
+      text: 'Each FunctionalError carries an errorCode from the same list and an errorPointer (element path).',
+    },
   ],
   check: (m) =>
     m.FunctionalError.flatMap((e, i) =>
@@ -61,6 +67,7 @@ export const FunctionalRejection = defineMessage({
         ? []
         : [
             {
+              rule: 'DM-R002',
               path: `FunctionalError[${i + 1}]/errorCode`,
               value: e.errorCode,
               reason: 'not in the functional error code list',
@@ -85,8 +92,8 @@ export const DeliveryReceipt = defineMessage({
     }),
   },
   rules: [
-    'Not a log entry: a directed answer. Signed by the receiver with its pinned key.',
-    'Lists only entries the receiver holds after a synced write.',
+    { code: 'DM-R003', text: 'Not a log entry: a directed answer. Signed by the receiver with its pinned key.' },
+    { code: 'DM-R004', text: 'Lists only entries the receiver holds after a synced write.' },
   ],
 })
 

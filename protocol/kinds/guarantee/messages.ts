@@ -37,13 +37,13 @@ export const GuaranteeRegistered = defineMessage({
     ValidIn: z.array(c.CountryOfRouting).min(1).max(11),
   },
   rules: [
-    'The GRN country is the issuing country; only its node writes the guarantee.',
-    'validFrom is not after validUntil.',
-    'The access code itself is never sent: only its SHA-256 digest.',
+    { code: 'GU-R001', text: 'The GRN country is the issuing country; only its node writes the guarantee.' },
+    { code: 'GU-R002', text: 'validFrom is not after validUntil.' },
+    { code: 'GU-R003', text: 'The access code itself is never sent: only its SHA-256 digest.' },
   ],
   check: (m) =>
     m.Guarantee.validFrom > m.Guarantee.validUntil
-      ? [{ path: 'Guarantee/validUntil', value: m.Guarantee.validUntil, reason: 'before validFrom' }]
+      ? [{ rule: 'GU-R002', path: 'Guarantee/validUntil', value: m.Guarantee.validUntil, reason: 'before validFrom' }]
       : [],
 })
 
@@ -61,7 +61,10 @@ export const GuaranteeReserved = defineMessage({
     Reservation: z.object({ ...Money, reservedAt: t.DateTime }),
   },
   rules: [
-    'The reservation never takes the balance below zero, whatever the delivery order of concurrent reservations.',
+    {
+      code: 'GU-R004',
+      text: 'The reservation never takes the balance below zero, whatever the delivery order of concurrent reservations.',
+    },
   ],
 })
 
@@ -78,7 +81,10 @@ export const GuaranteeReleased = defineMessage({
     Release: z.object({ ...Money, releasedAt: t.DateTime, reason: z.enum(['written-off', 'invalidated', 'other']) }),
   },
   rules: [
-    'Refers to the reservation it releases (authorityEntry) and to the write-off or invalidation that justifies it.',
+    {
+      code: 'GU-R005',
+      text: 'Refers to the reservation it releases (authorityEntry) and to the write-off or invalidation that justifies it.',
+    },
   ],
 })
 
@@ -100,7 +106,7 @@ export const GuaranteeBalanceQuery = defineMessage({
     }),
     queryIdentifier: t.MessageId,
   },
-  rules: ['Not a log entry: a directed request answered by GuaranteeBalanceResponse.'],
+  rules: [{ code: 'GU-R006', text: 'Not a log entry: a directed request answered by GuaranteeBalanceResponse.' }],
 })
 
 export const GuaranteeBalanceResponse = defineMessage({
@@ -116,10 +122,17 @@ export const GuaranteeBalanceResponse = defineMessage({
     queryIdentifier: t.MessageId,
     balanceAt: t.DateTime,
   },
-  rules: ['The balance is never negative and never above the reference amount.'],
+  rules: [{ code: 'GU-R007', text: 'The balance is never negative and never above the reference amount.' }],
   check: (m) =>
     Number(m.Guarantee.balanceAmount) > Number(m.Guarantee.referenceAmount)
-      ? [{ path: 'Guarantee/balanceAmount', value: m.Guarantee.balanceAmount, reason: 'above the reference amount' }]
+      ? [
+          {
+            rule: 'GU-R007',
+            path: 'Guarantee/balanceAmount',
+            value: m.Guarantee.balanceAmount,
+            reason: 'above the reference amount',
+          },
+        ]
       : [],
 })
 

@@ -29,16 +29,31 @@ export const GuaranteeCoverageRecorded = defineMessage({
     }),
   },
   rules: [
-    "Only the guarantee's issuing country (the GRN's country) writes it, for a guarantee the declaration names, after acceptance and before release.",
-    "reserved names the GuaranteeReserved entry on the guarantee's log; refused gives the reason.",
-    'The latest coverage of each guarantee in the causal past of a release decides whether the release takes effect.',
+    {
+      code: 'TR-R018',
+      text: "Only the guarantee's issuing country (the GRN's country) writes it, for a guarantee the declaration names, after acceptance and before release.",
+    },
+    {
+      code: 'TR-R019',
+      text: "reserved names the GuaranteeReserved entry on the guarantee's log; refused gives the reason.",
+    },
+    {
+      code: 'TR-R020',
+      text: 'The latest coverage of each guarantee in the causal past of a release decides whether the release takes effect.',
+    },
   ],
   check: (m) =>
     m.Coverage.outcome === 'reserved'
       ? m.Coverage.reservationEntry === undefined
-        ? [{ path: 'Coverage/reservationEntry', reason: 'a reserved coverage names its reservation entry' }]
+        ? [
+            {
+              rule: 'TR-R019',
+              path: 'Coverage/reservationEntry',
+              reason: 'a reserved coverage names its reservation entry',
+            },
+          ]
         : []
       : m.Coverage.reason === undefined
-        ? [{ path: 'Coverage/reason', reason: 'a refused coverage gives its reason' }]
+        ? [{ rule: 'TR-R019', path: 'Coverage/reason', reason: 'a refused coverage gives its reason' }]
         : [],
 })

@@ -60,6 +60,36 @@ function declarationBody<Op extends z.ZodRawShape>(operation: Op) {
 type DeclarationShape = ReturnType<typeof declarationBody<Record<never, never>>>
 type Declaration = z.output<z.ZodObject<DeclarationShape>>
 
+/** The rules of a declaration (lodged or amended), by code; the code of each is stable. */
+export const DECLARATION_RULES = {
+  mrn: {
+    code: 'TR-R001',
+    text: 'The header documentId is the MRN; the MRN is allocated by the node of the office of departure when it records the declaration.',
+  },
+  mrnCountry: { code: 'TR-R002', text: 'The MRN country is the country of the office of departure.' },
+  routeStart: {
+    code: 'TR-R003',
+    text: 'The itinerary (CountryOfRoutingOfConsignment) starts in the country of the office of departure.',
+  },
+  routeEnd: { code: 'TR-R004', text: 'The itinerary ends in the country of the office of destination.' },
+  transitOnRoute: { code: 'TR-R005', text: 'Every office of transit lies in a country of the itinerary.' },
+  sequence: { code: 'TR-R006', text: 'Sequence numbers of repeated groups run 1, 2, 3, ... in document order.' },
+  itemNumber: { code: 'TR-R007', text: 'goodsItemNumber runs 1, 2, 3, ... in document order.' },
+  seals: { code: 'TR-R008', text: 'numberOfSeals equals the number of Seal elements.' },
+  netMass: { code: 'TR-R009', text: 'The net mass of an item never exceeds its gross mass.' },
+  units: { code: 'TR-R010', text: 'supplementaryUnits and supplementaryUnitsCode are given together or not at all.' },
+  grossMass: { code: 'TR-R011', text: "The consignment gross mass is at least the sum of the items' gross mass." },
+  codes: {
+    code: 'TR-R012',
+    text: 'Codes are checked against the code lists: ISO 3166-1, ISO 4217, HS 2022, UN/ECE Rec 19 and Rec 20, and the federation list of customs offices.',
+  },
+  beforeAcceptance: {
+    code: 'TR-R013',
+    text: 'Only before acceptance of the declaration; the MRN and LRN do not change.',
+  },
+} as const
+const R = DECLARATION_RULES
+
 /** Sequence numbers of a repeated group are 1, 2, 3, ... in document order. */
 function consecutive(items: readonly { sequenceNumber: string }[] | undefined, path: string): RuleViolation[] {
   return (items ?? []).flatMap((item, i) =>
@@ -67,12 +97,73 @@ function consecutive(items: readonly { sequenceNumber: string }[] | undefined, p
       ? []
       : [
           {
+            rule: R.sequence.code,
             path: `${path}[${i + 1}]/sequenceNumber`,
             value: item.sequenceNumber,
             reason: `expected ${i + 1}: sequence numbers run 1, 2, 3, ...`,
           },
         ],
   )
+}
+
+function checkItems(items: Declaration['Consignment']['ConsignmentItem']): RuleViolation[] {
+  const out: RuleViolation[] = []
+  items.forEach((item, i) => {
+    const p = `Consignment/ConsignmentItem[${i + 1}]`
+    if (item.goodsItemNumber !== String(i + 1))
+      out.push({
+        rule: R.itemNumber.code,
+        path: `${p}/goodsItemNumber`,
+        value: item.goodsItemNumber,
+        reason: `expected ${i + 1}`,
+      })
+    const gm = item.Commodity.GoodsMeasure
+    if (gm.netMass !== undefined && Number(gm.netMass) > Number(gm.grossMass)) {
+      out.push({
+        rule: R.netMass.code,
+        path: `${p}/Commodity/GoodsMeasure/netMass`,
+        value: gm.netMass,
+        reason: 'net mass exceeds gross mass',
+      })
+    }
+    if ((gm.supplementaryUnits === undefined) !== (gm.supplementaryUnitsCode === undefined)) {
+      out.push({
+        rule: R.units.code,
+        path: `${p}/Commodity/GoodsMeasure`,
+        reason: 'supplementaryUnits and supplementaryUnitsCode go together',
+      })
+    }
+  })
+  return out
+}
+
+function checkRoute(m: Declaration): RuleViolation[] {
+  const out: RuleViolation[] = []
+  const route = m.Consignment.CountryOfRoutingOfConsignment.map((r) => r.country)
+  if (route[0] !== m.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2))
+    out.push({
+      rule: R.routeStart.code,
+      path: 'Consignment/CountryOfRoutingOfConsignment[1]/country',
+      value: route[0],
+      reason: 'the itinerary starts in the country of the office of departure',
+    })
+  if (route[route.length - 1] !== m.CustomsOfficeOfDestinationDeclared.referenceNumber.slice(0, 2))
+    out.push({
+      rule: R.routeEnd.code,
+      path: 'Consignment/CountryOfRoutingOfConsignment',
+      value: route[route.length - 1],
+      reason: 'the itinerary ends in the country of the office of destination',
+    })
+  m.CustomsOfficeOfTransitDeclared?.forEach((o, i) => {
+    if (!route.includes(o.referenceNumber.slice(0, 2)))
+      out.push({
+        rule: R.transitOnRoute.code,
+        path: `CustomsOfficeOfTransitDeclared[${i + 1}]/referenceNumber`,
+        value: o.referenceNumber,
+        reason: 'the office of transit is in a country not on the itinerary',
+      })
+  })
+  return out
 }
 
 function checkDeclaration(m: Declaration): RuleViolation[] {
@@ -83,29 +174,12 @@ function checkDeclaration(m: Declaration): RuleViolation[] {
   out.push(...consecutive(cons.CountryOfRoutingOfConsignment, 'Consignment/CountryOfRoutingOfConsignment'))
   out.push(...consecutive(cons.DepartureTransportMeans, 'Consignment/DepartureTransportMeans'))
   out.push(...consecutive(cons.TransportEquipment, 'Consignment/TransportEquipment'))
-  cons.ConsignmentItem.forEach((item, i) => {
-    const p = `Consignment/ConsignmentItem[${i + 1}]`
-    if (item.goodsItemNumber !== String(i + 1))
-      out.push({ path: `${p}/goodsItemNumber`, value: item.goodsItemNumber, reason: `expected ${i + 1}` })
-    const gm = item.Commodity.GoodsMeasure
-    if (gm.netMass !== undefined && Number(gm.netMass) > Number(gm.grossMass)) {
-      out.push({
-        path: `${p}/Commodity/GoodsMeasure/netMass`,
-        value: gm.netMass,
-        reason: 'net mass exceeds gross mass',
-      })
-    }
-    if ((gm.supplementaryUnits === undefined) !== (gm.supplementaryUnitsCode === undefined)) {
-      out.push({
-        path: `${p}/Commodity/GoodsMeasure`,
-        reason: 'supplementaryUnits and supplementaryUnitsCode go together',
-      })
-    }
-  })
+  out.push(...checkItems(cons.ConsignmentItem))
   cons.TransportEquipment?.forEach((eq, i) => {
     const seals = eq.Seal?.length ?? 0
     if (eq.numberOfSeals !== String(seals))
       out.push({
+        rule: R.seals.code,
         path: `Consignment/TransportEquipment[${i + 1}]/numberOfSeals`,
         value: eq.numberOfSeals,
         reason: `${seals} Seal elements follow`,
@@ -114,33 +188,15 @@ function checkDeclaration(m: Declaration): RuleViolation[] {
   const itemsMass = cons.ConsignmentItem.reduce((sum, item) => sum + Number(item.Commodity.GoodsMeasure.grossMass), 0)
   if (itemsMass > Number(cons.grossMass) + 1e-6)
     out.push({
+      rule: R.grossMass.code,
       path: 'Consignment/grossMass',
       value: cons.grossMass,
       reason: `less than the sum of the items' gross mass (${itemsMass})`,
     })
-  const route = cons.CountryOfRoutingOfConsignment.map((r) => r.country)
-  if (route[0] !== m.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2))
-    out.push({
-      path: 'Consignment/CountryOfRoutingOfConsignment[1]/country',
-      value: route[0],
-      reason: 'the itinerary starts in the country of the office of departure',
-    })
-  if (route[route.length - 1] !== m.CustomsOfficeOfDestinationDeclared.referenceNumber.slice(0, 2))
-    out.push({
-      path: 'Consignment/CountryOfRoutingOfConsignment',
-      value: route[route.length - 1],
-      reason: 'the itinerary ends in the country of the office of destination',
-    })
-  m.CustomsOfficeOfTransitDeclared?.forEach((o, i) => {
-    if (!route.includes(o.referenceNumber.slice(0, 2)))
-      out.push({
-        path: `CustomsOfficeOfTransitDeclared[${i + 1}]/referenceNumber`,
-        value: o.referenceNumber,
-        reason: 'the office of transit is in a country not on the itinerary',
-      })
-  })
+  out.push(...checkRoute(m))
   if (m.TransitOperation.MRN.slice(2, 4) !== m.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2))
     out.push({
+      rule: R.mrnCountry.code,
       path: 'TransitOperation/MRN',
       value: m.TransitOperation.MRN,
       reason: 'the MRN country is the country of the office of departure',
@@ -148,12 +204,19 @@ function checkDeclaration(m: Declaration): RuleViolation[] {
   return out
 }
 
-const DECLARATION_RULES = [
-  'The header documentId is the MRN; the MRN is allocated by the node of the office of departure when it records the declaration, and its country is the departure country.',
-  'The itinerary (CountryOfRoutingOfConsignment) starts in the country of departure and ends in the country of destination; every office of transit lies in a country of the itinerary.',
-  'Sequence numbers of repeated groups run 1, 2, 3, ... in document order; goodsItemNumber likewise.',
-  'numberOfSeals equals the number of Seal elements; net mass never exceeds gross mass; the consignment gross mass is at least the sum of the items.',
-  'Codes are checked against the code lists: ISO 3166-1, ISO 4217, HS 2022, UN/ECE Rec 19 and Rec 20, and the federation list of customs offices.',
+/** The rules both a lodged and an amended declaration keep. */
+const DECLARATION_DATA_RULES = [
+  R.mrnCountry,
+  R.routeStart,
+  R.routeEnd,
+  R.transitOnRoute,
+  R.sequence,
+  R.itemNumber,
+  R.seals,
+  R.netMass,
+  R.units,
+  R.grossMass,
+  R.codes,
 ]
 
 export const DeclarationLodged = defineMessage({
@@ -165,7 +228,7 @@ export const DeclarationLodged = defineMessage({
   receivers: ['offices of transit', 'office of destination', 'guarantee country'],
   ncts: 'CC015C (IE015 declaration data)',
   body: declarationBody({ declarationDateAndTime: t.DateTime }),
-  rules: DECLARATION_RULES,
+  rules: [R.mrn, ...DECLARATION_DATA_RULES],
   check: checkDeclaration,
 })
 
@@ -173,12 +236,12 @@ export const DeclarationAmended = defineMessage({
   type: 'DeclarationAmended',
   title: 'Declaration amended',
   purpose:
-    'Replaces the declaration data with an amended version before release for transit. It carries the whole declaration, as NCTS IE013 does, so that every node can read the current data from one entry.',
+    'Replaces the declaration data with an amended version before acceptance of the declaration. It carries the whole declaration, as NCTS IE013 does, so that every node can read the current data from one entry.',
   sender: 'office of departure',
   receivers: ['offices of transit', 'office of destination', 'guarantee country'],
   ncts: 'CC013C (IE013 declaration amendment)',
   body: declarationBody({ amendmentDateAndTime: t.DateTime, amendmentReason: c.MultiLangText.optional() }),
-  rules: ['Only before release for transit; the MRN and LRN do not change.', ...DECLARATION_RULES.slice(1)],
+  rules: [R.beforeAcceptance, ...DECLARATION_DATA_RULES],
   check: checkDeclaration,
 })
 
@@ -195,8 +258,8 @@ export const DeclarationAccepted = defineMessage({
     HolderOfTheTransitProcedure: z.object({ identificationNumber: t.Identifier.optional(), name: t.Name }),
   },
   rules: [
-    'Refers to the DeclarationLodged entry of the same MRN (authorityEntry).',
-    'Written only by the node of the country of the office of departure.',
+    { code: 'TR-R014', text: 'Refers to the DeclarationLodged entry of the same MRN (authorityEntry).' },
+    { code: 'TR-R015', text: 'Written only by the node of the country of the office of departure.' },
   ],
 })
 
@@ -219,7 +282,13 @@ export const DeclarationRejected = defineMessage({
     FunctionalError: z.array(c.FunctionalError).max(999).optional(),
   },
   rules: [
-    'rejectionCode follows NCTS CL226 (12 declaration rejected, 13 amendment rejected, ...).',
-    'A rejected declaration stays in the log for audit; no later transit entry is effective.',
+    {
+      code: 'TR-R016',
+      text: 'rejectionCode follows NCTS CL226 (12 declaration rejected, 13 amendment rejected, ...).',
+    },
+    {
+      code: 'TR-R017',
+      text: 'A rejected declaration stays in the log for audit; no later transit entry is effective.',
+    },
   ],
 })

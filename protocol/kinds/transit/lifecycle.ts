@@ -27,7 +27,7 @@ export const InvalidationRequested = defineMessage({
     }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
   },
-  rules: ['Written only by the node of the country of departure.'],
+  rules: [{ code: 'TR-R021', text: 'Written only by the node of the country of departure.' }],
 })
 
 export const InvalidationDecided = defineMessage({
@@ -49,8 +49,11 @@ export const InvalidationDecided = defineMessage({
     CustomsOfficeOfDeparture: c.CustomsOffice,
   },
   rules: [
-    'decision 1 grants, 0 refuses.',
-    'An invalidation granted concurrently with an arrival record opens a dispute (docs/protocol/log.md).',
+    { code: 'TR-R022', text: 'decision 1 grants, 0 refuses.' },
+    {
+      code: 'TR-R023',
+      text: 'An invalidation granted concurrently with an arrival record opens a dispute (docs/protocol/log.md).',
+    },
   ],
 })
 
@@ -93,15 +96,22 @@ export const ReleasedForTransit = defineMessage({
       .optional(),
   },
   rules: [
-    'Only after acceptance, and not after invalidation.',
-    'limitDate is the date by which the goods must be presented at destination.',
-    'One TransitAdvice per declared office of transit, in route order.',
+    { code: 'TR-R024', text: 'Only after acceptance, and not after invalidation.' },
+    { code: 'TR-R025', text: 'limitDate is the date by which the goods must be presented at destination.' },
+    { code: 'TR-R026', text: 'One TransitAdvice per declared office of transit, in route order.' },
   ],
   check: (m) =>
     (m.TransitAdvice ?? []).flatMap((a, i) =>
       a.sequenceNumber === String(i + 1)
         ? []
-        : [{ path: `TransitAdvice[${i + 1}]/sequenceNumber`, value: a.sequenceNumber, reason: `expected ${i + 1}` }],
+        : [
+            {
+              rule: 'TR-R026',
+              path: `TransitAdvice[${i + 1}]/sequenceNumber`,
+              value: a.sequenceNumber,
+              reason: `expected ${i + 1}`,
+            },
+          ],
     ),
 })
 
@@ -119,7 +129,12 @@ export const BorderPassageRecorded = defineMessage({
     sealsIntact: t.Flag,
     BorderTransportMeans: c.TransportMeans.optional(),
   },
-  rules: ['Only an office of a country on the itinerary (or added by a diversion) that has the transit role.'],
+  rules: [
+    {
+      code: 'TR-R027',
+      text: 'Only an office of a country on the itinerary (or added by a diversion) that has the transit role.',
+    },
+  ],
 })
 
 export const IncidentRecorded = defineMessage({
@@ -143,7 +158,10 @@ export const IncidentRecorded = defineMessage({
     }),
   },
   rules: [
-    'Incident codes follow NCTS CL254 (1 deviation from itinerary, 2 seals broken, 3 transhipment, 4 partial unloading, 5 accident, 6 vehicle replaced, 7 imminent danger, 8 other).',
+    {
+      code: 'TR-R028',
+      text: 'Incident codes follow NCTS CL254 (1 deviation from itinerary, 2 seals broken, 3 transhipment, 4 partial unloading, 5 accident, 6 vehicle replaced, 7 imminent danger, 8 other).',
+    },
   ],
 })
 
@@ -162,7 +180,12 @@ export const DiversionRequested = defineMessage({
     requestDateAndTime: t.DateTime,
     reason: c.MultiLangText.optional(),
   },
-  rules: ['The office must not already be on the route; its country is added to the route from this entry on.'],
+  rules: [
+    {
+      code: 'TR-R029',
+      text: 'The office must not already be on the route; its country is added to the route from this entry on.',
+    },
+  ],
 })
 
 export const ArrivalNotified = defineMessage({
@@ -183,7 +206,7 @@ export const ArrivalNotified = defineMessage({
     TraderAtDestination: z.object({ identificationNumber: t.Identifier }),
     LocationOfGoods: c.Location,
   },
-  rules: ['Written only by the node of the country of the actual office of destination.'],
+  rules: [{ code: 'TR-R030', text: 'Written only by the node of the country of the actual office of destination.' }],
 })
 
 export const ArrivalAdvised = defineMessage({
@@ -197,7 +220,7 @@ export const ArrivalAdvised = defineMessage({
     TransitOperation: z.object({ MRN: t.Mrn, arrivalDateAndTime: t.DateTime, incidentFlag: t.Flag }),
     CustomsOfficeOfDestinationActual: c.CustomsOffice,
   },
-  rules: ['Only the actual office of destination; refers to the ReleasedForTransit entry.'],
+  rules: [{ code: 'TR-R031', text: 'Only the actual office of destination; refers to the ReleasedForTransit entry.' }],
 })
 
 export const ControlResultsRecorded = defineMessage({
@@ -223,11 +246,14 @@ export const ControlResultsRecorded = defineMessage({
       .optional(),
   },
   rules: [
-    'Control result codes follow NCTS CL047: A1 satisfactory, A2 considered satisfactory, A3 not controlled, A4 minor discrepancies, B1 not satisfactory (discrepancies listed).',
+    {
+      code: 'TR-R032',
+      text: 'Control result codes follow NCTS CL047: A1 satisfactory, A2 considered satisfactory, A3 not controlled, A4 minor discrepancies, B1 not satisfactory (discrepancies listed).',
+    },
   ],
   check: (m) =>
     m.ControlResult.code === 'B1' && (m.Discrepancy?.length ?? 0) === 0
-      ? [{ path: 'Discrepancy', reason: 'result B1 lists at least one discrepancy' }]
+      ? [{ rule: 'TR-R032', path: 'Discrepancy', reason: 'result B1 lists at least one discrepancy' }]
       : [],
 })
 
@@ -243,7 +269,7 @@ export const WrittenOff = defineMessage({
     TransitOperation: z.object({ MRN: t.Mrn, writeOffDate: t.DateOnly }),
     CustomsOfficeOfDeparture: c.CustomsOffice,
   },
-  rules: ['Only after arrival and control results, and never while a dispute is open.'],
+  rules: [{ code: 'TR-R033', text: 'Only after arrival and control results, and never while a dispute is open.' }],
 })
 
 export const DisputeResolved = defineMessage({
@@ -264,7 +290,7 @@ export const DisputeResolved = defineMessage({
     }),
   },
   rules: [
-    'Refers (authorityEntry) to the two conflicting entries.',
-    'Only while a dispute is open; it closes every open dispute of the transit.',
+    { code: 'TR-R034', text: 'Refers (authorityEntry) to the two conflicting entries.' },
+    { code: 'TR-R035', text: 'Only while a dispute is open; it closes every open dispute of the transit.' },
   ],
 })

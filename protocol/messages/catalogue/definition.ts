@@ -8,7 +8,22 @@
 import type { z } from 'zod'
 import type { Header } from '../header.ts'
 
+/**
+ * A rule beyond the schema, with its stable code (as NCTS numbers its rules and conditions):
+ * two capital letters each kind chooses for its own namespace (DM- for the directed messages of
+ * no kind), a dash, R and three digits. A code is never renumbered or reused; a rule that changes its meaning gets a new one.
+ */
+export interface Rule {
+  readonly code: string
+  readonly text: string
+}
+
+/** The form of a rule code. */
+export const RULE_CODE = /^[A-Z]{2}-R[0-9]{3}$/
+
 export interface RuleViolation {
+  /** The code of the rule broken (one of the message's `rules`). */
+  readonly rule: string
   /** Path of the field at fault, elements joined by '/'. */
   readonly path: string
   readonly value?: string
@@ -27,8 +42,8 @@ export interface MessageDefinition<Body extends z.ZodRawShape = z.ZodRawShape, T
   /** Directed messages are answered, not logged (L4): receipts, rejections, queries. */
   readonly directed?: true
   readonly body: Body
-  /** Rules beyond the schema, as documented. */
-  readonly rules: readonly string[]
+  /** Rules beyond the schema, as documented, each with its code. */
+  readonly rules: readonly Rule[]
   /** Checks the rules that can be checked on the message alone (a method, so bivariant). */
   check?(message: z.output<z.ZodObject<Body>>): RuleViolation[]
   /**

@@ -232,7 +232,8 @@ export const FunctionalError = complex(
     errorCode: z.string().regex(/^[A-Z][A-Z0-9_]{1,40}$/),
     errorReason: t.FreeText,
     originalAttributeValue: t.FreeText.optional(),
+    ruleCode: t.RuleCode.optional(),
   }),
   'FunctionalErrorType',
-  'One error: where (a path), the code and the reason',
+  'One error: where (a path), the code, the reason and, for a broken rule, its code',
 )

@@ -272,3 +272,7 @@ export const PackageType = simple(z.string().regex(/^[A-Z0-9]{2}$/), {
   description: 'UN/ECE Recommendation 21 type of packages',
 })
 export const FreeText = simple(text(1, 512), { id: 'FreeTextType', description: 'Free text, up to 512 characters' })
+export const RuleCode = simple(z.string().regex(/^[A-Z]{2}-R[0-9]{3}$/), {
+  id: 'RuleCodeType',
+  description: 'The code of a rule of the message catalogue (TR-R001, GU-R002, ...)',
+})
