@@ -43,17 +43,15 @@ function nodeError(e: NodeClientError, path: string): FieldError {
   return { path, code: e.code, message: e.message }
 }
 
-/** Every error of the node's refusal (details.errors, docs/errors.md), each at its field. */
+/** Every error of the node's refusal (details.errors, docs/errors.md; a problem's `errors` over HTTP), each at its field. */
 function refusalErrors(e: NodeClientError): FieldError[] {
   const at = (details: Readonly<Record<string, unknown>> | undefined) =>
     typeof details?.field === 'string' ? details.field : '/'
   const listed = e.details.errors
   if (!Array.isArray(listed)) return [{ path: at(e.details), code: e.code, message: e.message }]
-  return (listed as { code: string; message: string; details?: Readonly<Record<string, unknown>> }[]).map((x) => ({
-    path: at(x.details),
-    code: x.code,
-    message: x.message,
-  }))
+  // Items as the node's errors list them (message) or as a problem's faults carry them (detail).
+  type Item = { code: string; message?: string; detail?: string; details?: Readonly<Record<string, unknown>> }
+  return (listed as Item[]).map((x) => ({ path: at(x.details), code: x.code, message: x.message ?? x.detail ?? '' }))
 }
 
 export class Ingestor {

@@ -116,8 +116,16 @@ export function mapError(err: unknown, opts: { xmlRequest: boolean; instance: st
     return made(statusForCode(first.code), first.code, first.message, first.details, opts.instance, extra)
   }
   const typed = asTyped(err)
-  if (typed !== undefined)
+  if (typed !== undefined) {
+    // Every error of one input (protocol/errors.ts allErrors): listed in details.errors, which
+    // becomes the problem's `errors` member.
+    const { errors: listed, ...details } = typed.details
+    if (Array.isArray(listed) && listed.length > 0) {
+      const all: ProblemFault[] = listed.map((i) => ({ code: i.code, detail: i.message, details: i.details }))
+      return made(statusForCode(typed.code), typed.code, typed.message, details, opts.instance, { errors: all })
+    }
     return made(statusForCode(typed.code), typed.code, typed.message, typed.details, opts.instance)
+  }
   const e = err as { code?: unknown; statusCode?: unknown; message?: unknown }
   const fastifyCode = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined
   if (fastifyCode === 'API_BODY_TOO_LARGE' && opts.xmlRequest) {

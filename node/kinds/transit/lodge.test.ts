@@ -79,8 +79,8 @@ describe('lodging without Header and MRN', () => {
     ;(body.TransitOperation as Record<string, unknown>).MRN = exampleMessage('DeclarationLodged').TransitOperation.MRN
     const r = await post('/v1/transits', integration, { declaration: body })
     expect(r.status).toBe(400)
-    expect(r.body.error.code).toBe('MRN_INVALID')
-    expect(r.body.error.message).toMatch(/belongs to CN; this node allocates MRNs of KZ; leave the MRN out/)
+    expect(r.body.code).toBe('MRN_INVALID')
+    expect(r.body.detail).toMatch(/belongs to CN; this node allocates MRNs of KZ; leave the MRN out/)
   })
 
   it('refuses an office of departure of another country, and an office outside the officer token', async () => {
@@ -88,23 +88,23 @@ describe('lodging without Header and MRN', () => {
     abroad.CustomsOfficeOfDeparture = { referenceNumber: 'UZI00100' }
     const r = await post('/v1/transits', integration, { declaration: abroad })
     expect(r.status).toBe(403)
-    expect(r.body.error.message).toMatch(/office of departure UZI00100 is in UZ: a node lodges declarations departing/)
+    expect(r.body.detail).toMatch(/office of departure UZI00100 is in UZ: a node lodges declarations departing/)
     const elsewhere = lodgeable()
     elsewhere.CustomsOfficeOfDeparture = { referenceNumber: 'KZB00100' }
     const o = await post('/v1/transits', officer, { declaration: elsewhere })
     expect(o.status).toBe(403)
-    expect(o.body.error.message).toBe("office KZB00100 is outside your token's office KZI00100")
+    expect(o.body.detail).toBe("office KZB00100 is outside your token's office KZI00100")
   })
 
   it('reports every error of a body at once, each with its code and, for a rule, the rule', async () => {
-    type Errors = { code: string; message: string; details: { rule?: string; field?: string } }[]
+    type Errors = { code: string; detail: string; details: { rule?: string; field?: string } }[]
     const rules = lodgeable() as { Consignment: { grossMass: string; ConsignmentItem: { goodsItemNumber: string }[] } }
     rules.Consignment.grossMass = '1'
     rules.Consignment.ConsignmentItem[1]!.goodsItemNumber = '7'
     const r = await post('/v1/transits', integration, { declaration: rules })
     expect(r.status).toBe(400)
-    const broken = r.body.error.details.errors as Errors
-    expect(r.body.error.code).toBe('MSG_RULE_VIOLATION')
+    const broken = r.body.errors as Errors
+    expect(r.body.code).toBe('MSG_RULE_VIOLATION')
     expect(broken.map((e) => e.details.rule).sort()).toEqual(['TR-R007', 'TR-R011'])
     // Values (schema, code lists) are reported together too, before the rules are judged.
     const values = lodgeable()
@@ -112,10 +112,10 @@ describe('lodging without Header and MRN', () => {
     values.CustomsOfficeOfDestinationDeclared = { referenceNumber: 'KZX99999' }
     const v = await post('/v1/transits', integration, { declaration: values })
     expect(v.status).toBe(400)
-    const errors = v.body.error.details.errors as Errors
+    const errors = v.body.errors as Errors
     expect(errors.map((e) => e.code)).toEqual(['CODE_UNKNOWN', 'CODE_UNKNOWN'])
-    expect(v.body.error.code).toBe(errors[0]!.code)
-    expect(v.body.error.message).toMatch(/and 1 more error\)$/)
+    expect(v.body.code).toBe(errors[0]!.code)
+    expect(v.body.detail).toMatch(/and 1 more error\)$/)
   })
 })
 
@@ -128,7 +128,7 @@ describe("the JSON form of each action's example of KZ", () => {
     }).TransitOperation.MRN
     const r = await post(`/v1/transits/${lodged.body.documentId as string}/actions/accept`, integration, body)
     expect(r.status).toBe(400)
-    expect(r.body.error.message).toMatch(/is not the transit .* it is written on; leave the MRN out/)
+    expect(r.body.detail).toMatch(/is not the transit .* it is written on; leave the MRN out/)
   })
 
   it('is taken by its route: a whole national transit on one node, lodged, accepted and acted on', async () => {
@@ -143,7 +143,7 @@ describe("the JSON form of each action's example of KZ", () => {
       // The body is valid wherever it goes: what the transit's state does not allow yet (a
       // release before its guarantee's coverage, say) is a refusal of the state, never of the body.
       expect([201, 403, 409], `${action}: ${JSON.stringify(r.body)}`).toContain(r.status)
-      if (r.status !== 201) expect(r.body.error.code, action).toMatch(/^NODE_/)
+      if (r.status !== 201) expect(r.body.code, action).toMatch(/^NODE_/)
     }
   })
 })
