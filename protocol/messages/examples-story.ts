@@ -215,6 +215,9 @@ export function storyExamples(s: Setting): { [T in MessageTypeName]?: () => Mess
   const atDeparture = { referenceNumber: s.departure }
   const atDestination = { referenceNumber: s.destination }
   const a = s.authors
+  /** The departure's second entry, answering the lodged declaration. */
+  const answer = <T extends MessageTypeName>(type: T, at: string) =>
+    header(s, type, a.departure, 2, { at, parents: [LODGED], auth: [LODGED] })
   return {
     DeclarationLodged: () => ({
       Header: header(s, 'DeclarationLodged', a.departure, 1, { at: '2026-11-23T08:00:00Z' }),
@@ -230,21 +233,13 @@ export function storyExamples(s: Setting): { [T in MessageTypeName]?: () => Mess
       },
     }),
     DeclarationAccepted: () => ({
-      Header: header(s, 'DeclarationAccepted', a.departure, 2, {
-        at: '2026-11-23T08:05:00Z',
-        parents: [LODGED],
-        auth: [LODGED],
-      }),
+      Header: answer('DeclarationAccepted', '2026-11-23T08:05:00Z'),
       TransitOperation: { LRN: s.lrn, MRN, declarationAcceptanceDate: '2026-11-23' },
       CustomsOfficeOfDeparture: atDeparture,
       HolderOfTheTransitProcedure: { identificationNumber: holderId(s), name: 'Xinjiang Silk Road Logistics Co.' },
     }),
     DeclarationRejected: () => ({
-      Header: header(s, 'DeclarationRejected', a.departure, 2, {
-        at: '2026-11-23T08:05:00Z',
-        parents: [LODGED],
-        auth: [LODGED],
-      }),
+      Header: answer('DeclarationRejected', '2026-11-23T08:05:00Z'),
       TransitOperation: {
         LRN: s.lrn,
         MRN,
@@ -267,11 +262,7 @@ export function storyExamples(s: Setting): { [T in MessageTypeName]?: () => Mess
       ],
     }),
     DeclarationAmended: () => ({
-      Header: header(s, 'DeclarationAmended', a.departure, 2, {
-        at: '2026-11-23T08:03:00Z',
-        parents: [LODGED],
-        auth: [LODGED],
-      }),
+      Header: answer('DeclarationAmended', '2026-11-23T08:03:00Z'),
       ...declaration(s),
       TransitOperation: {
         LRN: s.lrn,
