@@ -78,7 +78,7 @@ export function apiError(status: number, body: unknown, t: Translate): CliError 
     status === 401
       ? [EXIT.AUTH, t('hint.unauthorized')]
       : status === 403
-        ? [EXIT.AUTH, t('hint.forbidden')]
+        ? [EXIT.AUTH, p.code.startsWith('NODE_') ? t('hint.nodeForbidden') : t('hint.forbidden')]
         : status === 404
           ? [EXIT.INVALID, t('hint.notFound')]
           : status === 409

@@ -81,7 +81,9 @@ export const en = {
   'hint.notFound':
     'check the MRN (sis transit search); officers and traders see only the documents of their office or id',
   'hint.badInput': 'fix the field named in the message; sis help <command> shows the expected input',
-  'hint.conflict': 'the log already holds a conflicting entry: see sis transit log MRN',
+  'hint.conflict': 'the document is not in a state that allows this now (the reason is above): see sis transit log MRN',
+  'hint.nodeForbidden':
+    'the node refused to sign this for your token (the reason is above: an office, a country or a role of the document)',
   'hint.serverError': 'the node failed on this request: see its log',
   'hint.unavailable': 'the node is not ready: check sis status and its membership validity',
   'hint.locked': 'a running node holds this store: stop it first (SIGTERM), or restore into a new folder',
