@@ -89,7 +89,7 @@ export class LevelStore implements Store {
     try {
       await this.db.open()
     } catch (e) {
-      if (isLockedError(e)) throw new StoreLockedError(this.folder)
+      if (isLockedError(e)) throw new StoreLockedError(this.folder, e)
       throw e
     }
     // Refuse a folder written with another key layout rather than misread it.
@@ -353,8 +353,8 @@ export class LevelStore implements Store {
 export class StoreLockedError extends Error {
   override readonly name = 'StoreLockedError'
   readonly folder: string
-  constructor(folder: string) {
-    super(`storage: ${folder} is locked by another process`)
+  constructor(folder: string, cause?: unknown) {
+    super(`storage: ${folder} is locked by another process`, { cause })
     this.folder = folder
   }
 }

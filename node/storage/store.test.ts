@@ -56,7 +56,11 @@ describe('LevelStore on disk', () => {
     const a = new LevelStore(dir)
     await a.open()
     const b = new LevelStore(dir)
-    await expect(b.open()).rejects.toMatchObject({ code: 'LEVEL_DATABASE_NOT_OPEN', cause: { code: 'LEVEL_LOCKED' } })
+    await expect(b.open()).rejects.toMatchObject({
+      name: 'StoreLockedError',
+      folder: dir,
+      cause: { code: 'LEVEL_DATABASE_NOT_OPEN', cause: { code: 'LEVEL_LOCKED' } },
+    })
     await a.close()
   })
 
