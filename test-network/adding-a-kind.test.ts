@@ -33,7 +33,7 @@ export const NoticeIssued = defineMessage({
   body: {
     Notice: z.object({ number: t.Identifier, Text: z.array(c.LangText).min(1).max(8) }),
   },
-  rules: ['Only one NoticeIssued per notice.'],
+  rules: [{ code: 'NO-R001', text: 'Only one NoticeIssued per notice.' }],
   example: () => ({ author: 'KZ', body: { Notice: { number: 'KZ-2026-7', Text: [{ lang: 'en', value: 'Khorgos closed on Sunday' }] } } }),
 })
 `
