@@ -73,3 +73,11 @@ describe('sis federation join refuses', () => {
     expect(ok('federation', 'show', '--data', path('TJ'))).toMatch(/\nin force\n/)
   })
 })
+
+describe('sis federation join --from', () => {
+  it('an address without the member PeerId is a usage error (exit 2), before any dial', () => {
+    const r = sis('federation', 'join', '--data', path('TJ'), '--from', '/ip4/127.0.0.1/tcp/4101')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/names no member: end it with \/p2p\/<PeerId of the member>/)
+  })
+})

@@ -20,7 +20,7 @@ import { judgeChain, parseSignedMembership } from '../../protocol/membership/ind
 import type { ChainVerdict, SignedMembership, VersionVerdict } from '../../protocol/membership/index.ts'
 import { DATA_FILES } from '../../node/config.ts'
 import { readSigningKey } from '../../node/keys.ts'
-import { fetchMembershipChain, peerIdOfKey, readPeerKeyFile } from '../../node/p2p/index.ts'
+import { fetchMembershipChain, peerIdOfKey, readPeerKeyFile, splitMemberAddress } from '../../node/p2p/index.ts'
 import { readBounded } from '../files.ts'
 import { readFolderChain, readNodeFile, writeFolderChain } from '../node-files.ts'
 import { examples } from '../command-kit.ts'
@@ -216,12 +216,21 @@ export function registerFederationChainCommands(fed: Command): void {
 
 async function fetchFrom(key: ReturnType<typeof readPeerKeyFile>, address: string): Promise<Uint8Array[]> {
   try {
+    splitMemberAddress(address)
+  } catch (e) {
+    throw new CliError(
+      `--from ${e instanceof Error ? e.message : String(e)}`,
+      EXIT.USAGE,
+      "give the member's p2p address with its PeerId: /ip4/HOST/tcp/PORT/p2p/12D3KooW...",
+    )
+  }
+  try {
     return await fetchMembershipChain(key, address)
   } catch (e) {
     throw new CliError(
       `cannot fetch the membership from ${address}: ${e instanceof Error ? e.message : String(e)}`,
       EXIT.UNAVAILABLE,
-      'check the address (it ends in /p2p/<PeerId>) and that the member adopted the version that admits you',
+      "the member refuses nodes its membership in force does not list: check that it adopted the version that admits this node's PeerId (its log says `p2p: refused a non-member` otherwise), and the address",
     )
   }
 }

@@ -229,7 +229,10 @@ export function registerFederationCommands(program: Command): void {
         readSigningKey(join(opts.data, DATA_FILES.signingKey)),
       )
       writeFileSync(file, JSON.stringify(signed, null, 2) + '\n')
-      output(false).result(`${node.country} signed ${file} (${signed.signatures.length} signatures)`, {})
+      output(false).result(
+        `${node.country} signed ${file} (${signed.signatures.length} signature${signed.signatures.length === 1 ? '' : 's'})`,
+        {},
+      )
     })
 
   registerFederationChainCommands(fed)

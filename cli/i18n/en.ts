@@ -72,7 +72,7 @@ export const en = {
   'progress.restore': 'restoring',
   'hint.notRunning': 'is the node running? sis start --data DIR (or give its address with --api URL)',
   'hint.unauthorized':
-    '401: pass an admin token: sis token create --role admin --data DIR, then --token TOKEN or SIS_TOKEN (restart the node after creating a token)',
+    '401: pass an admin token: sis token create --role admin --data DIR, then --token TOKEN or SIS_TOKEN (made on a stopped node, it works once the node starts; on a running node, at once)',
   'hint.forbidden': '403: this needs another role: sis token create --role admin --data DIR',
   'hint.noToken': 'pass --token TOKEN or set SIS_TOKEN (sis token create --role admin --data DIR)',
   'hint.noApi': 'pass --api URL, or --data DIR (the folder with node.json)',

@@ -78,7 +78,7 @@ export const ru: Catalogue<'ru'> = {
   'progress.restore': 'восстановление',
   'hint.notRunning': 'узел запущен? sis start --data DIR (или укажите его адрес: --api URL)',
   'hint.unauthorized':
-    '401: нужен токен администратора: sis token create --role admin --data DIR, затем --token TOKEN или SIS_TOKEN (после создания токена перезапустите узел)',
+    '401: нужен токен администратора: sis token create --role admin --data DIR, затем --token TOKEN или SIS_TOKEN (созданный на остановленном узле действует после его запуска; на работающем — сразу)',
   'hint.forbidden': '403: нужна другая роль: sis token create --role admin --data DIR',
   'hint.noToken': 'укажите --token TOKEN или переменную SIS_TOKEN (sis token create --role admin --data DIR)',
   'hint.noApi': 'укажите --api URL или --data DIR (папка с node.json)',

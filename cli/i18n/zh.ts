@@ -67,7 +67,7 @@ export const zh: Catalogue<'zh'> = {
   'progress.restore': '恢复',
   'hint.notRunning': '节点是否在运行？sis start --data DIR（或用--api URL指定地址）',
   'hint.unauthorized':
-    '401：请提供管理员令牌：sis token create --role admin --data DIR，然后使用--token TOKEN或SIS_TOKEN（创建令牌后需重启节点）',
+    '401：请提供管理员令牌：sis token create --role admin --data DIR，然后使用--token TOKEN或SIS_TOKEN（在已停止的节点上创建的令牌在节点启动后生效；在运行中的节点上立即生效）',
   'hint.forbidden': '403：需要其他角色：sis token create --role admin --data DIR',
   'hint.noToken': '请使用--token TOKEN或设置SIS_TOKEN（sis token create --role admin --data DIR）',
   'hint.noApi': '请使用--api URL或--data DIR（node.json所在目录）',
