@@ -8,7 +8,13 @@
 import type { Logger } from 'pino'
 import { SisError, isSisError } from '../protocol/errors.ts'
 import type { Membership } from '../protocol/membership/index.ts'
-import { inForce, verifySignedMembership, withHistory } from '../protocol/membership/index.ts'
+import {
+  inForce,
+  membershipHash,
+  SignedMembership,
+  verifySignedMembership,
+  withHistory,
+} from '../protocol/membership/index.ts'
 import { NodeError } from './errors.ts'
 import type { Transport } from './replication.ts'
 import type { Principal } from './service.ts'
@@ -40,6 +46,8 @@ export class MembershipKeeper {
   #versions: Membership[] = []
   /** Adoptions one at a time: peers answering at once hand over the same version twice. */
   readonly #adopting = new SerialQueue()
+  /** Members this node is fetching newer versions from now (behind). */
+  readonly #fetching = new Set<string>()
 
   constructor(deps: MembershipKeeperDeps) {
     this.#deps = deps
@@ -107,19 +115,17 @@ export class MembershipKeeper {
 
   /**
    * Verifies a signed membership against the one in force, stores it, and adopts it; then tells
-   * the connected members, so that those behind fetch it at once. A version already in force (two
-   * peers handed it over at once) is taken as done, without a second adoption or log line.
+   * the connected members, so that those behind fetch it at once. A version already held, the
+   * same document (two peers handed it over at once), is taken as done, without a second
+   * adoption or log line; another document under a held version number is refused as before.
    */
   adopt(signed: unknown): Promise<number> {
     return this.#adopting.run(async () => {
-      const version = (signed as { document?: { version?: unknown } } | null)?.document?.version
-      const current = this.#current.document.version
-      if (
-        typeof version === 'number' &&
-        version <= current &&
-        this.#versions.some((m) => m.document.version === version)
-      )
-        return current
+      // The very document of a version held (by its hash): done. Any other goes to the check.
+      const given = SignedMembership.safeParse(signed).data?.document
+      const held = this.#versions.find((m) => m.document.version === given?.version)?.document
+      if (given !== undefined && held !== undefined && membershipHash(held) === membershipHash(given))
+        return this.#current.document.version
       const next = verifySignedMembership(signed, this.#deps.now(), this.#current)
       await this.#deps.store.putMembership(next.document.version, new TextEncoder().encode(JSON.stringify(signed)))
       this.#set(next)
@@ -137,9 +143,8 @@ export class MembershipKeeper {
    */
   #announce(): void {
     const t = this.#deps.transport()
-    const frame = new TextEncoder().encode(JSON.stringify({ version: this.#current.document.version }))
     for (const country of t?.connectedMembers?.() ?? [])
-      t!.request(country, 'membership', [frame], { timeoutMs: 10_000 }).catch(() => undefined)
+      t!.request(country, 'membership', [this.#request()], { timeoutMs: 10_000 }).catch(() => undefined)
   }
 
   /** A member named a newer version than ours (the membership handler): fetch it, once at a time per member. */
@@ -151,18 +156,16 @@ export class MembershipKeeper {
       .finally(() => this.#fetching.delete(country))
   }
 
-  readonly #fetching = new Set<string>()
+  /** The membership protocol's request: the version in force here. */
+  #request(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify({ version: this.#current.document.version }))
+  }
 
   /** Asks a peer for the versions newer than the one in force, and adopts them in order. */
   async syncFrom(country: string): Promise<void> {
     const t = this.#deps.transport()
     if (t === undefined) return
-    const newer = await t.request(
-      country,
-      'membership',
-      [new TextEncoder().encode(JSON.stringify({ version: this.#current.document.version }))],
-      { timeoutMs: 10_000 },
-    )
+    const newer = await t.request(country, 'membership', [this.#request()], { timeoutMs: 10_000 })
     for (const frame of newer) {
       try {
         await this.adopt(JSON.parse(new TextDecoder().decode(frame)))
