@@ -38,7 +38,8 @@ export function withMembership(cmd: Command): Command {
   )
 }
 
-async function readJson(path: string): Promise<unknown> {
+/** One membership file as JSON (at most 4 MiB, strict UTF-8), or a CliError naming the file. */
+export async function readMembershipJson(path: string): Promise<unknown> {
   const bytes = await readBounded(path, 4 * 1024 * 1024)
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
@@ -70,7 +71,7 @@ export async function readMembershipFiles(
   paths: readonly string[],
   note: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<MembershipChain> {
-  const files = await Promise.all(paths.map(async (path) => ({ path, json: await readJson(path) })))
+  const files = await Promise.all(paths.map(async (path) => ({ path, json: await readMembershipJson(path) })))
   const bare = files.find((f) => !isSigned(f.json))
   if (bare !== undefined) {
     if (files.length > 1)

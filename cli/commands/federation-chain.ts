@@ -21,7 +21,7 @@ import type { ChainVerdict, SignedMembership, VersionVerdict } from '../../proto
 import { DATA_FILES } from '../../node/config.ts'
 import { readSigningKey } from '../../node/keys.ts'
 import { fetchMembershipChain, peerIdOfKey, readPeerKeyFile, splitMemberAddress } from '../../node/p2p/index.ts'
-import { readBounded } from '../files.ts'
+import { readMembershipJson } from '../membership.ts'
 import { readFolderChain, readNodeFile, writeFolderChain } from '../node-files.ts'
 import { examples } from '../command-kit.ts'
 import { CliError, EXIT, output } from '../output.ts'
@@ -29,20 +29,7 @@ import { table } from '../table.ts'
 
 const now = () => new Date().toISOString()
 
-async function readChainFiles(paths: readonly string[]): Promise<unknown[]> {
-  return Promise.all(
-    paths.map(async (path) => {
-      try {
-        return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await readBounded(path, 4 * 1024 * 1024)))
-      } catch (e) {
-        throw new CliError(
-          `${path} is not a JSON membership file: ${e instanceof Error ? e.message : String(e)}`,
-          EXIT.INVALID,
-        )
-      }
-    }),
-  )
-}
+const readChainFiles = (paths: readonly string[]): Promise<unknown[]> => Promise.all(paths.map(readMembershipJson))
 
 /** The signed versions, each parsed, deduplicated by version (the data folder and a file may both hold one). */
 function parseChain(inputs: readonly unknown[], origin: (i: number) => string): SignedMembership[] {
@@ -160,7 +147,7 @@ export function registerFederationChainCommands(fed: Command): void {
       if ((opts.membership === undefined) === (opts.from === undefined))
         throw new CliError('give the chain either as --membership files or --from a member', EXIT.USAGE)
       // membership.json is what join writes: read node.json alone.
-      const config = { file: readNodeFile(opts.data) }
+      const file = readNodeFile(opts.data)
       const p2pKey = readPeerKeyFile(join(opts.data, DATA_FILES.p2pKey))
       const inputs =
         opts.membership !== undefined
@@ -187,7 +174,7 @@ export function registerFederationChainCommands(fed: Command): void {
           `version ${last.version} is not in force now (valid ${last.validFrom} to ${last.validUntil})`,
           EXIT.INVALID,
         )
-      const country = config.file.country
+      const country = file.country
       const me = last.members.find((m) => m.country === country)
       const publicKey = publicKeyToBase64(readSigningKey(join(opts.data, DATA_FILES.signingKey)).publicKey)
       const problems = [
@@ -195,8 +182,8 @@ export function registerFederationChainCommands(fed: Command): void {
         me !== undefined && me.peerId !== peerIdOfKey(p2pKey)
           ? `version ${last.version} lists ${country} with PeerId ${me.peerId}, this node is ${peerIdOfKey(p2pKey)}`
           : undefined,
-        me !== undefined && !me.keys.some((k) => k.keyId === config.file.keyId && k.publicKey === publicKey)
-          ? `version ${last.version} does not pin this node's signing key ${config.file.keyId}`
+        me !== undefined && !me.keys.some((k) => k.keyId === file.keyId && k.publicKey === publicKey)
+          ? `version ${last.version} does not pin this node's signing key ${file.keyId}`
           : undefined,
       ].filter((p) => p !== undefined)
       if (problems.length > 0)
