@@ -63,10 +63,15 @@ export class SyncServer {
     if (request.v === 2 && request.since !== undefined && since === undefined)
       return [json({ v: 2, cursor: '', resync: true } satisfies SyncHead)]
     const candidates: string[] = []
+    let before = 0
     const consider = (id: string) => {
       // Only documents whose audience includes the asker, whether it names them or not (THREATS 19).
       if (!(audiences.get(id) ?? []).includes(peer)) return
-      if (request.from !== undefined && id < request.from) return
+      if (request.from !== undefined && id < request.from) {
+        // Answered in earlier rounds of this exchange: counted for the progress figures only.
+        before++
+        return
+      }
       candidates.push(id)
     }
     if (since === undefined) for (const id of audiences.keys()) consider(id)
@@ -76,12 +81,6 @@ export class SyncServer {
       for (const id of ids) consider(id)
     }
     candidates.sort()
-    // Shared documents before `from` (answered in earlier rounds), for the progress figures.
-    const candidatesBefore = (from: string) => {
-      let n = 0
-      for (const [id, audience] of audiences) if (id < from && audience.includes(peer)) n++
-      return n
-    }
     const out: Uint8Array[] = []
     let bytes = 0
     let next: string | undefined
@@ -123,14 +122,13 @@ export class SyncServer {
     }
     if (request.v !== 2) return out
     // Only the first round of an exchange hands out a cursor: it is the one the asker keeps.
-    const at = request.from === undefined ? 0 : candidatesBefore(request.from)
     const rest =
       next === undefined
         ? {}
         : {
             next,
             ...(skip === 0 ? {} : { skip }),
-            total: at + candidates.length,
+            total: before + candidates.length,
             left: candidates.length - candidates.indexOf(next),
           }
     if (request.from !== undefined) return [json({ v: 2, cursor: '', ...rest } satisfies SyncHead), ...out]
