@@ -7,16 +7,14 @@
  * network's nodes: teardown stops it with the rest.
  */
 import { spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hashToken } from '../node/api/auth.ts'
 import { DATA_FILES, NodeFile } from '../node/config.ts'
 import { initDataFolder } from '../node/data-folder.ts'
 import { readSigningKey } from '../node/keys.ts'
 import { eventually, freePort } from '../node/testing/helpers.ts'
 import { membershipHash, signMembership, SignedMembership } from '../protocol/membership/index.ts'
-import { NODE_BIN, SIS_BIN, TestNode } from './network.ts'
+import { issueTestTokens, NODE_BIN, SIS_BIN, TestNode } from './network.ts'
 import type { TestNetwork } from './network.ts'
 
 export interface Admission {
@@ -79,16 +77,7 @@ export async function admitMember(net: TestNetwork, country: string): Promise<Ad
   )
   if (joined.status !== 0) throw new Error(`sis federation join: ${joined.stderr}`)
 
-  // What `sis token create` does (as TestNetwork.create): node.json keeps the hashes.
-  const token = `sis_${randomBytes(24).toString('base64url')}`
-  const adminToken = `sis_${randomBytes(24).toString('base64url')}`
-  const configPath = join(dir, DATA_FILES.config)
-  const file = NodeFile.parse(JSON.parse(readFileSync(configPath, 'utf8')))
-  const tokens = [
-    { tokenSha256: hashToken(token), principal: { role: 'integration' as const, name: `${country} national system` } },
-    { tokenSha256: hashToken(adminToken), principal: { role: 'admin' as const, name: `${country} operator` } },
-  ]
-  writeFileSync(configPath, JSON.stringify(NodeFile.parse({ ...file, tokens }), null, 2) + '\n')
+  const { token, adminToken } = issueTestTokens(dir, country)
   const node = new TestNode({ country, dir, api: `http://127.0.0.1:${apiPort}`, token, adminToken })
   members.push(node)
   await node.start()

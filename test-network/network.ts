@@ -257,6 +257,31 @@ class Namespaces {
   }
 }
 
+/**
+ * What `sis token create` does for a test node, an integration and an admin token: each handed
+ * out once, node.json keeps its hash (and the API address, when given).
+ */
+export function issueTestTokens(
+  dir: string,
+  country: string,
+  api?: { readonly host: string; readonly port: number },
+): { token: string; adminToken: string } {
+  const token = `sis_${randomBytes(24).toString('base64url')}`
+  const adminToken = `sis_${randomBytes(24).toString('base64url')}`
+  const configPath = join(dir, DATA_FILES.config)
+  const file = NodeFile.parse(JSON.parse(readFileSync(configPath, 'utf8')))
+  const updated = NodeFile.parse({
+    ...file,
+    ...(api === undefined ? {} : { api: { host: api.host, port: api.port } }),
+    tokens: [
+      { tokenSha256: hashToken(token), principal: { role: 'integration', name: `${country} national system` } },
+      { tokenSha256: hashToken(adminToken), principal: { role: 'admin', name: `${country} operator` } },
+    ],
+  })
+  writeFileSync(configPath, JSON.stringify(updated, null, 2) + '\n')
+  return { token, adminToken }
+}
+
 export interface NetworkOptions {
   /** An empty folder for the nodes' data folders and the membership file. */
   readonly base: string
@@ -342,20 +367,7 @@ export class TestNetwork {
       writeFileSync(membershipFile, text)
       const nodes = setup.map((s) => {
         writeFileSync(join(s.dir, DATA_FILES.membership), text)
-        // What `sis token create` does: the token is handed out once, node.json keeps its hash.
-        const token = `sis_${randomBytes(24).toString('base64url')}`
-        const adminToken = `sis_${randomBytes(24).toString('base64url')}`
-        const configPath = join(s.dir, DATA_FILES.config)
-        const file = NodeFile.parse(JSON.parse(readFileSync(configPath, 'utf8')))
-        const updated = NodeFile.parse({
-          ...file,
-          api: { host: s.host, port: s.apiPort },
-          tokens: [
-            { tokenSha256: hashToken(token), principal: { role: 'integration', name: `${s.country} national system` } },
-            { tokenSha256: hashToken(adminToken), principal: { role: 'admin', name: `${s.country} operator` } },
-          ],
-        })
-        writeFileSync(configPath, JSON.stringify(updated, null, 2) + '\n')
+        const { token, adminToken } = issueTestTokens(s.dir, s.country, { host: s.host, port: s.apiPort })
         return new TestNode({
           country: s.country,
           dir: s.dir,
