@@ -17,6 +17,26 @@ import { membershipHash, signMembership, SignedMembership } from '../protocol/me
 import { issueTestTokens, NODE_BIN, SIS_BIN, TestNode } from './network.ts'
 import type { TestNetwork } from './network.ts'
 
+/** Waits until every node in `nodes` has `version` in force (its /health/ready says so). */
+export function versionEverywhere(
+  nodes: readonly TestNode[],
+  version: number,
+  ms: number,
+  every?: number,
+): Promise<true> {
+  return eventually(
+    `every node to adopt version ${version}`,
+    async () => {
+      const versions = await Promise.all(
+        nodes.map(async (n) => (await n.get<{ membershipVersion?: number }>('/health/ready')).body.membershipVersion),
+      )
+      return versions.every((v) => v === version) ? true : undefined
+    },
+    ms,
+    every,
+  )
+}
+
 export interface Admission {
   /** The newcomer's node, started. */
   readonly node: TestNode
@@ -55,17 +75,7 @@ export async function admitMember(net: TestNetwork, country: string): Promise<Ad
   const posted = performance.now()
   const answer = await members[0]!.postAsAdmin('/v1/membership', signed)
   if (answer.status !== 201) throw new Error(`POST /v1/membership: ${answer.status} ${JSON.stringify(answer.body)}`)
-  await eventually(
-    `every member to adopt version ${next.version}`,
-    async () => {
-      const versions = await Promise.all(
-        members.map(async (n) => (await n.get<{ membershipVersion?: number }>('/health/ready')).body.membershipVersion),
-      )
-      return versions.every((v) => v === next.version) ? true : undefined
-    },
-    30_000,
-    25,
-  )
+  await versionEverywhere(members, next.version, 30_000, 25)
   const adoptedMs = performance.now() - posted
 
   const from = members[0]!

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeMessage, exampleMessage, EXAMPLE_CONTEXT } from '../protocol/messages/index.ts'
 import type { MessageTypeName } from '../protocol/messages/index.ts'
 import { exampleGuaranteeBody } from './bodies.ts'
+import { versionEverywhere } from './admit.ts'
 import { createFederation, eventually, sis } from './local-federation.ts'
 import type { LocalNode } from './local-federation.ts'
 import type { Problem } from '../shared/problem.ts'
@@ -178,16 +179,7 @@ describe('a membership change', () => {
       JSON.parse(readFileSync(next, 'utf8')),
     )
     expect(adopted.status, JSON.stringify(adopted.body)).toBe(201)
-    await eventually(
-      'every node to adopt version 2',
-      async () => {
-        const versions = await Promise.all(
-          nodes.map(async (n) => (await n.get<{ membershipVersion: number }>('/health/ready')).body.membershipVersion),
-        )
-        return versions.every((v) => v === 2) ? true : undefined
-      },
-      40_000,
-    )
+    await versionEverywhere(nodes, 2, 40_000)
     const refused = await byCountry('KZ').post<Problem>(
       `/v1/transits/${MRN}/actions/incident`,
       body('IncidentRecorded'),

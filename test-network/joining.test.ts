@@ -19,6 +19,7 @@ import { declarationThrough, exampleGuaranteeBody } from './bodies.ts'
 import { createFederation, eventually, freePort, sis } from './local-federation.ts'
 import type { LocalNode } from './local-federation.ts'
 import { TestNode } from './network.ts'
+import { versionEverywhere } from './admit.ts'
 
 const base = mkdtempSync(join(tmpdir(), 'sis-join-'))
 let founders: LocalNode[] = []
@@ -83,19 +84,7 @@ describe('a fourth country admitted by quorum', () => {
       JSON.parse(readFileSync(v2, 'utf8')),
     )
     expect(adopted.status, JSON.stringify(adopted.body)).toBe(201)
-    await eventually(
-      'every member to adopt version 2',
-      async () => {
-        const versions = await Promise.all(
-          founders.map(
-            async (n) => (await n.get<{ membershipVersion: number }>('/health/ready')).body.membershipVersion,
-          ),
-        )
-        return versions.every((v) => v === 2) ? true : undefined
-      },
-      20_000,
-      50,
-    )
+    await versionEverywhere(founders, 2, 20_000, 50)
     const seconds = (Date.now() - posted) / 1000
     console.log(`version 2 in force at all ${founders.length} members ${seconds.toFixed(2)} s after it was posted`)
     // Members that learn of a newer version fetch it at once (no wait for the 15 s sync round).
