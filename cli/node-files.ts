@@ -20,12 +20,17 @@ function asCliError(e: unknown): unknown {
   return e instanceof DataFolderError ? new CliError(e.message, EXIT_OF[e.problem], e.hint) : e
 }
 
-export async function initDataFolder(...args: Parameters<typeof initFolder>): Promise<MemberCard> {
+/** Runs `run`, a DataFolderError becoming the CliError of its problem. */
+async function folderWork<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await initFolder(...args)
+    return await run()
   } catch (e) {
     throw asCliError(e)
   }
+}
+
+export function initDataFolder(...args: Parameters<typeof initFolder>): Promise<MemberCard> {
+  return folderWork(() => initFolder(...args))
 }
 
 export function readNodeConfig(dir: string, now: () => string): NodeConfig {
@@ -36,22 +41,13 @@ export function readNodeConfig(dir: string, now: () => string): NodeConfig {
   }
 }
 
-export async function readFolderChain(dir: string): Promise<unknown[]> {
-  const { readFolderChain: read } = await import('../node/membership-chain.ts')
-  try {
-    return await read(dir)
-  } catch (e) {
-    throw asCliError(e)
-  }
+// The store (LevelDB) is loaded only by the commands that read or write a folder's chain.
+export function readFolderChain(dir: string): Promise<unknown[]> {
+  return folderWork(async () => (await import('../node/membership-chain.ts')).readFolderChain(dir))
 }
 
-export async function writeFolderChain(dir: string, chain: readonly SignedMembership[]): Promise<void> {
-  const { writeFolderChain: write } = await import('../node/membership-chain.ts')
-  try {
-    await write(dir, chain)
-  } catch (e) {
-    throw asCliError(e)
-  }
+export function writeFolderChain(dir: string, chain: readonly SignedMembership[]): Promise<void> {
+  return folderWork(async () => (await import('../node/membership-chain.ts')).writeFolderChain(dir, chain))
 }
 
 /** node.json of a data folder alone (before it has a membership, or of a stopped node). */
