@@ -72,6 +72,18 @@ function validSigners(
 }
 
 /**
+ * The founders whose signature on the founding version verifies. A founder signs with a key it
+ * lists; that key is judged at its own start (founders' keys are made minutes apart), and never
+ * after the document's end.
+ */
+function foundersSigning(signed: SignedMembership, founding: Membership): Set<string> {
+  const doc = founding.document
+  const keyStart = (country: string, keyId: string) =>
+    doc.members.find((m) => m.country === country)?.keys.find((k) => k.keyId === keyId)?.validFrom ?? doc.validFrom
+  return validSigners(signed, founding, (c, k) => [keyStart(c, k), doc.validFrom].sort()[1]!)
+}
+
+/**
  * Checks a signed membership and returns it loaded. `previous` is the version in force (absent
  * for the founding version); `now` is the caller's clock. Fails closed: unsigned, under quorum,
  * out of sequence or expired memberships are refused.
@@ -101,11 +113,7 @@ export function verifySignedMembership(input: unknown, now: string, previous?: M
     if (doc.version !== 1 || doc.previous !== undefined)
       invalid('without a membership in force, only a founding version 1 can be taken')
     for (const p of publicKeys(doc)) publicKeyFromBase64(p)
-    // A founder signs with a key it lists; judge that key at its own start (founders' keys are
-    // made minutes apart), and never after the document's end.
-    const keyStart = (country: string, keyId: string) =>
-      doc.members.find((m) => m.country === country)?.keys.find((k) => k.keyId === keyId)?.validFrom ?? doc.validFrom
-    const signers = validSigners(signed, loaded, (c, k) => [keyStart(c, k), doc.validFrom].sort()[1]!)
+    const signers = foundersSigning(signed, loaded)
     const missing = doc.members.map((m) => m.country).filter((c) => !signers.has(c))
     if (missing.length > 0)
       invalid(`the founding version must be signed by every member; missing: ${missing.join(', ')}`, {
@@ -139,11 +147,7 @@ export function membershipSigners(
   const signing = previous ?? safeLoad(signed.document)
   if (signing === undefined) return { signedBy: [], needed: signed.document.members.length, notSigned: [] }
   const doc = signing.document
-  const keyStart = (country: string, keyId: string) =>
-    doc.members.find((m) => m.country === country)?.keys.find((k) => k.keyId === keyId)?.validFrom ?? doc.validFrom
-  const by = validSigners(signed, signing, (c, k) =>
-    previous === undefined ? [keyStart(c, k), doc.validFrom].sort()[1]! : at,
-  )
+  const by = previous === undefined ? foundersSigning(signed, signing) : validSigners(signed, previous, () => at)
   return {
     signedBy: doc.members.map((m) => m.country).filter((c) => by.has(c)),
     needed: previous === undefined ? doc.members.length : doc.quorum,
