@@ -122,6 +122,8 @@ export interface FieldError {
   readonly code: string
   readonly message: string
   readonly value?: string
+  /** The line in the national file (NCTS schema faults, as libxml2 reports them). */
+  readonly line?: number
 }
 
 /** What an adapter did with one national record. */

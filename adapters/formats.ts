@@ -1,31 +1,24 @@
 /**
  * National records in, by content: the adapter sniffs the first bytes and reads
  * - EDIFACT (UNA/UNB): a CUSDEC declaration;
- * - XML in the NCTS namespace: CC015C (declaration) or CC007C (arrival notification);
+ * - XML whose root is in the NCTS namespace: an NCTS phase 6 message, checked against the
+ *   official XSD of its type and mapped (ncts/inspect.ts; ncts/catalogue.ts lists the types);
  * - XML in the SIS namespace: any message of protocol/messages (DeclarationLodged lodges, the
  *   others are actions; the header is read for the document id and otherwise refilled by the node);
  * - JSON, the simple national format: {"action":"lodge","declaration":{...}} or
  *   {"action":"release","documentId":"<MRN>"|"lrn":"<LRN>","body":{...}}.
  */
-import { SisError, validateMessage } from '../protocol/index.ts'
+import { parseXmlText, SisError, validateMessage } from '../protocol/index.ts'
 import { actionForMessageType, TRANSIT_ACTIONS } from './contract.ts'
 import type { FieldError, NationalRecord, TransitAction } from './contract.ts'
 import { fromCusdec } from './edifact/index.ts'
 import { mrnForLrn } from './mrn.ts'
-import { fromCC007C, fromCC015C, NCTS_NS } from './ncts/index.ts'
+import { inspectParsed, NCTS_NS } from './ncts/index.ts'
 import type { DeclarationBody, ImportOptions } from './ncts/index.ts'
+import type { NodeOperation } from './operation.ts'
 
-export type NationalSource = 'cusdec' | 'cc015c' | 'cc007c' | 'sis-xml' | 'json'
-
-export type NodeOperation =
-  | { readonly kind: 'lodge'; readonly lrn: string; readonly declaration: DeclarationBody }
-  | {
-      readonly kind: 'act'
-      readonly action: TransitAction
-      readonly documentId?: string
-      readonly lrn?: string
-      readonly body: Record<string, unknown>
-    }
+export type NationalSource = 'cusdec' | 'ncts' | 'sis-xml' | 'json'
+export type { NodeOperation }
 
 export type Decoded =
   | {
@@ -50,14 +43,6 @@ function sisErrors(errors: readonly SisError[]): FieldError[] {
     message: e.message,
     ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}),
   }))
-}
-
-function rootOf(text: string): { ns: string; local: string } | undefined {
-  // Enough to route: the strict reader parses the whole document right after.
-  const m = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/][^>]*?xmlns(?::([\w.-]+))?="([^"]*)"/.exec(
-    text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''),
-  )
-  return m === null ? undefined : { ns: m[4]!, local: m[2]! }
 }
 
 function decodeJson(text: string): Decoded {
@@ -147,7 +132,7 @@ function decodeJson(text: string): Decoded {
   }
 }
 
-export function decodeNational(record: NationalRecord, opts: ImportOptions = {}): Decoded {
+export async function decodeNational(record: NationalRecord, opts: ImportOptions = {}): Promise<Decoded> {
   if (record.bytes.byteLength > MAX_BYTES)
     return { ok: false, errors: [{ path: '/', code: 'INPUT_TOO_LARGE', message: `over ${MAX_BYTES} bytes` }] }
   let text: string
@@ -182,33 +167,19 @@ export function decodeNational(record: NationalRecord, opts: ImportOptions = {})
       ok: false,
       errors: [{ path: '/', code: 'INPUT_UNKNOWN_FORMAT', message: 'neither XML, EDIFACT nor JSON' }],
     }
-  const root = rootOf(head)
-  if (root?.ns === NCTS_NS && root.local === 'CC015C') {
-    const r = fromCC015C(record.bytes, opts)
-    return r.ok
-      ? {
-          ok: true,
-          source: 'cc015c',
-          operation: { kind: 'lodge', lrn: r.value.TransitOperation.LRN, declaration: r.value },
-          warnings: r.warnings,
-        }
-      : { ok: false, source: 'cc015c', errors: r.errors }
+  // Routed by the root element's namespace URI as the strict parser resolved it.
+  let parsed
+  try {
+    parsed = parseXmlText(record.bytes)
+  } catch (e) {
+    if (!(e instanceof SisError)) throw e
+    return { ok: false, errors: [{ path: '/', code: e.code, message: e.message }] }
   }
-  if (root?.ns === NCTS_NS && root.local === 'CC007C') {
-    const r = fromCC007C(record.bytes)
-    return r.ok
-      ? {
-          ok: true,
-          source: 'cc007c',
-          operation: {
-            kind: 'act',
-            action: 'arrival',
-            documentId: r.value.TransitOperation.MRN,
-            body: r.value as unknown as Record<string, unknown>,
-          },
-          warnings: r.warnings,
-        }
-      : { ok: false, source: 'cc007c', errors: r.errors }
+  if (parsed.root.ns === NCTS_NS) {
+    const r = await inspectParsed(parsed.root, parsed.text, opts)
+    return r.mapping?.ok === true
+      ? { ok: true, source: 'ncts', operation: r.mapping.value, warnings: r.warnings }
+      : { ok: false, source: 'ncts', errors: r.errors }
   }
   const v = validateMessage(record.bytes)
   if (!v.ok) return { ok: false, source: 'sis-xml', errors: sisErrors(v.errors) }

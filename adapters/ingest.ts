@@ -100,10 +100,8 @@ export class Ingestor {
   }
 
   /** Decodes and hands over one record. Throws NodeUnavailable when the node stayed unreachable. */
-  async ingest(
-    record: NationalRecord,
-    decoded: Decoded = decodeNational(record, this.#import),
-  ): Promise<IngestOutcome> {
+  async ingest(record: NationalRecord, decoded?: Decoded): Promise<IngestOutcome> {
+    decoded ??= await decodeNational(record, this.#import)
     if (!decoded.ok) return { ok: false, errors: decoded.errors }
     const key = Ingestor.key(record.bytes)
     const done = this.#acked(key)

@@ -1,15 +1,15 @@
 /**
  * The outbound path: a transit's log entries in the national format. `sis` hands over the signed
  * entries as they are (the national side can check them against the published XSDs); `ncts`
- * writes the NCTS message that corresponds (CC015C, CC029C, CC007C, CC025C, CC056C) and the SIS
- * entry for the steps NCTS has no trader message for; `cusres` writes one CUSRES per step.
+ * writes the NCTS message that corresponds (the outbound writers of ncts/catalogue.ts) and the
+ * SIS entry for the steps NCTS has no message for; `cusres` writes one CUSRES per step.
  */
 import { decodeMessage } from '../protocol/index.ts'
 import type { Message, MessageTypeName } from '../protocol/index.ts'
 import type { DeliveredItem, LogEntryView } from './contract.ts'
 import { CUSRES_STATUS, toCusres } from './edifact/index.ts'
-import { toCC007C, toCC015C, toCC025C, toCC029C, toCC056C } from './ncts/index.ts'
-import type { MapResult, NctsEnvelope } from './ncts/index.ts'
+import { outboundFor } from './ncts/index.ts'
+import type { LogBodies, MapResult, NctsEnvelope } from './ncts/index.ts'
 
 export type OutputFormat = 'sis' | 'ncts' | 'cusres'
 
@@ -31,11 +31,6 @@ function body<T extends MessageTypeName>(entries: readonly Typed[], type: T): Om
   if (found === undefined) return undefined
   const { Header: _h, ...rest } = found.message as Message<T> & { Header: unknown }
   return rest as Omit<Message<T>, 'Header'>
-}
-
-function need<T>(v: T | undefined, what: string): T {
-  if (v === undefined) throw new RenderError(`the transit has no ${what} in the log`)
-  return v
 }
 
 function unwrap(r: MapResult<string>): string {
@@ -96,37 +91,8 @@ export function render(
     name: `${base}-${kind}.xml`,
     bytes: enc.encode(xml),
   })
-  switch (entry.type) {
-    case 'DeclarationLodged':
-      return ncts('CC015C', unwrap(toCC015C(need(decl, 'declaration'), env)))
-    case 'ReleasedForTransit':
-      return ncts(
-        'CC029C',
-        unwrap(
-          toCC029C(
-            need(decl, 'declaration'),
-            need(body(typed, 'DeclarationAccepted'), 'acceptance'),
-            need(body(typed, 'ReleasedForTransit'), 'release'),
-            env,
-          ),
-        ),
-      )
-    case 'ArrivalNotified':
-      return ncts('CC007C', unwrap(toCC007C(need(body(typed, 'ArrivalNotified'), 'arrival'), env)))
-    case 'ControlResultsRecorded':
-      return ncts(
-        'CC025C',
-        unwrap(
-          toCC025C(
-            need(body(typed, 'ControlResultsRecorded'), 'control'),
-            need(body(typed, 'ArrivalNotified'), 'arrival notification'),
-            env,
-          ),
-        ),
-      )
-    case 'DeclarationRejected':
-      return ncts('CC056C', unwrap(toCC056C(need(body(typed, 'DeclarationRejected'), 'rejection'), decl, env)))
-    default:
-      return sis()
-  }
+  const mapping = outboundFor(entry.type)
+  if (mapping?.write === undefined) return sis()
+  const bodies: LogBodies = { last: (type) => body(typed, type) }
+  return ncts(mapping.type, unwrap(mapping.write.render(bodies, env, {})))
 }

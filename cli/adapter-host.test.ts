@@ -338,7 +338,7 @@ describe('a real node process with a file-drop adapter in its node.json', () => 
         join(import.meta.dirname, '..', 'adapters', 'edifact', 'samples', 'cusdec-declaration.edi'),
         'utf8',
       ).replaceAll('XJ-2026-000042', lrn)
-      const decoded = decodeNational({ name: 'x.edi', bytes: new TextEncoder().encode(edi) })
+      const decoded = await decodeNational({ name: 'x.edi', bytes: new TextEncoder().encode(edi) })
       if (!decoded.ok || decoded.operation.kind !== 'lodge') throw new Error(JSON.stringify(decoded))
       const mrn = decoded.operation.declaration.TransitOperation.MRN
       // What a national system does: write under a *.tmp name, then rename into the inbox.

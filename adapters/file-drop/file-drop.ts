@@ -133,8 +133,8 @@ export class FileDropAdapter implements Adapter {
     return this.#outbound.onEvent(event)
   }
 
-  ingest(record: NationalRecord): Promise<IngestOutcome> {
-    return this.#ingestor.ingest(record, decodeNational(record, this.#o.import ?? {}))
+  async ingest(record: NationalRecord): Promise<IngestOutcome> {
+    return this.#ingestor.ingest(record, await decodeNational(record, this.#o.import ?? {}))
   }
 
   /** One pass over inbox/, oldest name first; concurrent calls run one after the other. */
@@ -153,7 +153,7 @@ export class FileDropAdapter implements Adapter {
       if (!existsSync(path) || !statSync(path).isFile()) continue
       const bytes = new Uint8Array(readFileSync(path))
       const record = { name, bytes }
-      const decoded = decodeNational(record, this.#o.import ?? {})
+      const decoded = await decodeNational(record, this.#o.import ?? {})
       let outcome: IngestOutcome
       try {
         outcome = await this.#ingestor.ingest(record, decoded)

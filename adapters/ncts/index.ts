@@ -1,7 +1,13 @@
-/** NCTS phase 6 mapping (CC015C, CC029C, CC007C, CC025C, CC056C); XSDs in ./xsd (Apache-2.0). */
+/** NCTS phase 6 messages in and out (catalogue.ts lists them); official XSDs in ./xsd (Apache-2.0). */
 export { toCC015C, fromCC015C } from './cc015c.ts'
 export type { ImportOptions } from './cc015c.ts'
 export { toCC029C, toCC007C, fromCC007C, toCC025C, toCC056C } from './messages.ts'
 export type { DeclarationBody } from './declaration.ts'
 export type { MapResult, NctsEnvelope } from './envelope.ts'
 export { NCTS_NS } from './xml.ts'
+export { NCTS_CATALOGUE, nctsMapping, outboundFor } from './catalogue.ts'
+export type { LogBodies, NctsMapping } from './catalogue.ts'
+export { inspectNcts, inspectParsed, importableTypes } from './inspect.ts'
+export type { NctsInspection } from './inspect.ts'
+export { NCTS_SCHEMA_INVALID, validateNctsSchema, schemaTypes } from './schema.ts'
+export { FEDERATION_CODES } from './federation.ts'
