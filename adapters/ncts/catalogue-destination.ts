@@ -1,0 +1,29 @@
+/** The NCTS messages of the office of destination: arrival, unloading, goods release. */
+import { act, needing } from './mapping.ts'
+import type { NctsMapping } from './mapping.ts'
+import { fromCC007C, toCC007C, toCC025C } from './messages.ts'
+
+export const DESTINATION: readonly NctsMapping[] = [
+  {
+    type: 'CC007C',
+    title: 'arrival notification',
+    sis: 'ArrivalNotified',
+    read: (xml) => act('arrival', fromCC007C(xml)),
+    write: {
+      outbound: true,
+      render: (log, env) => needing('CC007C', log, 'ArrivalNotified', 'arrival notification', (a) => toCC007C(a, env)),
+    },
+  },
+  {
+    type: 'CC025C',
+    title: 'goods release notification',
+    sis: 'ControlResultsRecorded',
+    write: {
+      outbound: true,
+      render: (log, env) =>
+        needing('CC025C', log, 'ControlResultsRecorded', 'control results', (c) =>
+          needing('CC025C', log, 'ArrivalNotified', 'arrival notification', (a) => toCC025C(c, a, env)),
+        ),
+    },
+  },
+]
