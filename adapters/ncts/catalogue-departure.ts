@@ -2,7 +2,8 @@
 import { fromCC015C, toCC015C } from './cc015c.ts'
 import { lodge, needing } from './mapping.ts'
 import type { NctsMapping } from './mapping.ts'
-import { toCC029C, toCC056C } from './messages.ts'
+import { toCC029C } from './release.ts'
+import { toCC056C } from './rejection.ts'
 
 export const DEPARTURE: readonly NctsMapping[] = [
   {

@@ -1,7 +1,8 @@
 /** The NCTS messages of the office of destination: arrival, unloading, goods release. */
 import { act, needing } from './mapping.ts'
 import type { NctsMapping } from './mapping.ts'
-import { fromCC007C, toCC007C, toCC025C } from './messages.ts'
+import { fromCC007C, toCC007C } from './arrival.ts'
+import { toCC025C } from './goods-release.ts'
 
 export const DESTINATION: readonly NctsMapping[] = [
   {

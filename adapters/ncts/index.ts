@@ -1,7 +1,10 @@
 /** NCTS phase 6 messages in and out (catalogue.ts lists them); official XSDs in ./xsd (Apache-2.0). */
 export { toCC015C, fromCC015C } from './cc015c.ts'
 export type { ImportOptions } from './cc015c.ts'
-export { toCC029C, toCC007C, fromCC007C, toCC025C, toCC056C } from './messages.ts'
+export { toCC029C } from './release.ts'
+export { toCC007C, fromCC007C } from './arrival.ts'
+export { toCC025C } from './goods-release.ts'
+export { toCC056C } from './rejection.ts'
 export type { DeclarationBody } from './declaration.ts'
 export type { MapResult, NctsEnvelope } from './envelope.ts'
 export { NCTS_NS } from './xml.ts'

@@ -1,63 +1,12 @@
-/**
- * The NCTS messages produced from a transit's entries: CC029C (release for transit), CC007C
- * (arrival notification, also read from a partner), CC025C (goods release notification at
- * destination) and CC056C (rejection from the office of departure). Each takes the typed
- * messages of our log (protocol/messages) that hold the data, not the node's internal state.
- */
+/** CC007C (IE007 arrival notification) to and from our ArrivalNotified. */
 import type { Message } from '../../protocol/index.ts'
 import { checkMessage } from '../../protocol/index.ts'
 import type { FieldError } from '../contract.ts'
 import { placeholderHeader, readNctsRoot } from './cc015c.ts'
-import { consignment, declarationHead, pickText, trader } from './declaration.ts'
-import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
+import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
-
-type Body<T extends Parameters<typeof checkMessage>[0]> = Omit<Message<T>, 'Header'>
-
-/** CC029C: the declaration as released, with acceptance and release dates and the control result. */
-export function toCC029C(
-  d: DeclarationBody,
-  accepted: Body<'DeclarationAccepted'>,
-  released: Body<'ReleasedForTransit'>,
-  env: NctsEnvelope,
-  opts: { language?: string } = {},
-): MapResult<string> {
-  const b = new Builder()
-  const op = d.TransitOperation
-  const head = declarationHead(b, d)
-  const cr = released.ControlResult
-  const xml = serializeNcts('CC029C', [
-    ...envelope(b, 'CC029C', env),
-    b.el(
-      'TransitOperation',
-      b.leaf('LRN', op.LRN, ''),
-      b.leaf('MRN', released.TransitOperation.MRN, ''),
-      b.leaf('declarationType', op.declarationType, ''),
-      b.leaf('additionalDeclarationType', op.additionalDeclarationType, ''),
-      b.leaf('declarationAcceptanceDate', accepted.TransitOperation.declarationAcceptanceDate, ''),
-      b.leaf('releaseDate', released.TransitOperation.releaseDateAndTime.slice(0, 10), ''),
-      b.leaf('security', op.security, ''),
-      b.leaf('reducedDatasetIndicator', '0', ''),
-      b.leaf('bindingItinerary', op.bindingItinerary, ''),
-    ),
-    ...head.offices,
-    head.holder,
-    head.representative,
-    // NCTS names who controlled; our release records the office, which is who answers for it.
-    b.el(
-      'ControlResult',
-      b.leaf('code', cr.code, '/ControlResult'),
-      b.leaf('date', cr.date, ''),
-      b.leaf('controlledBy', released.CustomsOfficeOfDeparture.referenceNumber, ''),
-      b.leaf('text', cr.remarks === undefined ? undefined : pickText(cr.remarks, opts.language), '/ControlResult'),
-    ),
-    ...head.guarantees,
-    consignment(b, d, { ...opts, placeOfLoadingRequired: true, supplementaryUnits: false }),
-  ])
-  return finish('CC029C', b, xml)
-}
 
 /** GNSS in NCTS has five to seven decimals; ours one to six. Padding keeps the value. */
 function gnss(v: string): string {
@@ -202,94 +151,4 @@ export function fromCC007C(xml: Uint8Array | string): MapResult<Body<'ArrivalNot
     }
   }
   return { ok: true, value: body, warnings: sink.warnings }
-}
-
-/**
- * CC025C from our control results at destination: release indicator 1 (released) for the A
- * codes of CL047, 0 for B1 (not satisfactory, discrepancies listed). The trader at destination
- * comes from the arrival notification.
- */
-export function toCC025C(
-  control: Body<'ControlResultsRecorded'>,
-  arrival: Body<'ArrivalNotified'>,
-  env: NctsEnvelope,
-): MapResult<string> {
-  const b = new Builder()
-  const xml = serializeNcts('CC025C', [
-    ...envelope(b, 'CC025C', env),
-    b.el(
-      'TransitOperation',
-      b.leaf('MRN', control.TransitOperation.MRN, ''),
-      b.leaf('releaseDate', control.ControlResult.date, ''),
-      b.leaf('releaseIndicator', control.ControlResult.code === 'B1' ? '0' : '1', ''),
-    ),
-    b.el(
-      'CustomsOfficeOfDestinationActual',
-      b.leaf('referenceNumber', control.CustomsOfficeOfDestinationActual.referenceNumber, ''),
-    ),
-    b.el(
-      'TraderAtDestination',
-      b.leaf('identificationNumber', arrival.TraderAtDestination.identificationNumber, '/TraderAtDestination', {
-        max: 17,
-      }),
-    ),
-  ])
-  return finish('CC025C', b, xml)
-}
-
-/** Our functional error codes as NCTS CL (12 incorrect value, 26 duplicate, 90 unknown MRN, 92 out of sequence, 93 invalid MRN, 14 not allowed), with a reason of at most 7 characters. */
-const NCTS_ERROR: Readonly<Record<string, readonly [string, string]>> = {
-  DUPLICATE_MESSAGE_ID: ['26', 'DUPMSG'],
-  UNKNOWN_MRN: ['90', 'MRN'],
-  INVALID_MRN: ['93', 'MRN'],
-  OUT_OF_SEQUENCE: ['92', 'SEQ'],
-  NOT_AUTHORISED: ['14', 'AUTH'],
-  SCHEMA_ERROR: ['12', 'SCHEMA'],
-  CODE_LIST_ERROR: ['12', 'CODELST'],
-  RULE_ERROR: ['12', 'RULE'],
-  INSUFFICIENT_GUARANTEE: ['12', 'GUARANT'],
-}
-
-/** CC056C from our DeclarationRejected (businessRejectionType 015: the rejected message is a CC015C). */
-export function toCC056C(
-  rej: Body<'DeclarationRejected'>,
-  d: DeclarationBody | undefined,
-  env: NctsEnvelope,
-  opts: { language?: string } = {},
-): MapResult<string> {
-  const b = new Builder()
-  const op = rej.TransitOperation
-  const holder = d?.HolderOfTheTransitProcedure
-  const xml = serializeNcts('CC056C', [
-    ...envelope(b, 'CC056C', env),
-    b.el(
-      'TransitOperation',
-      b.leaf('LRN', op.LRN, ''),
-      b.leaf('MRN', op.MRN, ''),
-      b.leaf('businessRejectionType', '015', ''),
-      b.leaf('rejectionDateAndTime', nctsDateTime(op.rejectionDateAndTime), ''),
-      b.leaf('rejectionCode', op.rejectionCode.replace(/^0/, ''), ''),
-      b.leaf(
-        'rejectionReason',
-        op.rejectionReason === undefined ? undefined : pickText(op.rejectionReason, opts.language),
-        '',
-      ),
-    ),
-    b.el('CustomsOfficeOfDeparture', b.leaf('referenceNumber', rej.CustomsOfficeOfDeparture.referenceNumber, '')),
-    // The holder is required in CC056C; without the declaration we can only name it by nothing.
-    holder === undefined
-      ? b.el('HolderOfTheTransitProcedure')
-      : trader(b, 'HolderOfTheTransitProcedure', holder, '', false),
-    ...(rej.FunctionalError ?? []).map((e, i) => {
-      const [code, reason] = NCTS_ERROR[e.errorCode] ?? ['12', e.errorCode.slice(0, 7)]
-      return b.el(
-        'FunctionalError',
-        b.leaf('errorPointer', e.errorPointer, `/FunctionalError[${i + 1}]`),
-        b.leaf('errorCode', code, ''),
-        b.leaf('errorReason', reason, ''),
-        b.leaf('originalAttributeValue', e.originalAttributeValue, ''),
-      )
-    }),
-  ])
-  return finish('CC056C', b, xml)
 }
