@@ -15,6 +15,7 @@ import { examples } from '../command-kit.ts'
 import { CliError, EXIT, colourEnabled, output, paint } from '../output.ts'
 import type { Paint } from '../output.ts'
 import { table } from '../table.ts'
+import { registerValidateCommand } from './adapter-validate.ts'
 
 export const ADAPTER_KINDS = ['file-drop', 'webhook'] as const
 export const OUTPUT_FORMATS = ['sis', 'ncts', 'cusres'] as const
@@ -157,7 +158,10 @@ export async function listAdapters(dataDir: string): Promise<Listed[]> {
 export function registerAdapterCommands(program: Command): void {
   const adapter = program
     .command('adapter')
-    .description('adapters between the node and the national system: the conformance kit, the configured adapters')
+    .description(
+      'adapters between the node and the national system: validate a national file, the conformance kit, the configured adapters',
+    )
+  registerValidateCommand(adapter)
   adapter
     .command('conformance')
     .description('drive an adapter through a whole transit against an in-memory node and report pass/fail per step')
