@@ -1,6 +1,6 @@
 /**
  * `sis demo`, what `npm start` runs: the demo federation. It shows the message layer in four
- * lines, starts the eleven CAREC nodes as real processes, runs the transit scenario
+ * lines and the NCTS import in two, starts the eleven CAREC nodes as real processes, runs the transit scenario
  * (test-network/scenarios/transit.json) through them with its faults while printing each step,
  * gives the verdict, and leaves the nodes running with their API URLs until Ctrl-C. Off a
  * terminal (CI, a pipe) or with --exit it stops the nodes and exits with the verdict.
@@ -14,6 +14,7 @@ import { allXsdFiles, encodeMessage, exampleMessage, validateMessage } from '../
 import { CAREC_COUNTRY_CODES, findOffice } from '../../protocol/codes/index.ts'
 import { CliError, EXIT } from '../output.ts'
 import { table } from '../table.ts'
+import { nctsLayer } from '../demo-ncts.ts'
 import { onInterrupt } from './testnet.ts'
 
 /** The country that joins the demo federation once it runs. */
@@ -66,7 +67,7 @@ export function registerDemoCommand(program: Command): void {
       const founders = countries.filter((c) => c !== latecomer)
       say('CAREC Single Information Space: the demo federation')
       say('')
-      if (!messageLayer(say)) {
+      if (!messageLayer(say) || !(await nctsLayer(say))) {
         process.exitCode = EXIT.INVALID
         return
       }
