@@ -1,0 +1,101 @@
+/**
+ * What every NCTS reader shares: the root of a partner's message (refusing anything else), the
+ * options an import is given, and our own schema and rules run on the mapped body with the
+ * errors' paths written back in the partner's terms.
+ */
+import { checkMessage, parseXml, SisError } from '../../protocol/index.ts'
+import type { Message, MessageTypeName } from '../../protocol/index.ts'
+import type { FieldError } from '../contract.ts'
+import type { DeclarationBody } from './declaration.ts'
+import type { MapResult } from './envelope.ts'
+import { NCTS_NS, Node } from './xml.ts'
+
+export type Sink = { errors: FieldError[]; warnings: FieldError[] }
+
+export interface ImportOptions {
+  /** Language of the partner's free texts (descriptions), written as xml:lang in our model. */
+  readonly language?: string
+  /** A carrier's name from the unified register of carriers (CC015C carries only its id). */
+  readonly carrierName?: (identificationNumber: string) => string | undefined
+  /** The MRN to give the declaration; by default one derived from the LRN (idempotent lodging). */
+  readonly mrn?: string
+  /**
+   * The transit's declaration as its log holds it now (the last amendment, else the lodged
+   * one), for messages that carry only part of it (CC029C has no limit date, CC170C only the
+   * presented transport). Without it such messages are refused with the field they lack.
+   */
+  readonly declarationOf?: (mrn: string) => Promise<DeclarationBody | undefined>
+}
+
+/** Reads the root of an NCTS message; refuses anything else before mapping. */
+export function readNctsRoot(
+  xml: Uint8Array | string,
+  type: string,
+): { root: Node; sink: Sink } | { errors: FieldError[] } {
+  let el
+  try {
+    el = parseXml(xml)
+  } catch (e) {
+    if (e instanceof SisError) return { errors: [{ path: '/', code: e.code, message: e.message }] }
+    throw e
+  }
+  if (el.ns !== NCTS_NS || el.local !== type)
+    return {
+      errors: [
+        {
+          path: `/${el.local}`,
+          code: 'NCTS_WRONG_MESSAGE',
+          message: `expected ${type} in namespace ${NCTS_NS}, got ${el.local} in ${JSON.stringify(el.ns)}`,
+        },
+      ],
+    }
+  const sink: Sink = { errors: [], warnings: [] }
+  return { root: new Node(el, `/${type}`, sink), sink }
+}
+
+/** A header good enough for checkMessage; the node writes the real one. */
+export function placeholderHeader(mrn: string, type = 'DeclarationLodged'): Message['Header'] {
+  return {
+    messageIdentification: 'adapter-check',
+    messageType: type,
+    preparationDateAndTime: '2026-01-01T00:00:00Z',
+    documentId: mrn,
+    authorCountry: mrn.slice(2, 4) || 'CN',
+    authorKeyId: 'adapter',
+    sequenceNumber: '1',
+    ruleVersion: '1',
+  } as Message['Header']
+}
+
+/**
+ * The mapped body after the reader's own errors, then our schema and rules (code lists,
+ * formats, sequence numbers): each error at the partner's path, `toPath` turning our field
+ * path (`DeclarationAccepted/TransitOperation/MRN`) into theirs.
+ */
+export function checked<T extends MessageTypeName, B extends { TransitOperation: { MRN: string } }>(
+  type: T,
+  body: B,
+  sink: Sink,
+  toPath: (field: string) => string,
+): MapResult<B> {
+  if (sink.errors.length > 0) return { ok: false, errors: sink.errors, warnings: sink.warnings }
+  const r = checkMessage(type, { Header: placeholderHeader(body.TransitOperation.MRN, type), ...body } as Message<T>)
+  if (r.ok) return { ok: true, value: body, warnings: sink.warnings }
+  return {
+    ok: false,
+    warnings: sink.warnings,
+    errors: r.errors.map((e) => ({
+      path: toPath(typeof e.details.field === 'string' ? e.details.field : type),
+      code: e.code,
+      message: e.message.replace(/^\S+: /, ''),
+      ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}),
+    })),
+  }
+}
+
+export function seq<T>(nodes: Node[], f: (n: Node) => T): T[] | undefined {
+  return nodes.length === 0 ? undefined : nodes.map(f)
+}
+
+export const opt = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } =>
+  (v === undefined ? {} : { [key]: v }) as { [P in K]?: V }
