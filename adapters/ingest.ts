@@ -13,6 +13,7 @@ import type { Decoded } from './formats.ts'
 import { isRetryable, withRetry } from './isolation.ts'
 import type { Journal, RetryPolicy } from './isolation.ts'
 import type { ImportOptions } from './ncts/index.ts'
+import { declarationOnNode } from './log-bodies.ts'
 
 export type JournalRecord =
   | {
@@ -69,7 +70,8 @@ export class Ingestor {
     this.#client = opts.client
     this.journal = opts.journal
     this.#retry = opts.retry
-    this.#import = opts.import ?? {}
+    // Messages that carry part of a declaration (CC029C, CC170C) complete it from the node's log.
+    this.#import = { declarationOf: (mrn) => declarationOnNode(opts.client, mrn), ...opts.import }
   }
 
   static key(bytes: Uint8Array): string {

@@ -5,11 +5,11 @@
  * SIS entry for the steps NCTS has no message for; `cusres` writes one CUSRES per step.
  */
 import { decodeMessage } from '../protocol/index.ts'
-import type { Message, MessageTypeName } from '../protocol/index.ts'
 import type { DeliveredItem, LogEntryView } from './contract.ts'
 import { CUSRES_STATUS, toCusres } from './edifact/index.ts'
 import { outboundFor } from './ncts/index.ts'
-import type { LogBodies, MapResult, NctsEnvelope } from './ncts/index.ts'
+import type { MapResult, NctsEnvelope } from './ncts/index.ts'
+import { logBodies } from './log-bodies.ts'
 
 export type OutputFormat = 'sis' | 'ncts' | 'cusres'
 
@@ -22,15 +22,6 @@ export interface RenderContext {
 /** A mapping that cannot succeed however often it is tried (dead-letter it at once). */
 export class RenderError extends Error {
   override readonly name = 'RenderError'
-}
-
-type Typed = { type: MessageTypeName; message: Message }
-
-function body<T extends MessageTypeName>(entries: readonly Typed[], type: T): Omit<Message<T>, 'Header'> | undefined {
-  const found = entries.findLast((e) => e.type === type)
-  if (found === undefined) return undefined
-  const { Header: _h, ...rest } = found.message as Message<T> & { Header: unknown }
-  return rest as Omit<Message<T>, 'Header'>
 }
 
 function unwrap(r: MapResult<string>): string {
@@ -55,8 +46,8 @@ export function render(
     bytes: enc.encode(entry.xml),
   })
   if (format === 'sis') return sis()
-  const typed = log.filter((e) => e.effective).map((e) => decodeMessage(e.xml) as Typed)
-  const decl = body(typed, 'DeclarationLodged')
+  const bodies = logBodies(log)
+  const decl = bodies.last('DeclarationLodged')
   const env: NctsEnvelope = {
     sender: ctx.sender,
     recipient: ctx.recipient,
@@ -67,7 +58,7 @@ export function render(
   if (format === 'cusres') {
     const status = CUSRES_STATUS[entry.type]
     if (status === undefined) return undefined
-    const rej = entry.type === 'DeclarationRejected' ? body(typed, 'DeclarationRejected') : undefined
+    const rej = entry.type === 'DeclarationRejected' ? bodies.last('DeclarationRejected') : undefined
     const errors = rej?.FunctionalError?.map((e) => ({
       code: e.errorCode,
       pointer: e.errorPointer,
@@ -93,6 +84,5 @@ export function render(
   })
   const mapping = outboundFor(entry.type)
   if (mapping?.write === undefined) return sis()
-  const bodies: LogBodies = { last: (type) => body(typed, type) }
   return ncts(mapping.type, unwrap(mapping.write.render(bodies, env, {})))
 }

@@ -10,6 +10,8 @@ export const DESTINATION: readonly NctsMapping[] = [
     title: 'arrival notification',
     sis: 'ArrivalNotified',
     read: (xml) => act('arrival', fromCC007C(xml)),
+    // CC007C has no free-text location and no incident flag (incidents travel as their own messages).
+    lossy: ['LocationOfGoods.location', 'TransitOperation.incidentFlag'],
     write: {
       outbound: true,
       render: (log, env) => needing('CC007C', log, 'ArrivalNotified', 'arrival notification', (a) => toCC007C(a, env)),

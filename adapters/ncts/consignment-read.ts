@@ -5,7 +5,7 @@
  * so that our errors on items name the partner's element.
  */
 import type { DeclarationBody } from './declaration.ts'
-import { readDocs, readPlace, readTrader } from './read-parts.ts'
+import { readDocs, readEquipment, readMeans, readPlace, readTrader } from './read-parts.ts'
 import { opt, seq } from './read.ts'
 import type { ImportOptions, Sink } from './read.ts'
 import type { Node } from './xml.ts'
@@ -138,21 +138,7 @@ export function readConsignment(
       })
     else carrierValue = { identificationNumber: id, name }
   }
-  const equipment = seq(c?.all('TransportEquipment') ?? [], (eq) => {
-    eq.unmapped(['sequenceNumber', 'containerIdentificationNumber', 'numberOfSeals', 'Seal'])
-    return {
-      sequenceNumber: eq.needText('sequenceNumber'),
-      ...opt('containerIdentificationNumber', eq.text('containerIdentificationNumber')),
-      numberOfSeals: eq.needText('numberOfSeals'),
-      ...opt(
-        'Seal',
-        seq(eq.all('Seal'), (s) => ({
-          sequenceNumber: s.needText('sequenceNumber'),
-          identifier: s.needText('identifier'),
-        })),
-      ),
-    }
-  })
+  const equipment = readEquipment(c?.all('TransportEquipment') ?? [])
   const routing = c?.all('CountryOfRoutingOfConsignment') ?? []
   if (routing.length === 0)
     c?.error(
@@ -160,7 +146,9 @@ export function readConsignment(
       'NCTS_MISSING_VALUE',
       'the single transit document needs the itinerary (countries of routing), which decides who receives it',
     )
-  const means = c?.all('DepartureTransportMeans') ?? []
+  // NCTS lets each house consignment give its own means; ours is the consignment's one list.
+  const own = c?.all('DepartureTransportMeans') ?? []
+  const means = readMeans(own.length > 0 ? own : houses.flatMap((h) => h.all('DepartureTransportMeans')))
   if (means.length === 0)
     c?.error(
       'DepartureTransportMeans',
@@ -179,12 +167,7 @@ export function readConsignment(
     Consignor: readTrader(consignor) ?? { name: '', Address: { streetAndNumber: '', city: '', country: '' } },
     Consignee: readTrader(consignee) ?? { name: '', Address: { streetAndNumber: '', city: '', country: '' } },
     ...opt('TransportEquipment', equipment),
-    DepartureTransportMeans: means.map((m) => ({
-      sequenceNumber: m.needText('sequenceNumber'),
-      typeOfIdentification: m.needText('typeOfIdentification'),
-      identificationNumber: m.needText('identificationNumber'),
-      nationality: m.needText('nationality'),
-    })),
+    DepartureTransportMeans: means,
     CountryOfRoutingOfConsignment: routing.map((x) => ({
       sequenceNumber: x.needText('sequenceNumber'),
       country: x.needText('country'),

@@ -8,18 +8,13 @@ import { mrnForLrn } from '../mrn.ts'
 import { readConsignment } from './consignment-read.ts'
 import type { DeclarationBody } from './declaration.ts'
 import { readGuarantees, readTrader } from './read-parts.ts'
-import { opt, seq } from './read.ts'
+import { ENVELOPE, opt, seq } from './read.ts'
 import type { ImportOptions, Sink } from './read.ts'
 import { fromNctsDateTime } from './xml.ts'
 import type { Node } from './xml.ts'
 
 const ROOT = [
-  'messageSender',
-  'messageRecipient',
-  'preparationDateAndTime',
-  'messageIdentification',
-  'messageType',
-  'correlationIdentifier',
+  ...ENVELOPE,
   'TransitOperation',
   'CustomsOfficeOfDeparture',
   'CustomsOfficeOfDestinationDeclared',

@@ -6,7 +6,8 @@
 import type { Message, MessageTypeName } from '../../protocol/index.ts'
 import type { TransitAction } from '../contract.ts'
 import type { NodeOperation } from '../operation.ts'
-import type { ImportOptions } from './cc015c.ts'
+import type { DeclarationBody } from './declaration.ts'
+import type { ImportOptions } from './read.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 
 export type Body<T extends MessageTypeName> = Omit<Message<T>, 'Header'>
@@ -38,6 +39,18 @@ export interface NctsMapping {
     readonly outbound: boolean
     readonly render: (log: LogBodies, env: NctsEnvelope, opts: WriteOptions) => MapResult<string>
   }
+}
+
+/** The declaration as it stands: the last amendment (its date as the declaration's), else the lodged one. */
+export function currentDeclaration(log: LogBodies): DeclarationBody | undefined {
+  const a = log.last('DeclarationAmended')
+  return a === undefined ? log.last('DeclarationLodged') : amendedDeclaration(a)
+}
+
+/** An amendment as the declaration the shared writers take (the dates differ, nothing else). */
+export function amendedDeclaration(a: Body<'DeclarationAmended'>): DeclarationBody {
+  const { amendmentDateAndTime, amendmentReason: _r, ...op } = a.TransitOperation
+  return { ...a, TransitOperation: { ...op, declarationDateAndTime: amendmentDateAndTime } }
 }
 
 /** A body the writer needs that the transit's log lacks: a refusal, not a crash. */

@@ -4,7 +4,7 @@
  * document (a warning) and what the document needs but the message lacks (an error).
  */
 import type { DeclarationBody } from './declaration.ts'
-import { seq } from './read.ts'
+import { opt, seq } from './read.ts'
 import type { Node } from './xml.ts'
 
 type Trader = DeclarationBody['HolderOfTheTransitProcedure']
@@ -107,4 +107,32 @@ export function readGuarantees(nodes: Node[]): DeclarationBody['Guarantee'] {
       }),
     }
   })
+}
+
+export function readEquipment(nodes: Node[]): DeclarationBody['Consignment']['TransportEquipment'] {
+  return seq(nodes, (eq) => {
+    eq.unmapped(['sequenceNumber', 'containerIdentificationNumber', 'numberOfSeals', 'Seal'])
+    return {
+      sequenceNumber: eq.needText('sequenceNumber'),
+      ...opt('containerIdentificationNumber', eq.text('containerIdentificationNumber')),
+      numberOfSeals: eq.needText('numberOfSeals'),
+      ...opt(
+        'Seal',
+        seq(eq.all('Seal'), (s) => ({
+          sequenceNumber: s.needText('sequenceNumber'),
+          identifier: s.needText('identifier'),
+        })),
+      ),
+    }
+  })
+}
+
+/** Means of transport, numbered again in order when they come from several house consignments. */
+export function readMeans(nodes: Node[]): DeclarationBody['Consignment']['DepartureTransportMeans'] {
+  return nodes.map((m, i) => ({
+    sequenceNumber: String(i + 1),
+    typeOfIdentification: m.needText('typeOfIdentification'),
+    identificationNumber: m.needText('identificationNumber'),
+    nationality: m.needText('nationality'),
+  }))
 }

@@ -10,6 +10,16 @@ import type { DeclarationBody } from './declaration.ts'
 import type { MapResult } from './envelope.ts'
 import { NCTS_NS, Node } from './xml.ts'
 
+/** The MESSAGE group every NCTS message starts with (envelope.ts writes it). */
+export const ENVELOPE: readonly string[] = [
+  'messageSender',
+  'messageRecipient',
+  'preparationDateAndTime',
+  'messageIdentification',
+  'messageType',
+  'correlationIdentifier',
+]
+
 export type Sink = { errors: FieldError[]; warnings: FieldError[] }
 
 export interface ImportOptions {

@@ -1,10 +1,13 @@
-/** CC056C (IE056 rejection from the office of departure) from our DeclarationRejected. */
+/** CC056C (IE056 rejection from the office of departure) to and from our DeclarationRejected. */
 import { pickText, trader } from './declaration.ts'
 import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { Builder, nctsDateTime, serializeNcts } from './xml.ts'
+import { checked, ENVELOPE, opt, readNctsRoot } from './read.ts'
+import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
+
+type Rejected = Body<'DeclarationRejected'>
 
 /** Our functional error codes as NCTS CL (12 incorrect value, 26 duplicate, 90 unknown MRN, 92 out of sequence, 93 invalid MRN, 14 not allowed), with a reason of at most 7 characters. */
 const NCTS_ERROR: Readonly<Record<string, readonly [string, string]>> = {
@@ -61,4 +64,70 @@ export function toCC056C(
     }),
   ])
   return finish('CC056C', b, xml)
+}
+
+/** An NCTS error (code and reason) as ours: the pair we write, else the code's meaning (12: a broken rule). */
+function ourError(code: string, reason: string): string {
+  const exact = Object.entries(NCTS_ERROR).find(([, [c, r]]) => c === code && r === reason)
+  if (exact !== undefined) return exact[0]
+  const BY_CODE: Readonly<Record<string, string>> = {
+    '12': 'RULE_ERROR',
+    '14': 'NOT_AUTHORISED',
+    '26': 'DUPLICATE_MESSAGE_ID',
+    '90': 'UNKNOWN_MRN',
+    '92': 'OUT_OF_SEQUENCE',
+    '93': 'INVALID_MRN',
+  }
+  return BY_CODE[code] ?? 'RULE_ERROR'
+}
+
+/**
+ * A national system's CC056C as the body of our `reject` action. The federation rejects a
+ * transit by its MRN; a rejection naming only the LRN is refused naming the MRN.
+ */
+export function fromCC056C(xml: Uint8Array | string, opts: { language?: string } = {}): MapResult<Rejected> {
+  const read = readNctsRoot(xml, 'CC056C')
+  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  const { root: r, sink } = read
+  r.unmapped([
+    ...ENVELOPE,
+    'TransitOperation',
+    'CustomsOfficeOfDeparture',
+    'HolderOfTheTransitProcedure',
+    'FunctionalError',
+  ])
+  const op = r.need('TransitOperation')
+  op?.unmapped(['LRN', 'MRN', 'businessRejectionType', 'rejectionDateAndTime', 'rejectionCode', 'rejectionReason'])
+  for (const name of ['LRN', 'MRN'])
+    if (op !== undefined && op.text(name) === undefined)
+      op.error(
+        name,
+        'NCTS_MISSING_VALUE',
+        `the federation's rejection names the transit by ${name}; this one gives none`,
+      )
+  const reason = op?.text('rejectionReason')
+  const errors = r.all('FunctionalError').map((e) => {
+    const code = e.needText('errorCode')
+    const why = e.needText('errorReason')
+    return {
+      errorPointer: e.needText('errorPointer'),
+      errorCode: ourError(code, why),
+      errorReason: why,
+      ...opt('originalAttributeValue', e.text('originalAttributeValue')),
+    }
+  })
+  const body: Rejected = {
+    TransitOperation: {
+      LRN: op?.text('LRN') ?? '',
+      MRN: op?.text('MRN') ?? '',
+      rejectionDateAndTime: fromNctsDateTime(op?.needText('rejectionDateAndTime') ?? ''),
+      rejectionCode: (op?.needText('rejectionCode') ?? '').padStart(2, '0'),
+      ...opt('rejectionReason', reason === undefined ? undefined : [{ ...opt('lang', opts.language), value: reason }]),
+    },
+    CustomsOfficeOfDeparture: {
+      referenceNumber: r.need('CustomsOfficeOfDeparture')?.needText('referenceNumber') ?? '',
+    },
+    ...opt('FunctionalError', errors.length === 0 ? undefined : errors),
+  }
+  return checked('DeclarationRejected', body, sink, (f) => f.replace(/^DeclarationRejected/, '/CC056C'))
 }

@@ -1,0 +1,98 @@
+/**
+ * CC013C (IE013 declaration amendment) to and from our DeclarationAmended, and CC004C (IE004
+ * amendment acceptance) from it. Our amendment carries the whole declaration, as CC013C does,
+ * so the declaration groups are written and read as for CC015C (declaration.ts,
+ * declaration-read.ts); TransitOperation adds the MRN and the amendment type flag.
+ */
+import { consignment, declarationHead, trader } from './declaration.ts'
+import { declarationPath, readDeclaration } from './declaration-read.ts'
+import { envelope, finish } from './envelope.ts'
+import type { MapResult, NctsEnvelope } from './envelope.ts'
+import { amendedDeclaration } from './mapping.ts'
+import type { Body } from './mapping.ts'
+import { checked, readNctsRoot } from './read.ts'
+import type { ImportOptions } from './read.ts'
+import { Builder, nctsDateTime, serializeNcts } from './xml.ts'
+
+type Amended = Body<'DeclarationAmended'>
+
+export function toCC013C(a: Amended, env: NctsEnvelope, opts: { language?: string } = {}): MapResult<string> {
+  const b = new Builder()
+  const d = amendedDeclaration(a)
+  const op = d.TransitOperation
+  const head = declarationHead(b, d)
+  const xml = serializeNcts('CC013C', [
+    ...envelope(b, 'CC013C', env),
+    b.el(
+      'TransitOperation',
+      b.leaf('LRN', op.LRN, '/TransitOperation'),
+      b.leaf('MRN', op.MRN, ''),
+      b.leaf('declarationType', op.declarationType, ''),
+      b.leaf('additionalDeclarationType', op.additionalDeclarationType, ''),
+      b.leaf('security', op.security, ''),
+      b.leaf('reducedDatasetIndicator', '0', ''),
+      b.leaf('bindingItinerary', op.bindingItinerary, ''),
+      // 0: the amendment may touch any data, not only the guarantee (CL: amendment type flag).
+      b.leaf('amendmentTypeFlag', '0', ''),
+      b.leaf('limitDate', op.limitDate, ''),
+    ),
+    ...head.offices,
+    head.holder,
+    head.representative,
+    ...head.guarantees,
+    consignment(b, d, { ...opts, placeOfLoadingRequired: false, supplementaryUnits: true }),
+  ])
+  return finish('CC013C', b, xml)
+}
+
+/**
+ * A partner's CC013C as the body of our `amend` action. The federation amends a transit by its
+ * MRN; an amendment that gives only the LRN is refused naming the MRN. Without an LRN, the
+ * declaration in the log gives it (`declarationOf`).
+ */
+export async function fromCC013C(xml: Uint8Array | string, opts: ImportOptions = {}): Promise<MapResult<Amended>> {
+  const read = readNctsRoot(xml, 'CC013C')
+  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  const { root, sink } = read
+  const op = root.one('TransitOperation')
+  const mrn = op?.text('MRN')
+  if (op !== undefined && mrn === undefined)
+    op.error('MRN', 'NCTS_MISSING_VALUE', 'the federation amends a transit by its MRN; this amendment gives none')
+  const lrn =
+    op?.text('LRN') ?? (mrn === undefined ? undefined : (await opts.declarationOf?.(mrn))?.TransitOperation.LRN)
+  if (op !== undefined && lrn === undefined)
+    op.error(
+      'LRN',
+      'NCTS_MISSING_VALUE',
+      'the amendment gives no LRN and the transit has no declaration to take it from',
+    )
+  const { body, itemSources } = readDeclaration(root, sink, opts, {
+    operation: ['MRN', 'amendmentTypeFlag'],
+    mrn: mrn ?? '',
+    lrn: lrn ?? '',
+  })
+  const { declarationDateAndTime, ...rest } = body.TransitOperation
+  const amended: Amended = { ...body, TransitOperation: { ...rest, amendmentDateAndTime: declarationDateAndTime } }
+  return checked('DeclarationAmended', amended, sink, (f) => declarationPath('CC013C', f, itemSources))
+}
+
+/** CC004C: the office of departure's acceptance of an amendment, to the holder. */
+export function toCC004C(a: Amended, env: NctsEnvelope): MapResult<string> {
+  const b = new Builder()
+  const op = a.TransitOperation
+  // The node writes an amendment only once the office of departure has accepted it: one time.
+  const at = nctsDateTime(op.amendmentDateAndTime)
+  const xml = serializeNcts('CC004C', [
+    ...envelope(b, 'CC004C', env),
+    b.el(
+      'TransitOperation',
+      b.leaf('LRN', op.LRN, ''),
+      b.leaf('MRN', op.MRN, ''),
+      b.leaf('amendmentSubmissionDateAndTime', at, ''),
+      b.leaf('amendmentAcceptanceDateAndTime', at, ''),
+    ),
+    b.el('CustomsOfficeOfDeparture', b.leaf('referenceNumber', a.CustomsOfficeOfDeparture.referenceNumber, '')),
+    trader(b, 'HolderOfTheTransitProcedure', a.HolderOfTheTransitProcedure, '', false),
+  ])
+  return finish('CC004C', b, xml)
+}
