@@ -57,10 +57,16 @@ export function locateElements(xml: string): ElementAt[] {
   })
 }
 
-/** The element named `local` whose start tag is on `line` (the first, if several), else the first of that name. */
+/**
+ * The element named `local` whose start tag is on `line`, else the last of that name before it,
+ * else the first of that name. When several of that name start on the line, the last: libxml2
+ * accepts an element before it refuses a repeat of it, so a fault on a duplicate (a repeated
+ * messageType, one sibling too many) is on the later one. libxml2 gives no column, so a value
+ * fault on the first of two same-named siblings sharing a line is placed on the second.
+ */
 export function elementAt(elements: readonly ElementAt[], line: number, local: string): ElementAt | undefined {
   return (
-    elements.find((e) => e.line === line && e.local === local) ??
+    elements.findLast((e) => e.line === line && e.local === local) ??
     elements.findLast((e) => e.line <= line && e.local === local) ??
     elements.find((e) => e.local === local)
   )
