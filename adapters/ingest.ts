@@ -71,7 +71,11 @@ export class Ingestor {
     this.journal = opts.journal
     this.#retry = opts.retry
     // Messages that carry part of a declaration (CC029C, CC170C) complete it from the node's log.
-    this.#import = { declarationOf: (mrn) => declarationOnNode(opts.client, mrn), ...opts.import }
+    this.#import = {
+      declarationOf: (mrn) => declarationOnNode(opts.client, mrn),
+      mrnOfLrn: (lrn) => this.documentForLrn(lrn),
+      ...opts.import,
+    }
   }
 
   static key(bytes: Uint8Array): string {

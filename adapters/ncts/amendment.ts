@@ -10,7 +10,7 @@ import { envelope, finish } from './envelope.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { amendedDeclaration } from './mapping.ts'
 import type { Body } from './mapping.ts'
-import { checked, readNctsRoot } from './read.ts'
+import { checked, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { Builder, nctsDateTime, serializeNcts } from './xml.ts'
 
@@ -46,18 +46,15 @@ export function toCC013C(a: Amended, env: NctsEnvelope, opts: { language?: strin
 }
 
 /**
- * A partner's CC013C as the body of our `amend` action. The federation amends a transit by its
- * MRN; an amendment that gives only the LRN is refused naming the MRN. Without an LRN, the
- * declaration in the log gives it (`declarationOf`).
+ * A partner's CC013C as the body of our `amend` action, on the transit of its MRN (else of its
+ * LRN, `transitMrn`). Without an LRN, the declaration in the log gives it (`declarationOf`).
  */
 export async function fromCC013C(xml: Uint8Array | string, opts: ImportOptions = {}): Promise<MapResult<Amended>> {
   const read = readNctsRoot(xml, 'CC013C')
   if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
   const { root, sink } = read
   const op = root.one('TransitOperation')
-  const mrn = op?.text('MRN')
-  if (op !== undefined && mrn === undefined)
-    op.error('MRN', 'NCTS_MISSING_VALUE', 'the federation amends a transit by its MRN; this amendment gives none')
+  const mrn = transitMrn(op, opts, 'amends')
   const lrn =
     op?.text('LRN') ?? (mrn === undefined ? undefined : (await opts.declarationOf?.(mrn))?.TransitOperation.LRN)
   if (op !== undefined && lrn === undefined)

@@ -10,7 +10,7 @@ import { declarationPath } from './declaration-read.ts'
 import type { MapResult } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import { readEquipment, readMeans, readPlace } from './read-parts.ts'
-import { checked, ENVELOPE, opt, readNctsRoot } from './read.ts'
+import { checked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { fromNctsDateTime } from './xml.ts'
 
@@ -30,15 +30,9 @@ export async function fromCC170C(xml: Uint8Array | string, opts: ImportOptions =
   ])
   const op = r.need('TransitOperation')
   op?.unmapped(['LRN', 'limitDate', 'MRN'])
-  const mrn = op?.text('MRN')
+  const mrn = transitMrn(op, opts, 'completes')
   const current: DeclarationBody | undefined = mrn === undefined ? undefined : await opts.declarationOf?.(mrn)
-  if (op !== undefined && mrn === undefined)
-    op.error(
-      'MRN',
-      'NCTS_MISSING_VALUE',
-      'the federation completes a declaration by its MRN; this notification gives none',
-    )
-  else if (op !== undefined && current === undefined)
+  if (op !== undefined && mrn !== undefined && current === undefined)
     op.error('MRN', 'NCTS_UNKNOWN_TRANSIT', 'the node holds no declaration with this MRN to complete', mrn)
   const lrn = op?.needText('LRN')
   if (current !== undefined && lrn !== undefined && lrn !== current.TransitOperation.LRN)

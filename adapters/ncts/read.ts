@@ -35,6 +35,29 @@ export interface ImportOptions {
    * presented transport). Without it such messages are refused with the field they lack.
    */
   readonly declarationOf?: (mrn: string) => Promise<DeclarationBody | undefined>
+  /** The MRN of a transit lodged through this adapter, by the LRN the national system knows. */
+  readonly mrnOfLrn?: (lrn: string) => string | undefined
+}
+
+/**
+ * The MRN a message names its transit by: its own, else the one of its LRN (a rejection of a
+ * declaration the national system knows only by LRN). Neither is an error naming the MRN,
+ * since the federation keeps every transit under its MRN.
+ */
+export function transitMrn(op: Node | undefined, opts: ImportOptions, what: string): string | undefined {
+  const mrn = op?.text('MRN')
+  if (mrn !== undefined || op === undefined) return mrn
+  const lrn = op.text('LRN')
+  const known = lrn === undefined ? undefined : opts.mrnOfLrn?.(lrn)
+  if (known === undefined)
+    op.error(
+      'MRN',
+      'NCTS_MISSING_VALUE',
+      lrn === undefined
+        ? `the federation ${what} a transit by its MRN; this message gives neither MRN nor LRN`
+        : `the federation ${what} a transit by its MRN; this message gives none, and no transit lodged through this adapter has LRN ${lrn}`,
+    )
+  return known
 }
 
 /** Reads the root of an NCTS message; refuses anything else before mapping. */

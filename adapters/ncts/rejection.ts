@@ -4,7 +4,8 @@ import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { checked, ENVELOPE, opt, readNctsRoot } from './read.ts'
+import { checked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
+import type { ImportOptions } from './read.ts'
 import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
 
 type Rejected = Body<'DeclarationRejected'>
@@ -82,10 +83,10 @@ function ourError(code: string, reason: string): string {
 }
 
 /**
- * A national system's CC056C as the body of our `reject` action. The federation rejects a
- * transit by its MRN; a rejection naming only the LRN is refused naming the MRN.
+ * A national system's CC056C as the body of our `reject` action. A declaration rejected before
+ * NCTS allocated an MRN is named by its LRN: ours is the MRN the node gave it at lodging.
  */
-export function fromCC056C(xml: Uint8Array | string, opts: { language?: string } = {}): MapResult<Rejected> {
+export function fromCC056C(xml: Uint8Array | string, opts: ImportOptions = {}): MapResult<Rejected> {
   const read = readNctsRoot(xml, 'CC056C')
   if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
   const { root: r, sink } = read
@@ -98,13 +99,9 @@ export function fromCC056C(xml: Uint8Array | string, opts: { language?: string }
   ])
   const op = r.need('TransitOperation')
   op?.unmapped(['LRN', 'MRN', 'businessRejectionType', 'rejectionDateAndTime', 'rejectionCode', 'rejectionReason'])
-  for (const name of ['LRN', 'MRN'])
-    if (op !== undefined && op.text(name) === undefined)
-      op.error(
-        name,
-        'NCTS_MISSING_VALUE',
-        `the federation's rejection names the transit by ${name}; this one gives none`,
-      )
+  const mrn = transitMrn(op, opts, 'rejects')
+  if (op !== undefined && op.text('LRN') === undefined)
+    op.error('LRN', 'NCTS_MISSING_VALUE', "the federation's rejection names the declaration's LRN; this one gives none")
   const reason = op?.text('rejectionReason')
   const errors = r.all('FunctionalError').map((e) => {
     const code = e.needText('errorCode')
@@ -119,7 +116,7 @@ export function fromCC056C(xml: Uint8Array | string, opts: { language?: string }
   const body: Rejected = {
     TransitOperation: {
       LRN: op?.text('LRN') ?? '',
-      MRN: op?.text('MRN') ?? '',
+      MRN: mrn ?? '',
       rejectionDateAndTime: fromNctsDateTime(op?.needText('rejectionDateAndTime') ?? ''),
       rejectionCode: (op?.needText('rejectionCode') ?? '').padStart(2, '0'),
       ...opt('rejectionReason', reason === undefined ? undefined : [{ ...opt('lang', opts.language), value: reason }]),
