@@ -1,17 +1,18 @@
 /**
  * `npm run bench`: every benchmark, one table each. `--seconds N` sets the time per figure of the
- * in-process tables; `--only network|xml|log|store` runs one table; `--entries N`, `--changes N`
+ * in-process tables; `--only network|xml|ncts|log|store` runs one table; `--entries N`, `--changes N`
  * and `--settle MS` (pause between timed changes) shape the network table (real node processes;
  * a few minutes on a small machine).
  */
 import { parseArgs } from 'node:util'
 import { benchXml } from './xml.ts'
+import { benchNcts } from './ncts.ts'
 import { benchLog } from './log.ts'
 import { benchNetwork } from './network.ts'
 import { benchStore } from '../../node/storage/testing/bench.ts'
 import { printTable } from './measure.ts'
 
-const TABLES = ['xml', 'log', 'store', 'network'] as const
+const TABLES = ['xml', 'ncts', 'log', 'store', 'network'] as const
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '2' },
@@ -34,6 +35,7 @@ const run = (t: (typeof TABLES)[number]) => only === undefined || only === t
 
 process.stdout.write(`node ${process.version}, ${new Date().toISOString()}\n`)
 if (run('xml')) printTable('XML message layer (messages per second)', benchXml(seconds))
+if (run('ncts')) printTable('NCTS import (messages per second)', await benchNcts(seconds))
 if (run('log')) printTable('Signatures and intake (per second)', benchLog(seconds))
 if (run('store'))
   printTable('Durable storage, LevelDB with synced writes (entries per second)', await benchStore(seconds))
