@@ -1,11 +1,13 @@
 /**
  * What one NCTS message type maps to (NctsMapping), and the small helpers the catalogue's
  * entries share: a writer's missing context, a declaration read as a lodge, a body read as a
- * transit action.
+ * transit action, a read body checked by the protocol.
  */
+import { checkMessage } from '../../protocol/index.ts'
 import type { Message, MessageTypeName } from '../../protocol/index.ts'
-import type { TransitAction } from '../contract.ts'
+import type { FieldError, TransitAction } from '../contract.ts'
 import type { NodeOperation } from '../operation.ts'
+import { placeholderHeader } from './cc015c.ts'
 import type { ImportOptions } from './cc015c.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 
@@ -86,4 +88,31 @@ export function act(
         warnings: r.warnings,
       }
     : r
+}
+
+/**
+ * A body read from an NCTS message, checked by the protocol as the node will check it; each
+ * error's path is rewritten from our model (`ArrivalNotified/...`) to the partner's message by
+ * `rename`, so a refusal names the element the partner wrote.
+ */
+export function protocolChecked<T extends MessageTypeName>(
+  sis: T,
+  body: Body<T>,
+  sink: { errors: readonly FieldError[]; warnings: readonly FieldError[] },
+  rename: (sisPath: string) => string,
+): MapResult<Body<T>> {
+  if (sink.errors.length > 0) return { ok: false, errors: sink.errors, warnings: sink.warnings }
+  const mrn = (body as { TransitOperation?: { MRN?: string } }).TransitOperation?.MRN ?? ''
+  const checked = checkMessage(sis, { Header: placeholderHeader(mrn, sis), ...body } as Message<T>)
+  if (checked.ok) return { ok: true, value: body, warnings: sink.warnings }
+  return {
+    ok: false,
+    warnings: sink.warnings,
+    errors: checked.errors.map((e) => ({
+      path: rename(String(e.details.field ?? sis).replace(new RegExp(`^${sis}`), '')),
+      code: e.code,
+      message: e.message.replace(/^\S+: /, ''),
+      ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}),
+    })),
+  }
 }
