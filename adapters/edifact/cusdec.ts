@@ -9,7 +9,7 @@ import type { Message } from '../../protocol/index.ts'
 import type { FieldError } from '../contract.ts'
 import { mrnForLrn } from '../mrn.ts'
 import type { DeclarationBody } from '../ncts/declaration.ts'
-import { placeholderHeader } from '../ncts/cc015c.ts'
+import { placeholderHeader } from '../ncts/read.ts'
 import { describePosition, EdifactError, parseInterchange, value } from './syntax.ts'
 import type { EdifactMessage, Segment } from './syntax.ts'
 

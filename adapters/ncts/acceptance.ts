@@ -2,7 +2,7 @@
 import { envelope, finish } from './envelope.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import type { Body } from './mapping.ts'
-import { checked, ENVELOPE, opt, readNctsRoot } from './read.ts'
+import { protocolChecked, ENVELOPE, opt, readNctsRoot } from './read.ts'
 import { Builder, serializeNcts } from './xml.ts'
 
 type Accepted = Body<'DeclarationAccepted'>
@@ -54,5 +54,5 @@ export function fromCC028C(xml: Uint8Array | string): MapResult<Accepted> {
     },
     HolderOfTheTransitProcedure: { ...opt('identificationNumber', h?.text('identificationNumber')), name: name ?? '' },
   }
-  return checked('DeclarationAccepted', body, sink, (f) => f.replace(/^DeclarationAccepted/, '/CC028C'))
+  return protocolChecked('DeclarationAccepted', body, sink, (f) => `/CC028C${f}`)
 }

@@ -10,7 +10,7 @@ import { envelope, finish } from './envelope.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { amendedDeclaration } from './mapping.ts'
 import type { Body } from './mapping.ts'
-import { checked, readNctsRoot, transitMrn } from './read.ts'
+import { protocolChecked, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { Builder, nctsDateTime, serializeNcts } from './xml.ts'
 
@@ -70,7 +70,7 @@ export async function fromCC013C(xml: Uint8Array | string, opts: ImportOptions =
   })
   const { declarationDateAndTime, ...rest } = body.TransitOperation
   const amended: Amended = { ...body, TransitOperation: { ...rest, amendmentDateAndTime: declarationDateAndTime } }
-  return checked('DeclarationAmended', amended, sink, (f) => declarationPath('CC013C', f, itemSources))
+  return protocolChecked('DeclarationAmended', amended, sink, (f) => declarationPath('CC013C', f, itemSources))
 }
 
 /** CC004C: the office of departure's acceptance of an amendment, to the holder. */

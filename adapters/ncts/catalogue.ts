@@ -7,11 +7,12 @@
  */
 import { DEPARTURE } from './catalogue-departure.ts'
 import { DESTINATION } from './catalogue-destination.ts'
+import { INVALIDATION } from './catalogue-invalidation.ts'
 import type { NctsMapping } from './mapping.ts'
 
 export type { Body, LogBodies, NctsMapping, WriteOptions } from './mapping.ts'
 
-export const NCTS_CATALOGUE: readonly NctsMapping[] = [...DEPARTURE, ...DESTINATION]
+export const NCTS_CATALOGUE: readonly NctsMapping[] = [...DEPARTURE, ...INVALIDATION, ...DESTINATION]
 
 export function nctsMapping(type: string): NctsMapping | undefined {
   return NCTS_CATALOGUE.find((m) => m.type === type)

@@ -10,12 +10,9 @@ import type { DeclarationBody } from './declaration.ts'
 import { declarationPath, readDeclaration } from './declaration-read.ts'
 import { envelope, finish } from './envelope.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { checked, readNctsRoot } from './read.ts'
+import { protocolChecked, readNctsRoot } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { Builder, nctsDateTime, serializeNcts } from './xml.ts'
-
-export { placeholderHeader, readNctsRoot } from './read.ts'
-export type { ImportOptions } from './read.ts'
 
 export function toCC015C(d: DeclarationBody, env: NctsEnvelope, opts: { language?: string } = {}): MapResult<string> {
   const b = new Builder()
@@ -47,7 +44,7 @@ export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): 
   const read = readNctsRoot(xml, 'CC015C')
   if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
   const { body, itemSources } = readDeclaration(read.root, read.sink, opts)
-  return checked('DeclarationLodged', body, read.sink, (f) => declarationPath('CC015C', f, itemSources))
+  return protocolChecked('DeclarationLodged', body, read.sink, (f) => declarationPath('CC015C', f, itemSources))
 }
 
 export { nctsDateTime }

@@ -114,11 +114,11 @@ export function readDeclaration(
 }
 
 /**
- * Our validation path (`DeclarationLodged/Consignment/ConsignmentItem[2]/...`) as the element
+ * Our validation path (`/Consignment/ConsignmentItem[2]/...`, below the message) as the element
  * of the partner's `root` message it came from, so a field-level error names what they wrote.
  */
 export function declarationPath(root: string, field: string, items: readonly string[]): string {
-  let p = field.replace(/^Declaration(Lodged|Amended)/, `/${root}`)
+  let p = `/${root}${field}`
   p = p.replace(
     /\/Consignment\/ConsignmentItem\[(\d+)\]/,
     (_, i: string) => items[Number(i) - 1] ?? `/${root}/Consignment/HouseConsignment[1]/ConsignmentItem[${i}]`,

@@ -1,13 +1,18 @@
-/** CC025C (IE025 goods release notification) from our control results at destination. */
+/**
+ * CC025C (IE025 goods release notification) to and from our control results at destination.
+ * The release indicator (NCTS code list: 1 full release, 2 partial release, 3 partial release
+ * closed, 4 no release) is all CC025C says of the control: a full release reads as A1.
+ */
 import { envelope, finish } from './envelope.ts'
+import { protocolChecked, readNctsRoot } from './read.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { Builder, serializeNcts } from './xml.ts'
 
 /**
- * CC025C from our control results at destination: release indicator 1 (released) for the A
- * codes of CL047, 0 for B1 (not satisfactory, discrepancies listed). The trader at destination
- * comes from the arrival notification.
+ * CC025C from our control results at destination: release indicator 1 (full release) for the A
+ * codes of CL047, 4 (no release) for B1 (not satisfactory, discrepancies listed). The trader at
+ * destination comes from the arrival notification.
  */
 export function toCC025C(
   control: Body<'ControlResultsRecorded'>,
@@ -21,7 +26,7 @@ export function toCC025C(
       'TransitOperation',
       b.leaf('MRN', control.TransitOperation.MRN, ''),
       b.leaf('releaseDate', control.ControlResult.date, ''),
-      b.leaf('releaseIndicator', control.ControlResult.code === 'B1' ? '0' : '1', ''),
+      b.leaf('releaseIndicator', control.ControlResult.code === 'B1' ? '4' : '1', ''),
     ),
     b.el(
       'CustomsOfficeOfDestinationActual',
@@ -35,4 +40,51 @@ export function toCC025C(
     ),
   ])
   return finish('CC025C', b, xml)
+}
+
+/** Why a release indicator other than 1 is refused: what our control result would have to invent. */
+const NOT_MAPPED: Readonly<Record<string, readonly [string, string]>> = {
+  '2': ['NCTS_PARTIAL_RELEASE', 'a partial release has no control result of its own in the federation (CL047)'],
+  '3': ['NCTS_PARTIAL_RELEASE', 'a partial release has no control result of its own in the federation (CL047)'],
+  '4': [
+    'NCTS_RELEASE_WITHOUT_DISCREPANCIES',
+    'no release means result B1, which lists its discrepancies; CC025C carries none',
+  ],
+}
+
+/** A partner's CC025C as the body of our `control` action: a full release, on the release date. */
+export function fromCC025C(xml: Uint8Array | string): MapResult<Body<'ControlResultsRecorded'>> {
+  const read = readNctsRoot(xml, 'CC025C')
+  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  const { root: r, sink } = read
+  r.unmapped([
+    'messageSender',
+    'messageRecipient',
+    'preparationDateAndTime',
+    'messageIdentification',
+    'messageType',
+    'correlationIdentifier',
+    'TransitOperation',
+    'CustomsOfficeOfDestinationActual',
+    'TraderAtDestination',
+  ])
+  const op = r.need('TransitOperation')
+  const indicator = op?.needText('releaseIndicator') ?? ''
+  if (op !== undefined && indicator !== '1') {
+    const [code, why] = NOT_MAPPED[indicator] ?? [
+      'NCTS_RELEASE_INDICATOR_UNKNOWN',
+      'not a release indicator (1 full, 2 partial, 3 partial closed, 4 no release)',
+    ]
+    op.error('releaseIndicator', code, `release indicator ${indicator}: ${why}`, indicator)
+  }
+  const body: Body<'ControlResultsRecorded'> = {
+    TransitOperation: { MRN: op?.needText('MRN') ?? '' },
+    CustomsOfficeOfDestinationActual: {
+      referenceNumber: r.need('CustomsOfficeOfDestinationActual')?.needText('referenceNumber') ?? '',
+    },
+    ControlResult: { code: 'A1', date: op?.needText('releaseDate') ?? '' },
+  }
+  return protocolChecked('ControlResultsRecorded', body, sink, (p) =>
+    `/CC025C${p}`.replace('/ControlResult/date', '/TransitOperation/releaseDate'),
+  )
 }

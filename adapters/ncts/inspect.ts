@@ -1,3 +1,4 @@
+import type { ImportOptions } from './read.ts'
 /**
  * One NCTS message in, in three stages, each stopping the next when it fails: the official
  * phase 6 schema of its type (schema.ts), what the federation adds to NCTS (federation.ts),
@@ -10,7 +11,6 @@ import type { XmlElement } from '../../protocol/index.ts'
 import type { FieldError } from '../contract.ts'
 import type { NodeOperation } from '../operation.ts'
 import { nctsMapping, NCTS_CATALOGUE } from './catalogue.ts'
-import type { ImportOptions } from './cc015c.ts'
 import type { MapResult } from './envelope.ts'
 import { federationErrors } from './federation.ts'
 import { locateElements } from './locate.ts'

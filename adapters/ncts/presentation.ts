@@ -10,7 +10,7 @@ import { declarationPath } from './declaration-read.ts'
 import type { MapResult } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import { readEquipment, readMeans, readPlace } from './read-parts.ts'
-import { checked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
+import { protocolChecked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { fromNctsDateTime } from './xml.ts'
 
@@ -83,5 +83,5 @@ export async function fromCC170C(xml: Uint8Array | string, opts: ImportOptions =
       ...opt('PlaceOfLoading', place ?? k.PlaceOfLoading),
     },
   }
-  return checked('DeclarationAmended', amended, sink, (f) => declarationPath('CC170C', f, []))
+  return protocolChecked('DeclarationAmended', amended, sink, (f) => declarationPath('CC170C', f, []))
 }

@@ -5,6 +5,7 @@
  */
 import { checkMessage, parseXml, SisError } from '../../protocol/index.ts'
 import type { Message, MessageTypeName } from '../../protocol/index.ts'
+import type { Body } from './mapping.ts'
 import type { FieldError } from '../contract.ts'
 import type { DeclarationBody } from './declaration.ts'
 import type { MapResult } from './envelope.ts'
@@ -102,23 +103,24 @@ export function placeholderHeader(mrn: string, type = 'DeclarationLodged'): Mess
 
 /**
  * The mapped body after the reader's own errors, then our schema and rules (code lists,
- * formats, sequence numbers): each error at the partner's path, `toPath` turning our field
- * path (`DeclarationAccepted/TransitOperation/MRN`) into theirs.
+ * formats, sequence numbers): each error at the partner's path, `rename` turning our field
+ * path below the message (`/TransitOperation/MRN`, '' for the whole) into theirs.
  */
-export function checked<T extends MessageTypeName, B extends { TransitOperation: { MRN: string } }>(
-  type: T,
-  body: B,
-  sink: Sink,
-  toPath: (field: string) => string,
-): MapResult<B> {
+export function protocolChecked<T extends MessageTypeName>(
+  sis: T,
+  body: Body<T>,
+  sink: { errors: readonly FieldError[]; warnings: readonly FieldError[] },
+  rename: (sisPath: string) => string,
+): MapResult<Body<T>> {
   if (sink.errors.length > 0) return { ok: false, errors: sink.errors, warnings: sink.warnings }
-  const r = checkMessage(type, { Header: placeholderHeader(body.TransitOperation.MRN, type), ...body } as Message<T>)
-  if (r.ok) return { ok: true, value: body, warnings: sink.warnings }
+  const mrn = (body as { TransitOperation?: { MRN?: string } }).TransitOperation?.MRN ?? ''
+  const checked = checkMessage(sis, { Header: placeholderHeader(mrn, sis), ...body } as Message<T>)
+  if (checked.ok) return { ok: true, value: body, warnings: sink.warnings }
   return {
     ok: false,
     warnings: sink.warnings,
-    errors: r.errors.map((e) => ({
-      path: toPath(typeof e.details.field === 'string' ? e.details.field : type),
+    errors: checked.errors.map((e) => ({
+      path: rename(String(e.details.field ?? sis).replace(new RegExp(`^${sis}`), '')),
       code: e.code,
       message: e.message.replace(/^\S+: /, ''),
       ...(typeof e.details.value === 'string' ? { value: e.details.value } : {}),

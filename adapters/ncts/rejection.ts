@@ -4,7 +4,7 @@ import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { checked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
+import { protocolChecked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
 
@@ -126,5 +126,5 @@ export function fromCC056C(xml: Uint8Array | string, opts: ImportOptions = {}): 
     },
     ...opt('FunctionalError', errors.length === 0 ? undefined : errors),
   }
-  return checked('DeclarationRejected', body, sink, (f) => f.replace(/^DeclarationRejected/, '/CC056C'))
+  return protocolChecked('DeclarationRejected', body, sink, (f) => `/CC056C${f}`)
 }

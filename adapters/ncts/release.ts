@@ -4,7 +4,7 @@ import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { checked, opt, readNctsRoot, seq } from './read.ts'
+import { protocolChecked, opt, readNctsRoot, seq } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { Builder, fromNctsDateTime, serializeNcts } from './xml.ts'
 
@@ -123,9 +123,8 @@ export async function fromCC029C(
       }),
     ),
   }
-  return checked('ReleasedForTransit', body, sink, (f) =>
-    f
-      .replace(/^ReleasedForTransit/, '/CC029C')
+  return protocolChecked('ReleasedForTransit', body, sink, (f) =>
+    `/CC029C${f}`
       .replace('/AnticipatedArrivalRecord/totalGrossMass', '/Consignment/grossMass')
       .replace(/\/TransitAdvice\[(\d+)\]\/CustomsOfficeOfTransitDeclared/, '/CustomsOfficeOfTransitDeclared[$1]')
       .replace(/\/TransitAdvice\[(\d+)\]/, '/CustomsOfficeOfTransitDeclared[$1]'),
