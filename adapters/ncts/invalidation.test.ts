@@ -8,6 +8,7 @@ import { INVALIDATION } from './catalogue-invalidation.ts'
 import { federationErrors } from './federation.ts'
 import { locateElements } from './locate.ts'
 import type { LogBodies, NctsMapping } from './mapping.ts'
+import { inspectNcts } from './inspect.ts'
 import { validateNctsSchema } from './schema.ts'
 
 const env = { sender: 'SIS-CN', recipient: 'NTA.CN', messageId: 'CN-0009', preparedAt: '2026-11-23T09:31:00Z' }
@@ -137,9 +138,14 @@ describe('CC014C from partners', () => {
     ])
   })
 
-  it('refused by name: an LRN without MRN, no justification, an office outside the federation', async () => {
+  it('refused by name: an LRN the adapter did not lodge, no justification, an office outside the federation', async () => {
     const lrnOnly = partner('CC014C', '<LRN>XJ-2026-000042</LRN>', `<initiatedByCustoms>0</initiatedByCustoms>${why}`)
-    expect(codes(await pipeline('CC014C', lrnOnly))).toEqual([['/CC014C/TransitOperation/MRN', 'NCTS_MRN_REQUIRED']])
+    expect(codes(await pipeline('CC014C', lrnOnly))).toEqual([['/CC014C/TransitOperation/MRN', 'NCTS_MISSING_VALUE']])
+    // An LRN the adapter lodged names the transit it lodged.
+    const known = await inspectNcts(lrnOnly, { mrnOfLrn: (l) => (l === 'XJ-2026-000042' ? MRN : undefined) })
+    expect(
+      known.mapping?.ok && known.mapping.value.kind === 'act' ? known.mapping.value.documentId : known.errors,
+    ).toBe(MRN)
     const silent = partner('CC014C', `<MRN>${MRN}</MRN>`, '<initiatedByCustoms>0</initiatedByCustoms>')
     expect(codes(await pipeline('CC014C', silent))).toEqual([
       ['/CC014C/Invalidation/justification', 'NCTS_JUSTIFICATION_REQUIRED'],

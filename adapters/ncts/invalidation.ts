@@ -9,7 +9,7 @@ import { pickText, trader } from './declaration.ts'
 import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { protocolChecked, readNctsRoot } from './read.ts'
+import { protocolChecked, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import type { Body } from './mapping.ts'
 import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
@@ -104,20 +104,17 @@ interface Read {
   readonly inv: Node | undefined
 }
 
-/** The parts CC014C and CC009C share; an MRN is required (NCTS allows an LRN instead). */
-function readCommon(type: 'CC014C' | 'CC009C', xml: Uint8Array | string): Read | { errors: FieldError[] } {
+/** The parts CC014C and CC009C share; the transit is its MRN, else the one of its LRN (`transitMrn`). */
+function readCommon(
+  type: 'CC014C' | 'CC009C',
+  xml: Uint8Array | string,
+  opts: ImportOptions,
+): Read | { errors: FieldError[] } {
   const read = readNctsRoot(xml, type)
   if ('errors' in read) return read
   const { root, sink } = read
   const op = root.need('TransitOperation')
-  const mrn = op?.text('MRN')
-  if (op !== undefined && mrn === undefined)
-    op.error(
-      'MRN',
-      'NCTS_MRN_REQUIRED',
-      'the federation identifies a transit by its MRN; an LRN alone does not name one',
-      op.text('LRN'),
-    )
+  const mrn = transitMrn(op, opts, 'invalidates')
   const office = root.need('CustomsOfficeOfDeparture')?.needText('referenceNumber') ?? ''
   return { root, sink, mrn: mrn ?? '', office, inv: root.need('Invalidation') }
 }
@@ -152,7 +149,7 @@ export function fromCC014C(
   xml: Uint8Array | string,
   opts: ImportOptions = {},
 ): MapResult<Body<'InvalidationRequested'>> {
-  const r = readCommon('CC014C', xml)
+  const r = readCommon('CC014C', xml, opts)
   if ('errors' in r) return { ok: false, errors: r.errors, warnings: [] }
   ignore(r, ['decisionDateAndTime', 'decision'], 'belongs to the decision (CC009C); a request has none')
   const justification = r.inv?.text('justification')
@@ -172,7 +169,7 @@ export function fromCC014C(
 
 /** A partner's CC009C as the body of our `invalidation-decision` action. */
 export function fromCC009C(xml: Uint8Array | string, opts: ImportOptions = {}): MapResult<Body<'InvalidationDecided'>> {
-  const r = readCommon('CC009C', xml)
+  const r = readCommon('CC009C', xml, opts)
   if ('errors' in r) return { ok: false, errors: r.errors, warnings: [] }
   ignore(r, ['requestDateAndTime'], 'is the request’s (CC014C); our decision records its own time only')
   const decision = r.inv?.text('decision')
