@@ -35,6 +35,7 @@ writeFileSync(
 )
 const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length
 const samples = join(import.meta.dirname, '..', '..', 'adapters', 'edifact', 'samples')
+const ncts = (f: string) => join(import.meta.dirname, '..', '..', 'adapters', 'ncts', 'samples', f)
 
 describe('sis adapter validate', () => {
   it('passes a valid CC015C: both verdicts PASS, the lodge it would make, exit 0', () => {
@@ -99,5 +100,25 @@ describe('sis adapter validate', () => {
   it('exits 3 for a file it cannot read and 2 without a format', () => {
     expect(sis('adapter', 'validate', '--format', 'ncts', join(dir, 'missing.xml')).status).toBe(3)
     expect(sis('adapter', 'validate', valid).status).toBe(2)
+  })
+
+  it('completes a CC170C from the --declaration that stands for the log; without it, names what is missing', async () => {
+    const alone = await sisInProcess('adapter', 'validate', '--format', 'ncts', ncts('cc170c.xml'), '--json')
+    expect(alone.code).toBe(1)
+    const refused = JSON.parse(alone.out) as ValidateReport
+    expect(refused.schema.ok).toBe(true)
+    expect(refused.mapping.errors.map((e) => [e.path, e.code])).toEqual([
+      ['/CC170C/TransitOperation/MRN', 'NCTS_UNKNOWN_TRANSIT'],
+    ])
+    const args = ['adapter', 'validate', '--format', 'ncts', ncts('cc170c.xml'), '--declaration', ncts('cc015c.xml')]
+    const completed = await sisInProcess(...args, '--json')
+    expect(completed.code).toBe(0)
+    expect((JSON.parse(completed.out) as ValidateReport).mapping.operation).toMatchObject({
+      kind: 'act',
+      action: 'amend',
+      documentId: '26CN652100000042J8',
+    })
+    const notADeclaration = await sisInProcess(...args.slice(0, -1), ncts('cc028c.xml'), '--json')
+    expect(notADeclaration.code).toBe(2)
   })
 })

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { Option } from 'commander'
 import type { Command } from 'commander'
 import type { FieldError } from '../../adapters/contract.ts'
+import type { ImportOptions } from '../../adapters/ncts/index.ts'
 import type { NodeOperation } from '../../adapters/operation.ts'
 import { examples } from '../command-kit.ts'
 import { CliError, EXIT, colourEnabled, output, paint } from '../output.ts'
@@ -57,9 +58,39 @@ function summary(op: NodeOperation): NonNullable<ValidateReport['mapping']['oper
 
 const NOT_RUN: Verdict = { ran: false, ok: false, errors: [] }
 
-export async function validateNcts(file: string, bytes: Uint8Array): Promise<ValidateReport> {
-  const { inspectNcts, nctsMapping } = await import('../../adapters/ncts/index.ts')
+/**
+ * What stands in for the node's log when a message needs it (CC029C's limit date, CC170C's
+ * declaration, an LRN-only rejection): the declaration of an NCTS CC015C or CC013C file.
+ */
+async function declarationContext(file: string, bytes: Uint8Array): Promise<ImportOptions> {
+  const { amendedDeclaration, inspectNcts } = await import('../../adapters/ncts/index.ts')
   const r = await inspectNcts(bytes)
+  const op = r.mapping?.ok === true ? r.mapping.value : undefined
+  const d =
+    op?.kind === 'lodge'
+      ? op.declaration
+      : op?.action === 'amend'
+        ? amendedDeclaration(op.body as Parameters<typeof amendedDeclaration>[0])
+        : undefined
+  if (d === undefined)
+    throw new CliError(
+      `--declaration ${file} is not a declaration the adapter maps (CC015C or CC013C): ${r.errors.map((e) => `${e.path} ${e.code}`).join('; ') || r.type}`,
+      EXIT.USAGE,
+    )
+  // The user says it is this transit's declaration: it stands for the one of the message's MRN.
+  return {
+    declarationOf: async (mrn) => ({ ...d, TransitOperation: { ...d.TransitOperation, MRN: mrn } }),
+    mrnOfLrn: (lrn) => (lrn === d.TransitOperation.LRN ? d.TransitOperation.MRN : undefined),
+  }
+}
+
+export async function validateNcts(
+  file: string,
+  bytes: Uint8Array,
+  context: ImportOptions = {},
+): Promise<ValidateReport> {
+  const { inspectNcts, nctsMapping } = await import('../../adapters/ncts/index.ts')
+  const r = await inspectNcts(bytes, context)
   const sis = r.type === undefined ? undefined : nctsMapping(r.type)?.sis
   const head = {
     file,
@@ -164,24 +195,40 @@ export function registerValidateCommand(adapter: Command): void {
     .description('check a national file as the adapter would (official schema, then mapping), without a node')
     .addOption(new Option('--format <format>', "the file's format").choices(VALIDATE_FORMATS).makeOptionMandatory())
     .argument('<file>', 'the NCTS XML message or the CUSDEC interchange')
+    .option(
+      '--declaration <file>',
+      "a CC015C or CC013C whose declaration stands for the node's log (for CC029C, CC170C, messages naming only an LRN)",
+    )
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
-      `${examples('sis adapter validate --format ncts CC015C.xml', 'sis adapter validate --format cusdec --json declaration.edi')}\n\nExit status: 0 the schema and the mapping pass; 1 either refuses the file; 3 the file cannot be read.`,
+      `${examples('sis adapter validate --format ncts CC015C.xml', 'sis adapter validate --format ncts CC029C.xml --declaration CC015C.xml', 'sis adapter validate --format cusdec --json declaration.edi')}\n\nExit status: 0 the schema and the mapping pass; 1 either refuses the file; 2 wrong usage; 3 a file cannot be read.`,
     )
-    .action(async (file: string, opts: { format: (typeof VALIDATE_FORMATS)[number]; json?: boolean }) => {
-      let bytes: Uint8Array
-      try {
-        bytes = new Uint8Array(readFileSync(file))
-      } catch (e) {
-        throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO)
-      }
-      const report =
-        opts.format === 'ncts'
-          ? await validateNcts(file, bytes)
-          : await validateCusdec(file, new TextDecoder().decode(bytes))
-      const json = opts.json === true
-      output(json).result(humanValidate(report, paint(!json && colourEnabled())), report)
-      process.exitCode = report.ok ? EXIT.OK : EXIT.INVALID
-    })
+    .action(
+      async (
+        file: string,
+        opts: { format: (typeof VALIDATE_FORMATS)[number]; json?: boolean; declaration?: string },
+      ) => {
+        const bytes = readInput(file)
+        if (opts.declaration !== undefined && opts.format !== 'ncts')
+          throw new CliError('--declaration completes NCTS messages only (--format ncts)', EXIT.USAGE)
+        const context =
+          opts.declaration === undefined ? {} : await declarationContext(opts.declaration, readInput(opts.declaration))
+        const report =
+          opts.format === 'ncts'
+            ? await validateNcts(file, bytes, context)
+            : await validateCusdec(file, new TextDecoder().decode(bytes))
+        const json = opts.json === true
+        output(json).result(humanValidate(report, paint(!json && colourEnabled())), report)
+        process.exitCode = report.ok ? EXIT.OK : EXIT.INVALID
+      },
+    )
+}
+
+function readInput(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file))
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, EXIT.IO)
+  }
 }
