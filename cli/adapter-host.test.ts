@@ -373,7 +373,7 @@ describe('a real node process with a file-drop adapter in its node.json', () => 
           .split('-')
           .pop(),
       )
-      expect(kinds).toEqual(expect.arrayContaining(['CC015C', 'DeclarationAccepted', 'CC029C']))
+      expect(kinds).toEqual(expect.arrayContaining(['CC015C', 'CC028C', 'CC029C']))
       const cc029 = readFileSync(
         join(
           drop,

@@ -5,7 +5,6 @@
  */
 import { checkMessage, parseXml, SisError } from '../../protocol/index.ts'
 import type { Message, MessageTypeName } from '../../protocol/index.ts'
-import type { Body } from './mapping.ts'
 import type { FieldError } from '../contract.ts'
 import type { DeclarationBody } from './declaration.ts'
 import type { MapResult } from './envelope.ts'
@@ -20,6 +19,9 @@ export const ENVELOPE: readonly string[] = [
   'messageType',
   'correlationIdentifier',
 ]
+
+/** A SIS message without its header (as mapping.ts's Body; restated so that the two files do not import each other). */
+type Body<T extends MessageTypeName> = Omit<Message<T>, 'Header'>
 
 export type Sink = { errors: FieldError[]; warnings: FieldError[] }
 
