@@ -4,7 +4,8 @@
  * so the declaration groups are written and read as for CC015C (declaration.ts,
  * declaration-read.ts); TransitOperation adds the MRN and the amendment type flag.
  */
-import { consignment, declarationHead, trader } from './declaration.ts'
+import { declarationMessage } from './cc015c.ts'
+import { trader } from './declaration.ts'
 import { declarationPath, readDeclaration } from './declaration-read.ts'
 import { envelope, finish } from './envelope.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
@@ -17,32 +18,7 @@ import { Builder, nctsDateTime, serializeNcts } from './xml.ts'
 type Amended = Body<'DeclarationAmended'>
 
 export function toCC013C(a: Amended, env: NctsEnvelope, opts: { language?: string } = {}): MapResult<string> {
-  const b = new Builder()
-  const d = amendedDeclaration(a)
-  const op = d.TransitOperation
-  const head = declarationHead(b, d)
-  const xml = serializeNcts('CC013C', [
-    ...envelope(b, 'CC013C', env),
-    b.el(
-      'TransitOperation',
-      b.leaf('LRN', op.LRN, '/TransitOperation'),
-      b.leaf('MRN', op.MRN, ''),
-      b.leaf('declarationType', op.declarationType, ''),
-      b.leaf('additionalDeclarationType', op.additionalDeclarationType, ''),
-      b.leaf('security', op.security, ''),
-      b.leaf('reducedDatasetIndicator', '0', ''),
-      b.leaf('bindingItinerary', op.bindingItinerary, ''),
-      // 0: the amendment may touch any data, not only the guarantee (CL: amendment type flag).
-      b.leaf('amendmentTypeFlag', '0', ''),
-      b.leaf('limitDate', op.limitDate, ''),
-    ),
-    ...head.offices,
-    head.holder,
-    head.representative,
-    ...head.guarantees,
-    consignment(b, d, { ...opts, placeOfLoadingRequired: false, supplementaryUnits: true }),
-  ])
-  return finish('CC013C', b, xml)
+  return declarationMessage('CC013C', amendedDeclaration(a), env, opts)
 }
 
 /**

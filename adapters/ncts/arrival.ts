@@ -6,7 +6,7 @@
  */
 import type { FieldError } from '../contract.ts'
 import { envelope, finish } from './envelope.ts'
-import { protocolChecked, readNctsRoot } from './read.ts'
+import { ENVELOPE, protocolChecked, readNctsRoot } from './read.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
@@ -181,12 +181,7 @@ export function fromCC007C(xml: Uint8Array | string): MapResult<Body<'ArrivalNot
   if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
   const { root: r, sink } = read
   r.unmapped([
-    'messageSender',
-    'messageRecipient',
-    'preparationDateAndTime',
-    'messageIdentification',
-    'messageType',
-    'correlationIdentifier',
+    ...ENVELOPE,
     'TransitOperation',
     'CustomsOfficeOfDestinationActual',
     'TraderAtDestination',

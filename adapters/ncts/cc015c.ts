@@ -15,20 +15,37 @@ import type { ImportOptions } from './read.ts'
 import { Builder, nctsDateTime, serializeNcts } from './xml.ts'
 
 export function toCC015C(d: DeclarationBody, env: NctsEnvelope, opts: { language?: string } = {}): MapResult<string> {
+  return declarationMessage('CC015C', d, env, opts)
+}
+
+/**
+ * A declaration message: CC015C, or CC013C when `amendment` gives the MRN it amends (CC013C's
+ * TransitOperation adds the MRN and the amendment type flag; the groups are the same).
+ */
+export function declarationMessage(
+  type: 'CC015C' | 'CC013C',
+  d: DeclarationBody,
+  env: NctsEnvelope,
+  opts: { language?: string },
+): MapResult<string> {
   const b = new Builder()
   const op = d.TransitOperation
   const head = declarationHead(b, d)
-  const xml = serializeNcts('CC015C', [
-    ...envelope(b, 'CC015C', env),
+  const amends = type === 'CC013C'
+  const xml = serializeNcts(type, [
+    ...envelope(b, type, env),
     b.el(
       'TransitOperation',
       b.leaf('LRN', op.LRN, '/TransitOperation'),
+      amends ? b.leaf('MRN', op.MRN, '') : undefined,
       b.leaf('declarationType', op.declarationType, ''),
       b.leaf('additionalDeclarationType', op.additionalDeclarationType, ''),
       b.leaf('security', op.security, ''),
       // Our document always carries the full data set.
       b.leaf('reducedDatasetIndicator', '0', ''),
       b.leaf('bindingItinerary', op.bindingItinerary, ''),
+      // 0: the amendment may touch any data, not only the guarantee (CL: amendment type flag).
+      amends ? b.leaf('amendmentTypeFlag', '0', '') : undefined,
       b.leaf('limitDate', op.limitDate, ''),
     ),
     ...head.offices,
@@ -37,7 +54,7 @@ export function toCC015C(d: DeclarationBody, env: NctsEnvelope, opts: { language
     ...head.guarantees,
     consignment(b, d, { ...opts, placeOfLoadingRequired: false, supplementaryUnits: true }),
   ])
-  return finish('CC015C', b, xml)
+  return finish(type, b, xml)
 }
 
 export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): MapResult<DeclarationBody> {

@@ -4,10 +4,11 @@
  * closed, 4 no release) is all CC025C says of the control: a full release reads as A1.
  */
 import { envelope, finish } from './envelope.ts'
-import { protocolChecked, readNctsRoot } from './read.ts'
+import { ENVELOPE, protocolChecked, readNctsRoot } from './read.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { Builder, serializeNcts } from './xml.ts'
+import type { XNode } from './xml.ts'
 
 /**
  * CC025C from our control results at destination: release indicator 1 (full release) for the A
@@ -28,6 +29,18 @@ export function toCC025C(
       b.leaf('releaseDate', control.ControlResult.date, ''),
       b.leaf('releaseIndicator', control.ControlResult.code === 'B1' ? '4' : '1', ''),
     ),
+    ...atDestination(b, control, arrival),
+  ])
+  return finish('CC025C', b, xml)
+}
+
+/** The actual office of destination (from the control) and the trader there (from the arrival): CC025C and CC044C. */
+export function atDestination(
+  b: Builder,
+  control: Body<'ControlResultsRecorded'>,
+  arrival: Body<'ArrivalNotified'>,
+): XNode[] {
+  return [
     b.el(
       'CustomsOfficeOfDestinationActual',
       b.leaf('referenceNumber', control.CustomsOfficeOfDestinationActual.referenceNumber, ''),
@@ -38,8 +51,7 @@ export function toCC025C(
         max: 17,
       }),
     ),
-  ])
-  return finish('CC025C', b, xml)
+  ]
 }
 
 /** Why a release indicator other than 1 is refused: what our control result would have to invent. */
@@ -57,17 +69,7 @@ export function fromCC025C(xml: Uint8Array | string): MapResult<Body<'ControlRes
   const read = readNctsRoot(xml, 'CC025C')
   if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
   const { root: r, sink } = read
-  r.unmapped([
-    'messageSender',
-    'messageRecipient',
-    'preparationDateAndTime',
-    'messageIdentification',
-    'messageType',
-    'correlationIdentifier',
-    'TransitOperation',
-    'CustomsOfficeOfDestinationActual',
-    'TraderAtDestination',
-  ])
+  r.unmapped([...ENVELOPE, 'TransitOperation', 'CustomsOfficeOfDestinationActual', 'TraderAtDestination'])
   const op = r.need('TransitOperation')
   const indicator = op?.needText('releaseIndicator') ?? ''
   if (op !== undefined && indicator !== '1') {

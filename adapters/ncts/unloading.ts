@@ -8,8 +8,9 @@ import type { LangText } from '../../protocol/messages/types/complex.ts'
 import { pickText, trader } from './declaration.ts'
 import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
+import { atDestination } from './goods-release.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { protocolChecked, readNctsRoot } from './read.ts'
+import { ENVELOPE, protocolChecked, readNctsRoot } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import type { Body } from './mapping.ts'
 import { Builder, serializeNcts } from './xml.ts'
@@ -73,16 +74,7 @@ export function toCC044C(
       b.leaf('MRN', control.TransitOperation.MRN, ''),
       b.leaf('otherThingsToReport', conform ? undefined : remarks, '/TransitOperation', { max: 512 }),
     ),
-    b.el(
-      'CustomsOfficeOfDestinationActual',
-      b.leaf('referenceNumber', control.CustomsOfficeOfDestinationActual.referenceNumber, ''),
-    ),
-    b.el(
-      'TraderAtDestination',
-      b.leaf('identificationNumber', arrival.TraderAtDestination.identificationNumber, '/TraderAtDestination', {
-        max: 17,
-      }),
-    ),
+    ...atDestination(b, control, arrival),
     b.el(
       'UnloadingRemark',
       b.leaf('conform', conform ? '1' : '0', ''),
@@ -107,12 +99,7 @@ export function fromCC044C(
   if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
   const { root: r, sink } = read
   r.unmapped([
-    'messageSender',
-    'messageRecipient',
-    'preparationDateAndTime',
-    'messageIdentification',
-    'messageType',
-    'correlationIdentifier',
+    ...ENVELOPE,
     'TransitOperation',
     'CustomsOfficeOfDestinationActual',
     'TraderAtDestination',
