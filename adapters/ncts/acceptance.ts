@@ -2,7 +2,7 @@
 import { envelope, finish } from './envelope.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import type { Body } from './mapping.ts'
-import { protocolChecked, ENVELOPE, opt, readNctsRoot } from './read.ts'
+import { protocolChecked, opt, readNctsRoot } from './read.ts'
 import { Builder, serializeNcts } from './xml.ts'
 
 type Accepted = Body<'DeclarationAccepted'>
@@ -33,10 +33,13 @@ export function toCC028C(a: Accepted, env: NctsEnvelope): MapResult<string> {
  * by identifier alone; our acceptance names the holder, so a nameless one is refused naming it.
  */
 export function fromCC028C(xml: Uint8Array | string): MapResult<Accepted> {
-  const read = readNctsRoot(xml, 'CC028C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  const read = readNctsRoot(xml, 'CC028C', [
+    'TransitOperation',
+    'CustomsOfficeOfDeparture',
+    'HolderOfTheTransitProcedure',
+  ])
+  if (!read.ok) return read
   const { root: r, sink } = read
-  r.unmapped([...ENVELOPE, 'TransitOperation', 'CustomsOfficeOfDeparture', 'HolderOfTheTransitProcedure'])
   const op = r.need('TransitOperation')
   const h = r.need('HolderOfTheTransitProcedure')
   h?.unmapped(['identificationNumber', 'name'])

@@ -27,7 +27,7 @@ export function toCC013C(a: Amended, env: NctsEnvelope, opts: { language?: strin
  */
 export async function fromCC013C(xml: Uint8Array | string, opts: ImportOptions = {}): Promise<MapResult<Amended>> {
   const read = readNctsRoot(xml, 'CC013C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  if (!read.ok) return read
   const { root, sink } = read
   const op = root.one('TransitOperation')
   const mrn = transitMrn(op, opts, 'amends')

@@ -6,7 +6,7 @@
  */
 import type { FieldError } from '../contract.ts'
 import { envelope, finish } from './envelope.ts'
-import { ENVELOPE, protocolChecked, readNctsRoot } from './read.ts'
+import { protocolChecked, readNctsRoot } from './read.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
@@ -177,16 +177,14 @@ function readLocation(lg: Node, destination: string): Location {
 
 /** A partner's CC007C as the body of our `arrival` action (no incident flag in CC007C: it reads 0). */
 export function fromCC007C(xml: Uint8Array | string): MapResult<Body<'ArrivalNotified'>> {
-  const read = readNctsRoot(xml, 'CC007C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
-  const { root: r, sink } = read
-  r.unmapped([
-    ...ENVELOPE,
+  const read = readNctsRoot(xml, 'CC007C', [
     'TransitOperation',
     'CustomsOfficeOfDestinationActual',
     'TraderAtDestination',
     'Consignment',
   ])
+  if (!read.ok) return read
+  const { root: r, sink } = read
   const op = r.need('TransitOperation')
   const office = r.need('CustomsOfficeOfDestinationActual')?.needText('referenceNumber') ?? ''
   const trader = r.need('TraderAtDestination')

@@ -59,7 +59,7 @@ export function declarationMessage(
 
 export function fromCC015C(xml: Uint8Array | string, opts: ImportOptions = {}): MapResult<DeclarationBody> {
   const read = readNctsRoot(xml, 'CC015C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  if (!read.ok) return read
   const { body, itemSources } = readDeclaration(read.root, read.sink, opts)
   return protocolChecked('DeclarationLodged', body, read.sink, (f) => declarationPath('CC015C', f, itemSources))
 }

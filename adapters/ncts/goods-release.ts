@@ -4,7 +4,7 @@
  * closed, 4 no release) is all CC025C says of the control: a full release reads as A1.
  */
 import { envelope, finish } from './envelope.ts'
-import { ENVELOPE, protocolChecked, readNctsRoot } from './read.ts'
+import { protocolChecked, readNctsRoot } from './read.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
 import { Builder, serializeNcts } from './xml.ts'
@@ -66,10 +66,13 @@ const NOT_MAPPED: Readonly<Record<string, readonly [string, string]>> = {
 
 /** A partner's CC025C as the body of our `control` action: a full release, on the release date. */
 export function fromCC025C(xml: Uint8Array | string): MapResult<Body<'ControlResultsRecorded'>> {
-  const read = readNctsRoot(xml, 'CC025C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  const read = readNctsRoot(xml, 'CC025C', [
+    'TransitOperation',
+    'CustomsOfficeOfDestinationActual',
+    'TraderAtDestination',
+  ])
+  if (!read.ok) return read
   const { root: r, sink } = read
-  r.unmapped([...ENVELOPE, 'TransitOperation', 'CustomsOfficeOfDestinationActual', 'TraderAtDestination'])
   const op = r.need('TransitOperation')
   const indicator = op?.needText('releaseIndicator') ?? ''
   if (op !== undefined && indicator !== '1') {

@@ -10,24 +10,22 @@ import { declarationPath } from './declaration-read.ts'
 import type { MapResult } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import { readEquipment, readMeans, readPlace } from './read-parts.ts'
-import { protocolChecked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
+import { protocolChecked, opt, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { fromNctsDateTime } from './xml.ts'
 
 type Amended = Body<'DeclarationAmended'>
 
 export async function fromCC170C(xml: Uint8Array | string, opts: ImportOptions = {}): Promise<MapResult<Amended>> {
-  const read = readNctsRoot(xml, 'CC170C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
-  const { root: r, sink } = read
-  r.unmapped([
-    ...ENVELOPE,
+  const read = readNctsRoot(xml, 'CC170C', [
     'TransitOperation',
     'CustomsOfficeOfDeparture',
     'HolderOfTheTransitProcedure',
     'Representative',
     'Consignment',
   ])
+  if (!read.ok) return read
+  const { root: r, sink } = read
   const op = r.need('TransitOperation')
   op?.unmapped(['LRN', 'limitDate', 'MRN'])
   const mrn = transitMrn(op, opts, 'completes')

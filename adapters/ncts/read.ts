@@ -63,20 +63,29 @@ export function transitMrn(op: Node | undefined, opts: ImportOptions, what: stri
   return known
 }
 
-/** Reads the root of an NCTS message; refuses anything else before mapping. */
+/**
+ * Reads the root of an NCTS message, refusing anything else before mapping; a top-level group
+ * outside the envelope and `groups` is a warning (the mapping does not carry it).
+ */
 export function readNctsRoot(
   xml: Uint8Array | string,
   type: string,
-): { root: Node; sink: Sink } | { errors: FieldError[] } {
+  groups?: readonly string[],
+):
+  | { readonly ok: true; readonly root: Node; readonly sink: Sink }
+  | { readonly ok: false; readonly errors: FieldError[]; readonly warnings: readonly FieldError[] } {
   let el
   try {
     el = parseXml(xml)
   } catch (e) {
-    if (e instanceof SisError) return { errors: [{ path: '/', code: e.code, message: e.message }] }
+    if (e instanceof SisError)
+      return { ok: false, errors: [{ path: '/', code: e.code, message: e.message }], warnings: [] }
     throw e
   }
   if (el.ns !== NCTS_NS || el.local !== type)
     return {
+      ok: false,
+      warnings: [],
       errors: [
         {
           path: `/${el.local}`,
@@ -86,7 +95,9 @@ export function readNctsRoot(
       ],
     }
   const sink: Sink = { errors: [], warnings: [] }
-  return { root: new Node(el, `/${type}`, sink), sink }
+  const root = new Node(el, `/${type}`, sink)
+  if (groups !== undefined) root.unmapped([...ENVELOPE, ...groups])
+  return { ok: true, root, sink }
 }
 
 /** A header good enough for checkMessage; the node writes the real one. */

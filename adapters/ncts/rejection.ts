@@ -4,7 +4,7 @@ import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
 import type { Body } from './mapping.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { protocolChecked, ENVELOPE, opt, readNctsRoot, transitMrn } from './read.ts'
+import { protocolChecked, opt, readNctsRoot, transitMrn } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import { Builder, fromNctsDateTime, nctsDateTime, serializeNcts } from './xml.ts'
 
@@ -87,16 +87,14 @@ function ourError(code: string, reason: string): string {
  * NCTS allocated an MRN is named by its LRN: ours is the MRN the node gave it at lodging.
  */
 export function fromCC056C(xml: Uint8Array | string, opts: ImportOptions = {}): MapResult<Rejected> {
-  const read = readNctsRoot(xml, 'CC056C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
-  const { root: r, sink } = read
-  r.unmapped([
-    ...ENVELOPE,
+  const read = readNctsRoot(xml, 'CC056C', [
     'TransitOperation',
     'CustomsOfficeOfDeparture',
     'HolderOfTheTransitProcedure',
     'FunctionalError',
   ])
+  if (!read.ok) return read
+  const { root: r, sink } = read
   const op = r.need('TransitOperation')
   op?.unmapped(['LRN', 'MRN', 'businessRejectionType', 'rejectionDateAndTime', 'rejectionCode', 'rejectionReason'])
   const mrn = transitMrn(op, opts, 'rejects')

@@ -62,7 +62,7 @@ export async function fromCC029C(
   opts: ImportOptions = {},
 ): Promise<MapResult<Body<'ReleasedForTransit'>>> {
   const read = readNctsRoot(xml, 'CC029C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
+  if (!read.ok) return read
   const { root: r, sink } = read
   const op = r.need('TransitOperation')
   const mrn = op?.needText('MRN') ?? ''

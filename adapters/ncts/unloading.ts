@@ -10,7 +10,7 @@ import type { DeclarationBody } from './declaration.ts'
 import { envelope, finish } from './envelope.ts'
 import { atDestination } from './goods-release.ts'
 import type { MapResult, NctsEnvelope } from './envelope.ts'
-import { ENVELOPE, protocolChecked, readNctsRoot } from './read.ts'
+import { protocolChecked, readNctsRoot } from './read.ts'
 import type { ImportOptions } from './read.ts'
 import type { Body } from './mapping.ts'
 import { Builder, serializeNcts } from './xml.ts'
@@ -95,16 +95,14 @@ export function fromCC044C(
   xml: Uint8Array | string,
   opts: ImportOptions = {},
 ): MapResult<Body<'ControlResultsRecorded'>> {
-  const read = readNctsRoot(xml, 'CC044C')
-  if ('errors' in read) return { ok: false, errors: read.errors, warnings: [] }
-  const { root: r, sink } = read
-  r.unmapped([
-    ...ENVELOPE,
+  const read = readNctsRoot(xml, 'CC044C', [
     'TransitOperation',
     'CustomsOfficeOfDestinationActual',
     'TraderAtDestination',
     'UnloadingRemark',
   ])
+  if (!read.ok) return read
+  const { root: r, sink } = read
   const op = r.need('TransitOperation')
   const u = r.need('UnloadingRemark')
   if (u !== undefined && u.text('unloadingCompletion') === '0')
