@@ -116,7 +116,7 @@ export class NodeClientError extends Error {
 
 /** One error in a national record, as precise as the format allows. */
 export interface FieldError {
-  /** Where: an XPath-like path (`/CC015C/Consignment/HouseConsignment[1]/grossMass`) or an EDIFACT position (`segment 12 GIS, element 1, component 2`). */
+  /** Where: an XPath-like path (`/CC015C/Consignment/HouseConsignment[2]/grossMass`; [n] only among several of a name) or an EDIFACT position (`segment 12 GIS, element 1, component 2`). */
   readonly path: string
   /** A stable code (SisError codes, NCTS_*, EDI_*, NODE_*, INPUT_*). */
   readonly code: string

@@ -90,7 +90,10 @@ export function readConsignment(
       cm?.unmapped(['descriptionOfGoods', 'CommodityCode', 'DangerousGoods', 'GoodsMeasure'])
       const gm = cm?.need('GoodsMeasure')
       gm?.unmapped(['grossMass', 'netMass'])
-      const cc = cm?.need('CommodityCode')
+      // NCTS makes the commodity code optional; the federation's document classifies every item.
+      const cc = cm?.one('CommodityCode')
+      if (cm !== undefined && cc === undefined)
+        cm.error('CommodityCode', 'NCTS_MISSING_VALUE', 'the single transit document needs the HS code of each item')
       cc?.unmapped(['harmonizedSystemSubHeadingCode'])
       const net = gm?.text('netMass')
       return {

@@ -121,7 +121,7 @@ export function declarationPath(root: string, field: string, items: readonly str
   let p = `/${root}${field}`
   p = p.replace(
     /\/Consignment\/ConsignmentItem\[(\d+)\]/,
-    (_, i: string) => items[Number(i) - 1] ?? `/${root}/Consignment/HouseConsignment[1]/ConsignmentItem[${i}]`,
+    (_, i: string) => items[Number(i) - 1] ?? `/${root}/Consignment/HouseConsignment/ConsignmentItem[${i}]`,
   )
   p = p.replace(/\/descriptionOfGoods\[\d+\]\/value$/, '/descriptionOfGoods')
   return p.replace(/\/TransitOperation\/(declaration|amendment)DateAndTime$/, '/preparationDateAndTime')

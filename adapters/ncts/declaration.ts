@@ -172,7 +172,7 @@ export function consignment(
     })
   }
   const items = c.ConsignmentItem.map((item, i) => {
-    const p = `${P}/HouseConsignment[1]/ConsignmentItem[${i + 1}]`
+    const p = `${P}/HouseConsignment/ConsignmentItem[${i + 1}]`
     const cm = item.Commodity
     return b.el(
       'ConsignmentItem',

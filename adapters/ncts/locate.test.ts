@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { elementAt, locateElements } from './locate.ts'
+import { locateElements, spreadElements } from './locate.ts'
 
 const doc = [
   '<?xml version="1.0" encoding="UTF-8"?>',
@@ -50,24 +50,41 @@ describe('locateElements', () => {
   })
 })
 
-describe('elementAt', () => {
+describe('spreadElements', () => {
   const els = locateElements(doc)
+  const spread = spreadElements(doc, els)
+  const lines = spread.text.split('\n')
 
-  it('picks the last of same-named elements on one line: a fault on a duplicate is on the repeat', () => {
-    expect(elementAt(els, 4, 'messageType')?.path).toBe('/CC015C/messageType[2]')
+  it('puts every start tag on a line of its own and changes nothing else but line breaks', () => {
+    expect(spread.text.replace(/\n/g, '')).toBe(doc.replace(/\n/g, ''))
+    const starts = locateElements(spread.text).map((e) => e.line)
+    expect(new Set(starts).size).toBe(starts.length)
+    // Leaf values keep their text: the CDATA is where it was, inside its LRN.
+    expect(lines).toContain('    <LRN><![CDATA[<not-an-element>]]></LRN>')
   })
 
-  it('picks the element of that name on the line libxml2 gave', () => {
-    expect(elementAt(els, 12, 'sequenceNumber')?.path).toBe('/CC015C/Guarantee[2]/sequenceNumber')
-    expect(elementAt(els, 9, 'sequenceNumber')?.path).toBe('/CC015C/Guarantee[1]/sequenceNumber')
+  it('names each of two same-named elements that shared a line by its own line in the spread text', () => {
+    const first = lines.findIndex((l) => l.trimStart().startsWith('<messageType>')) + 1
+    expect(spread.at(first, 'messageType')?.path).toBe('/CC015C/messageType[1]')
+    expect(spread.at(first + 1, 'messageType')?.path).toBe('/CC015C/messageType[2]')
+    // Both are reported at the line of the partner's file.
+    expect(spread.at(first + 1, 'messageType')?.line).toBe(4)
   })
 
-  it('falls back to the last element of that name started before the line (an error reported on a closing tag)', () => {
-    expect(elementAt(els, 14, 'Guarantee')?.path).toBe('/CC015C/Guarantee[2]')
-    expect(elementAt(els, 7, 'TransitOperation')?.path).toBe('/CC015C/TransitOperation')
+  it('falls back to the nearest element of that name before the line (a fault reported on an end tag)', () => {
+    const end = lines.lastIndexOf('  </Guarantee>') + 1
+    expect(spread.at(end, 'Guarantee')?.path).toBe('/CC015C/Guarantee[2]')
   })
 
-  it('finds nothing for a name the document does not have', () => {
-    expect(elementAt(els, 4, 'messageSender')).toBeUndefined()
+  it('finds nothing for a name the document does not have, or a line libxml2 could not give', () => {
+    expect(spread.at(4, 'messageSender')).toBeUndefined()
+    expect(spread.at(Number.NaN, 'messageType')).toBeUndefined()
+  })
+
+  it('spreads a document written on one line, as machines send them', () => {
+    const one = '<a><b>1</b><b>2</b><c><b>3</b></c></a>'
+    const s = spreadElements(one, locateElements(one))
+    expect(s.text).toBe('<a>\n<b>1</b>\n<b>2</b>\n<c>\n<b>3</b></c></a>')
+    expect([2, 3, 5].map((l) => s.at(l, 'b')?.path)).toEqual(['/a/b[1]', '/a/b[2]', '/a/c/b'])
   })
 })

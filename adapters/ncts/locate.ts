@@ -9,6 +9,8 @@ export interface ElementAt {
   readonly local: string
   readonly path: string
   readonly line: number
+  /** Where its start tag begins in the text. */
+  readonly offset: number
 }
 
 const TOKEN =
@@ -17,6 +19,7 @@ const TOKEN =
 interface Seen {
   readonly local: string
   readonly line: number
+  readonly offset: number
   readonly parent: Seen | undefined
   /** 1-based position among the parent's children of the same name. */
   readonly index: number
@@ -44,7 +47,7 @@ export function locateElements(xml: string): ElementAt[] {
     const named = parent?.named ?? roots
     const index = (named.get(local) ?? 0) + 1
     named.set(local, index)
-    const el: Seen = { local, line, parent, index, named: new Map() }
+    const el: Seen = { local, line, offset: m.index, parent, index, named: new Map() }
     seen.push(el)
     if (m[4] !== '/') stack.push(el)
   }
@@ -53,23 +56,63 @@ export function locateElements(xml: string): ElementAt[] {
     const many = ((el.parent?.named ?? roots).get(el.local) ?? 0) > 1
     const path = `${el.parent === undefined ? '' : paths.get(el.parent)!}/${el.local}${many ? `[${el.index}]` : ''}`
     paths.set(el, path)
-    return { local: el.local, path, line: el.line }
+    return { local: el.local, path, line: el.line, offset: el.offset }
   })
 }
 
 /**
- * The element named `local` whose start tag is on `line`, else the last of that name before it,
- * else the first of that name. When several of that name start on the line, the last: libxml2
- * accepts an element before it refuses a repeat of it, so a fault on a duplicate (a repeated
- * messageType, one sibling too many) is on the later one. libxml2 gives no column, so a value
- * fault on the first of two same-named siblings sharing a line is placed on the second.
+ * The document with every element's start tag on a line of its own, for libxml2 to validate:
+ * libxml2 names a fault by line and element name only, so in a file written on one line (as
+ * machines send them) it could not tell one item's grossMass from the next. Only a line break
+ * is added, before a start tag and after the text before it, which in element-only content is
+ * whitespace the schema ignores; simple content (a leaf's value) has no start tag inside and is
+ * never touched. `at(line, local)` gives the element a fault on that line of the spread text
+ * names: exact, since no two elements start on one line.
  */
-export function elementAt(elements: readonly ElementAt[], line: number, local: string): ElementAt | undefined {
-  return (
-    elements.findLast((e) => e.line === line && e.local === local) ??
-    elements.findLast((e) => e.line <= line && e.local === local) ??
-    elements.find((e) => e.local === local)
-  )
+export function spreadElements(
+  xml: string,
+  elements: readonly ElementAt[],
+): { readonly text: string; at(line: number, local: string): ElementAt | undefined } {
+  const chunks: string[] = []
+  const startLine: number[] = []
+  let line = 1
+  let prev = 0
+  for (const el of elements) {
+    chunks.push(xml.slice(prev, el.offset))
+    line += countLines(xml, prev, el.offset)
+    if (!firstOnLine(xml, el.offset)) {
+      chunks.push('\n')
+      line++
+    }
+    startLine.push(line)
+    prev = el.offset
+  }
+  chunks.push(xml.slice(prev))
+  const text = chunks.join('')
+  /** For each line of the spread text, the last element whose start tag begins on it or before. */
+  const last = new Int32Array(line + countLines(xml, prev, xml.length) + 2).fill(-1)
+  startLine.forEach((l, i) => (last[l] = i))
+  for (let l = 1; l < last.length; l++) if (last[l] === -1) last[l] = last[l - 1]!
+  return {
+    text,
+    at(faultLine, local) {
+      if (!Number.isInteger(faultLine) || faultLine < 1) return undefined
+      // The element on the line, else (a fault on an end tag or in a long start tag) the nearest before it of that name.
+      for (let i = last[Math.min(faultLine, last.length - 1)]!; i >= 0; i--)
+        if (elements[i]!.local === local) return elements[i]
+      return undefined
+    },
+  }
+}
+
+/** Whether only spaces or tabs stand between the line's start and `offset`. */
+function firstOnLine(s: string, offset: number): boolean {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = s.charCodeAt(i)
+    if (c === 10) return true
+    if (c !== 32 && c !== 9 && c !== 13) return false
+  }
+  return true
 }
 
 function countLines(s: string, from: number, to: number): number {

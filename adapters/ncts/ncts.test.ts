@@ -75,8 +75,8 @@ describe('CC015C round trip', () => {
       .join('\n')
     expect(again).toBe(withoutSupplementary)
     expect(imported.ok && imported.warnings.map((w) => w.path)).toEqual([
-      '/CC015C/Consignment/HouseConsignment[1]/ConsignmentItem[1]/Commodity/GoodsMeasure/supplementaryUnits',
-      '/CC015C/Consignment/HouseConsignment[1]/ConsignmentItem[2]/Commodity/GoodsMeasure/supplementaryUnits',
+      '/CC015C/Consignment/HouseConsignment/ConsignmentItem[1]/Commodity/GoodsMeasure/supplementaryUnits',
+      '/CC015C/Consignment/HouseConsignment/ConsignmentItem[2]/Commodity/GoodsMeasure/supplementaryUnits',
     ])
   })
 
@@ -154,9 +154,9 @@ describe('CC015C import: field-level errors', () => {
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.errors.map((e) => [e.path, e.code])).toEqual([
-      ['/CC015C/Guarantee[1]/GuaranteeReference[1]/GRN', 'NCTS_MISSING_VALUE'],
+      ['/CC015C/Guarantee/GuaranteeReference/GRN', 'NCTS_MISSING_VALUE'],
       [
-        '/CC015C/Consignment/HouseConsignment[1]/ConsignmentItem[2]/Commodity/CommodityCode/harmonizedSystemSubHeadingCode',
+        '/CC015C/Consignment/HouseConsignment/ConsignmentItem[2]/Commodity/CommodityCode/harmonizedSystemSubHeadingCode',
         'NCTS_MISSING_ELEMENT',
       ],
     ])

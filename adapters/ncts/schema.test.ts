@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { exampleMessage } from '../../protocol/index.ts'
 import { xmllintNcts } from '../testing/xmllint.ts'
 import { inspectNcts, NCTS_SCHEMA_INVALID, schemaTypes, toCC015C, validateNctsSchema } from './index.ts'
+import { MAX_SCHEMA_FAULTS } from './schema.ts'
 import type { DeclarationBody } from './index.ts'
 
 const SAMPLES = join(import.meta.dirname, 'samples')
@@ -219,4 +220,55 @@ describe('every sample is valid under its official XSD, natively and in process'
       expect(await validateNctsSchema(typeOf(file), xml)).toEqual({ ok: true })
     })
   }
+})
+
+describe('faults in a file written on one line, several faults of one element, and very many faults', () => {
+  const oneLine = (xml: string) => xml.replace(/>\s+</g, '><')
+
+  it('places each fault of a one-line file on its own element, once, as native xmllint counts them', async () => {
+    const xml = oneLine(sample('cc015c.xml'))
+      .replace('<goodsItemNumber>1<', '<goodsItemNumber>X<')
+      .replace('<goodsItemNumber>2<', '<goodsItemNumber>X<')
+      .replace('<grossMass>8240.5<', '<grossMass>-1<')
+    expect(xml.trimEnd().split('\n')).toHaveLength(1)
+    const lint = xmllintNcts('CC015C', xml)
+    expect(lint.ok).toBe(false)
+    const r = await validateNctsSchema('CC015C', xml)
+    if (r.ok) throw new Error('must be refused')
+    const items = '/CC015C/Consignment/HouseConsignment/ConsignmentItem'
+    expect(r.errors.map((e) => [e.path, e.line])).toEqual([
+      [`${items}[1]/goodsItemNumber`, 1],
+      [`${items}[1]/Commodity/GoodsMeasure/grossMass`, 1],
+      [`${items}[2]/goodsItemNumber`, 1],
+    ])
+    // Native libxml2 sees the same faults: both item numbers and the item's gross mass.
+    const native = lint.stderr.split('\n').filter((l) => / Schemas validity error : /.test(l))
+    expect(native.filter((l) => l.includes("Element 'goodsItemNumber'"))).toHaveLength(2)
+    expect(native.filter((l) => l.includes("Element 'grossMass'"))).toHaveLength(1)
+  })
+
+  it('reports an element value failing two facets once, and an attribute fault beside it on its own', async () => {
+    const xml = mutate(sample('cc015c.xml'), 'PhaseID="NCTS5.1"', 'PhaseID="NCTS9" bogus="1"')
+    const r = await validateNctsSchema('CC015C', xml)
+    if (r.ok) throw new Error('must be refused')
+    expect(r.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining("attribute 'PhaseID'"),
+      expect.stringContaining("attribute 'bogus'"),
+    ])
+  })
+
+  it('lists at most MAX_SCHEMA_FAULTS faults and says how many more there were', async () => {
+    // Sixty goods items, each with two faults of value: 120 faults.
+    const xml = sample('cc015c.xml')
+    const item = /<ConsignmentItem>[\s\S]*?<\/ConsignmentItem>/.exec(xml)![0]
+    const bad = item
+      .replace(/<goodsItemNumber>\d+</, '<goodsItemNumber>X<')
+      .replace(/<grossMass>[^<]+</, '<grossMass>-1<')
+    const many = xml.replace(/(\s*<ConsignmentItem>[\s\S]*<\/ConsignmentItem>)/, '\n' + bad.repeat(60))
+    expect(xmllintNcts('CC015C', many).ok).toBe(false)
+    const r = await validateNctsSchema('CC015C', many)
+    if (r.ok) throw new Error('must be refused')
+    expect(r.errors).toHaveLength(MAX_SCHEMA_FAULTS + 1)
+    expect(r.errors.at(-1)!.message).toBe('and 20 more schema fault(s); the first 100 are listed')
+  })
 })

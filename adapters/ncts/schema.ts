@@ -9,14 +9,24 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { validateXML } from 'xmllint-wasm'
 import type { FieldError } from '../contract.ts'
-import { elementAt, locateElements } from './locate.ts'
+import { locateElements, spreadElements } from './locate.ts'
 
 const XSD_DIR = join(import.meta.dirname, 'xsd')
 const DOCUMENT = 'message.xml'
+/** Faults listed in full; a message with more gets one more entry saying how many were left out. */
+export const MAX_SCHEMA_FAULTS = 100
+/**
+ * A fault of a value (a facet, or not of its type), of the element or of one of its attributes.
+ * libxml2 says one bad value several ways (each facet it fails, then "is not a valid value of
+ * the atomic type"): the first is the fault, the rest say it again.
+ */
+const VALUE_FAULT = /^Element '[^']+'(?:, attribute '([^']+)')?: (?:\[facet '[^']+'\]|'.*' is not a valid value of)/s
 /** WebAssembly pages of 64 KiB: the phase 6 type library takes about 20 MiB compiled; 4 MiB messages fit in 256 MiB. */
 const MAX_MEMORY_PAGES = 4096
 
 export const NCTS_SCHEMA_INVALID = 'NCTS_SCHEMA_INVALID'
+/** The schema check itself could not run to its end (libxml2 out of memory, a failed worker). */
+export const NCTS_SCHEMA_UNAVAILABLE = 'NCTS_SCHEMA_UNAVAILABLE'
 
 export type SchemaVerdict = { readonly ok: true } | { readonly ok: false; readonly errors: readonly FieldError[] }
 
@@ -54,27 +64,54 @@ export async function validateNctsSchema(type: string, xml: string): Promise<Sch
   const set = schemas()
   if (!set.types.has(type)) throw new Error(`no vendored XSD for ${type}`)
   const main = `${type.toLowerCase()}.xsd`
-  const result = await validateXML({
-    xml: { fileName: DOCUMENT, contents: xml },
-    schema: set.files.find((f) => f.fileName === main)!,
-    preload: set.files.filter((f) => f.fileName !== main),
-    maxMemoryPages: MAX_MEMORY_PAGES,
-  })
-  if (result.valid) return { ok: true }
   const elements = locateElements(xml)
+  const spread = spreadElements(xml, elements)
+  let result
+  try {
+    result = await validateXML({
+      xml: { fileName: DOCUMENT, contents: spread.text },
+      schema: set.files.find((f) => f.fileName === main)!,
+      preload: set.files.filter((f) => f.fileName !== main),
+      maxMemoryPages: MAX_MEMORY_PAGES,
+    })
+  } catch (e) {
+    // libxml2 could not finish (out of its memory, a failed worker): a refusal, never a crash.
+    const why = e instanceof Error ? e.message : String(e)
+    return { ok: false, errors: [{ path: '/', code: NCTS_SCHEMA_UNAVAILABLE, message: why.slice(0, 500) }] }
+  }
+  if (result.valid) return { ok: true }
   const seen = new Set<string>()
   const errors: FieldError[] = []
+  let more = 0
   for (const e of result.errors) {
-    if (e.loc === null) continue
-    const message = e.message.replace(/^Schemas validity error : /, '')
+    if (e.loc === null || !Number.isFinite(e.loc.lineNumber)) continue
+    const message = e.message.replace(/^Schemas validity error : /, '').trim()
     const name = ELEMENT.exec(message)?.[1]
-    const at = name === undefined ? undefined : elementAt(elements, e.loc.lineNumber, name)
-    const path = at?.path ?? '/'
-    const key = `${e.loc.lineNumber} ${path}`
+    const at = name === undefined ? undefined : spread.at(e.loc.lineNumber, name)
+    const value = VALUE_FAULT.exec(message)
+    const key =
+      value === null
+        ? `${at?.offset ?? e.loc.lineNumber} ${message}`
+        : `${at?.offset ?? e.loc.lineNumber} @${value[1] ?? ''}`
     if (seen.has(key)) continue
     seen.add(key)
-    errors.push({ path, code: NCTS_SCHEMA_INVALID, message, line: e.loc.lineNumber })
+    if (errors.length === MAX_SCHEMA_FAULTS) {
+      more++
+      continue
+    }
+    errors.push({
+      path: at?.path ?? '/',
+      code: NCTS_SCHEMA_INVALID,
+      message,
+      ...(at === undefined ? {} : { line: at.line }),
+    })
   }
+  if (more > 0)
+    errors.push({
+      path: '/',
+      code: NCTS_SCHEMA_INVALID,
+      message: `and ${more} more schema fault(s); the first ${MAX_SCHEMA_FAULTS} are listed`,
+    })
   // A failure libxml2 did not place (it always does for validity errors) still refuses the message.
   if (errors.length === 0)
     errors.push({ path: '/', code: NCTS_SCHEMA_INVALID, message: result.rawOutput.trim().slice(0, 500) })

@@ -112,7 +112,8 @@ export class Node {
     const found = this.el.children.filter(
       (c): c is XmlElement => c.kind === 'element' && c.ns === '' && c.local === name,
     )
-    return found.map((e, i) => new Node(e, `${this.path}/${name}[${i + 1}]`, this.sink))
+    // [n] only among several of a name, as locate.ts and the schema's faults write paths.
+    return found.map((e, i) => new Node(e, `${this.path}/${name}${found.length > 1 ? `[${i + 1}]` : ''}`, this.sink))
   }
 
   one(name: string): Node | undefined {
