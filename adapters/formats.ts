@@ -175,7 +175,8 @@ export async function decodeNational(record: NationalRecord, opts: ImportOptions
     if (!(e instanceof SisError)) throw e
     return { ok: false, errors: [{ path: '/', code: e.code, message: e.message }] }
   }
-  if (parsed.root.ns === NCTS_NS) {
+  // An NCTS root in a namespace that is not NCTS's (a trailing slash, a typo) is told so, not judged as SIS XML.
+  if (parsed.root.ns === NCTS_NS || /^CC\d{3}[A-Z]$/.test(parsed.root.local)) {
     const r = await inspectParsed(parsed.root, parsed.text, opts)
     return r.mapping?.ok === true
       ? { ok: true, source: 'ncts', operation: r.mapping.value, warnings: r.warnings }

@@ -72,7 +72,7 @@ export class Ingestor {
     this.#retry = opts.retry
     // Messages that carry part of a declaration (CC029C, CC170C) complete it from the node's log.
     this.#import = {
-      declarationOf: (mrn) => declarationOnNode(opts.client, mrn),
+      declarationOf: (mrn) => withRetry(() => declarationOnNode(opts.client, mrn), this.#opts()),
       mrnOfLrn: (lrn) => this.documentForLrn(lrn),
       ...opts.import,
     }
@@ -105,9 +105,22 @@ export class Ingestor {
     return (log ?? []).filter((e) => e.type === type).length
   }
 
+  /**
+   * Decodes one record with this ingestor's import options, which complete partial NCTS messages
+   * from the node's log. Throws NodeUnavailable when the node stayed unreachable meanwhile.
+   */
+  async decode(record: NationalRecord): Promise<Decoded> {
+    try {
+      return await decodeNational(record, this.#import)
+    } catch (e) {
+      if (isRetryable(e)) throw new NodeUnavailable(`the node did not answer: ${(e as Error).message}`, { cause: e })
+      throw e
+    }
+  }
+
   /** Decodes and hands over one record. Throws NodeUnavailable when the node stayed unreachable. */
   async ingest(record: NationalRecord, decoded?: Decoded): Promise<IngestOutcome> {
-    decoded ??= await decodeNational(record, this.#import)
+    decoded ??= await this.decode(record)
     if (!decoded.ok) return { ok: false, errors: decoded.errors }
     const key = Ingestor.key(record.bytes)
     const done = this.#acked(key)

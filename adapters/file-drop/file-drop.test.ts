@@ -149,6 +149,42 @@ describe('file drop with real files', () => {
   })
 })
 
+describe('file drop: a partner NCTS transit, each message completed from the node where it needs to be', () => {
+  it('lodges CC015C, completes it with CC170C, accepts with CC028C, releases with CC029C (whose limit date is the log’s)', async () => {
+    const samples = join(import.meta.dirname, '..', 'ncts', 'samples')
+    const client = new InMemoryNodeClient()
+    const a = new FileDropAdapter({ client, root: root(), retry: FAST, pollMs: 60_000, format: 'ncts' })
+    drop(a, '1-cc015c.xml', readFileSync(join(samples, 'cc015c.xml'), 'utf8'))
+    await a.scan()
+    expect(readdirSync(a.dirs.failed)).toEqual([])
+    const lodged = await client.changedSince('2000-01-01T00:00:00Z')
+    const mrn = lodged[0]!.documentId
+    // The samples name the story's MRN; the adapter lodged the declaration under its own.
+    const story = (f: string) => readFileSync(join(samples, f), 'utf8').replaceAll('26CN652100000042J8', mrn)
+    drop(a, '2-cc170c.xml', story('cc170c.xml'))
+    drop(a, '3-cc028c.xml', story('cc028c.xml'))
+    drop(a, '4-cc029c.xml', story('cc029c.xml'))
+    await a.scan()
+    expect(readdirSync(a.dirs.failed)).toEqual([])
+    expect(readdirSync(a.dirs.processed).sort()).toEqual([
+      '1-cc015c.xml',
+      '2-cc170c.xml',
+      '3-cc028c.xml',
+      '4-cc029c.xml',
+    ])
+    const log = (await client.log(mrn))!
+    expect(log.map((e) => [e.type, e.effective])).toEqual([
+      ['DeclarationLodged', true],
+      ['DeclarationAmended', true],
+      ['DeclarationAccepted', true],
+      ['ReleasedForTransit', true],
+    ])
+    // The release's limit date is the one the presentation notification gave the declaration.
+    expect(log[3]!.xml).toContain('<limitDate>2026-12-07</limitDate>')
+    await a.stop()
+  })
+})
+
 describe('file drop against a node over HTTP (loopback test double of the node API)', () => {
   it('lodges over HTTP and writes the events it reads from the SSE stream', async () => {
     const node = await startFakeNode({ token: 'integration-token' })

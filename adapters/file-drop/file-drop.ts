@@ -21,7 +21,7 @@ import type {
   NodeEvent,
 } from '../contract.ts'
 import { cusresForErrors } from '../edifact/index.ts'
-import { decodeNational } from '../formats.ts'
+import type { Decoded } from '../formats.ts'
 import { Ingestor, NodeUnavailable } from '../ingest.ts'
 import type { JournalRecord } from '../ingest.ts'
 import { DEFAULT_RETRY, FolderDeadLetterStore, Journal } from '../isolation.ts'
@@ -134,7 +134,7 @@ export class FileDropAdapter implements Adapter {
   }
 
   async ingest(record: NationalRecord): Promise<IngestOutcome> {
-    return this.#ingestor.ingest(record, await decodeNational(record, this.#o.import ?? {}))
+    return this.#ingestor.ingest(record)
   }
 
   /** One pass over inbox/, oldest name first; concurrent calls run one after the other. */
@@ -153,9 +153,10 @@ export class FileDropAdapter implements Adapter {
       if (!existsSync(path) || !statSync(path).isFile()) continue
       const bytes = new Uint8Array(readFileSync(path))
       const record = { name, bytes }
-      const decoded = await decodeNational(record, this.#o.import ?? {})
+      let decoded: Decoded
       let outcome: IngestOutcome
       try {
+        decoded = await this.#ingestor.decode(record)
         outcome = await this.#ingestor.ingest(record, decoded)
       } catch (e) {
         if (e instanceof NodeUnavailable) {

@@ -112,4 +112,11 @@ describe('NCTS departure messages in', () => {
     const moved = await inspectNcts(sample('cc170c.xml'), { declarationOf: async () => elsewhere })
     expect(codes(moved)).toEqual([['/CC170C/CustomsOfficeOfDeparture/referenceNumber', 'NCTS_OFFICE_MISMATCH']])
   })
+
+  it('a lookup that fails (the node down while the log is read) refuses the message with its reason, it does not throw', async () => {
+    const r = await inspectNcts(sample('cc170c.xml'), {
+      declarationOf: () => Promise.reject(new Error('the node did not answer')),
+    })
+    expect(r.errors).toEqual([{ path: '/CC170C', code: 'NCTS_MAPPING_FAILED', message: 'the node did not answer' }])
+  })
 })

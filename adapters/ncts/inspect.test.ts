@@ -53,6 +53,13 @@ describe('routing by the root element namespace URI and local name', () => {
     expect(r.errors[0]!.message).toContain('http://ncts.example/other')
   })
 
+  it('the import tells a partner whose NCTS namespace is slightly off so, instead of judging the file as SIS XML', async () => {
+    const xml = sample('cc015c.xml').replace(`xmlns:ncts="${NCTS_NS}"`, `xmlns:ncts="${NCTS_NS}/"`)
+    const d = await decodeNational(record('cc015c.xml', xml))
+    expect(d.source).toBe('ncts')
+    expect(d.ok === false && d.errors.map((e) => e.code)).toEqual(['NCTS_WRONG_NAMESPACE'])
+  })
+
   it('a root in no namespace gets NCTS_WRONG_NAMESPACE', async () => {
     const xml = sample('cc015c.xml')
       .replace(`<ncts:CC015C xmlns:ncts="${NCTS_NS}"`, '<CC015C')

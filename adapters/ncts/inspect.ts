@@ -78,7 +78,19 @@ export async function inspectParsed(root: XmlElement, text: string, opts: Import
     )
   const federation = federationErrors(root, locateElements(text))
   if (federation.length > 0) return refused(federation, { type, schema: schema! })
-  const result = await mapping.read(text, opts)
+  let result: MapResult<NodeOperation>
+  try {
+    result = await mapping.read(text, opts)
+  } catch (e) {
+    // A lookup that may succeed later (the node unreachable) is the caller's to retry; any other
+    // failure of a reader refuses this message with its reason and must not stop the inbox behind it.
+    if ((e as { retryable?: unknown } | null)?.retryable === true) throw e
+    const why = e instanceof Error ? e.message : String(e)
+    return refused([{ path: `/${type}`, code: 'NCTS_MAPPING_FAILED', message: why.slice(0, 500) }], {
+      type,
+      schema: schema!,
+    })
+  }
   return {
     type,
     schema: schema!,
