@@ -160,6 +160,8 @@ export const DATA_FILES = {
   membership: 'membership.json',
   /** The API tokens (hashes and principals), managed at run time: node/tokens.ts. */
   tokens: 'tokens.json',
+  /** People's accounts for the pages (login, role, scrypt hash), managed at run time: node/users.ts. */
+  users: 'users.json',
   store: 'store',
   /** The pid of the node holding the store, while it runs (node/start-checks.ts). */
   pid: 'sis.pid',
