@@ -14,6 +14,7 @@ import { registerNodeOpsCommands } from './commands/node-ops.ts'
 import { registerTransitCommands } from './commands/transit.ts'
 import { registerCompletionCommand } from './commands/completion.ts'
 import { registerAdapterCommands } from './commands/adapter.ts'
+import { registerUserCommand } from './commands/user.ts'
 import { LANG_HELP } from './command-kit.ts'
 import { addHelpCommand } from './help-command.ts'
 import { LANGS, chooseLang, detectLang } from './i18n.ts'
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerLogCommands(program)
   registerFederationCommands(program)
   registerTokenCommand(program)
+  registerUserCommand(program)
   registerStartCommand(program)
   registerDemoCommand(program)
   registerTestnetCommands(program)

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { findOffice } from '../protocol/index.ts'
 import { writeFileAtomic } from '../shared/files.ts'
 import { DATA_FILES, PrincipalConfig } from './config.ts'
 import { hashPassword, isPasswordHash, passwordProblems, verifyPassword } from './password.ts'
@@ -121,6 +122,8 @@ export class UserStore {
     const principal = PrincipalConfig.safeParse({ ...user.principal, name: user.login })
     if (!principal.success)
       problems.push(...principal.error.issues.map((i) => `${i.path.join('.') || 'principal'}: ${i.message}`))
+    else if (principal.data.role === 'officer' && findOffice(principal.data.office) === undefined)
+      problems.push(`office: ${principal.data.office} is not a customs office of the federation`)
     if (problems.length > 0) throw new UserError('USER_INVALID', `account ${user.login} refused`, problems)
     if (this.#records.some((r) => r.login === user.login))
       throw new UserError('USER_EXISTS', `there is already an account ${user.login}`)
