@@ -26,6 +26,7 @@ import type { MemberDirectory } from './p2p/index.ts'
 import { checkStart, explainStartFailure, removePidFile, writePidFile } from './start-checks.ts'
 import type { Store } from './storage/types.ts'
 import { TokenStore } from './tokens.ts'
+import { UserStore } from './users.ts'
 
 export interface RunNodeOptions {
   /** The logger; by default JSON lines on standard output named `sis-<country>`, at `logLevel`. */
@@ -127,7 +128,8 @@ export async function runNode(config: NodeConfig, options: RunNodeOptions = {}):
   }
   try {
     const tokens = options.tokens ?? TokenStore.open(config.dataDir)
-    const app = createApi({ service: node, tokens, logger: logger.child({ part: 'api' }), metrics })
+    const users = UserStore.open(config.dataDir)
+    const app = createApi({ service: node, tokens, users, logger: logger.child({ part: 'api' }), metrics })
     await node.start({
       transport: transportOver(host),
       api: { app, listen: () => startApi(app, { host: config.file.api.host, port: config.file.api.port }) },

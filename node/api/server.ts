@@ -23,6 +23,9 @@ import { DEFAULT_SSE, EventStreams } from './sse.ts'
 import { XmlBody, registerRoutes } from './table.ts'
 import { TokenStore } from '../tokens.ts'
 import { tokenRoutes } from './token-routes.ts'
+import type { UserStore } from '../users.ts'
+import { registerWeb } from '../web/routes.ts'
+import type { WebOptions } from '../web/routes.ts'
 
 export interface ApiOptions {
   readonly service: NodeService
@@ -34,6 +37,10 @@ export interface ApiOptions {
   readonly bodyLimit?: number
   /** Event-stream tuning (tests shorten the heartbeat). */
   readonly sse?: Partial<SseOptions>
+  /** People's accounts: when given, the node serves its pages (sign-in, home) beside the API (node/web). */
+  readonly users?: UserStore
+  /** The pages' sessions and login throttle (tests set their clocks). */
+  readonly web?: Pick<WebOptions, 'sessions' | 'throttle'>
 }
 
 const XML_TYPES = ['application/xml', 'text/xml']
@@ -152,6 +159,8 @@ export function createApi(options: ApiOptions): FastifyInstance {
     errorSchema: ProblemSchema,
   })
   registerRoutes(app, routes, authenticate)
+  if (options.users !== undefined)
+    registerWeb(app, { users: options.users, audit: logger.child({ component: 'audit' }), ...options.web })
   return app
 }
 
