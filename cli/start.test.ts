@@ -11,6 +11,7 @@ import type { AddressInfo, Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { UserStore } from '../node/users.ts'
 import { NODE_BIN, SIS_BIN, createFederation } from '../test-network/index.ts'
 import type { LocalNode } from '../test-network/index.ts'
 
@@ -138,5 +139,42 @@ describe('sis start', () => {
     const noFolder = await start({}).exited
     expect(noFolder.code).toBe(2)
     expect(noFolder.stderr).toContain('neither --data nor SIS_DATA was given')
+  }, 60_000)
+
+  it('serves the pages: an account added to the data folder while the node runs signs in, an audit line is logged', async () => {
+    const port = await freePort()
+    const node = start({ SIS_DATA: kz.dir, SIS_API_PORT: String(port), SIS_LOG_LEVEL: 'info' })
+    try {
+      await node.ready
+      const pw = 'correct horse battery'
+      await UserStore.open(kz.dir).add(
+        { login: 'k.officer', displayName: 'K', principal: { role: 'officer', office: 'KZB00100' } },
+        pw,
+      )
+      const url = `http://127.0.0.1:${port}`
+      const form = await fetch(`${url}/login`)
+      const pre = form.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0]!)
+        .join('; ')
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!
+      const signed = await fetch(`${url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pre },
+        body: new URLSearchParams({ csrf, login: 'k.officer', password: pw }).toString(),
+      })
+      expect(signed.status).toBe(303)
+      const session = signed.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('sis_session='))!
+        .split(';')[0]!
+      expect(await (await fetch(`${url}/`, { headers: { cookie: session } })).text()).toContain('office KZB00100')
+    } finally {
+      node.child.kill('SIGTERM')
+    }
+    const { stdout } = await node.exited
+    expect(stdout).toContain('"event":"login"')
+    expect(stdout).not.toContain('correct horse battery')
   }, 60_000)
 })

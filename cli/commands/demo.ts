@@ -15,6 +15,7 @@ import { CAREC_COUNTRY_CODES, findOffice } from '../../protocol/codes/index.ts'
 import { CliError, EXIT } from '../output.ts'
 import { table } from '../table.ts'
 import { nctsLayer } from '../demo-ncts.ts'
+import { pagesLayer } from '../demo-pages.ts'
 import { onInterrupt } from './testnet.ts'
 
 /** The country that joins the demo federation once it runs. */
@@ -117,6 +118,7 @@ export function registerDemoCommand(program: Command): void {
             net.nodes.map((n) => [n.country, n.api, n.token, n.adminToken]),
           ),
         )
+        await pagesLayer(net.nodes, say)
         say('')
         say(`Try: curl -H "authorization: Bearer <token>" ${net.node('UZ').api}/v1/transits/${mrn}`)
         say(

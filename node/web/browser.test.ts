@@ -13,6 +13,8 @@ import { axeViolations, launchBrowser, screenshot } from './testing/browser.ts'
 import type { TestBrowser } from './testing/browser.ts'
 
 const PW = 'correct horse battery'
+/** What the test reads of the page's document (the tests are typed without the DOM library). */
+type Focus = { document: { activeElement: { id: string } | null } }
 let api: TestApi
 let browser: TestBrowser
 
@@ -35,7 +37,9 @@ describe('the pages in Chromium', () => {
     const page = await browser.context.newPage()
     await page.goto(`${api.url}/login?lang=en`)
     // The login field has the focus when the page opens: no mouse needed.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('login')
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as Focus).document.activeElement?.id))
+      .toBe('login')
     await page.keyboard.type('a.nurlanov')
     await page.keyboard.press('Tab')
     await page.keyboard.type(PW)
