@@ -1,4 +1,3 @@
-import type { ImportOptions } from './read.ts'
 /**
  * One NCTS message in, in three stages, each stopping the next when it fails: the official
  * phase 6 schema of its type (schema.ts), what the federation adds to NCTS (federation.ts),
@@ -12,6 +11,7 @@ import type { FieldError } from '../contract.ts'
 import type { NodeOperation } from '../operation.ts'
 import { nctsMapping, NCTS_CATALOGUE } from './catalogue.ts'
 import type { MapResult } from './envelope.ts'
+import type { ImportOptions } from './read.ts'
 import { federationErrors } from './federation.ts'
 import { locateElements } from './locate.ts'
 import { schemaTypes, validateNctsSchema } from './schema.ts'
@@ -63,7 +63,9 @@ export async function inspectParsed(root: XmlElement, text: string, opts: Import
     ])
   const type = root.local
   const mapping = nctsMapping(type)
-  const schema = schemaTypes().has(type) ? await validateNctsSchema(type, text) : undefined
+  // Where each element is, found once for the schema's faults and the federation's.
+  const elements = locateElements(text)
+  const schema = schemaTypes().has(type) ? await validateNctsSchema(type, text, elements) : undefined
   if (schema !== undefined && !schema.ok) return refused([...schema.errors], { type, schema })
   if (mapping?.read === undefined)
     return refused(
@@ -76,7 +78,7 @@ export async function inspectParsed(root: XmlElement, text: string, opts: Import
       ],
       { type, ...(schema === undefined ? {} : { schema }) },
     )
-  const federation = federationErrors(root, locateElements(text))
+  const federation = federationErrors(root, elements)
   if (federation.length > 0) return refused(federation, { type, schema: schema! })
   let result: MapResult<NodeOperation>
   try {

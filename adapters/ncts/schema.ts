@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { validateXML } from 'xmllint-wasm'
 import type { FieldError } from '../contract.ts'
 import { locateElements, spreadElements } from './locate.ts'
+import type { ElementAt } from './locate.ts'
 
 const XSD_DIR = join(import.meta.dirname, 'xsd')
 const DOCUMENT = 'message.xml'
@@ -56,15 +57,19 @@ export function schemaTypes(): ReadonlySet<string> {
 const ELEMENT = /^Element '(?:\{[^}]*\})?([^']+)'/
 
 /**
- * Validates `xml` (a message of `type`, e.g. CC015C) against the official XSD. Faults are
+ * Validates `xml` (a message of `type`, e.g. CC015C) against the official XSD; `elements` are
+ * its elements as locateElements finds them, when the caller has them already. Faults are
  * reported once each: libxml2 follows a facet failure with a second line for the same element
  * ("... is not a valid value of the atomic type"), which adds nothing the first did not say.
  */
-export async function validateNctsSchema(type: string, xml: string): Promise<SchemaVerdict> {
+export async function validateNctsSchema(
+  type: string,
+  xml: string,
+  elements: readonly ElementAt[] = locateElements(xml),
+): Promise<SchemaVerdict> {
   const set = schemas()
   if (!set.types.has(type)) throw new Error(`no vendored XSD for ${type}`)
   const main = `${type.toLowerCase()}.xsd`
-  const elements = locateElements(xml)
   const spread = spreadElements(xml, elements)
   let result
   try {
