@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { exampleMessage } from '../protocol/messages/index.ts'
+import type { Message } from '../protocol/index.ts'
 import { UserStore } from '../node/users.ts'
 import type { NewUser } from '../node/users.ts'
 import { table } from './table.ts'
@@ -16,8 +17,7 @@ interface PagesNode {
 }
 
 /** The offices of the example transit (departure, first transit office, destination), by country. */
-function routeOffices(): Map<string, string> {
-  const { Header: _h, ...d } = exampleMessage('DeclarationLodged')
+function routeOffices(d: Omit<Message<'DeclarationLodged'>, 'Header'>): Map<string, string> {
   const offices = [
     d.CustomsOfficeOfDeparture.referenceNumber,
     ...(d.CustomsOfficeOfTransitDeclared ?? []).map((o) => o.referenceNumber),
@@ -33,7 +33,7 @@ export async function pagesLayer(nodes: readonly PagesNode[], say: (s: string) =
   const holder = d.HolderOfTheTransitProcedure.identificationNumber
   const departure = d.CustomsOfficeOfDeparture.referenceNumber.slice(0, 2)
   const rows: string[][] = []
-  for (const [country, office] of routeOffices()) {
+  for (const [country, office] of routeOffices(d)) {
     const node = nodes.find((n) => n.country === country)
     if (node === undefined) continue
     const users = UserStore.open(node.dir)

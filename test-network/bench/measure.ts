@@ -51,11 +51,6 @@ export function measureTogether<K extends string>(
       }
     }
   }
-  const median = (values: number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b)
-    const mid = sorted.length >> 1
-    return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
-  }
   const out = {} as Record<K, Measurement>
   for (const name of names) {
     const total = totals.get(name) ?? { iterations: 0, seconds: 0 }
@@ -66,6 +61,49 @@ export function measureTogether<K extends string>(
       bestOpsPerSecond: Math.max(...all),
       iterations: total.iterations,
       seconds: total.seconds,
+    }
+  }
+  return out
+}
+
+/** The median of a round's figures: the middle one, or the mean of the middle two. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+
+/** As measureTogether, for asynchronous work: rounds in turns, each figure the median of its rounds. */
+export async function measureAsync<K extends string>(
+  fns: Record<K, () => Promise<unknown> | unknown>,
+  seconds: number,
+  rounds = 5,
+): Promise<Record<K, Measurement>> {
+  const names = Object.keys(fns) as K[]
+  for (const n of names) await fns[n]()
+  const rates = new Map<K, number[]>(names.map((n) => [n, []]))
+  const totals = new Map<K, number>(names.map((n) => [n, 0]))
+  for (let r = 0; r < rounds; r++)
+    for (const n of names) {
+      const start = performance.now()
+      let count = 0
+      while (performance.now() - start < (seconds * 1000) / rounds || count === 0) {
+        await fns[n]()
+        count++
+      }
+      const elapsed = performance.now() - start
+      rates.get(n)!.push((count * 1000) / elapsed)
+      totals.set(n, totals.get(n)! + count)
+    }
+  const out = {} as Record<K, Measurement>
+  for (const n of names) {
+    const all = rates.get(n)!
+    out[n] = {
+      name: n,
+      opsPerSecond: median(all),
+      bestOpsPerSecond: Math.max(...all),
+      iterations: totals.get(n)!,
+      seconds,
     }
   }
   return out

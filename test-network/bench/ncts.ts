@@ -10,49 +10,12 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { exampleMessage } from '../../protocol/messages/index.ts'
 import { inspectNcts, toCC015C, validateNctsSchema } from '../../adapters/ncts/index.ts'
 import type { Measurement, Row } from './measure.ts'
-import { rate } from './measure.ts'
+import { measureAsync, rate } from './measure.ts'
 
 const XSD = join(import.meta.dirname, '..', '..', 'adapters', 'ncts', 'xsd', 'cc015c.xsd')
-
-/** As measureTogether, for asynchronous work: rounds in turns, each figure the median of its rounds. */
-async function measureAsync<K extends string>(
-  fns: Record<K, () => Promise<unknown> | unknown>,
-  seconds: number,
-  rounds = 5,
-): Promise<Record<K, Measurement>> {
-  const names = Object.keys(fns) as K[]
-  for (const n of names) await fns[n]()
-  const rates = new Map<K, number[]>(names.map((n) => [n, []]))
-  const totals = new Map<K, number>(names.map((n) => [n, 0]))
-  for (let r = 0; r < rounds; r++)
-    for (const n of names) {
-      const start = performance.now()
-      let count = 0
-      while (performance.now() - start < (seconds * 1000) / rounds || count === 0) {
-        await fns[n]()
-        count++
-      }
-      const elapsed = performance.now() - start
-      rates.get(n)!.push((count * 1000) / elapsed)
-      totals.set(n, totals.get(n)! + count)
-    }
-  const out = {} as Record<K, Measurement>
-  for (const n of names) {
-    const all = [...rates.get(n)!].sort((a, b) => a - b)
-    out[n] = {
-      name: n,
-      opsPerSecond: all[all.length >> 1]!,
-      bestOpsPerSecond: all[all.length - 1]!,
-      iterations: totals.get(n)!,
-      seconds,
-    }
-  }
-  return out
-}
 
 export async function benchNcts(seconds = 2): Promise<Row[]> {
   const { Header: _h, ...declaration } = exampleMessage('DeclarationLodged')
